@@ -1,0 +1,91 @@
+"""Read OSM PBF files with pyosmium, in two filtered passes.
+
+Pass 1 reads only ways, filtered in C++ by tag (road classes and rail), and
+records the node ids they use. Pass 2 reads only those nodes, filtered in C++
+by id. Memory therefore grows with the kept network, not with the file: a
+1.3 GB country extract never sits in memory whole. Clipping to the corridor
+polygons happens when the graph is built, on these kept nodes only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import osmium
+import osmium.filter
+
+from mobility.errors import DataError
+from mobility.network.osm_data import (
+    RAIL_RAILWAYS,
+    ROAD_HIGHWAYS,
+    OsmWays,
+    WayCollector,
+    classify_way,
+)
+from mobility.network.tags import NODE_KEYS, WAY_KEYS
+
+logger = logging.getLogger(__name__)
+
+PBF_SUFFIXES = (".pbf", ".osm.pbf")
+
+ProgressCallback = Callable[[str, int], None]
+
+
+def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) -> OsmWays:
+    """Read the road and rail ways of an OSM PBF file.
+
+    Parameters
+    ----------
+    path
+        An ``.osm.pbf`` file.
+    progress
+        Called as ``progress(stage, count)`` every 100,000 objects, for
+        progress bars.
+
+    Returns
+    -------
+    OsmWays
+        Road and rail ways with the locations of their nodes.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, truncated or not PBF.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"OSM PBF file {str(path)!r} does not exist")
+    collector = WayCollector()
+    tracker = osmium.IdTracker()
+    wanted = [("highway", value) for value in sorted(ROAD_HIGHWAYS)] + [
+        ("railway", value) for value in sorted(RAIL_RAILWAYS)
+    ]
+    try:
+        ways = osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(
+            osmium.filter.TagFilter(*wanted)
+        )
+        for count, way in enumerate(ways, start=1):
+            tags = {tag.k: tag.v for tag in way.tags if tag.k in WAY_KEYS}
+            mode = classify_way(tags)
+            if mode is None:
+                continue
+            refs = [node.ref for node in way.nodes]
+            collector.add_way(way.id, refs, tags, mode)
+            tracker.add_references(way)
+            if progress is not None and count % 100_000 == 0:
+                progress("ways", count)
+        nodes = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(
+            tracker.id_filter()
+        )
+        for count, node in enumerate(nodes, start=1):
+            if not node.location.valid():
+                continue
+            node_tags = {tag.k: tag.v for tag in node.tags if tag.k in NODE_KEYS}
+            collector.add_node(node.id, node.location.lon, node.location.lat, node_tags or None)
+            if progress is not None and count % 100_000 == 0:
+                progress("nodes", count)
+    except RuntimeError as error:
+        raise DataError(f"OSM PBF file {str(path)!r} cannot be read (truncated or not PBF?): {error}") from error
+    return collector.finish()

@@ -1,0 +1,119 @@
+"""The load report: what a load read, kept, dropped and could not parse."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mobility.network.tags import TagIssue
+
+#: Examples of unparsed values kept per OSM key.
+MAX_EXAMPLES_PER_KEY = 5
+
+
+@dataclass
+class FragmentSummary:
+    """Connected components of one graph and what the fragment policy did."""
+
+    policy: str
+    components: int = 0
+    kept: int = 0
+    dropped: int = 0
+    dropped_length_m: float = 0.0
+
+
+@dataclass
+class LoadReport:
+    """What a network load read, kept, dropped and could not parse.
+
+    Attributes
+    ----------
+    source
+        The input (a path, or ``"embedded atlas"``).
+    input_format
+        ``osm-xml``, ``osm-pbf`` or ``shapefile``.
+    ways_read
+        Ways in the input (``None`` where the reader filters before counting).
+    ways_kept
+        Ways kept per mode after tag filtering.
+    refs_without_location
+        Node references with no node in the input (extract cut at its edge).
+    refs_outside_corridors
+        Node references dropped by clipping to the corridor polygons.
+    unparsed
+        Count of unparseable values per OSM key.
+    unparsed_examples
+        A few examples per key: way id, raw value, reason.
+    fragments
+        Fragment policy outcome per mode.
+    consolidated_nodes
+        Nodes before and after junction consolidation per mode.
+    collapsed_structures
+        Restricted edges (bridges, tunnels, limits) shorter than the
+        consolidation tolerance whose limits were moved onto a junction node.
+    """
+
+    source: str
+    input_format: str
+    ways_read: int | None = None
+    ways_kept: dict[str, int] = field(default_factory=dict)
+    refs_without_location: int = 0
+    refs_outside_corridors: int = 0
+    unparsed: Counter[str] = field(default_factory=Counter)
+    unparsed_examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    fragments: dict[str, FragmentSummary] = field(default_factory=dict)
+    consolidated_nodes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    collapsed_structures: list[str] = field(default_factory=list)
+
+    def add_issues(self, way_id: int, issues: list[TagIssue]) -> None:
+        """Count unparsed tag values of one way and keep a few examples."""
+        for issue in issues:
+            self.unparsed[issue.key] += 1
+            examples = self.unparsed_examples.setdefault(issue.key, [])
+            if len(examples) < MAX_EXAMPLES_PER_KEY:
+                examples.append({"way": way_id, "raw": issue.raw, "reason": issue.reason})
+
+    @property
+    def unparsed_total(self) -> int:
+        """Number of unparsed tag values."""
+        return sum(self.unparsed.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dictionary."""
+        data = asdict(self)
+        data["unparsed"] = dict(self.unparsed)
+        data["unparsed_total"] = self.unparsed_total
+        return data
+
+    def lines(self) -> list[str]:
+        """Return the report as human-readable lines."""
+        read = "?" if self.ways_read is None else f"{self.ways_read:,}"
+        kept = ", ".join(f"{mode} {count:,}" for mode, count in self.ways_kept.items())
+        out = [
+            f"source: {self.source} ({self.input_format})",
+            f"ways read: {read}; kept: {kept}",
+            f"node refs without location: {self.refs_without_location:,}; "
+            f"outside corridors: {self.refs_outside_corridors:,}",
+        ]
+        for mode, summary in self.fragments.items():
+            out.append(
+                f"{mode} fragments ({summary.policy}): {summary.components} components, "
+                f"kept {summary.kept}, dropped {summary.dropped} "
+                f"({summary.dropped_length_m / 1000:.1f} km)"
+            )
+        for mode, (before, after) in self.consolidated_nodes.items():
+            out.append(f"{mode} junction consolidation: {before:,} -> {after:,} nodes")
+        if self.collapsed_structures:
+            out.append(
+                "restricted elements shorter than the consolidation tolerance, limits moved to "
+                f"their junction: {', '.join(self.collapsed_structures[:10])}"
+                + (" ..." if len(self.collapsed_structures) > 10 else "")
+            )
+        out.append(f"unparsed tag values: {self.unparsed_total:,}")
+        for key, count in self.unparsed.most_common():
+            examples = "; ".join(
+                f"way {e['way']}: {e['raw']!r}" for e in self.unparsed_examples.get(key, [])
+            )
+            out.append(f"  {key}: {count:,} (e.g. {examples})")
+        return out

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import osmium
+import pytest
+
+from mobility.errors import DataError
+from mobility.network.read_pbf import read_osm_pbf
+from mobility.network.read_xml import read_osm_xml
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def to_pbf(source: Path, target: Path) -> Path:
+    with osmium.SimpleWriter(str(target)) as writer:
+        for obj in osmium.FileProcessor(str(source)):
+            writer.add(obj)
+    return target
+
+
+def test_pbf_matches_xml(tmp_path: Path) -> None:
+    pbf = read_osm_pbf(to_pbf(DATA / "tiny.osm", tmp_path / "tiny.osm.pbf"))
+    xml = read_osm_xml(DATA / "tiny.osm")
+    assert pbf.way_ids.tolist() == xml.way_ids.tolist()
+    assert pbf.refs.tolist() == xml.refs.tolist()
+    assert pbf.node_ids.tolist() == xml.node_ids.tolist()
+    assert pbf.node_lon == pytest.approx(xml.node_lon)
+    assert pbf.way_tags == xml.way_tags
+    assert pbf.node_tags == xml.node_tags
+
+
+def test_truncated_pbf_is_a_data_error(tmp_path: Path) -> None:
+    whole = to_pbf(DATA / "tiny.osm", tmp_path / "tiny.osm.pbf").read_bytes()
+    cut = tmp_path / "cut.osm.pbf"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(DataError, match=r"cut\.osm\.pbf.*truncated"):
+        read_osm_pbf(cut)
+
+
+def test_not_a_pbf(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.osm.pbf"
+    fake.write_bytes(b"this is not a protocol buffer" * 10)
+    with pytest.raises(DataError, match="fake.osm.pbf"):
+        read_osm_pbf(fake)
+
+
+@pytest.mark.realdata
+def test_real_amsterdam_pbf(shared_osm: Path) -> None:
+    ways = read_osm_pbf(shared_osm / "amsterdam-east.osm.pbf")
+    assert ways.n_ways > 0
+    assert set(ways.modes) <= {"road", "rail"}
+    # Every kept reference has a location: the second pass found all needed nodes.
+    assert set(ways.refs.tolist()) <= set(ways.node_ids.tolist())

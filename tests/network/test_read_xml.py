@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import bz2
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mobility.errors import DataError
+from mobility.network.read_xml import read_osm_xml
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def test_reads_kept_ways_and_their_nodes() -> None:
+    ways = read_osm_xml(DATA / "tiny.osm")
+    assert ways.ways_read == 5
+    assert ways.way_ids.tolist() == [100, 101, 102, 200]  # the footway is filtered out
+    assert ways.modes == ["road", "road", "road", "rail"]
+    assert 20 not in ways.node_ids.tolist()  # nodes of dropped ways are not kept
+    assert np.all(np.diff(ways.node_ids) > 0)
+    assert ways.node_tags[2]["name"] == "Knooppunt Test & <Co>"
+    assert ways.way_tags[2]["maxweight"] == "30"
+
+
+@pytest.mark.parametrize("opener", [bz2.open, gzip.open])
+def test_reads_compressed(tmp_path: Path, opener: object) -> None:
+    suffix = ".osm.bz2" if opener is bz2.open else ".osm.gz"
+    target = tmp_path / f"tiny{suffix}"
+    with opener(target, "wb") as handle:  # type: ignore[operator]
+        handle.write((DATA / "tiny.osm").read_bytes())
+    assert read_osm_xml(target).way_ids.tolist() == [100, 101, 102, 200]
+
+
+def test_truncated_gzip_is_a_data_error(tmp_path: Path) -> None:
+    target = tmp_path / "cut.osm.gz"
+    target.write_bytes(gzip.compress((DATA / "tiny.osm").read_bytes())[:200])
+    with pytest.raises(DataError, match="cut.osm.gz"):
+        read_osm_xml(target)
+
+
+def test_malformed_xml_names_file_and_position(tmp_path: Path) -> None:
+    target = tmp_path / "bad.osm"
+    target.write_text("<osm><node id='1' lat='1' lon='1'></osm>")
+    with pytest.raises(DataError, match=r"bad\.osm.*not well-formed.*line 1"):
+        read_osm_xml(target)
+
+
+def test_entity_expansion_is_refused_without_expanding(tmp_path: Path) -> None:
+    lol = "".join(f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    target = tmp_path / "bomb.osm"
+    target.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE osm [<!ENTITY lol0 "lol">{lol}]>'
+        '<osm><node id="1" lat="1" lon="1"><tag k="name" v="&lol9;"/></node></osm>'
+    )
+    with pytest.raises(DataError, match="entities"):
+        read_osm_xml(target)
+
+
+def test_external_entity_cannot_read_local_files(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    target = tmp_path / "xxe.osm"
+    target.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE osm [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+        '<osm><node id="1" lat="1" lon="1"><tag k="name" v="&xxe;"/></node></osm>'
+    )
+    with pytest.raises(DataError, match="entities") as caught:
+        read_osm_xml(target)
+    assert "TOP SECRET" not in str(caught.value)
+
+
+def test_empty_file_and_wrong_root(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.osm"
+    empty.write_text("")
+    with pytest.raises(DataError, match="empty.osm"):
+        read_osm_xml(empty)
+    html = tmp_path / "page.osm"
+    html.write_text("<html><body/></html>")
+    with pytest.raises(DataError, match="<osm> root"):
+        read_osm_xml(html)
+
+
+def test_missing_file() -> None:
+    with pytest.raises(DataError, match="does not exist"):
+        read_osm_xml("/nonexistent/file.osm")
+
+
+@pytest.mark.realdata
+def test_real_hague_extract(shared_osm: Path) -> None:
+    ways = read_osm_xml(shared_osm / "nl332-the-hague-main-roads.osm")
+    assert ways.ways_read == 3603
+    assert ways.n_ways == 3603  # filtered to main roads already
+    assert len(ways.node_ids) == 12992
