@@ -32,21 +32,50 @@ error_console = Console(stderr=True)
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--osm", type=Path, metavar="PATH",
-                        help="real extract (.osm, .osm.bz2, .osm.gz, .osm.pbf or Geofabrik "
-                             "shapefile folder) instead of the embedded atlas")
-    parser.add_argument("--corridor", action="append", metavar="NAME",
-                        help="load only this corridor (repeatable; default: all)")
-    parser.add_argument("--corridor-file", type=Path, metavar="YAML",
-                        help="corridor definitions (default: data/corridors.yaml)")
-    parser.add_argument("--no-clip", action="store_true",
-                        help="keep the whole extract instead of clipping to the corridors")
-    parser.add_argument("--consolidate-m", type=float, default=20.0, metavar="M",
-                        help="merge junction nodes closer than M metres (0: off; default 20)")
-    parser.add_argument("--fragments", choices=("keep", "drop_small", "largest"),
-                        default="drop_small", help="policy for disconnected fragments")
-    parser.add_argument("--min-fragment-m", type=float, default=2000.0, metavar="M",
-                        help="drop_small: drop fragments shorter than M metres (default 2000)")
+    parser.add_argument(
+        "--osm",
+        type=Path,
+        metavar="PATH",
+        help="real extract (.osm, .osm.bz2, .osm.gz, .osm.pbf or Geofabrik "
+        "shapefile folder) instead of the embedded atlas",
+    )
+    parser.add_argument(
+        "--corridor",
+        action="append",
+        metavar="NAME",
+        help="load only this corridor (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--corridor-file",
+        type=Path,
+        metavar="YAML",
+        help="corridor definitions (default: data/corridors.yaml)",
+    )
+    parser.add_argument(
+        "--no-clip",
+        action="store_true",
+        help="keep the whole extract instead of clipping to the corridors",
+    )
+    parser.add_argument(
+        "--consolidate-m",
+        type=float,
+        default=20.0,
+        metavar="M",
+        help="merge junction nodes closer than M metres (0: off; default 20)",
+    )
+    parser.add_argument(
+        "--fragments",
+        choices=("keep", "drop_small", "largest"),
+        default="drop_small",
+        help="policy for disconnected fragments",
+    )
+    parser.add_argument(
+        "--min-fragment-m",
+        type=float,
+        default=2000.0,
+        metavar="M",
+        help="drop_small: drop fragments shorter than M metres (default 2000)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
 
@@ -69,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(export)
 
     fetch = commands.add_parser("fetch", help="download OSM data (needs internet)")
-    fetch.add_argument("what", choices=("overpass", "geofabrik"),
-                       help="overpass: corridor polygons as OSM XML; geofabrik: country PBF")
+    fetch.add_argument(
+        "what",
+        choices=("overpass", "geofabrik"),
+        help="overpass: corridor polygons as OSM XML; geofabrik: country PBF",
+    )
     fetch.add_argument("--out", type=Path, required=True, metavar="PATH")
     fetch.add_argument("--corridor", action="append", metavar="NAME")
     fetch.add_argument("--url", help="alternative server or extract URL")
@@ -84,33 +116,47 @@ def _load(args: argparse.Namespace) -> Network:
         fragments=args.fragments,
         min_fragment_length_m=args.min_fragment_m,
     )
-    with Progress(TextColumn("[progress.description]{task.description}"), TimeElapsedColumn(),
-                  console=error_console, transient=True) as progress:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+    ) as progress:
         task = progress.add_task(f"loading {args.osm or 'embedded atlas'}", total=None)
 
         def report(stage: str, count: int) -> None:
             progress.update(task, description=f"reading {stage}: {count:,}")
 
         return load_network(
-            args.osm, corridors=args.corridor, corridor_file=args.corridor_file,
-            options=options, use_cache=False if args.no_cache else None, progress=report,
+            args.osm,
+            corridors=args.corridor,
+            corridor_file=args.corridor_file,
+            options=options,
+            use_cache=False if args.no_cache else None,
+            progress=report,
         )
 
 
 def _print_network(network: Network, as_json: bool) -> None:
     summary = network_summary(network)
     if as_json:
-        print(json.dumps({"corridors": summary, "report": network.report.to_dict()},
-                         indent=2, default=str))
+        print(
+            json.dumps(
+                {"corridors": summary, "report": network.report.to_dict()}, indent=2, default=str
+            )
+        )
         return
     console.print(f"[bold]Corridor network[/bold] ({network.report.source})")
     for corridor_id, entry in summary.items():
         name = network.corridors.corridors[corridor_id].name
         road_km = sum(entry["road_km_by_class"].values())
-        classes = ", ".join(f"{cls} {km:,.0f}" for cls, km in
-                            sorted(entry["road_km_by_class"].items(), key=lambda kv: -kv[1]))
-        tunnels = "; ".join(f"{cat}: {', '.join(names)}"
-                            for cat, names in entry["tunnels_by_category"].items())
+        classes = ", ".join(
+            f"{cls} {km:,.0f}"
+            for cls, km in sorted(entry["road_km_by_class"].items(), key=lambda kv: -kv[1])
+        )
+        tunnels = "; ".join(
+            f"{cat}: {', '.join(names)}" for cat, names in entry["tunnels_by_category"].items()
+        )
         bridges = entry["bridges"]
         lines = [
             f"{corridor_id} - {name}",
@@ -118,9 +164,12 @@ def _print_network(network: Network, as_json: bool) -> None:
             f"{road_km:,.0f} km ({classes or 'none'})",
             f"  rail: {entry['rail_nodes']:,} nodes, {entry['rail_edges']:,} edges, "
             f"{entry['rail_km']:,.0f} km",
-            f"  bridges: {len(bridges)}" + (f" ({', '.join(bridges[:8])}"
-                                             + (", ..." if len(bridges) > 8 else "") + ")"
-                                             if bridges else ""),
+            f"  bridges: {len(bridges)}"
+            + (
+                f" ({', '.join(bridges[:8])}" + (", ..." if len(bridges) > 8 else "") + ")"
+                if bridges
+                else ""
+            ),
             f"  tunnels by ADR category: {tunnels or 'none'}",
             f"  border crossings: {', '.join(entry['border_crossings']) or 'none'}",
         ]
@@ -135,8 +184,13 @@ def _fetch(args: argparse.Namespace) -> None:
     from mobility.model.corridor import load_corridors
     from mobility.network import fetch
 
-    with Progress(TextColumn(f"downloading {args.what}"), BarColumn(), DownloadColumn(),
-                  TimeElapsedColumn(), console=error_console) as progress:
+    with Progress(
+        TextColumn(f"downloading {args.what}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=error_console,
+    ) as progress:
         task = progress.add_task("download", total=None)
 
         def report(done: int, total: int | None) -> None:

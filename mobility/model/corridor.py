@@ -228,7 +228,9 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
         place_corridors = tuple(str(c) for c in _require(raw, "corridors", where))
         unknown = [c for c in place_corridors if c not in corridors]
         if unknown:
-            raise DataError(f"{where}: unknown corridor {unknown[0]!r}; expected one of {', '.join(corridors)}")
+            raise DataError(
+                f"{where}: unknown corridor {unknown[0]!r}; expected one of {', '.join(corridors)}"
+            )
         terminals = tuple(
             Terminal(
                 name=str(_require(t, "name", f"{where} terminal")),

@@ -14,6 +14,7 @@ with ``--check`` to validate them and verify the compiled file is current.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -49,7 +50,10 @@ class _Compiled:
 
 def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
 
 
@@ -72,7 +76,9 @@ def _provenance(entry: Mapping[str, Any], where: str, problems: list[str]) -> di
     return tags
 
 
-def _compile_file(document: Mapping[str, Any], origin: str, compiled: _Compiled, prefix: str) -> None:
+def _compile_file(
+    document: Mapping[str, Any], origin: str, compiled: _Compiled, prefix: str
+) -> None:
     points = document.get("points") or {}
     if not isinstance(points, Mapping):
         raise DataError(f"{origin}: 'points' must be a mapping of point keys")
@@ -83,7 +89,12 @@ def _compile_file(document: Mapping[str, Any], origin: str, compiled: _Compiled,
         tags = _tags(raw.get("tags"), where)
         if raw.get("name"):
             tags["name"] = str(raw["name"])
-        compiled.nodes[f"{prefix}:{key}"] = (compiled.new_id(), float(raw["lon"]), float(raw["lat"]), tags)
+        compiled.nodes[f"{prefix}:{key}"] = (
+            compiled.new_id(),
+            float(raw["lon"]),
+            float(raw["lat"]),
+            tags,
+        )
     list_key = "roads" if "roads" in document else "lines"
     ways = document.get(list_key) or []
     paths: dict[str, list[Any]] = {}
@@ -99,7 +110,9 @@ def _compile_file(document: Mapping[str, Any], origin: str, compiled: _Compiled,
         if not isinstance(path, Sequence) or len(path) < 2:
             raise DataError(f"{where} ({way_id}): path needs at least two points")
         paths[way_id] = list(path)
-        way_tags[way_id] = _tags(raw.get("tags"), where) | _provenance(raw, f"{where} ({way_id})", compiled.problems)
+        way_tags[way_id] = _tags(raw.get("tags"), where) | _provenance(
+            raw, f"{where} ({way_id})", compiled.problems
+        )
     structures_by_way: dict[str, dict[int, dict[str, str]]] = {}
     for index, raw in enumerate(document.get("structures") or []):
         where = f"{origin}: structures[{index}] ({raw.get('id', '?')})"
@@ -110,7 +123,9 @@ def _compile_file(document: Mapping[str, Any], origin: str, compiled: _Compiled,
             continue
         positions = [i for i in range(len(path) - 1) if path[i] == start and path[i + 1] == end]
         if len(positions) != 1:
-            compiled.problems.append(f"{where}: {start!r} -> {end!r} is not one adjacent pair of road {road!r}'s path")
+            compiled.problems.append(
+                f"{where}: {start!r} -> {end!r} is not one adjacent pair of road {road!r}'s path"
+            )
             continue
         tags = _tags(raw.get("tags"), where) | _provenance(raw, where, compiled.problems)
         structures_by_way.setdefault(road, {})[positions[0]] = tags
@@ -128,25 +143,39 @@ def _compile_file(document: Mapping[str, Any], origin: str, compiled: _Compiled,
                 coords.append((node[1], node[2]))
             elif isinstance(step, Sequence) and len(step) == 2:
                 node_id = compiled.new_id()
-                compiled.nodes[f"{prefix}:#{node_id}"] = (node_id, float(step[0]), float(step[1]), {})
+                compiled.nodes[f"{prefix}:#{node_id}"] = (
+                    node_id,
+                    float(step[0]),
+                    float(step[1]),
+                    {},
+                )
                 node_ids.append(node_id)
                 coords.append((float(step[0]), float(step[1])))
             else:
-                compiled.problems.append(f"{where}: path step {step!r} is neither a key nor [lon, lat]")
-        for a, b in zip(coords, coords[1:], strict=False):
-            gap = _distance_m(a, b)
+                compiled.problems.append(
+                    f"{where}: path step {step!r} is neither a key nor [lon, lat]"
+                )
+        for here, there in itertools.pairwise(coords):
+            gap = _distance_m(here, there)
             if gap > MAX_POINT_SPACING_M:
                 compiled.problems.append(
-                    f"{where}: points {a} and {b} are {gap / 1000:.1f} km apart (max {MAX_POINT_SPACING_M / 1000:.0f} km)"
+                    f"{where}: points {here} and {there} are {gap / 1000:.1f} km apart "
+                    f"(max {MAX_POINT_SPACING_M / 1000:.0f} km)"
                 )
         # Split the path at structures: each structure is a way of its own.
         structures = structures_by_way.get(way_id, {})
         cut_points = sorted({0, len(node_ids) - 1, *structures, *(i + 1 for i in structures)})
-        for a, b in zip(cut_points, cut_points[1:], strict=False):
+        for a, b in itertools.pairwise(cut_points):
             tags = dict(way_tags[way_id])
             if a in structures:
                 tags.update(structures[a])
             compiled.ways.append((compiled.new_id(), node_ids[a : b + 1], tags))
+
+
+def _part_label(part: set[int], key_of: Mapping[int, str]) -> str:
+    """Return a readable point key of a network part (a named one if possible)."""
+    named = sorted(key_of[n] for n in part if "#" not in key_of[n])
+    return named[0] if named else key_of[min(part)]
 
 
 def compile_atlas(source_dir: Path) -> tuple[str, list[str]]:
@@ -180,14 +209,9 @@ def compile_atlas(source_dir: Path) -> tuple[str, list[str]]:
         if graph.number_of_nodes() and not nx.is_connected(graph):
             parts = sorted(nx.connected_components(graph), key=len, reverse=True)
             key_of = {node[0]: key for key, node in compiled.nodes.items()}
-
-            def label(part: set[int]) -> str:
-                named = sorted(key_of[n] for n in part if "#" not in key_of[n])
-                return named[0] if named else key_of[min(part)]
-
             compiled.problems.append(
                 f"{prefix}: network has {len(parts)} separate parts; the smaller ones contain "
-                + ", ".join(label(part) for part in parts[1:8])
+                + ", ".join(_part_label(part, key_of) for part in parts[1:8])
             )
     lines = [
         "<?xml version='1.0' encoding='UTF-8'?>",
@@ -198,14 +222,18 @@ def compile_atlas(source_dir: Path) -> tuple[str, list[str]]:
     for node_id, lon, lat, tags in sorted(compiled.nodes.values()):
         if tags:
             lines.append(f"  <node id='{node_id}' lat='{lat:.6f}' lon='{lon:.6f}' version='1'>")
-            lines.extend(f"    <tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in sorted(tags.items()))
+            lines.extend(
+                f"    <tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in sorted(tags.items())
+            )
             lines.append("  </node>")
         else:
             lines.append(f"  <node id='{node_id}' lat='{lat:.6f}' lon='{lon:.6f}' version='1'/>")
     for way_id, refs, tags in compiled.ways:
         lines.append(f"  <way id='{way_id}' version='1'>")
         lines.extend(f"    <nd ref='{ref}'/>" for ref in refs)
-        lines.extend(f"    <tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in sorted(tags.items()))
+        lines.extend(
+            f"    <tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in sorted(tags.items())
+        )
         lines.append("  </way>")
     lines.append("</osm>")
     return "\n".join(lines) + "\n", compiled.problems
@@ -213,8 +241,12 @@ def compile_atlas(source_dir: Path) -> tuple[str, list[str]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Compile (or with ``--check`` validate) the atlas; return an exit code."""
-    parser = argparse.ArgumentParser(prog="python -m mobility.network.atlas_compile", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="validate only; fail if the compiled file is stale")
+    parser = argparse.ArgumentParser(
+        prog="python -m mobility.network.atlas_compile", description=__doc__
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="validate only; fail if the compiled file is stale"
+    )
     parser.add_argument("--source", type=Path, default=settings.data_dir / "atlas")
     parser.add_argument("--out", type=Path, default=settings.data_dir / "corridor-atlas.osm")
     args = parser.parse_args(argv)
@@ -224,7 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
         if current != xml:
-            print(f"{args.out} is not up to date with {args.source}; run without --check", file=sys.stderr)
+            print(
+                f"{args.out} is not up to date with {args.source}; run without --check",
+                file=sys.stderr,
+            )
             return 1
         return 1 if problems else 0
     if problems:

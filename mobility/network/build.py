@@ -81,13 +81,19 @@ class BuildOptions:
 
 
 def haversine_m(
-    lon1: NDArray[np.float64], lat1: NDArray[np.float64],
-    lon2: NDArray[np.float64], lat2: NDArray[np.float64],
+    lon1: NDArray[np.float64],
+    lat1: NDArray[np.float64],
+    lon2: NDArray[np.float64],
+    lat2: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """Great-circle distance in metres between arrays of WGS84 points."""
     lon1, lat1, lon2, lat2 = (np.radians(a) for a in (lon1, lat1, lon2, lat2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    distance: NDArray[np.float64] = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return distance
 
 
 def _is_junction_tagged(tags: Mapping[str, str]) -> bool:
@@ -127,7 +133,9 @@ def build_graphs(
     position = np.searchsorted(ways.node_ids, ways.refs)
     position = np.clip(position, 0, max(len(ways.node_ids) - 1, 0))
     has_location = (
-        ways.node_ids[position] == ways.refs if len(ways.node_ids) else np.zeros(len(ways.refs), bool)
+        ways.node_ids[position] == ways.refs
+        if len(ways.node_ids)
+        else np.zeros(len(ways.refs), bool)
     )
     report.ways_read = ways.ways_read
     report.refs_without_location = int((~has_location).sum())
@@ -200,13 +208,18 @@ def _build_mode(
             coords = np.column_stack([lon[a : b + 1], lat[a : b + 1]])
             for node, i in ((u, run[a]), (v, run[b])):
                 if node not in graph:
-                    graph.add_node(node, x=float(ways.node_lon[i]), y=float(ways.node_lat[i]),
-                                   **_node_attributes(ways.node_tags.get(node)))
+                    graph.add_node(
+                        node,
+                        x=float(ways.node_lon[i]),
+                        y=float(ways.node_lat[i]),
+                        **_node_attributes(ways.node_tags.get(node)),
+                    )
             directions = [False, True] if oneway == 0 else [oneway == -1]
             for backward in directions:
                 data = dict(attributes)
-                data.update(length=length_m, length_m=length_m, oneway=oneway != 0,
-                            reversed=backward)
+                data.update(
+                    length=length_m, length_m=length_m, oneway=oneway != 0, reversed=backward
+                )
                 if backward:
                     data["geometry"] = LineString(coords[::-1])
                     data["lanes"] = attributes.get("lanes_backward", attributes.get("lanes"))
@@ -226,7 +239,11 @@ def _build_mode(
 def _node_attributes(tags: Mapping[str, str] | None) -> dict[str, str]:
     if not tags:
         return {}
-    return {key: value for key, value in tags.items() if key in {"name", "ref", "highway", "railway", "barrier"}}
+    return {
+        key: value
+        for key, value in tags.items()
+        if key in {"name", "ref", "highway", "railway", "barrier"}
+    }
 
 
 def _way_attributes(
@@ -239,9 +256,11 @@ def _way_attributes(
     attributes["osmid"] = way_id
     if mode == "road":
         attributes["highway"] = tags["highway"]
-        oneway = 1 if (
-            tags["highway"] in IMPLIED_ONEWAY_HIGHWAYS or tags.get("junction") == "roundabout"
-        ) else 0
+        oneway = (
+            1
+            if (tags["highway"] in IMPLIED_ONEWAY_HIGHWAYS or tags.get("junction") == "roundabout")
+            else 0
+        )
         if "oneway" in tags:
             try:
                 oneway = parse_oneway(tags["oneway"])
@@ -251,8 +270,12 @@ def _way_attributes(
         lanes = attributes.get("lanes")
         if oneway == 0 and lanes is not None:
             # OSM `lanes` counts both directions of a two-way way.
-            attributes["lanes_forward"] = _lanes_direction(tags, "lanes:forward", lanes, report, way_id)
-            attributes["lanes_backward"] = _lanes_direction(tags, "lanes:backward", lanes, report, way_id)
+            attributes["lanes_forward"] = _lanes_direction(
+                tags, "lanes:forward", lanes, report, way_id
+            )
+            attributes["lanes_backward"] = _lanes_direction(
+                tags, "lanes:backward", lanes, report, way_id
+            )
     else:
         attributes["railway"] = tags["railway"]
         oneway = 0
@@ -288,7 +311,10 @@ def _apply_fragment_policy(
     lengths = []
     for component in components:
         sub = graph.subgraph(component)
-        lengths.append(sum(d["length_m"] for _, _, d in sub.edges(data=True)))
+        # Count each stretch once, not once per direction.
+        lengths.append(
+            sum(d["length_m"] for _, _, d in sub.edges(data=True) if not d.get("reversed"))
+        )
     if options.fragments == "largest":
         best = int(np.argmax(lengths))
         dropped = [i for i in range(len(components)) if i != best]
@@ -298,9 +324,10 @@ def _apply_fragment_policy(
         graph.remove_nodes_from(components[i])
     summary.dropped = len(dropped)
     summary.kept = len(components) - len(dropped)
-    # Two-way edges count twice in a component's length; report carriageway length.
     summary.dropped_length_m = float(sum(lengths[i] for i in dropped))
     report.fragments[mode] = summary
     if dropped:
-        logger.info("%s: dropped %d small fragments (%s policy)", mode, len(dropped), options.fragments)
+        logger.info(
+            "%s: dropped %d small fragments (%s policy)", mode, len(dropped), options.fragments
+        )
     return graph

@@ -101,7 +101,7 @@ def load_cached(key: str, cache_dir: Path | None = None) -> Any | None:
     )
     if valid:
         try:
-            return pickle.loads(data[header_length:])  # noqa: S301 - our own cache, checksummed
+            return pickle.loads(data[header_length:])  # our own checksummed cache
         except Exception:  # any unpickling failure means a stale or broken cache
             logger.warning("cache file %s does not load; rebuilding", path)
     else:

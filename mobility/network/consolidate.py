@@ -41,7 +41,7 @@ def is_restricted(data: dict[str, Any]) -> bool:
 def _clusters(graph: nx.MultiDiGraph, tolerance_m: float) -> dict[int, int]:
     """Map each node to be merged onto its cluster's representative (lowest id)."""
     nodes = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-    pinned = set()
+    pinned: set[int] = set()
     for u, v, data in graph.edges(data=True):
         if is_restricted(data):
             pinned.update((u, v))
@@ -137,7 +137,9 @@ def consolidate_junctions(
             if nv != v:
                 coords.append((merged.nodes[nv]["x"], merged.nodes[nv]["y"]))
             array = np.asarray(coords)
-            length_m = float(haversine_m(array[:-1, 0], array[:-1, 1], array[1:, 0], array[1:, 1]).sum())
+            length_m = float(
+                haversine_m(array[:-1, 0], array[:-1, 1], array[1:, 0], array[1:, 1]).sum()
+            )
             attributes.update(geometry=LineString(coords), length=length_m, length_m=length_m)
         merged.add_edge(nu, nv, **attributes)
     report.consolidated_nodes[mode] = (before, merged.number_of_nodes())

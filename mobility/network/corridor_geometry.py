@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import shapely
+from numpy.typing import NDArray
 from pyproj import Transformer
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from mobility.model.corridor import CorridorSet
 
@@ -18,14 +20,23 @@ METRIC_CRS = "EPSG:28992"
 
 def corridor_polygons(corridors: CorridorSet) -> dict[str, BaseGeometry]:
     """Return each corridor's polygon (WGS84): the union of its buffered spines."""
-    to_metric = Transformer.from_crs(4326, METRIC_CRS, always_xy=True).transform
-    to_wgs84 = Transformer.from_crs(METRIC_CRS, 4326, always_xy=True).transform
     polygons: dict[str, BaseGeometry] = {}
     for corridor_id, corridor in corridors.corridors.items():
-        spines = [transform(to_metric, LineString(spine)) for spine in corridor.spines]
+        spines = [reproject(LineString(spine), 4326, METRIC_CRS) for spine in corridor.spines]
         buffered = unary_union([spine.buffer(corridor.buffer_m) for spine in spines])
-        polygons[corridor_id] = transform(to_wgs84, buffered)
+        polygons[corridor_id] = reproject(buffered, METRIC_CRS, 4326)
     return polygons
+
+
+def reproject(geometry: BaseGeometry, source: int | str, target: int | str) -> BaseGeometry:
+    """Return ``geometry`` transformed from CRS ``source`` to ``target``."""
+    transformer = Transformer.from_crs(source, target, always_xy=True)
+
+    def apply(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geometry, apply)
 
 
 def union_polygon(polygons: Mapping[str, BaseGeometry]) -> BaseGeometry:

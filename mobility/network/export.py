@@ -95,8 +95,12 @@ def export_network(network: Network, out_dir: str | Path) -> list[Path]:
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             staged.append((tmp, folder / name))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"type": "FeatureCollection", "features": features}, handle,
-                          ensure_ascii=False, allow_nan=False)
+                json.dump(
+                    {"type": "FeatureCollection", "features": features},
+                    handle,
+                    ensure_ascii=False,
+                    allow_nan=False,
+                )
         for tmp, final in staged:
             os.replace(tmp, final)
     finally:

@@ -83,8 +83,9 @@ def _download(
     try:
         with os.fdopen(fd, "wb") as handle:
             method = requests.post if data is not None else requests.get
-            with method(url, data=data, stream=True,
-                        timeout=(settings.download_timeout_s, 60)) as response:
+            with method(
+                url, data=data, stream=True, timeout=(settings.download_timeout_s, 60)
+            ) as response:
                 response.raise_for_status()
                 total = int(response.headers.get("content-length", 0)) or None
                 done = 0
@@ -103,7 +104,10 @@ def _download(
 
 
 def fetch_overpass(
-    corridors: CorridorSet, out: str | Path, *, url: str = OVERPASS_URL,
+    corridors: CorridorSet,
+    out: str | Path,
+    *,
+    url: str = OVERPASS_URL,
     progress: ProgressCallback | None = None,
 ) -> Path:
     """Download the corridors' road and rail ways as OSM XML to ``out``."""
@@ -111,7 +115,10 @@ def fetch_overpass(
 
 
 def fetch_geofabrik(
-    out: str | Path, *, url: str = GEOFABRIK_NETHERLANDS_URL, progress: ProgressCallback | None = None
+    out: str | Path,
+    *,
+    url: str = GEOFABRIK_NETHERLANDS_URL,
+    progress: ProgressCallback | None = None,
 ) -> Path:
     """Download a Geofabrik PBF extract (by default the Netherlands) to ``out``."""
     return _download(url, Path(out), progress=progress)

@@ -136,7 +136,9 @@ def detect_format(path: Path) -> str:
     )
 
 
-def read_ways(path: Path, input_format: str, progress: Callable[[str, int], None] | None = None) -> OsmWays:
+def read_ways(
+    path: Path, input_format: str, progress: Callable[[str, int], None] | None = None
+) -> OsmWays:
     """Read an input of a known format into :class:`OsmWays`."""
     if input_format == "osm-pbf":
         return read_osm_pbf(path, progress=progress)
@@ -225,7 +227,8 @@ def load_network(
         where = f"inside corridors {', '.join(corridor_set.corridors)}" if options.clip else ""
         raise DataError(
             f"input {str(path)!r} has no road ({', '.join(sorted(_road_classes()))}) or rail "
-            f"ways {where}".rstrip() + f" (ways read: {report.ways_read if report.ways_read is not None else 'unknown'}, "
+            f"ways {where}".rstrip()
+            + f" (ways read: {report.ways_read if report.ways_read is not None else 'unknown'}, "
             f"node refs outside corridors: {report.refs_outside_corridors:,})"
         )
     network = Network(
@@ -283,15 +286,24 @@ def attach_places(network: Network, polygons: dict[str, BaseGeometry]) -> list[N
         if distance > MAX_ATTACH_DISTANCE_M:
             logger.warning(
                 "place %r is %.1f km from the nearest %s node; left unattached",
-                place.name, distance / 1000, place.mode,
+                place.name,
+                distance / 1000,
+                place.mode,
             )
             node = None
         kind = PLACE_KIND_EXPORT[place.kind]
         places.append(
             NetworkPlace(
-                kind=kind, name=place.name, corridors=place.corridors, lon=place.lon,
-                lat=place.lat, mode=place.mode, node=node, distance_to_node_m=distance,
-                place_id=place.id, role=place.kind if place.kind != kind else "",
+                kind=kind,
+                name=place.name,
+                corridors=place.corridors,
+                lon=place.lon,
+                lat=place.lat,
+                mode=place.mode,
+                node=node,
+                distance_to_node_m=distance,
+                place_id=place.id,
+                role=place.kind if place.kind != kind else "",
             )
         )
     for mode, graph in (("road", network.road), ("rail", network.rail)):
@@ -299,7 +311,10 @@ def attach_places(network: Network, polygons: dict[str, BaseGeometry]) -> list[N
             name = data.get("name")
             if not name:
                 continue
-            if data.get("highway") == "motorway_junction" or data.get("barrier") == "border_control":
+            if (
+                data.get("highway") == "motorway_junction"
+                or data.get("barrier") == "border_control"
+            ):
                 kind = "junction"
             elif data.get("railway") in {"station", "halt", "yard"}:
                 kind = "station"
@@ -307,8 +322,13 @@ def attach_places(network: Network, polygons: dict[str, BaseGeometry]) -> list[N
                 continue
             places.append(
                 NetworkPlace(
-                    kind=kind, name=str(name), corridors=tuple(data.get("corridors", ())),
-                    lon=float(data["x"]), lat=float(data["y"]), mode=mode, node=int(node),
+                    kind=kind,
+                    name=str(name),
+                    corridors=tuple(data.get("corridors", ())),
+                    lon=float(data["x"]),
+                    lat=float(data["y"]),
+                    mode=mode,
+                    node=int(node),
                     distance_to_node_m=0.0,
                     role="border_crossing" if data.get("barrier") == "border_control" else "",
                 )
@@ -321,8 +341,12 @@ def network_summary(network: Network) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     for corridor_id in network.corridors.corridors:
         entry: dict[str, Any] = {"road_km_by_class": {}, "rail_km": 0.0}
-        road_nodes = [n for n, c in network.road.nodes(data="corridors") if corridor_id in (c or ())]
-        rail_nodes = [n for n, c in network.rail.nodes(data="corridors") if corridor_id in (c or ())]
+        road_nodes = [
+            n for n, c in network.road.nodes(data="corridors") if corridor_id in (c or ())
+        ]
+        rail_nodes = [
+            n for n, c in network.rail.nodes(data="corridors") if corridor_id in (c or ())
+        ]
         entry["road_nodes"] = len(road_nodes)
         entry["rail_nodes"] = len(rail_nodes)
         bridges: set[str] = set()
@@ -351,7 +375,9 @@ def network_summary(network: Network) -> dict[str, Any]:
         entry["road_edges"] = road_edges
         entry["rail_edges"] = rail_edges
         entry["bridges"] = sorted(bridges)
-        entry["tunnels_by_category"] = {cat: sorted(names) for cat, names in sorted(tunnels.items())}
+        entry["tunnels_by_category"] = {
+            cat: sorted(names) for cat, names in sorted(tunnels.items())
+        }
         entry["border_crossings"] = sorted(
             p.name for p in network.places if p.kind == "bcp" and corridor_id in p.corridors
         )

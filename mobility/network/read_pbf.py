@@ -71,21 +71,22 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
             mode = classify_way(tags)
             if mode is None:
                 continue
-            refs = [node.ref for node in way.nodes]
+            refs = [node.ref for node in way.nodes]  # type: ignore[union-attr]
             collector.add_way(way.id, refs, tags, mode)
             tracker.add_references(way)
             if progress is not None and count % 100_000 == 0:
                 progress("ways", count)
-        nodes = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(
-            tracker.id_filter()
-        )
+        nodes = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(tracker.id_filter())
         for count, node in enumerate(nodes, start=1):
-            if not node.location.valid():
+            location = node.location  # type: ignore[union-attr]
+            if not location.valid():
                 continue
             node_tags = {tag.k: tag.v for tag in node.tags if tag.k in NODE_KEYS}
-            collector.add_node(node.id, node.location.lon, node.location.lat, node_tags or None)
+            collector.add_node(node.id, location.lon, location.lat, node_tags or None)
             if progress is not None and count % 100_000 == 0:
                 progress("nodes", count)
     except RuntimeError as error:
-        raise DataError(f"OSM PBF file {str(path)!r} cannot be read (truncated or not PBF?): {error}") from error
+        raise DataError(
+            f"OSM PBF file {str(path)!r} cannot be read (truncated or not PBF?): {error}"
+        ) from error
     return collector.finish()

@@ -12,11 +12,11 @@ import logging
 import lzma
 import zlib
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError
 
-import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
 
 from mobility.errors import DataError
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
@@ -32,7 +32,7 @@ def _open(path: Path) -> IO[bytes]:
     if name.endswith(".bz2"):
         return bz2.open(path, "rb")
     if name.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
 
@@ -73,20 +73,20 @@ def read_osm_xml(path: str | Path) -> OsmWays:
     except ParseError as error:
         raise DataError(f"OSM XML file {str(path)!r} is not well-formed XML: {error}") from error
     except (EOFError, OSError, zlib.error, lzma.LZMAError) as error:
-        raise DataError(f"OSM XML file {str(path)!r} cannot be read (truncated?): {error}") from error
+        raise DataError(
+            f"OSM XML file {str(path)!r} cannot be read (truncated?): {error}"
+        ) from error
     return collector.finish()
 
 
 def _tags(element: Any, keys: frozenset[str]) -> dict[str, str]:
     return {
-        tag.get("k"): tag.get("v", "")
-        for tag in element.iterfind("tag")
-        if tag.get("k") in keys
+        tag.get("k"): tag.get("v", "") for tag in element.iterfind("tag") if tag.get("k") in keys
     }
 
 
 def _parse(stream: IO[bytes], collector: WayCollector) -> None:
-    context = safe_et.iterparse(stream, events=("start", "end"), forbid_dtd=False)
+    context = SafeElementTree.iterparse(stream, events=("start", "end"), forbid_dtd=False)
     root_seen = False
     for event, element in context:
         if event == "start":
@@ -100,7 +100,9 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
             node_tags = _tags(element, NODE_KEYS)
             try:
                 collector.add_node(
-                    int(element.get("id")), float(element.get("lon")), float(element.get("lat")),
+                    int(element.get("id")),
+                    float(element.get("lon")),
+                    float(element.get("lat")),
                     node_tags or None,
                 )
             except (TypeError, ValueError) as error:
@@ -117,7 +119,9 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
                     refs = [int(nd.get("ref")) for nd in element.iterfind("nd")]
                     way_id = int(element.get("id"))
                 except (TypeError, ValueError) as error:
-                    raise DataError(f"way {element.get('id')!r} has an invalid id or node ref") from error
+                    raise DataError(
+                        f"way {element.get('id')!r} has an invalid id or node ref"
+                    ) from error
                 collector.add_way(way_id, refs, way_tags, mode)
             element.clear()
         elif tag == "relation":

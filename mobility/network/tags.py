@@ -55,11 +55,11 @@ USAGE_VALUES = frozenset({"main", "branch", "industrial", "military", "tourism",
 
 _NUMBER = r"[0-9]+(?:[.,][0-9]+)?"
 _SPEED_RE = re.compile(rf"^\s*({_NUMBER})\s*(km/h|kmh|kph|mph|knots)?\s*$", re.IGNORECASE)
-_WEIGHT_RE = re.compile(
-    rf"^\s*({_NUMBER})\s*(t|st|lt|kg|lbs|lb|tons?|tonnes?)?\s*$", re.IGNORECASE
-)
+_WEIGHT_RE = re.compile(rf"^\s*({_NUMBER})\s*(t|st|lt|kg|lbs|lb|tons?|tonnes?)?\s*$", re.IGNORECASE)
 _LENGTH_RE = re.compile(rf"^\s*({_NUMBER})\s*(m|meters?|metres?|cm|ft|feet)?\s*$", re.IGNORECASE)
-_FEET_INCH_RE = re.compile(r"""^\s*([0-9]+)\s*(?:'|ft)\s*(?:([0-9]+(?:\.[0-9]+)?)\s*(?:"|in)?)?\s*$""")
+_FEET_INCH_RE = re.compile(
+    r"""^\s*([0-9]+)\s*(?:'|ft)\s*(?:([0-9]+(?:\.[0-9]+)?)\s*(?:"|in)?)?\s*$"""
+)
 _MLC_RE = re.compile(rf"^\s*(?:mlc\s*)?({_NUMBER})\s*$", re.IGNORECASE)
 _INT_RE = re.compile(r"^\s*\+?([0-9]+)\s*$")
 _SIGNED_INT_RE = re.compile(r"^\s*([+-]?[0-9]+)\s*$")
@@ -111,7 +111,9 @@ def parse_maxspeed_kph(raw: str) -> float:
             continue
         match = _SPEED_RE.match(part)
         if match is None:
-            raise TagValueError(f"expected a speed such as '100', '50 mph' or 'nl:rural', got {raw!r}")
+            raise TagValueError(
+                f"expected a speed such as '100', '50 mph' or 'nl:rural', got {raw!r}"
+            )
         value = _number(match.group(1))
         unit = (match.group(2) or "km/h").lower()
         factor = {"mph": MPH_TO_KPH, "knots": KNOT_TO_KPH}.get(unit, 1.0)
@@ -162,7 +164,9 @@ def parse_length_m(raw: str) -> float | None:
     else:
         match = _LENGTH_RE.match(raw)
         if match is None:
-            raise TagValueError(f"expected a length such as '4.5', '4.5 m' or '14\\'6\"', got {raw!r}")
+            raise TagValueError(
+                f"expected a length such as '4.5', '4.5 m' or '14\\'6\"', got {raw!r}"
+            )
         unit = (match.group(2) or "m").lower()
         factor = {"cm": 0.01, "ft": FOOT_TO_M, "feet": FOOT_TO_M}.get(unit, 1.0)
         value = _number(match.group(1)) * factor

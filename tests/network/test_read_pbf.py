@@ -41,7 +41,7 @@ def test_truncated_pbf_is_a_data_error(tmp_path: Path) -> None:
 def test_not_a_pbf(tmp_path: Path) -> None:
     fake = tmp_path / "fake.osm.pbf"
     fake.write_bytes(b"this is not a protocol buffer" * 10)
-    with pytest.raises(DataError, match="fake.osm.pbf"):
+    with pytest.raises(DataError, match=r"fake\.osm\.pbf"):
         read_osm_pbf(fake)
 
 

@@ -24,8 +24,17 @@ def write_layer(folder: Path) -> Path:
     )
     rail.to_file(folder / "railways.shp")
     roads = gpd.GeoDataFrame(
-        {"osm_id": [7], "fclass": ["motorway"], "name": ["A1"], "ref": ["A1"], "oneway": ["B"],
-         "maxspeed": [100], "layer": [1], "bridge": ["T"], "tunnel": ["F"]},
+        {
+            "osm_id": [7],
+            "fclass": ["motorway"],
+            "name": ["A1"],
+            "ref": ["A1"],
+            "oneway": ["B"],
+            "maxspeed": [100],
+            "layer": [1],
+            "bridge": ["T"],
+            "tunnel": ["F"],
+        },
         geometry=[LineString([(5.0, 52.2), (5.01, 52.2)])],
         crs=4326,
     )
@@ -39,19 +48,30 @@ def test_layers_are_read_and_gaps_snapped(tmp_path: Path) -> None:
     assert sorted(ways.modes) == ["rail", "rail", "road"]
     rail_refs = [
         ways.refs[ways.offsets[i] : ways.offsets[i + 1]].tolist()
-        for i, mode in enumerate(ways.modes) if mode == "rail"
+        for i, mode in enumerate(ways.modes)
+        if mode == "rail"
     ]
     # The end of line A and the start of line B (3 m apart) became one node.
     assert rail_refs[0][-1] == rail_refs[1][0]
     road = ways.way_tags[ways.modes.index("road")]
-    assert road == {"highway": "motorway", "name": "A1", "ref": "A1", "oneway": "no",
-                    "maxspeed": "100", "bridge": "yes", "layer": "1"}
+    assert road == {
+        "highway": "motorway",
+        "name": "A1",
+        "ref": "A1",
+        "oneway": "no",
+        "maxspeed": "100",
+        "bridge": "yes",
+        "layer": "1",
+    }
 
 
 def test_no_snap_keeps_gap(tmp_path: Path) -> None:
     ways = read_geofabrik_shapefile(write_layer(tmp_path), snap_tolerance_m=0)
-    ends = [ways.refs[ways.offsets[i] : ways.offsets[i + 1]].tolist()
-            for i, mode in enumerate(ways.modes) if mode == "rail"]
+    ends = [
+        ways.refs[ways.offsets[i] : ways.offsets[i + 1]].tolist()
+        for i, mode in enumerate(ways.modes)
+        if mode == "rail"
+    ]
     assert ends[0][-1] != ends[1][0]
 
 

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from mobility import BuildOptions, DataError, load_network
+from mobility.network import cache
+from mobility.network.load import network_summary
+
+DATA = Path(__file__).parent.parent / "data"
+TINY = DATA / "tiny.osm"
+
+
+def test_loads_tiny_extract_with_places(tiny_corridors: Path) -> None:
+    network = load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    assert network.road.graph["crs"] == "EPSG:4326"
+    assert network.road.number_of_edges() > 0 and network.rail.number_of_edges() > 0
+    places = {place.name: place for place in network.places}
+    assert places["Tiny border <crossing>"].kind == "bcp"
+    assert places["Tiny border <crossing>"].node == 3  # nearest road node
+    assert places["Tiny ramp"].kind == "rail_terminal" and places["Tiny ramp"].role == "ramp"
+    assert places["Tiny ramp"].node == 12
+    assert places["Teststation"].kind == "station"
+    assert places["Knooppunt Test & <Co>"].kind == "junction"
+    for _, _, data in network.road.edges(data=True):
+        assert data["corridors"] == ["tiny"]
+
+
+def test_summary_counts_structures(tiny_corridors: Path) -> None:
+    network = load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    summary = network_summary(network)["tiny"]
+    assert summary["bridges"] == ["Testbrug"]
+    assert summary["border_crossings"] == ["Tiny border <crossing>"]
+    # 1-2-3 motorway (one way, ~1.37 km) + 2-5 (2.22 km) + 5-6 bridge (1.11 km)
+    assert sum(summary["road_km_by_class"].values()) == pytest.approx(4.7, abs=0.05)
+    assert summary["rail_km"] == pytest.approx(4.1, abs=0.05)
+
+
+def test_unknown_corridor(tiny_corridors: Path) -> None:
+    with pytest.raises(
+        DataError, match=r"unknown corridor 'nort'; expected one of west, east, tiny"
+    ):
+        load_network(TINY, corridor_file=tiny_corridors, corridors=["nort"])
+
+
+def test_extract_outside_the_corridors(tiny_corridors: Path) -> None:
+    with pytest.raises(DataError, match=r"no road .* or rail ways inside corridors west"):
+        load_network(TINY, corridor_file=tiny_corridors, corridors=["west"])
+
+
+def test_empty_extract(tmp_path: Path, tiny_corridors: Path) -> None:
+    empty = tmp_path / "empty.osm"
+    empty.write_text("<osm version='0.6'></osm>")
+    with pytest.raises(DataError, match=r"empty\.osm.*has no road"):
+        load_network(empty, corridor_file=tiny_corridors)
+
+
+def test_unknown_format(tmp_path: Path) -> None:
+    odd = tmp_path / "data.csv"
+    odd.write_text("a,b")
+    with pytest.raises(DataError, match="unknown format"):
+        load_network(odd)
+
+
+def test_second_load_comes_from_cache(tmp_path: Path, tiny_corridors: Path) -> None:
+    source = tmp_path / "tiny.osm"
+    source.write_bytes(TINY.read_bytes())
+    first = load_network(source, corridor_file=tiny_corridors, corridors=["tiny"])
+    started = time.perf_counter()
+    second = load_network(source, corridor_file=tiny_corridors, corridors=["tiny"])
+    assert time.perf_counter() - started < 0.5
+    assert sorted(second.road.edges) == sorted(first.road.edges)
+    assert second is not first
+
+
+def test_cache_is_keyed_by_content_and_options(tmp_path: Path, tiny_corridors: Path) -> None:
+    source = tmp_path / "tiny.osm"
+    source.write_bytes(TINY.read_bytes())
+    first = load_network(source, corridor_file=tiny_corridors, corridors=["tiny"])
+    other = load_network(
+        source,
+        corridor_file=tiny_corridors,
+        corridors=["tiny"],
+        options=BuildOptions(consolidate_tolerance_m=0, fragments="keep"),
+    )
+    assert other.report.fragments["road"].policy == "keep"
+    # Change the content: the bridge gets a lower weight limit; the cache must miss.
+    source.write_text(TINY.read_text().replace('v="30"', 'v="12"'))
+    changed = load_network(source, corridor_file=tiny_corridors, corridors=["tiny"])
+    assert first.road.edges[5, 6, 0]["maxweight_t"] == 30
+    assert changed.road.edges[5, 6, 0]["maxweight_t"] == 12
+
+
+def test_corrupt_cache_is_rebuilt(
+    tmp_path: Path, tiny_corridors: Path, isolated_cache: Path
+) -> None:
+    load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    files = list(isolated_cache.glob("network-*.pickle"))
+    assert len(files) == 1
+    data = bytearray(files[0].read_bytes())
+    data[-10] ^= 0xFF
+    files[0].write_bytes(bytes(data))
+    assert cache.load_cached(files[0].stem.removeprefix("network-")) is None
+    assert not files[0].exists()  # the corrupt file is removed...
+    network = load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    assert network.road.number_of_edges() > 0
+    assert files[0].exists()  # ...and written anew
+
+
+def test_truncated_cache_file_is_rebuilt(isolated_cache: Path, tiny_corridors: Path) -> None:
+    load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    (path,) = isolated_cache.glob("network-*.pickle")
+    path.write_bytes(path.read_bytes()[:50])
+    network = load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    assert network.rail.number_of_edges() == 4
+
+
+@pytest.mark.realdata
+def test_real_sources_build(shared_osm: Path, tiny_corridors: Path) -> None:
+    hague = load_network(
+        shared_osm / "nl332-the-hague-main-roads.osm",
+        corridor_file=tiny_corridors,
+        corridors=["west"],
+    )
+    assert hague.road.number_of_edges() > 1000
+    assert hague.report.consolidated_nodes["road"][1] < hague.report.consolidated_nodes["road"][0]
+    amsterdam = load_network(
+        shared_osm / "amsterdam-east.osm.pbf",
+        corridor_file=tiny_corridors,
+        options=BuildOptions(clip=False, fragments="keep"),
+    )
+    assert amsterdam.road.number_of_edges() > 0
+    rail = load_network(
+        shared_osm / "nl-railways-2014",
+        corridor_file=tiny_corridors,
+        options=BuildOptions(clip=False),
+    )
+    assert rail.rail.number_of_edges() > 10_000
+    assert rail.road.number_of_edges() == 0
