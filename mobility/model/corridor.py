@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's C loader when present: same safe semantics, ~10x faster.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from mobility import settings
 from mobility.errors import DataError
 
@@ -286,7 +289,7 @@ def load_corridors(path: str | Path | None = None) -> CorridorSet:
     except OSError as error:
         raise DataError(f"corridor file {str(path)!r} cannot be read: {error}") from error
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as error:
         raise DataError(f"corridor file {str(path)!r} is not valid YAML: {error}") from error
     return corridors_from_dict(document, origin=str(path))

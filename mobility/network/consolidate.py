@@ -18,14 +18,13 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from pyproj import Transformer
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from mobility.network.build import RESTRICTION_ATTRIBUTES, haversine_m
-from mobility.network.corridor_geometry import METRIC_CRS
+from mobility.network.corridor_geometry import METRIC_CRS, transformer
 from mobility.network.report import LoadReport
 
 logger = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ def _clusters(graph: nx.MultiDiGraph, tolerance_m: float) -> dict[int, int]:
         return {}
     lon = np.array([graph.nodes[n]["x"] for n in candidates.tolist()])
     lat = np.array([graph.nodes[n]["y"] for n in candidates.tolist()])
-    x, y = Transformer.from_crs(4326, METRIC_CRS, always_xy=True).transform(lon, lat)
+    x, y = transformer(4326, METRIC_CRS).transform(lon, lat)
     pairs = cKDTree(np.column_stack([x, y])).query_pairs(r=tolerance_m, output_type="ndarray")
     if len(pairs) == 0:
         return {}

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pyogrio
 from numpy.typing import NDArray
-from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from mobility.errors import DataError
+from mobility.network.corridor_geometry import transformer
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
 
 logger = logging.getLogger(__name__)
@@ -140,8 +140,7 @@ def _snap_vertices(
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Give every vertex a node id: equal vertices share one, near line ends are joined."""
     lonlat = np.concatenate(lines)
-    transformer = Transformer.from_crs(4326, SNAP_CRS, always_xy=True)
-    x, y = transformer.transform(lonlat[:, 0], lonlat[:, 1])
+    x, y = transformer(4326, SNAP_CRS).transform(lonlat[:, 0], lonlat[:, 1])
     xy = np.column_stack([x, y])
     # Identical vertices (shared OSM nodes) to one node.
     keys = np.round(xy, 2)

@@ -1,0 +1,116 @@
+"""The embedded corridor atlas: compiled file current, loads, and holds against real OSM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from mobility import BuildOptions, load_network
+from mobility.network.atlas_compile import compile_atlas
+from mobility.network.build import haversine_m
+from mobility.network.load import default_atlas_path, network_summary
+
+ATLAS_SOURCES = default_atlas_path().parent / "atlas"
+
+
+def test_compiled_atlas_is_current_and_clean() -> None:
+    xml, problems = compile_atlas(ATLAS_SOURCES)
+    assert problems == []
+    assert default_atlas_path().read_text(encoding="utf-8") == xml, (
+        "run: python -m mobility.network.atlas_compile"
+    )
+
+
+@pytest.fixture(scope="module")
+def atlas() -> object:
+    return load_network(use_cache=False)
+
+
+def test_three_corridors_with_roads_rail_and_crossings(atlas: object) -> None:
+    summary = network_summary(atlas)  # type: ignore[arg-type]
+    assert set(summary) == {"north", "central", "south"}
+    for corridor, entry in summary.items():
+        assert entry["road_km_by_class"].get("motorway", 0) > 100, corridor
+        assert entry["rail_km"] > 100, corridor
+        assert entry["border_crossings"], corridor
+    assert atlas.report.unparsed_total == 0  # type: ignore[attr-defined]
+
+
+def test_every_place_is_attached(atlas: object) -> None:
+    unattached = [p.name for p in atlas.places if p.node is None]  # type: ignore[attr-defined]
+    assert unattached == []
+
+
+def test_ports_reach_every_border_crossing_by_road_and_rail(atlas: object) -> None:
+    places = atlas.places  # type: ignore[attr-defined]
+    for mode in ("road", "rail"):
+        graph = atlas.graph(mode)  # type: ignore[attr-defined]
+        origins = [p for p in places if p.kind in ("spod", "rail_terminal") and p.mode == mode]
+        crossings = [p for p in places if p.kind == "bcp" and p.mode == mode]
+        assert origins and crossings
+        for origin in origins:
+            reachable = nx.descendants(graph, origin.node) | {origin.node}
+            missing = [c.name for c in crossings if c.node not in reachable]
+            assert missing == [], f"{mode}: {origin.name} cannot reach {missing}"
+
+
+def test_known_tunnel_categories(atlas: object) -> None:
+    categories = {}
+    for _, _, data in atlas.road.edges(data=True):  # type: ignore[attr-defined]
+        if data.get("tunnel") and data.get("name"):
+            categories[data["name"]] = data.get("tunnel_category")
+    assert categories["Vlaketunnel"] == "C"
+    assert categories["Botlektunnel"] == "D"
+    assert categories["Beneluxtunnel"] == "C"
+
+
+def _nearest(graph: nx.MultiDiGraph, lon: float, lat: float) -> tuple[int, float]:
+    nodes = list(graph.nodes)
+    xs = np.array([graph.nodes[n]["x"] for n in nodes])
+    ys = np.array([graph.nodes[n]["y"] for n in nodes])
+    distance = haversine_m(xs, ys, np.full_like(xs, lon), np.full_like(ys, lat))
+    best = int(np.argmin(distance))
+    return nodes[best], float(distance[best])
+
+
+# Pairs of atlas stations at least ~25 km apart along the corridors' rail routes.
+RAIL_PAIRS = [
+    ("Vlissingen", "Roosendaal"),
+    ("Roosendaal", "Breda"),
+    ("Breda", "Eindhoven Centraal"),
+    ("Eindhoven Centraal", "Venlo"),
+    ("Dordrecht", "Roosendaal"),
+    ("Amersfoort Centraal", "Deventer"),
+    ("Deventer", "Hengelo"),
+    ("Zwolle", "Groningen"),
+    ("Groningen", "Bad Nieuweschans"),
+    ("Groningen", "Roodeschool"),
+    ("Utrecht Centraal", "Arnhem Centraal"),
+    ("Amersfoort Centraal", "Zwolle"),
+]
+
+
+@pytest.mark.realdata
+def test_rail_distances_within_10_percent_of_real_osm(atlas: object, shared_osm: Path) -> None:
+    real = load_network(
+        shared_osm / "nl-railways-2014",
+        options=BuildOptions(clip=False, consolidate_tolerance_m=0, fragments="keep"),
+    ).rail
+    rail = atlas.rail  # type: ignore[attr-defined]
+    stations = {data["name"]: node for node, data in rail.nodes(data=True)
+                if data.get("railway") == "station"}
+    failures = []
+    for a, b in RAIL_PAIRS:
+        atlas_m = nx.shortest_path_length(rail, stations[a], stations[b], weight="length_m")
+        ends = []
+        for name in (a, b):
+            node, offset_m = _nearest(real, rail.nodes[stations[name]]["x"], rail.nodes[stations[name]]["y"])
+            assert offset_m < 1500, f"{name} is {offset_m:.0f} m from the real railway"
+            ends.append(node)
+        real_m = nx.shortest_path_length(real, ends[0], ends[1], weight="length_m")
+        if abs(atlas_m / real_m - 1) > 0.10:
+            failures.append(f"{a} - {b}: atlas {atlas_m / 1000:.1f} km, real {real_m / 1000:.1f} km")
+    assert failures == []
