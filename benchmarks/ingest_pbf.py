@@ -75,8 +75,12 @@ def generate(path: Path, total_ways: int, seed: int = 7) -> dict[str, int]:
                 end = np.array([gx[j + dj], gy[i + di]])
                 t = np.linspace(0, 1, 10)[1:-1, None]
                 shape = add_points(start + (end - start) * t + rng.normal(0, 1e-4, (8, 2)))
-                tags = {"highway": KEPT_CLASSES[made % 5], "lanes": "2", "maxspeed": "80",
-                        "ref": f"N{made % 999}"}
+                tags = {
+                    "highway": KEPT_CLASSES[made % 5],
+                    "lanes": "2",
+                    "maxspeed": "80",
+                    "ref": f"N{made % 999}",
+                }
                 ways.append(([int(a), *shape, int(b)], tags))
                 made += 1
     # Rail lines: random polylines of 20 nodes.
@@ -104,7 +108,9 @@ def generate(path: Path, total_ways: int, seed: int = 7) -> dict[str, int]:
         for node_id, (lon, lat) in zip(node_ids.tolist(), lonlat.tolist(), strict=True):
             writer.add_node(osmium.osm.mutable.Node(id=node_id, location=(lon, lat)))
         for way_id, (refs, tags) in zip(way_ids.tolist(), ways, strict=True):
-            writer.add_way(osmium.osm.mutable.Way(id=way_id, nodes=node_ids[refs].tolist(), tags=tags))
+            writer.add_way(
+                osmium.osm.mutable.Way(id=way_id, nodes=node_ids[refs].tolist(), tags=tags)
+            )
     return {"ways": len(ways), "nodes": len(lonlat), "kept_roads": made, "rail": n_rail}
 
 
@@ -116,6 +122,18 @@ def decode_only(path: Path) -> float:
     return time.perf_counter() - started
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process image (VmHWM).
+
+    Not ``ru_maxrss``: that survives fork and exec, so a child would report its
+    parent's high-water mark (the generator's).
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure(path: Path) -> dict[str, Any]:
     """Load ``path`` and report stage times and peak RSS (run in a fresh process)."""
     import logging
@@ -123,7 +141,7 @@ def measure(path: Path) -> dict[str, Any]:
     from mobility import load_network
 
     decode_s = decode_only(path)
-    rss_before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_before_mb = peak_rss_mb()
     logging.basicConfig(level=logging.ERROR)  # synthetic data leaves corridor places unattached
     started = time.perf_counter()
     network = load_network(path, use_cache=False)
@@ -131,7 +149,7 @@ def measure(path: Path) -> dict[str, Any]:
     return {
         "decode_s": decode_s,
         "load_s": load_s,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "rss_after_imports_mb": rss_before_mb,
         "road_edges": network.road.number_of_edges(),
         "rail_edges": network.rail.number_of_edges(),
@@ -162,13 +180,23 @@ def main() -> None:
             counts_path.write_text(json.dumps(counts))
         result = subprocess.run(
             [sys.executable, "-m", "benchmarks.ingest_pbf", "--measure", str(path)],
-            check=True, capture_output=True, text=True, env=os.environ | {"MOBILITY_NO_CACHE": "1"},
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ | {"MOBILITY_NO_CACHE": "1"},
         )
-        row = {"total_ways": size, "file_mb": path.stat().st_size / 1e6, **counts,
-               **json.loads(result.stdout.strip().splitlines()[-1])}
+        row = {
+            "total_ways": size,
+            "file_mb": path.stat().st_size / 1e6,
+            **counts,
+            **json.loads(result.stdout.strip().splitlines()[-1]),
+        }
         rows.append(row)
-        print(f"{size:>9,} ways {row['file_mb']:7.1f} MB: load {row['load_s']:6.2f} s "
-              f"(decode {row['decode_s']:5.2f} s), peak {row['peak_rss_mb']:6.0f} MB", flush=True)
+        print(
+            f"{size:>9,} ways {row['file_mb']:7.1f} MB: load {row['load_s']:6.2f} s "
+            f"(decode {row['decode_s']:5.2f} s), peak {row['peak_rss_mb']:6.0f} MB",
+            flush=True,
+        )
     sizes = np.array([r["file_mb"] for r in rows])
     times = np.array([r["load_s"] for r in rows])
     memory = np.array([r["peak_rss_mb"] for r in rows])
@@ -179,24 +207,35 @@ def main() -> None:
         "rows": rows,
         "fit_load_s": {"per_file_mb": slope_s, "intercept": intercept_s},
         "fit_peak_rss_mb": {"per_file_mb": slope_mb, "intercept": intercept_mb},
-        "extrapolated_netherlands": {"file_mb": nl_mb, "load_s": slope_s * nl_mb + intercept_s,
-                                     "peak_rss_mb": slope_mb * nl_mb + intercept_mb},
+        "extrapolated_netherlands": {
+            "file_mb": nl_mb,
+            "load_s": slope_s * nl_mb + intercept_s,
+            "peak_rss_mb": slope_mb * nl_mb + intercept_mb,
+        },
     }
     print()
-    print("| ways | file MB | kept road ways | load s | decode-only s | load / decode | "
-          "time ratio to previous size | size ratio | peak RSS MB |")
+    print(
+        "| ways | file MB | kept road ways | load s | decode-only s | load / decode | "
+        "time ratio to previous size | size ratio | peak RSS MB |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for i, r in enumerate(rows):
         growth = f"{r['load_s'] / rows[i - 1]['load_s']:.2f}" if i else "-"
         size_ratio = f"{r['file_mb'] / rows[i - 1]['file_mb']:.2f}" if i else "-"
-        print(f"| {r['total_ways']:,} | {r['file_mb']:.1f} | {r['ways_kept'].get('road', 0):,} | "
-              f"{r['load_s']:.2f} | {r['decode_s']:.2f} | {r['load_s'] / r['decode_s']:.1f} | "
-              f"{growth} | {size_ratio} | {r['peak_rss_mb']:.0f} |")
+        print(
+            f"| {r['total_ways']:,} | {r['file_mb']:.1f} | {r['ways_kept'].get('road', 0):,} | "
+            f"{r['load_s']:.2f} | {r['decode_s']:.2f} | {r['load_s'] / r['decode_s']:.1f} | "
+            f"{growth} | {size_ratio} | {r['peak_rss_mb']:.0f} |"
+        )
     nl = summary["extrapolated_netherlands"]
-    print(f"\nlinear fit: load = {slope_s:.3f} s/MB x size + {intercept_s:.2f} s; "
-          f"peak RSS = {slope_mb:.2f} MB/MB x size + {intercept_mb:.0f} MB")
-    print(f"extrapolated to the Netherlands extract ({nl_mb:,.0f} MB): "
-          f"{nl['load_s'] / 60:.1f} min, {nl['peak_rss_mb'] / 1024:.2f} GB peak")
+    print(
+        f"\nlinear fit: load = {slope_s:.3f} s/MB x size + {intercept_s:.2f} s; "
+        f"peak RSS = {slope_mb:.2f} MB/MB x size + {intercept_mb:.0f} MB"
+    )
+    print(
+        f"extrapolated to the Netherlands extract ({nl_mb:,.0f} MB): "
+        f"{nl['load_s'] / 60:.1f} min, {nl['peak_rss_mb'] / 1024:.2f} GB peak"
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "ingest_pbf.json").write_text(json.dumps(summary, indent=2, default=str))
 

@@ -100,17 +100,24 @@ def test_rail_distances_within_10_percent_of_real_osm(atlas: object, shared_osm:
         options=BuildOptions(clip=False, consolidate_tolerance_m=0, fragments="keep"),
     ).rail
     rail = atlas.rail  # type: ignore[attr-defined]
-    stations = {data["name"]: node for node, data in rail.nodes(data=True)
-                if data.get("railway") == "station"}
+    stations = {
+        data["name"]: node
+        for node, data in rail.nodes(data=True)
+        if data.get("railway") == "station"
+    }
     failures = []
     for a, b in RAIL_PAIRS:
         atlas_m = nx.shortest_path_length(rail, stations[a], stations[b], weight="length_m")
         ends = []
         for name in (a, b):
-            node, offset_m = _nearest(real, rail.nodes[stations[name]]["x"], rail.nodes[stations[name]]["y"])
+            node, offset_m = _nearest(
+                real, rail.nodes[stations[name]]["x"], rail.nodes[stations[name]]["y"]
+            )
             assert offset_m < 1500, f"{name} is {offset_m:.0f} m from the real railway"
             ends.append(node)
         real_m = nx.shortest_path_length(real, ends[0], ends[1], weight="length_m")
         if abs(atlas_m / real_m - 1) > 0.10:
-            failures.append(f"{a} - {b}: atlas {atlas_m / 1000:.1f} km, real {real_m / 1000:.1f} km")
+            failures.append(
+                f"{a} - {b}: atlas {atlas_m / 1000:.1f} km, real {real_m / 1000:.1f} km"
+            )
     assert failures == []
