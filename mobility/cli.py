@@ -25,7 +25,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from mobility import __version__
 from mobility.errors import MobilityError
 from mobility.network.build import BuildOptions
-from mobility.network.load import Network, load_network, network_summary
+from mobility.network.load import Network, load_network
+from mobility.network.summary import network_summary
 
 console = Console()
 error_console = Console(stderr=True)

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-# libyaml's C loader when present: same safe semantics, ~10x faster.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from mobility import settings
 from mobility.errors import DataError
+
+# libyaml's C loader when present: same safe semantics, ~10x faster.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PLACE_KINDS = ("spod", "bcp", "csc", "staging", "rail_terminal", "ramp")
 PLACE_MODES = ("road", "rail")

@@ -94,6 +94,7 @@ def export_network(network: Network, out_dir: str | Path) -> list[Path]:
         for name, features in collections.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             staged.append((tmp, folder / name))
+            os.chmod(tmp, 0o644)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(
                     {"type": "FeatureCollection", "features": features},

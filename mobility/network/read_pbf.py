@@ -3,8 +3,9 @@
 Pass 1 reads only ways, filtered in C++ by tag (road classes and rail), and
 records the node ids they use. Pass 2 reads only those nodes, filtered in C++
 by id (a bitmap bounded by the highest node id: at most about 1.5 GB for
-today's OSM ids, held only during that pass). Memory therefore grows with the kept network, not with the file: a
-1.3 GB country extract never sits in memory whole. Clipping to the corridor
+today's OSM ids, held only during that pass). Memory therefore grows with the
+kept network, not with the file: a 1.3 GB country extract never sits in
+memory whole. Clipping to the corridor
 polygons happens when the graph is built, on these kept nodes only.
 """
 

@@ -11,7 +11,8 @@ import pytest
 from mobility import BuildOptions, load_network
 from mobility.network.atlas_compile import compile_atlas
 from mobility.network.build import haversine_m
-from mobility.network.load import default_atlas_path, network_summary
+from mobility.network.load import default_atlas_path
+from mobility.network.summary import network_summary
 
 ATLAS_SOURCES = default_atlas_path().parent / "atlas"
 
@@ -85,7 +86,10 @@ RAIL_PAIRS = [
     ("Dordrecht", "Roosendaal"),
     ("Amersfoort Centraal", "Deventer"),
     ("Deventer", "Hengelo"),
-    ("Zwolle", "Groningen"),
+    # The 2014 layer lacks ~3.8 km of the Staatslijn between Beilen and Assen
+    # (dead ends at 52.907 N and 52.941 N), so no pair spans that stretch.
+    ("Zwolle", "Beilen"),
+    ("Assen", "Groningen"),
     ("Groningen", "Bad Nieuweschans"),
     ("Groningen", "Roodeschool"),
     ("Utrecht Centraal", "Arnhem Centraal"),
@@ -97,7 +101,7 @@ RAIL_PAIRS = [
 def test_rail_distances_within_10_percent_of_real_osm(atlas: object, shared_osm: Path) -> None:
     real = load_network(
         shared_osm / "nl-railways-2014",
-        options=BuildOptions(clip=False, consolidate_tolerance_m=0, fragments="keep"),
+        options=BuildOptions(clip=False, consolidate_tolerance_m=0, fragments="largest"),
     ).rail
     rail = atlas.rail  # type: ignore[attr-defined]
     stations = {

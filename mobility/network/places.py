@@ -1,0 +1,240 @@
+"""Named places of the network, attached to the graphs as routable nodes.
+
+Corridor places (ports, crossings, support centres, rail terminals) lie beside
+the network, not on a junction. Each is attached to the nearest node when one
+is within :data:`SNAP_TO_NODE_M`; otherwise the nearest edge is split at the
+closest point (both directions of a two-way edge) and the new node stands for
+the place. Named junctions, border posts and stations of the data are places
+too. New nodes get negative ids, which OSM never uses.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.ops import substring
+
+from mobility.model.corridor import CorridorSet, Place
+from mobility.network.build import haversine_m
+from mobility.network.corridor_geometry import METRIC_CRS, reproject
+
+logger = logging.getLogger(__name__)
+
+#: Corridor places farther than this from their graph stay unattached (and are reported).
+MAX_ATTACH_DISTANCE_M = 5000.0
+#: A place this close to an existing node uses that node instead of splitting an edge.
+SNAP_TO_NODE_M = 250.0
+#: Place kinds of the corridor file and the kind they are exported as.
+PLACE_KIND_EXPORT = {
+    "spod": "spod",
+    "bcp": "bcp",
+    "csc": "csc",
+    "staging": "csc",
+    "rail_terminal": "rail_terminal",
+    "ramp": "rail_terminal",
+}
+
+
+@dataclass(frozen=True)
+class NetworkPlace:
+    """A named point of the network: junction, station, port, crossing, support centre.
+
+    Attributes
+    ----------
+    kind
+        ``junction``, ``station``, ``spod``, ``bcp``, ``csc`` or ``rail_terminal``.
+    name
+        Human name.
+    corridors
+        Corridors the place belongs to.
+    lon, lat
+        WGS84 position of the place itself.
+    mode
+        Graph the place attaches to (``road`` or ``rail``).
+    node
+        Graph node standing for the place, or ``None`` if the graph is farther
+        than :data:`MAX_ATTACH_DISTANCE_M`.
+    distance_to_node_m
+        Distance from the place to that node.
+    place_id
+        Id in the corridor file (empty for junctions and stations).
+    role
+        Finer kind (``staging``, ``ramp``, ``border_crossing``) where the
+        export kind is coarser.
+    """
+
+    kind: str
+    name: str
+    corridors: tuple[str, ...]
+    lon: float
+    lat: float
+    mode: str
+    node: int | None
+    distance_to_node_m: float
+    place_id: str = ""
+    role: str = ""
+
+
+def _twin(graph: nx.MultiDiGraph, u: int, v: int, data: dict[str, Any]) -> int | None:
+    """Key of the opposite-direction edge of the same way, if any."""
+    for key, other in (graph.get_edge_data(v, u) or {}).items():
+        if other.get("osmid") == data.get("osmid") and other.get("reversed") != data.get(
+            "reversed"
+        ):
+            return int(key)
+    return None
+
+
+def _piece(data: dict[str, Any], geometry: LineString) -> dict[str, Any]:
+    coords = np.asarray(geometry.coords)
+    length_m = float(
+        haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1]).sum()
+    )
+    return {**data, "geometry": geometry, "length": length_m, "length_m": length_m}
+
+
+def _split_edge(
+    graph: nx.MultiDiGraph, u: int, v: int, key: int, fractions: list[float], next_id: int
+) -> list[int]:
+    """Split edge (u, v, key) and its twin at ``fractions``; return the new node ids."""
+    data = graph.edges[u, v, key]
+    twin_key = _twin(graph, u, v, data)
+    twin = graph.edges[v, u, twin_key] if twin_key is not None else None
+    geometry = data["geometry"]
+    cuts = [0.0, *fractions, 1.0]
+    nodes = [u]
+    for i, fraction in enumerate(fractions):
+        point = geometry.interpolate(fraction, normalized=True)
+        node = next_id - i
+        graph.add_node(node, x=point.x, y=point.y, corridors=graph.nodes[u].get("corridors", []))
+        nodes.append(node)
+    nodes.append(v)
+    for (a, b), (start, end) in zip(
+        itertools.pairwise(nodes), itertools.pairwise(cuts), strict=True
+    ):
+        piece = substring(geometry, start, end, normalized=True)
+        graph.add_edge(a, b, **_piece(data, piece))
+        if twin is not None:
+            graph.add_edge(b, a, **_piece(twin, LineString(list(piece.coords)[::-1])))
+    graph.remove_edge(u, v, key)
+    if twin_key is not None:
+        graph.remove_edge(v, u, twin_key)
+    return nodes[1:-1]
+
+
+def _attach(graph: nx.MultiDiGraph, places: list[Place]) -> list[tuple[int | None, float]]:
+    """Attach each place to ``graph``; return (node, distance in metres) per place."""
+    if not places or graph.number_of_edges() == 0:
+        return [(None, float("inf"))] * len(places)
+    node_ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    node_lon = np.array([graph.nodes[n]["x"] for n in node_ids.tolist()])
+    node_lat = np.array([graph.nodes[n]["y"] for n in node_ids.tolist()])
+    edges = [(u, v, k) for u, v, k, rev in graph.edges(keys=True, data="reversed") if not rev]
+    lines = reproject(
+        shapely.GeometryCollection([graph.edges[e]["geometry"] for e in edges]), 4326, METRIC_CRS
+    )
+    tree = shapely.STRtree(list(lines.geoms))
+    points = [reproject(Point(p.lon, p.lat), 4326, METRIC_CRS) for p in places]
+    results: list[tuple[int | None, float]] = []
+    splits: dict[tuple[int, int, int], list[tuple[float, int]]] = {}
+    for index, (place, point) in enumerate(zip(places, points, strict=True)):
+        to_nodes = haversine_m(
+            node_lon, node_lat, np.full_like(node_lon, place.lon), np.full_like(node_lat, place.lat)
+        )
+        nearest_node = int(np.argmin(to_nodes))
+        edge_index, edge_distance = tree.query_nearest(point, return_distance=True)
+        edge_distance_m = float(edge_distance[0])
+        if edge_distance_m > MAX_ATTACH_DISTANCE_M:
+            results.append((None, edge_distance_m))
+        elif to_nodes[nearest_node] <= max(SNAP_TO_NODE_M, edge_distance_m):
+            results.append((int(node_ids[nearest_node]), float(to_nodes[nearest_node])))
+        else:
+            line = lines.geoms[int(edge_index[0])]
+            fraction = float(shapely.line_locate_point(line, point, normalized=True))
+            splits.setdefault(edges[int(edge_index[0])], []).append((fraction, index))
+            results.append((None, edge_distance_m))
+    next_id = min(0, int(node_ids.min())) - 1
+    for (u, v, k), entries in splits.items():
+        entries.sort()
+        fractions = sorted({fraction for fraction, _ in entries})
+        new_nodes = _split_edge(graph, u, v, k, fractions, next_id)
+        next_id -= len(new_nodes)
+        node_of_fraction = dict(zip(fractions, new_nodes, strict=True))
+        for fraction, index in entries:
+            results[index] = (node_of_fraction[fraction], results[index][1])
+    return results
+
+
+def attach_places(
+    road: nx.MultiDiGraph, rail: nx.MultiDiGraph, corridors: CorridorSet
+) -> list[NetworkPlace]:
+    """Attach corridor places to the graphs and collect named junctions and stations.
+
+    The graphs are modified: edges are split where a place attaches between
+    two nodes, and the new node carries ``place`` (the place id).
+    """
+    places: list[NetworkPlace] = []
+    for mode, graph in (("road", road), ("rail", rail)):
+        of_mode = [p for p in corridors.places if p.mode == mode]
+        for place, (node, distance) in zip(of_mode, _attach(graph, of_mode), strict=True):
+            if node is None and graph.number_of_edges() == 0:
+                logger.info("place %r not attached: no %s network loaded", place.name, mode)
+            elif node is None:
+                logger.warning(
+                    "place %r is %.1f km from the %s network; left unattached",
+                    place.name,
+                    distance / 1000,
+                    mode,
+                )
+            else:
+                graph.nodes[node].setdefault("place", place.id)
+            kind = PLACE_KIND_EXPORT[place.kind]
+            places.append(
+                NetworkPlace(
+                    kind=kind,
+                    name=place.name,
+                    corridors=place.corridors,
+                    lon=place.lon,
+                    lat=place.lat,
+                    mode=mode,
+                    node=node,
+                    distance_to_node_m=distance,
+                    place_id=place.id,
+                    role=place.kind if place.kind != kind else "",
+                )
+            )
+    for mode, graph in (("road", road), ("rail", rail)):
+        places.extend(_named_nodes(graph, mode))
+    return places
+
+
+def _named_nodes(graph: nx.MultiDiGraph, mode: str) -> Iterable[NetworkPlace]:
+    for node, data in graph.nodes(data=True):
+        name = data.get("name")
+        if not name:
+            continue
+        if data.get("highway") == "motorway_junction" or data.get("barrier") == "border_control":
+            kind = "junction"
+        elif data.get("railway") in {"station", "halt", "yard"}:
+            kind = "station"
+        else:
+            continue
+        yield NetworkPlace(
+            kind=kind,
+            name=str(name),
+            corridors=tuple(data.get("corridors", ())),
+            lon=float(data["x"]),
+            lat=float(data["y"]),
+            mode=mode,
+            node=int(node),
+            distance_to_node_m=0.0,
+            role="border_crossing" if data.get("barrier") == "border_control" else "",
+        )
