@@ -2,8 +2,8 @@
 
 A cache file holds a header (magic, format version, SHA-256 of the payload)
 and a pickled payload. The key hashes the input files' contents, the build
-options, the corridor definitions and the package version, so a change to
-any of them misses the cache. Hashing a large input is itself remembered by
+options, the corridor definitions, the package version and its source code,
+so a change to any of them misses the cache. Hashing a large input is itself remembered by
 (path, size, mtime) so that a second load does not re-read a 1 GB extract.
 A file that fails its checksum or does not unpickle is deleted and rebuilt.
 
@@ -14,6 +14,7 @@ there; pickle is acceptable because nothing else writes it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -68,12 +69,29 @@ def content_digest(paths: Iterable[Path], cache_dir: Path | None = None) -> str:
     return combined.hexdigest()
 
 
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 of the package's own source: any code change invalidates the cache."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(content: str, options: dict[str, Any]) -> str:
-    """Key of a build: input content digest plus options and versions."""
+    """Key of a build: input content digest plus options, package version and code."""
     from mobility import __version__
 
     payload = json.dumps(
-        {"content": content, "options": options, "version": __version__, "format": CACHE_FORMAT},
+        {
+            "content": content,
+            "options": options,
+            "version": __version__,
+            "code": code_digest(),
+            "format": CACHE_FORMAT,
+        },
         sort_keys=True,
         default=str,
     )

@@ -18,9 +18,6 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
 from mobility.network.build import RESTRICTION_ATTRIBUTES, haversine_m
@@ -39,6 +36,11 @@ def is_restricted(data: dict[str, Any]) -> bool:
 
 def _clusters(graph: nx.MultiDiGraph, tolerance_m: float) -> dict[int, int]:
     """Map each node to be merged onto its cluster's representative (lowest id)."""
+    # scipy is imported here so that loading a cached network does not pay for it.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
     nodes = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
     pinned: set[int] = set()
     for u, v, data in graph.edges(data=True):

@@ -185,16 +185,7 @@ def attach_places(
     for mode, graph in (("road", road), ("rail", rail)):
         of_mode = [p for p in corridors.places if p.mode == mode]
         for place, (node, distance) in zip(of_mode, _attach(graph, of_mode), strict=True):
-            if node is None and graph.number_of_edges() == 0:
-                logger.info("place %r not attached: no %s network loaded", place.name, mode)
-            elif node is None:
-                logger.warning(
-                    "place %r is %.1f km from the %s network; left unattached",
-                    place.name,
-                    distance / 1000,
-                    mode,
-                )
-            else:
+            if node is not None:
                 graph.nodes[node].setdefault("place", place.id)
             kind = PLACE_KIND_EXPORT[place.kind]
             places.append(
@@ -211,6 +202,14 @@ def attach_places(
                     role=place.kind if place.kind != kind else "",
                 )
             )
+    unattached = [p.name for p in places if p.node is None]
+    if unattached:
+        logger.warning(
+            "%d corridor places are not on the loaded network (farther than %.0f km): %s",
+            len(unattached),
+            MAX_ATTACH_DISTANCE_M / 1000,
+            ", ".join(unattached),
+        )
     for mode, graph in (("road", road), ("rail", rail)):
         places.extend(_named_nodes(graph, mode))
     return places

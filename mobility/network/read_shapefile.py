@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyogrio
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from mobility.errors import DataError
 from mobility.network.corridor_geometry import transformer
@@ -94,6 +92,8 @@ def read_geofabrik_shapefile(path: str | Path, *, snap_tolerance_m: float = 10.0
     DataError
         If no layer is found or a layer cannot be read.
     """
+    import pyogrio  # imports pandas and geopandas: only when a shapefile is read
+
     collector = WayCollector()
     collector.ways_read = 0
     line_coords: list[NDArray[np.float64]] = []
@@ -139,6 +139,8 @@ def _snap_vertices(
     lines: list[NDArray[np.float64]], tolerance_m: float
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Give every vertex a node id: equal vertices share one, near line ends are joined."""
+    from scipy.spatial import cKDTree
+
     lonlat = np.concatenate(lines)
     x, y = transformer(4326, SNAP_CRS).transform(lonlat[:, 0], lonlat[:, 1])
     xy = np.column_stack([x, y])

@@ -49,9 +49,9 @@ class LoadReport:
         Fragment policy outcome per mode.
     consolidated_nodes
         Nodes before and after junction consolidation per mode.
-    collapsed_structures
-        Restricted edges (bridges, tunnels, limits) shorter than the
-        consolidation tolerance whose limits were moved onto a junction node.
+    unattached_places
+        Corridor places farther than the attach distance from the loaded
+        network (a partial extract, or a place outside it).
     """
 
     source: str
@@ -64,7 +64,7 @@ class LoadReport:
     unparsed_examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     fragments: dict[str, FragmentSummary] = field(default_factory=dict)
     consolidated_nodes: dict[str, tuple[int, int]] = field(default_factory=dict)
-    collapsed_structures: list[str] = field(default_factory=list)
+    unattached_places: list[str] = field(default_factory=list)
 
     def add_issues(self, way_id: int, issues: list[TagIssue]) -> None:
         """Count unparsed tag values of one way and keep a few examples."""
@@ -94,7 +94,8 @@ class LoadReport:
             f"source: {self.source} ({self.input_format})",
             f"ways read: {read}; kept: {kept}",
             f"node refs without location: {self.refs_without_location:,}; "
-            f"outside corridors: {self.refs_outside_corridors:,}",
+            f"outside corridors: {self.refs_outside_corridors:,}"
+            + (" (--no-clip keeps them)" if self.refs_outside_corridors else ""),
         ]
         for mode, summary in self.fragments.items():
             out.append(
@@ -104,11 +105,12 @@ class LoadReport:
             )
         for mode, (before, after) in self.consolidated_nodes.items():
             out.append(f"{mode} junction consolidation: {before:,} -> {after:,} nodes")
-        if self.collapsed_structures:
+        if self.unattached_places:
+            names = ", ".join(self.unattached_places[:6])
+            more = len(self.unattached_places) - 6
             out.append(
-                "restricted elements shorter than the consolidation tolerance, limits moved to "
-                f"their junction: {', '.join(self.collapsed_structures[:10])}"
-                + (" ..." if len(self.collapsed_structures) > 10 else "")
+                f"corridor places not on the loaded network: {len(self.unattached_places)} "
+                f"({names}{f', and {more} more' if more > 0 else ''})"
             )
         out.append(f"unparsed tag values: {self.unparsed_total:,}")
         for key, count in self.unparsed.most_common():

@@ -50,7 +50,9 @@ def network_summary(network: Network) -> dict[str, Any]:
             cat: sorted(names) for cat, names in sorted(tunnels.items())
         }
         entry["border_crossings"] = sorted(
-            p.name for p in network.places if p.kind == "bcp" and corridor_id in p.corridors
+            p.name + ("" if p.node is not None else " (not on the loaded network)")
+            for p in network.places
+            if p.kind == "bcp" and corridor_id in p.corridors
         )
         summary[corridor_id] = entry
     return summary
