@@ -32,8 +32,8 @@ EARTH_RADIUS_M = 6_371_008.8
 WGS84 = "EPSG:4326"
 FragmentPolicy = Literal["keep", "drop_small", "largest"]
 
-#: Edge attributes that restrict which vehicles may pass (kept on a junction
-#: node if consolidation swallows the edge).
+#: Edge attributes that restrict which vehicles may pass; endpoints of edges
+#: carrying any of them are never merged by junction consolidation.
 RESTRICTION_ATTRIBUTES = (
     "maxweight_t",
     "maxaxleload_t",

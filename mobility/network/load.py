@@ -20,7 +20,7 @@ from mobility.network import cache
 from mobility.network.build import BuildOptions, build_graphs
 from mobility.network.consolidate import consolidate_junctions
 from mobility.network.corridor_geometry import corridor_polygons, union_polygon
-from mobility.network.osm_data import Mode, OsmWays
+from mobility.network.osm_data import ROAD_HIGHWAYS, Mode, OsmWays
 from mobility.network.places import NetworkPlace, attach_places
 from mobility.network.read_pbf import PBF_SUFFIXES, read_osm_pbf
 from mobility.network.read_shapefile import find_shapefile_layers, read_geofabrik_shapefile
@@ -175,12 +175,13 @@ def load_network(
         )
         _assign_corridors(graphs[mode], polygons)
     if graphs["road"].number_of_edges() == 0 and graphs["rail"].number_of_edges() == 0:
-        where = f"inside corridors {', '.join(corridor_set.corridors)}" if options.clip else ""
+        road_classes = ", ".join(sorted(h for h in ROAD_HIGHWAYS if not h.endswith("_link")))
+        where = f" inside corridors {', '.join(corridor_set.corridors)}" if options.clip else ""
+        read = "unknown" if report.ways_read is None else f"{report.ways_read:,}"
         raise DataError(
-            f"input {str(path)!r} has no road ({', '.join(sorted(_road_classes()))}) or rail "
-            f"ways {where}".rstrip()
-            + f" (ways read: {report.ways_read if report.ways_read is not None else 'unknown'}, "
-            f"node refs outside corridors: {report.refs_outside_corridors:,})"
+            f"input {str(path)!r} has no road ({road_classes}) or rail ways{where} "
+            f"(ways read: {read}, node refs outside corridors: "
+            f"{report.refs_outside_corridors:,})"
         )
     network = Network(
         road=graphs["road"], rail=graphs["rail"], corridors=corridor_set, report=report
@@ -191,12 +192,6 @@ def load_network(
     if use_cache:
         cache.store_cached(key, network)
     return network
-
-
-def _road_classes() -> list[str]:
-    from mobility.network.osm_data import ROAD_HIGHWAYS
-
-    return sorted(h for h in ROAD_HIGHWAYS if not h.endswith("_link"))
 
 
 def _assign_corridors(graph: nx.MultiDiGraph, polygons: dict[str, BaseGeometry]) -> None:

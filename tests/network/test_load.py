@@ -139,3 +139,25 @@ def test_real_sources_build(shared_osm: Path, tiny_corridors: Path) -> None:
     )
     assert rail.rail.number_of_edges() > 10_000
     assert rail.road.number_of_edges() == 0
+
+
+def test_code_change_misses_the_cache(
+    isolated_cache: Path, tiny_corridors: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    monkeypatch.setattr(cache, "code_digest", lambda: "a newer version of the code")
+    load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    assert len(list(isolated_cache.glob("network-*.pickle"))) == 2
+
+
+def test_graphs_follow_osmnx_conventions(tiny_corridors: Path) -> None:
+    import osmnx as ox
+
+    network = load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
+    nodes, edges = ox.graph_to_gdfs(network.road)
+    assert str(nodes.crs) == "EPSG:4326" and {"x", "y"} <= set(nodes.columns)
+    assert {"osmid", "length", "geometry", "oneway", "reversed"} <= set(edges.columns)
+    projected = ox.project_graph(network.road, to_crs="EPSG:28992")
+    assert projected.graph["crs"] == "EPSG:28992"
+    route = ox.shortest_path(network.road, 1, 6, weight="length")
+    assert route == [1, 2, 5, 6]
