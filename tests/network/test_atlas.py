@@ -125,3 +125,32 @@ def test_rail_distances_within_10_percent_of_real_osm(atlas: object, shared_osm:
                 f"{a} - {b}: atlas {atlas_m / 1000:.1f} km, real {real_m / 1000:.1f} km"
             )
     assert failures == []
+
+
+@pytest.mark.realdata
+def test_junction_positions_match_real_osm(shared_osm: Path) -> None:
+    from mobility.network.read_xml import read_osm_xml
+
+    real = read_osm_xml(shared_osm / "nl332-the-hague-main-roads.osm")
+    index = {int(node): i for i, node in enumerate(real.node_ids.tolist())}
+    real_junctions: dict[str, list[tuple[float, float]]] = {}
+    for node, tags in real.node_tags.items():
+        if tags.get("highway") == "motorway_junction" and "name" in tags:
+            i = index[node]
+            real_junctions.setdefault(tags["name"].lower(), []).append(
+                (float(real.node_lon[i]), float(real.node_lat[i]))
+            )
+    # The atlas file itself, not the graph: these junctions lie outside the corridors.
+    ours = read_osm_xml(default_atlas_path())
+    our_index = {int(node): i for i, node in enumerate(ours.node_ids.tolist())}
+    checked = 0
+    for node, tags in ours.node_tags.items():
+        positions = real_junctions.get(tags.get("name", "").lower())
+        if not positions or node not in our_index:
+            continue
+        x, y = ours.node_lon[our_index[node]], ours.node_lat[our_index[node]]
+        lon, lat = np.array(positions).T
+        nearest_m = haversine_m(lon, lat, np.full_like(lon, x), np.full_like(lat, y))
+        assert nearest_m.min() < 1500, f"{tags['name']} is {nearest_m.min():.0f} m from real OSM"
+        checked += 1
+    assert checked >= 2  # Knooppunt Ypenburg and Knooppunt Prins Clausplein lie in the extract
