@@ -6,6 +6,10 @@ Commands
     Summary of the corridor network (embedded atlas or ``--osm PATH``).
 ``mobility network export OUT_DIR``
     Write ``roads.geojson``, ``rail.geojson`` and ``places.geojson``.
+``mobility vehicles``
+    The vehicle catalogue.
+``mobility route --from PLACE --to PLACE --vehicle TYPE``
+    Alternative routes with classification and column schedule.
 ``mobility fetch overpass|geofabrik --out PATH``
     The only commands that use the internet.
 """
@@ -28,8 +32,9 @@ from mobility.network.build import BuildOptions
 from mobility.network.load import Network, load_network
 from mobility.network.summary import network_summary
 
-console = Console()
-error_console = Console(stderr=True)
+# Long lines (names, routes) wrap in the terminal, not in the text.
+console = Console(soft_wrap=True)
+error_console = Console(stderr=True, soft_wrap=True)
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -97,6 +102,44 @@ def build_parser() -> argparse.ArgumentParser:
     export = network_commands.add_parser("export", help="write roads/rail/places GeoJSON")
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     _add_source_options(export)
+
+    vehicles = commands.add_parser("vehicles", help="list the vehicle catalogue")
+    vehicles.add_argument(
+        "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
+    )
+    vehicles.add_argument("--json", action="store_true", help="print the catalogue as JSON")
+
+    route = commands.add_parser("route", help="alternative routes and column schedule")
+    _add_source_options(route)
+    route.add_argument("--from", dest="origin", required=True, metavar="PLACE")
+    route.add_argument("--to", dest="destination", required=True, metavar="PLACE")
+    route.add_argument("--vehicle", required=True, metavar="TYPE", help="catalogue id or name")
+    route.add_argument(
+        "--count", type=int, default=1, metavar="N", help="vehicles in the column (default 1)"
+    )
+    route.add_argument(
+        "--hazmat",
+        default="",
+        metavar="ADR",
+        help="dangerous goods carried: ADR class (1.1, 3, ...) or tunnel code (B1000C, D/E, ...)",
+    )
+    route.add_argument("-k", type=int, default=3, metavar="N", help="alternatives (default 3)")
+    route.add_argument(
+        "--start", metavar="TIME", help="departure, ISO 8601 (default: next quarter hour)"
+    )
+    route.add_argument("--mode", choices=("road", "rail"), default="road")
+    route.add_argument(
+        "--self-propelled",
+        action="store_true",
+        help="move vehicles that must ride a HET on their own tracks (exemption)",
+    )
+    route.add_argument(
+        "--formation", choices=("close", "open", "extended"), default="open", help="column type"
+    )
+    route.add_argument(
+        "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
+    )
+    route.add_argument("--format", choices=("text", "json", "geojson"), default="text")
 
     fetch = commands.add_parser("fetch", help="download OSM data (needs internet)")
     fetch.add_argument(
@@ -207,6 +250,61 @@ def _fetch(args: argparse.Namespace) -> None:
     console.print(f"wrote {path}; load it with: mobility network --osm {path}")
 
 
+def _print_vehicles(args: argparse.Namespace) -> None:
+    from dataclasses import asdict
+
+    from mobility.model.vehicle import load_vehicles
+
+    catalogue = load_vehicles(*(args.vehicles_file or ()))
+    if args.json:
+        print(json.dumps([asdict(v) for v in catalogue], indent=2))
+        return
+    header = (
+        f"{'id':<22} {'name':<34} {'gear':<7} {'t':>6} {'MLC':>4} {'h m':>5} {'w m':>5} "
+        f"{'l m':>6} {'axle t':>6} {'km/h':>5} {'HET':<4} hazmat"
+    )
+    console.print(f"Vehicle catalogue: {len(catalogue)} types", markup=False)
+    console.print(header, markup=False, highlight=False)
+    for v in catalogue:
+        axle = "-" if v.max_axle_load_t is None else f"{v.max_axle_load_t:g}"
+        line = (
+            f"{v.id:<22} {v.name:<34} {v.running_gear:<7} {v.weight_t:>6g} {v.mlc:>4} "
+            f"{v.height_m:>5g} {v.width_m:>5g} {v.length_m:>6g} {axle:>6} "
+            f"{v.max_speed_kph:>5g} {'yes' if v.het_required else '':<4} "
+            f"{v.hazmat.describe() if v.hazmat else ''}"
+        )
+        console.print(line.rstrip(), markup=False, highlight=False, soft_wrap=True)
+
+
+def _route(args: argparse.Namespace) -> None:
+    from mobility.model.column import FORMATIONS, ColumnRules
+    from mobility.model.vehicle import load_vehicles
+    from mobility.routing.output import plan_dict, plan_geojson, plan_lines
+    from mobility.routing.router import Router
+
+    catalogue = load_vehicles(*(args.vehicles_file or ()))
+    router = Router(_load(args), catalogue)
+    plan = router.route(
+        args.origin,
+        args.destination,
+        args.vehicle,
+        count=args.count,
+        hazmat=args.hazmat,
+        k=args.k,
+        start=args.start,
+        mode=args.mode,
+        self_propelled=args.self_propelled,
+        column_rules=ColumnRules(formation=FORMATIONS[args.formation]),
+    )
+    if args.format == "json":
+        print(json.dumps(plan_dict(plan), indent=2, ensure_ascii=False))
+    elif args.format == "geojson":
+        print(json.dumps(plan_geojson(plan), ensure_ascii=False))
+    else:
+        for line in plan_lines(plan):
+            console.print(line, markup=False, highlight=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mobility`` command; return its exit code."""
     args = build_parser().parse_args(argv)
@@ -222,6 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     console.print(f"wrote {path}")
             else:
                 _print_network(network, args.json)
+        elif args.command == "vehicles":
+            _print_vehicles(args)
+        elif args.command == "route":
+            _route(args)
         elif args.command == "fetch":
             _fetch(args)
     except MobilityError as error:

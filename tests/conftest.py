@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from mobility import settings
+from mobility.model.vehicle import VehicleCatalogue, load_vehicles
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,3 +32,9 @@ def shared_osm() -> Path:
     if not folder.is_dir():
         pytest.skip(f"real OSM extracts not found at {folder} (set MOBILITY_SHARED_OSM)")
     return folder
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> VehicleCatalogue:
+    """The embedded vehicle catalogue."""
+    return load_vehicles()

@@ -47,3 +47,53 @@ def test_bad_input_exits_2_with_message(capsys: pytest.CaptureFixture[str]) -> N
     assert "does not exist" in capsys.readouterr().err
     assert main(["network", *TINY, "--corridor", "souht"]) == 2
     assert "unknown corridor 'souht'" in capsys.readouterr().err
+
+
+def test_vehicles_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["vehicles"]) == 0
+    out = capsys.readouterr().out
+    assert "leopard-2a7" in out and "ADR 1.1 (tunnel code B1000C)" in out
+    assert main(["vehicles", "--json"]) == 0
+    vehicles = json.loads(capsys.readouterr().out)
+    assert {v["id"] for v in vehicles} >= {"m1a2-sepv3", "fennek", "container-truck"}
+
+
+ROUTE = ["route", "--from", "Vlissingen", "--to", "Venlo (A67", "--start", "2026-11-24T06:00"]
+
+
+def test_route_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ROUTE, "--vehicle", "ammunition-truck-1-1", "--count", "30", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "column: 30 vehicles in 2 march units, 1 serial (open column)" in out
+    assert "MSR: " in out and "ASR 1: " in out
+    assert "bridge: Vlakebrug (MLC 50" in out and "Vlaketunnel" not in out
+    assert "classification 6/X/50/" in out
+
+
+def test_route_json_and_geojson(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ROUTE, "--vehicle", "fennek", "--format", "json", "-k", "1"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    route = plan["routes"][0]
+    assert route["designation"] == "MSR" and route["checkpoints"][0]["kind"] == "origin"
+    assert route["depart"] == "2026-11-24T06:00+01:00"
+    assert route["classification"]["notation"].startswith("7/X/")
+    assert main([*ROUTE, "--vehicle", "fennek", "--format", "geojson", "-k", "1"]) == 0
+    collection = json.loads(capsys.readouterr().out)
+    kinds = {f["geometry"]["type"] for f in collection["features"]}
+    assert kinds == {"LineString", "Point"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--vehicle", "M1A2 SEPv3"], "every route crosses Maasbrug Venlo (A67) (MLC 100)"),
+        (["--vehicle", "fennek", "--count", "-3"], "vehicle count must be a whole number >= 1"),
+        (["--vehicle", "fenek"], "did you mean 'Fennek'"),
+        (["--vehicle", "fennek", "--start", "tomorrow"], "'tomorrow' is not an ISO 8601"),
+    ],
+)
+def test_route_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    assert main([*ROUTE, *extra]) == 2
+    assert message in capsys.readouterr().err

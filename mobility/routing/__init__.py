@@ -1,0 +1,1 @@
+"""Routing: per-vehicle-class feasibility, alternative routes and march timing."""

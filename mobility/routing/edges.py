@@ -1,0 +1,187 @@
+"""The edges of a graph as flat arrays: what routing reads, built once per graph.
+
+The public graph type stays ``networkx.MultiDiGraph``; path work and
+feasibility run on these arrays (vectorised numpy, scipy's C Dijkstra).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
+
+#: Limit attributes read from the edges, in the units of their names.
+LIMIT_ATTRIBUTES = (
+    "mlc_wheeled",
+    "mlc_tracked",
+    "maxweight_t",
+    "maxaxleload_t",
+    "maxheight_m",
+    "maxwidth_m",
+)
+TUNNEL_CATEGORY_CODE = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+EXPRESSWAY_HIGHWAYS = frozenset({"motorway", "trunk"})
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _first(value: Any) -> Any:
+    # osmnx keeps lists where merged ways disagree; the first value is kept.
+    return value[0] if isinstance(value, list) and value else value
+
+
+@dataclass(frozen=True)
+class EdgeTable:
+    """Edges of one graph as parallel arrays, indexed ``0 .. n_edges - 1``.
+
+    Attributes
+    ----------
+    graph
+        The source graph (not copied; do not mutate it while the table is in use).
+    nodes
+        Node ids; ``u``/``v`` index into it.
+    keys
+        ``(u, v, key)`` of each edge in the graph.
+    u, v
+        Endpoint indices.
+    length_m
+        Edge length.
+    maxspeed_kph
+        Tagged speed limit (NaN where none).
+    expressway, built_up, oneway
+        Road-type flags (built-up: speed limit of 50 km/h or less).
+    lanes
+        Lanes in the edge's direction (NaN where unknown).
+    element
+        OSM way id: edges of one way form one element (a bridge, a tunnel).
+    limits
+        ``LIMIT_ATTRIBUTES`` name to array (NaN where untagged).
+    tunnel_category
+        0 where none, 1-5 for ADR categories A-E.
+    hazmat_no
+        Dangerous goods banned (``hazmat=no``/``designated``-style tagging).
+    bridge, tunnel
+        Structure flags.
+    """
+
+    graph: nx.MultiDiGraph
+    nodes: NDArray[np.int64]
+    keys: list[tuple[int, int, int]]
+    u: NDArray[np.int64]
+    v: NDArray[np.int64]
+    length_m: NDArray[np.float64]
+    maxspeed_kph: NDArray[np.float64]
+    expressway: NDArray[np.bool_]
+    built_up: NDArray[np.bool_]
+    oneway: NDArray[np.bool_]
+    lanes: NDArray[np.float64]
+    element: NDArray[np.int64]
+    limits: dict[str, NDArray[np.float64]]
+    tunnel_category: NDArray[np.int8]
+    hazmat_no: NDArray[np.bool_]
+    bridge: NDArray[np.bool_]
+    tunnel: NDArray[np.bool_]
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.nodes)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges."""
+        return len(self.keys)
+
+    def index(self, node: Hashable) -> int:
+        """Array index of a graph node.
+
+        Raises
+        ------
+        KeyError
+            If the node is not in the graph.
+        """
+        found = int(np.searchsorted(self.nodes, int(node)))  # type: ignore[call-overload]
+        if found >= len(self.nodes) or self.nodes[found] != node:
+            raise KeyError(node)
+        return int(found)
+
+    def data(self, edge: int) -> dict[str, Any]:
+        """Attribute dict of edge ``edge`` in the graph."""
+        u, v, key = self.keys[edge]
+        data: dict[str, Any] = self.graph.edges[u, v, key]
+        return data
+
+    def label(self, edge: int) -> str:
+        """Human name of the element an edge belongs to: name, ref or way id."""
+        data = self.data(edge)
+        name = _first(data.get("name")) or _first(data.get("ref"))
+        return str(name) if name else f"way {self.element[edge]}"
+
+    @classmethod
+    def from_graph(cls, graph: nx.MultiDiGraph) -> EdgeTable:
+        """Build the table of ``graph`` (nodes sorted by id)."""
+        nodes = np.array(sorted(graph.nodes), dtype=np.int64)
+        position = {int(n): i for i, n in enumerate(nodes.tolist())}
+        keys: list[tuple[int, int, int]] = []
+        columns: dict[str, list[Any]] = {
+            name: []
+            for name in (
+                "length_m",
+                "maxspeed_kph",
+                "highway",
+                "oneway",
+                "lanes",
+                "element",
+                "tunnel_category",
+                "hazmat",
+                "bridge",
+                "tunnel",
+                *LIMIT_ATTRIBUTES,
+            )
+        }
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            keys.append((u, v, key))
+            columns["length_m"].append(_float(data.get("length_m", data.get("length"))))
+            columns["maxspeed_kph"].append(_float(_first(data.get("maxspeed_kph"))))
+            columns["highway"].append(str(_first(data.get("highway")) or ""))
+            columns["oneway"].append(bool(data.get("oneway")))
+            columns["lanes"].append(_float(_first(data.get("lanes"))))
+            osmid = _first(data.get("osmid"))
+            columns["element"].append(int(osmid) if isinstance(osmid, (int, np.integer)) else -1)
+            category = str(data.get("tunnel_category") or "")
+            columns["tunnel_category"].append(TUNNEL_CATEGORY_CODE.get(category, 0))
+            columns["hazmat"].append(str(data.get("hazmat") or ""))
+            columns["bridge"].append(bool(data.get("bridge")))
+            columns["tunnel"].append(bool(data.get("tunnel")))
+            for name in LIMIT_ATTRIBUTES:
+                columns[name].append(_float(_first(data.get(name))))
+        maxspeed = np.array(columns["maxspeed_kph"], dtype=np.float64)
+        highway = np.array(columns["highway"], dtype=object)
+        return cls(
+            graph=graph,
+            nodes=nodes,
+            keys=keys,
+            u=np.array([position[int(k[0])] for k in keys], dtype=np.int64),
+            v=np.array([position[int(k[1])] for k in keys], dtype=np.int64),
+            length_m=np.array(columns["length_m"], dtype=np.float64),
+            maxspeed_kph=maxspeed,
+            expressway=np.isin(highway, list(EXPRESSWAY_HIGHWAYS)),
+            built_up=np.nan_to_num(maxspeed, nan=np.inf) <= 50.0,
+            oneway=np.array(columns["oneway"], dtype=bool),
+            lanes=np.array(columns["lanes"], dtype=np.float64),
+            element=np.array(columns["element"], dtype=np.int64),
+            limits={name: np.array(columns[name], dtype=np.float64) for name in LIMIT_ATTRIBUTES},
+            tunnel_category=np.array(columns["tunnel_category"], dtype=np.int8),
+            hazmat_no=np.isin(np.array(columns["hazmat"], dtype=object), ["no"]),
+            bridge=np.array(columns["bridge"], dtype=bool),
+            tunnel=np.array(columns["tunnel"], dtype=bool),
+        )

@@ -1,0 +1,532 @@
+"""Alternative routes with feasibility, classification and column schedules.
+
+The public entry point of the routing layer: :class:`Router` answers a
+planner's question "how does this column get from A to B, and when is it
+where?" on a loaded :class:`~mobility.network.load.Network`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry import LineString
+
+from mobility.errors import DataError, InfeasibleError
+from mobility.model.column import Column, ColumnRules, build_column
+from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
+from mobility.network.load import Network
+from mobility.network.places import NetworkPlace
+from mobility.routing.alternatives import DiversityRules, diverse_paths
+from mobility.routing.classification import Classification, classify
+from mobility.routing.edges import EdgeTable
+from mobility.routing.engine import PathEngine
+from mobility.routing.explain import BlockingElement, blocking_elements, connected
+from mobility.routing.feasibility import feasible_edges
+from mobility.routing.requirements import Requirements
+from mobility.routing.resolve import resolve_place
+from mobility.routing.schedule import ColumnSchedule, RoutePoints, column_schedule
+from mobility.routing.timing import (
+    HaltRules,
+    MarchSpeeds,
+    column_speeds_kph,
+    road_types,
+    train_speeds_kph,
+    travel_times_s,
+)
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["road", "rail"]
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+#: Length of a military train for its pass time (EU target length).
+TRAIN_LENGTH_M = 740.0
+_POINT_KIND = {
+    "junction": "junction",
+    "bcp": "border",
+    "csc": "support_centre",
+    "spod": "port",
+    "rail_terminal": "terminal",
+    "station": "station",
+}
+
+
+class NoRouteError(InfeasibleError):
+    """No route satisfies the vehicle's limits; ``blocking`` names the cut."""
+
+    def __init__(self, message: str, blocking: list[BlockingElement]) -> None:
+        super().__init__(message)
+        self.blocking = blocking
+
+
+@dataclass(frozen=True)
+class Route:
+    """One alternative with its length, times, classification and schedule.
+
+    Attributes
+    ----------
+    designation
+        ``MSR`` for the best route, ``ASR 1``, ``ASR 2``, ... for alternates.
+    mode
+        ``road`` or ``rail``.
+    edges
+        ``(u, v, key)`` of the graph edges in order.
+    length_m, driving_s
+        Length and the head's moving time.
+    shared_with_msr, max_shared
+        Share of the length in common with the MSR, and the largest share in
+        common with any route kept before it.
+    refs
+        Road or line refs in order.
+    classification
+        STANAG 2174 classification (road routes).
+    structures
+        Bridges and tunnels crossed, with their limits.
+    schedule
+        Checkpoint and halt times of the column.
+    geometry
+        WGS84 line of the route.
+    """
+
+    designation: str
+    mode: str
+    edges: tuple[tuple[int, int, int], ...]
+    length_m: float
+    driving_s: float
+    shared_with_msr: float
+    max_shared: float
+    refs: tuple[str, ...]
+    classification: Classification | None
+    structures: tuple[str, ...]
+    schedule: ColumnSchedule
+    geometry: LineString
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """All alternatives for one column between two places.
+
+    Attributes
+    ----------
+    origin, destination
+        The resolved places.
+    vehicle
+        The vehicle type as requested.
+    moved_as
+        The vehicle as it moves (a transporter combination for vehicles
+        that must ride a HET on public roads).
+    requirements
+        What the roads must bear and clear.
+    column
+        The column organisation (road moves).
+    routes
+        Alternatives, best first.
+    notes
+        Remarks for the planner (transport used, fewer alternatives found).
+    """
+
+    origin: NetworkPlace
+    destination: NetworkPlace
+    vehicle: VehicleType
+    moved_as: VehicleType
+    requirements: Requirements
+    column: Column | None
+    routes: tuple[Route, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an ISO 8601 time; without an offset it is Europe/Amsterdam local time.
+
+    Raises
+    ------
+    DataError
+        If the text is not an ISO 8601 date and time.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise DataError(
+            f"start time {text!r} is not an ISO 8601 date and time "
+            "(expected e.g. 2026-11-24T06:00+01:00)"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL_TIME)
+
+
+def _default_start() -> datetime:
+    now = datetime.now(LOCAL_TIME).replace(second=0, microsecond=0)
+    return now + timedelta(minutes=(-now.minute) % 15)
+
+
+@dataclass
+class _ModeData:
+    table: EdgeTable
+    points: RoutePoints
+    engines: dict[tuple[Requirements, float], tuple[PathEngine, NDArray[np.bool_]]] = field(
+        default_factory=dict
+    )
+
+
+class Router:
+    """Routes columns and trains over a loaded network.
+
+    Parameters
+    ----------
+    network
+        Road and rail graphs with places.
+    catalogue
+        Vehicle types; the embedded catalogue by default.
+    speeds, halt_rules, diversity
+        March speeds, halt rules and alternative bounds (defaults documented
+        on each class).
+    clearance_margin_m
+        Safety margin added to vehicle heights against clearances.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        catalogue: VehicleCatalogue | None = None,
+        *,
+        speeds: MarchSpeeds | None = None,
+        halt_rules: HaltRules | None = None,
+        diversity: DiversityRules | None = None,
+        clearance_margin_m: float = 0.0,
+    ) -> None:
+        if clearance_margin_m < 0:
+            raise DataError(f"clearance margin must be >= 0 m, got {clearance_margin_m}")
+        self.network = network
+        self.catalogue = catalogue if catalogue is not None else load_vehicles()
+        self.speeds = speeds or MarchSpeeds()
+        self.halt_rules = halt_rules or HaltRules()
+        self.diversity = diversity or DiversityRules()
+        self.clearance_margin_m = clearance_margin_m
+        self._modes: dict[str, _ModeData] = {}
+
+    def _mode(self, mode: str) -> _ModeData:
+        if mode not in ("road", "rail"):
+            raise DataError(f"mode {mode!r} is not road or rail")
+        if mode not in self._modes:
+            table = EdgeTable.from_graph(self.network.graph("road" if mode == "road" else "rail"))
+            names: dict[int, str] = {}
+            kinds: dict[int, str] = {}
+            halt_places: set[int] = set()
+            for place in self.network.places:
+                if place.mode != mode or place.node is None:
+                    continue
+                index = table.index(place.node)
+                kind = _POINT_KIND[place.kind]
+                if place.role == "border_crossing":
+                    kind = "border"
+                # Corridor places win over junction and station names at a node.
+                if index not in names or place.place_id:
+                    names[index], kinds[index] = place.name, kind
+                if place.kind == "csc":
+                    halt_places.add(index)
+            self._modes[mode] = _ModeData(table, RoutePoints(names, kinds, frozenset(halt_places)))
+        return self._modes[mode]
+
+    def moved_as(self, vehicle: VehicleType, self_propelled: bool = False) -> VehicleType:
+        """Return the vehicle as it moves on public roads (on a HET where required)."""
+        if vehicle.het_required and not self_propelled:
+            return self.catalogue.loaded(vehicle)
+        return vehicle
+
+    def _engine(
+        self, data: _ModeData, need: Requirements, max_speed_kph: float
+    ) -> tuple[PathEngine, NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+        table = data.table
+        key = (need, max_speed_kph)
+        mode_rail = table.graph is self.network.rail
+        if mode_rail:
+            speeds = train_speeds_kph(table, max_speed_kph, self.speeds)
+        else:
+            speeds = column_speeds_kph(table, max_speed_kph, self.speeds)
+        weights = travel_times_s(table, speeds)
+        if key not in data.engines:
+            feasible = (
+                np.ones(table.n_edges, dtype=bool)
+                if mode_rail
+                else feasible_edges(table, need, self.clearance_margin_m)
+            )
+            engine = PathEngine(table.n_nodes, table.u, table.v, np.flatnonzero(feasible), weights)
+            data.engines[key] = (engine, feasible)
+        engine, feasible = data.engines[key]
+        return engine, feasible, weights, speeds
+
+    def route(
+        self,
+        origin: str,
+        destination: str,
+        vehicle: str | VehicleType,
+        *,
+        count: int = 1,
+        hazmat: str = "",
+        k: int = 3,
+        start: datetime | str | None = None,
+        mode: Mode = "road",
+        self_propelled: bool = False,
+        column_rules: ColumnRules | None = None,
+    ) -> RoutePlan:
+        """Alternatives from ``origin`` to ``destination`` for ``count`` vehicles.
+
+        Parameters
+        ----------
+        origin, destination
+            Place names or ids (resolved case-insensitively).
+        vehicle
+            Vehicle type (catalogue id or name, or a :class:`VehicleType`).
+        count
+            Vehicles in the column (>= 1).
+        hazmat
+            Dangerous goods carried on top of the vehicle's own: an ADR class
+            (``1.1``) or a tunnel restriction code (``B1000C``).
+        k
+            Alternatives wanted (>= 1): the MSR and up to ``k - 1`` ASRs.
+        start
+            Departure time (ISO text or aware datetime; naive is local time).
+        mode
+            ``road`` (a column) or ``rail`` (a military train).
+        self_propelled
+            Move vehicles that must ride a HET on their own tracks (an
+            exemption); tracked bridge classes then apply.
+        column_rules
+            March unit sizes, formation and gaps.
+
+        Raises
+        ------
+        DataError
+            On an unknown place or vehicle, a bad count, time or hazmat value.
+        NoRouteError
+            When no route satisfies the limits, naming the elements that cut
+            every route.
+        """
+        from mobility.model.adr import code_for
+
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise DataError(f"vehicle count must be a whole number >= 1, got {count!r}")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise DataError(f"number of alternatives must be a whole number >= 1, got {k!r}")
+        if isinstance(start, str):
+            start = parse_time(start)
+        elif start is None:
+            start = _default_start()
+        elif start.tzinfo is None:
+            start = start.replace(tzinfo=LOCAL_TIME)
+        requested = vehicle if isinstance(vehicle, VehicleType) else self.catalogue.get(vehicle)
+        hazmat_code = code_for(hazmat) if hazmat else ""
+        data = self._mode(mode)
+        table = data.table
+        source_place = resolve_place(self.network.places, origin, mode)
+        target_place = resolve_place(self.network.places, destination, mode)
+        assert source_place.node is not None and target_place.node is not None
+        source, target = table.index(source_place.node), table.index(target_place.node)
+        if source == target:
+            raise DataError(
+                f"origin and destination are the same {mode} node ({source_place.name!r})"
+            )
+        notes: list[str] = []
+        moved = requested if mode == "rail" else self.moved_as(requested, self_propelled)
+        if moved is not requested:
+            notes.append(
+                f"{requested.name!r} rides a heavy equipment transporter on public roads: "
+                f"routed as {moved.name!r} (MLC {moved.mlc} wheeled, {moved.height_m:g} m high, "
+                f"{moved.weight_t:g} t)"
+            )
+        need = Requirements.of([moved], hazmat_code=hazmat_code)
+        if mode == "rail":
+            need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
+        engine, feasible, weights, speeds = self._engine(data, need, need.max_speed_kph)
+        found = diverse_paths(engine, weights, table.length_m, source, target, k, self.diversity)
+        if not found:
+            raise self._no_route(
+                data, feasible, need, requested, moved, source_place, target_place, mode
+            )
+        if len(found) < k:
+            notes.append(
+                f"{len(found)} of {k} routes found within the diversity bounds "
+                f"(shared length <= {self.diversity.max_shared:.0%}, "
+                f"time <= {self.diversity.max_stretch:g} x the best)"
+            )
+        column = None
+        if mode == "road":
+            column = build_column(
+                moved.name, {moved.id: count}, VehicleCatalogue({moved.id: moved}), column_rules
+            )
+            pass_time = self._column_pass_times(table, column, speeds)
+        else:
+            pass_time = TRAIN_LENGTH_M / (speeds / 3.6)
+        details = self._structure_details(table)
+        routes = []
+        for rank, path in enumerate(found):
+            schedule = column_schedule(
+                table,
+                path.edges,
+                weights,
+                pass_time,
+                start,
+                data.points,
+                source_place.name,
+                target_place.name,
+                self.halt_rules,
+                details,
+                halts_enabled=mode == "road",
+            )
+            routes.append(
+                Route(
+                    designation="MSR" if rank == 0 else f"ASR {rank}",
+                    mode=mode,
+                    edges=tuple(table.keys[e] for e in path.edges),
+                    length_m=path.length_m,
+                    driving_s=schedule.driving_s,
+                    shared_with_msr=path.shared_with_best,
+                    max_shared=path.max_shared,
+                    refs=_refs(table, path.edges),
+                    classification=classify(table, path.edges, need) if mode == "road" else None,
+                    structures=tuple(
+                        dict.fromkeys(
+                            f"{c.name} ({c.detail})" if c.detail else c.name
+                            for c in schedule.checkpoints
+                            if c.kind in ("bridge", "tunnel")
+                        )
+                    ),
+                    schedule=schedule,
+                    geometry=_geometry(table, path.edges),
+                )
+            )
+        for halt in (h for r in routes for h in r.schedule.halts):
+            if halt.kind == "daily_rest" and not halt.at_support_centre:
+                notes.append(f"daily rest at {halt.name} is outside a convoy support centre")
+                break
+        return RoutePlan(
+            origin=source_place,
+            destination=target_place,
+            vehicle=requested,
+            moved_as=moved,
+            requirements=need,
+            column=column,
+            routes=tuple(routes),
+            notes=tuple(notes),
+        )
+
+    def _column_pass_times(
+        self, table: EdgeTable, column: Column, speeds: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        intervals = column.rules.formation.interval_m
+        kinds = road_types(table)
+        interval = np.array([intervals[kind] for kind in kinds.tolist()], dtype=np.float64)
+        return np.asarray(column.count * interval / (speeds / 3.6) + column.time_gaps_s)
+
+    def _structure_details(self, table: EdgeTable) -> dict[int, str]:
+        details: dict[int, str] = {}
+        structures = np.flatnonzero(table.bridge | table.tunnel)
+        letters = {1: "A", 2: "B", 3: "C", 4: "D", 5: "E"}
+        for edge in structures.tolist():
+            parts: list[str] = []
+            limits = {name: float(values[edge]) for name, values in table.limits.items()}
+            wheeled, tracked = limits["mlc_wheeled"], limits["mlc_tracked"]
+            if not np.isnan(wheeled) and wheeled == tracked:
+                parts.append(f"MLC {wheeled:g}")
+            else:
+                if not np.isnan(wheeled):
+                    parts.append(f"MLC {wheeled:g} wheeled")
+                if not np.isnan(tracked):
+                    parts.append(f"MLC {tracked:g} tracked")
+            if not np.isnan(limits["maxweight_t"]):
+                parts.append(f"max {limits['maxweight_t']:g} t")
+            if not np.isnan(limits["maxheight_m"]):
+                parts.append(f"clearance {limits['maxheight_m']:g} m")
+            if table.tunnel_category[edge]:
+                parts.append(f"ADR category {letters[int(table.tunnel_category[edge])]}")
+            details[int(table.element[edge])] = ", ".join(parts)
+        return details
+
+    def _no_route(
+        self,
+        data: _ModeData,
+        feasible: NDArray[np.bool_],
+        need: Requirements,
+        requested: VehicleType,
+        moved: VehicleType,
+        origin: NetworkPlace,
+        destination: NetworkPlace,
+        mode: str,
+    ) -> InfeasibleError:
+        table = data.table
+        source, target = table.index(origin.node), table.index(destination.node)
+        ends = f"from {origin.name} to {destination.name}"
+        if not connected(table, source, target):
+            return NoRouteError(
+                f"no {mode} route {ends}: the loaded {mode} network does not connect them "
+                "(even ignoring every restriction)",
+                [],
+            )
+        blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)
+        who = need.label if moved is requested else f"{requested.name!r} on {moved.name!r}"
+        if moved is not requested:
+            who += f" ({moved.describe().split('(', 1)[1]}"
+        listed = ", ".join(b.describe() for b in blocking)
+        values = sorted({v.vehicle for b in blocking for v in b.violations})
+        options = self._options(requested, moved, origin, destination, mode)
+        crosses = "one of " if len(blocking) > 1 else ""
+        message = (
+            f"no {mode} route for {who} {ends}: every route crosses {crosses}{listed}"
+            f" (vehicle: {', '.join(values)})"
+        )
+        if options:
+            message += f"; options: {', '.join(options)}"
+        return NoRouteError(message, blocking)
+
+    def _options(
+        self,
+        requested: VehicleType,
+        moved: VehicleType,
+        origin: NetworkPlace,
+        destination: NetworkPlace,
+        mode: str,
+    ) -> list[str]:
+        options = []
+        if mode == "road" and moved is requested and requested.tracked:
+            try:
+                carried = self.catalogue.loaded(requested)
+            except DataError:
+                carried = None
+            if carried is not None:
+                try:
+                    self.route(origin.name, destination.name, carried, k=1)
+                    options.append(f"HET transport ({carried.name!r} has a route)")
+                except (InfeasibleError, DataError):
+                    pass
+        if mode == "road":
+            options.append("rail (mobility route --mode rail between rail terminals)")
+        options.append("a bridge or tunnel exemption from the road authority")
+        return options
+
+
+def _refs(table: EdgeTable, edges: tuple[int, ...]) -> tuple[str, ...]:
+    refs: list[str] = []
+    for edge in edges:
+        ref = table.data(edge).get("ref")
+        ref = ref[0] if isinstance(ref, list) and ref else ref
+        if ref and (not refs or refs[-1] != str(ref)):
+            refs.append(str(ref))
+    return tuple(refs)
+
+
+def _geometry(table: EdgeTable, edges: tuple[int, ...]) -> LineString:
+    parts: list[np.ndarray] = []
+    for edge in edges:
+        geometry = table.data(edge).get("geometry")
+        if geometry is None:
+            u, v, _ = table.keys[edge]
+            nodes = table.graph.nodes
+            geometry = LineString([(nodes[u]["x"], nodes[u]["y"]), (nodes[v]["x"], nodes[v]["y"])])
+        coords = np.asarray(geometry.coords)
+        parts.append(coords if not parts else coords[1:])
+    return shapely.LineString(np.concatenate(parts)) if parts else LineString()

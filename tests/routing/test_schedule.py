@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from mobility.errors import DataError
+from mobility.routing.edges import EdgeTable
+from mobility.routing.schedule import RoutePoints, column_schedule
+from mobility.routing.timing import HaltRules, MarchSpeeds, column_speeds_kph, travel_times_s
+from tests.routing.conftest import make_graph
+
+START = datetime(2026, 11, 24, 6, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def _line(edges: int, **data: object) -> EdgeTable:
+    graph = make_graph(
+        [(i, i + 1, {"length_m": 10_000.0, "highway": "motorway", **data}) for i in range(edges)],
+        two_way=False,
+    )
+    return EdgeTable.from_graph(graph)
+
+
+def _schedule(table: EdgeTable, halt_places: frozenset[int] = frozenset(), pass_s: float = 0.0):  # type: ignore[no-untyped-def]
+    times = travel_times_s(table, column_speeds_kph(table, 80.0))
+    names = {int(i): f"CSC {i}" for i in halt_places}
+    return column_schedule(
+        table,
+        list(range(table.n_edges)),
+        times,
+        np.full(table.n_edges, pass_s),
+        START,
+        RoutePoints(names, {i: "support_centre" for i in names}, halt_places),
+        "A",
+        "B",
+    )
+
+
+def test_speeds_follow_doctrine() -> None:
+    table = _line(1)
+    assert column_speeds_kph(table, 80.0)[0] == 60.0  # expressway 66, Dutch cap 60
+    assert column_speeds_kph(table, 40.0)[0] == 40.0  # slowest vehicle
+    built_up = _line(1, maxspeed_kph=50.0)
+    assert column_speeds_kph(built_up, 80.0)[0] == 24.0
+    rural = _line(1, highway="secondary", maxspeed_kph=80.0)
+    assert column_speeds_kph(rural, 80.0, MarchSpeeds(rural_kph=45))[0] == 45.0
+
+
+def test_halts_every_two_hours_and_a_break_before_four_and_a_half() -> None:
+    # 30 x 10 km at 60 km/h: five hours of driving.
+    schedule = _schedule(_line(30))
+    assert schedule.driving_s == pytest.approx(5 * 3600)
+    assert [(h.kind, h.distance_m) for h in schedule.halts] == [
+        ("short", 120_000.0),
+        ("break", 240_000.0),
+    ]
+    assert schedule.arrive - schedule.start == timedelta(hours=6)
+    assert all(not h.at_support_centre and "roadside" in h.name for h in schedule.halts)
+
+
+def test_halt_moves_to_a_support_centre_passed_after_ninety_minutes() -> None:
+    schedule = _schedule(_line(30), halt_places=frozenset({10}))
+    first = schedule.halts[0]
+    assert (first.name, first.at_support_centre, first.distance_m) == ("CSC 10", True, 100_000.0)
+    assert first.end - first.start == timedelta(minutes=15)
+
+
+def test_daily_rest_after_nine_hours() -> None:
+    schedule = _schedule(_line(66))  # 11 h of driving
+    kinds = [h.kind for h in schedule.halts]
+    assert "daily_rest" in kinds
+    driving_before_rest = 0.0
+    previous_end = schedule.start
+    for halt in schedule.halts:
+        driving_before_rest += (halt.start - previous_end).total_seconds()
+        previous_end = halt.end
+        if halt.kind == "daily_rest":
+            assert driving_before_rest <= 9 * 3600
+            assert halt.end - halt.start == timedelta(hours=11)
+            break
+
+
+def test_short_trip_has_no_halt_and_clear_follows_pass_time() -> None:
+    schedule = _schedule(_line(12), pass_s=600.0)  # exactly two hours
+    assert schedule.halts == ()
+    assert schedule.clear - schedule.arrive == timedelta(minutes=10)
+    assert [c.kind for c in schedule.checkpoints] == ["origin", "destination"]
+
+
+def test_rules_are_validated() -> None:
+    with pytest.raises(DataError, match="halt rules must satisfy"):
+        HaltRules(halt_every_s=6 * 3600)
+    with pytest.raises(DataError, match="march speed rural_kph must be > 0"):
+        MarchSpeeds(rural_kph=0)
