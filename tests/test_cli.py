@@ -97,3 +97,13 @@ def test_route_errors_exit_2(
 ) -> None:
     assert main([*ROUTE, *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_user_vehicle_file(capsys: pytest.CaptureFixture[str]) -> None:
+    extra = ["--vehicles-file", str(DATA / "vehicles-tiny.yaml")]
+    assert main(["vehicles", *extra]) == 0
+    assert "tall-truck" in capsys.readouterr().out
+    # A 4.55 m load cannot use the 4.5 m Vlaketunnel: it takes the Vlakebrug.
+    assert main([*ROUTE, "--vehicle", "Tall Truck", "-k", "1", *extra]) == 0
+    out = capsys.readouterr().out
+    assert "Vlakebrug" in out and "Vlaketunnel" not in out
