@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mobility.errors import DataError
+from mobility.model.adr import barred_categories
 from mobility.model.vehicle import VehicleType
 
 
@@ -78,8 +79,6 @@ class Requirements:
         DataError
             If ``vehicles`` is empty.
         """
-        from mobility.model.adr import barred_categories
-
         group = list(vehicles)
         if not group:
             raise DataError("expected at least one vehicle")

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString
 
 from mobility.errors import DataError, InfeasibleError
+from mobility.model.adr import code_for
 from mobility.model.column import Column, ColumnRules, build_column
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.load import Network
@@ -79,6 +80,8 @@ class Route:
         ``(u, v, key)`` of the graph edges in order.
     length_m, driving_s
         Length and the head's moving time.
+    edge_times_s
+        Time of the column's head on each edge.
     shared_with_msr, max_shared
         Share of the length in common with the MSR, and the largest share in
         common with any route kept before it.
@@ -99,6 +102,7 @@ class Route:
     edges: tuple[tuple[int, int, int], ...]
     length_m: float
     driving_s: float
+    edge_times_s: tuple[float, ...]
     shared_with_msr: float
     max_shared: float
     refs: tuple[str, ...]
@@ -164,13 +168,22 @@ def _default_start() -> datetime:
     return now + timedelta(minutes=(-now.minute) % 15)
 
 
+@dataclass(frozen=True)
+class _ClassData:
+    """Path engine, feasible edges and edge times of one vehicle class on one graph."""
+
+    engine: PathEngine
+    feasible: NDArray[np.bool_]
+    weights: NDArray[np.float64]
+    speeds_kph: NDArray[np.float64]
+
+
 @dataclass
 class _ModeData:
     table: EdgeTable
     points: RoutePoints
-    engines: dict[tuple[Requirements, float], tuple[PathEngine, NDArray[np.bool_]]] = field(
-        default_factory=dict
-    )
+    structure_details: dict[int, str]
+    classes: dict[Requirements, _ClassData] = field(default_factory=dict)
 
 
 class Router:
@@ -229,7 +242,11 @@ class Router:
                     names[index], kinds[index] = place.name, kind
                 if place.kind == "csc":
                     halt_places.add(index)
-            self._modes[mode] = _ModeData(table, RoutePoints(names, kinds, frozenset(halt_places)))
+            self._modes[mode] = _ModeData(
+                table,
+                RoutePoints(names, kinds, frozenset(halt_places)),
+                _structure_details(table),
+            )
         return self._modes[mode]
 
     def moved_as(self, vehicle: VehicleType, self_propelled: bool = False) -> VehicleType:
@@ -238,27 +255,19 @@ class Router:
             return self.catalogue.loaded(vehicle)
         return vehicle
 
-    def _engine(
-        self, data: _ModeData, need: Requirements, max_speed_kph: float
-    ) -> tuple[PathEngine, NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
-        table = data.table
-        key = (need, max_speed_kph)
-        mode_rail = table.graph is self.network.rail
-        if mode_rail:
-            speeds = train_speeds_kph(table, max_speed_kph, self.speeds)
-        else:
-            speeds = column_speeds_kph(table, max_speed_kph, self.speeds)
-        weights = travel_times_s(table, speeds)
-        if key not in data.engines:
-            feasible = (
-                np.ones(table.n_edges, dtype=bool)
-                if mode_rail
-                else feasible_edges(table, need, self.clearance_margin_m)
-            )
+    def _class(self, data: _ModeData, need: Requirements, mode: str) -> _ClassData:
+        if need not in data.classes:
+            table = data.table
+            if mode == "rail":
+                speeds = train_speeds_kph(table, need.max_speed_kph, self.speeds)
+                feasible = np.ones(table.n_edges, dtype=bool)
+            else:
+                speeds = column_speeds_kph(table, need.max_speed_kph, self.speeds)
+                feasible = feasible_edges(table, need, self.clearance_margin_m)
+            weights = travel_times_s(table, speeds)
             engine = PathEngine(table.n_nodes, table.u, table.v, np.flatnonzero(feasible), weights)
-            data.engines[key] = (engine, feasible)
-        engine, feasible = data.engines[key]
-        return engine, feasible, weights, speeds
+            data.classes[need] = _ClassData(engine, feasible, weights, speeds)
+        return data.classes[need]
 
     def route(
         self,
@@ -307,8 +316,6 @@ class Router:
             When no route satisfies the limits, naming the elements that cut
             every route.
         """
-        from mobility.model.adr import code_for
-
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise DataError(f"vehicle count must be a whole number >= 1, got {count!r}")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -342,11 +349,21 @@ class Router:
         need = Requirements.of([moved], hazmat_code=hazmat_code)
         if mode == "rail":
             need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
-        engine, feasible, weights, speeds = self._engine(data, need, need.max_speed_kph)
-        found = diverse_paths(engine, weights, table.length_m, source, target, k, self.diversity)
+        vehicle_class = self._class(data, need, mode)
+        weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
+        found = diverse_paths(
+            vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
+        )
         if not found:
             raise self._no_route(
-                data, feasible, need, requested, moved, source_place, target_place, mode
+                data,
+                vehicle_class.feasible,
+                need,
+                requested,
+                moved,
+                source_place,
+                target_place,
+                mode,
             )
         if len(found) < k:
             notes.append(
@@ -362,7 +379,6 @@ class Router:
             pass_time = self._column_pass_times(table, column, speeds)
         else:
             pass_time = TRAIN_LENGTH_M / (speeds / 3.6)
-        details = self._structure_details(table)
         routes = []
         for rank, path in enumerate(found):
             schedule = column_schedule(
@@ -375,7 +391,7 @@ class Router:
                 source_place.name,
                 target_place.name,
                 self.halt_rules,
-                details,
+                data.structure_details,
                 halts_enabled=mode == "road",
             )
             routes.append(
@@ -385,6 +401,7 @@ class Router:
                     edges=tuple(table.keys[e] for e in path.edges),
                     length_m=path.length_m,
                     driving_s=schedule.driving_s,
+                    edge_times_s=tuple(float(weights[e]) for e in path.edges),
                     shared_with_msr=path.shared_with_best,
                     max_shared=path.max_shared,
                     refs=_refs(table, path.edges),
@@ -422,30 +439,6 @@ class Router:
         kinds = road_types(table)
         interval = np.array([intervals[kind] for kind in kinds.tolist()], dtype=np.float64)
         return np.asarray(column.count * interval / (speeds / 3.6) + column.time_gaps_s)
-
-    def _structure_details(self, table: EdgeTable) -> dict[int, str]:
-        details: dict[int, str] = {}
-        structures = np.flatnonzero(table.bridge | table.tunnel)
-        letters = {1: "A", 2: "B", 3: "C", 4: "D", 5: "E"}
-        for edge in structures.tolist():
-            parts: list[str] = []
-            limits = {name: float(values[edge]) for name, values in table.limits.items()}
-            wheeled, tracked = limits["mlc_wheeled"], limits["mlc_tracked"]
-            if not np.isnan(wheeled) and wheeled == tracked:
-                parts.append(f"MLC {wheeled:g}")
-            else:
-                if not np.isnan(wheeled):
-                    parts.append(f"MLC {wheeled:g} wheeled")
-                if not np.isnan(tracked):
-                    parts.append(f"MLC {tracked:g} tracked")
-            if not np.isnan(limits["maxweight_t"]):
-                parts.append(f"max {limits['maxweight_t']:g} t")
-            if not np.isnan(limits["maxheight_m"]):
-                parts.append(f"clearance {limits['maxheight_m']:g} m")
-            if table.tunnel_category[edge]:
-                parts.append(f"ADR category {letters[int(table.tunnel_category[edge])]}")
-            details[int(table.element[edge])] = ", ".join(parts)
-        return details
 
     def _no_route(
         self,
@@ -507,6 +500,32 @@ class Router:
             options.append("rail (mobility route --mode rail between rail terminals)")
         options.append("a bridge or tunnel exemption from the road authority")
         return options
+
+
+def _structure_details(table: EdgeTable) -> dict[int, str]:
+    """Limits of every bridge and tunnel, as text, by element id."""
+    details: dict[int, str] = {}
+    structures = np.flatnonzero(table.bridge | table.tunnel)
+    letters = {1: "A", 2: "B", 3: "C", 4: "D", 5: "E"}
+    for edge in structures.tolist():
+        parts: list[str] = []
+        limits = {name: float(values[edge]) for name, values in table.limits.items()}
+        wheeled, tracked = limits["mlc_wheeled"], limits["mlc_tracked"]
+        if not np.isnan(wheeled) and wheeled == tracked:
+            parts.append(f"MLC {wheeled:g}")
+        else:
+            if not np.isnan(wheeled):
+                parts.append(f"MLC {wheeled:g} wheeled")
+            if not np.isnan(tracked):
+                parts.append(f"MLC {tracked:g} tracked")
+        if not np.isnan(limits["maxweight_t"]):
+            parts.append(f"max {limits['maxweight_t']:g} t")
+        if not np.isnan(limits["maxheight_m"]):
+            parts.append(f"clearance {limits['maxheight_m']:g} m")
+        if table.tunnel_category[edge]:
+            parts.append(f"ADR category {letters[int(table.tunnel_category[edge])]}")
+        details[int(table.element[edge])] = ", ".join(parts)
+    return details
 
 
 def _refs(table: EdgeTable, edges: tuple[int, ...]) -> tuple[str, ...]:
