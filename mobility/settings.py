@@ -17,6 +17,9 @@ shared_osm_dir
     ``MOBILITY_SHARED_OSM``. Default: ``../shared/osm`` beside the project.
 download_timeout_s
     Connect and read timeout of the explicit ``fetch`` command.
+examples_dir
+    Folder of the example scenarios and scripts. Environment:
+    ``MOBILITY_EXAMPLES_DIR``. Default: ``examples/`` beside the package.
 """
 
 from __future__ import annotations
@@ -38,3 +41,4 @@ shared_osm_dir: Path = Path(
     os.environ.get("MOBILITY_SHARED_OSM", _project_root.parent / "shared" / "osm")
 )
 download_timeout_s: float = 5.0
+examples_dir: Path = Path(os.environ.get("MOBILITY_EXAMPLES_DIR", _project_root / "examples"))

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mobility.model.mlc import RunningGear, class_of_weight, weight_t_of_class
 from mobility.routing.edges import EdgeTable
@@ -68,58 +69,61 @@ class Classification:
         return text + (" (OB)" if self.obstructions else "")
 
 
-def _structure_class(table: EdgeTable, edge: int, running_gear: RunningGear) -> float:
+def _structure_classes(
+    table: EdgeTable, edges: NDArray[np.int64], gear: RunningGear
+) -> NDArray[np.float64]:
+    """Class of every edge for ``gear``: tagged, else from the weight limit, else inf."""
     limits = table.limits
-    tagged = limits[f"mlc_{running_gear}"][edge]
-    if not np.isnan(tagged):
-        return float(tagged)
-    weight = limits["maxweight_t"][edge]
-    if np.isnan(weight):
-        return math.inf
-    # The highest class whose hypothetical vehicle stays within the weight limit.
-    estimate = class_of_weight(float(weight), running_gear)
-    return float(estimate if weight_t_of_class(estimate, running_gear) <= weight else estimate - 1)
+    tagged = limits[f"mlc_{gear}"][edges]
+    weights = limits["maxweight_t"][edges]
+    classes = np.where(np.isnan(tagged), np.inf, tagged)
+    for i in np.flatnonzero(np.isnan(tagged) & ~np.isnan(weights)).tolist():
+        # The highest class whose hypothetical vehicle stays within the weight limit.
+        estimate = class_of_weight(float(weights[i]), gear)
+        if weight_t_of_class(estimate, gear) > weights[i]:
+            estimate -= 1
+        classes[i] = estimate
+    return classes
 
 
 def classify(table: EdgeTable, edges: Sequence[int], need: Requirements) -> Classification:
     """Classify the route made of ``edges`` for the vehicle group ``need``."""
-    running_gear: RunningGear = "tracked" if need.mlc_tracked else "wheeled"
-    width_m, width_element = math.inf, ""
-    mlc, mlc_element = math.inf, ""
-    clearance_m, clearance_element = math.inf, ""
+    gear: RunningGear = "tracked" if need.mlc_tracked else "wheeled"
+    index = np.asarray(edges, dtype=np.int64)
+    one_way = table.oneway[index] | table.expressway[index]
+    lane_m = np.where(table.expressway[index], LANE_WIDTH_EXPRESSWAY_M, LANE_WIDTH_OTHER_M)
+    lanes = np.nan_to_num(table.lanes[index], nan=1.0)
+    width = lanes * lane_m * np.where(one_way, 1, 2)
+    width = np.fmin(width, table.limits["maxwidth_m"][index])
+    minimum = np.where(one_way, MIN_WIDTH_M[(gear, True)], MIN_WIDTH_M[(gear, False)])
+    classes = _structure_classes(table, index, gear)
+    heights = table.limits["maxheight_m"][index]
     obstructions: list[str] = []
-    for edge in edges:
-        label = table.label(edge)
-        one_way = bool(table.oneway[edge] or table.expressway[edge])
-        lane_m = LANE_WIDTH_EXPRESSWAY_M if table.expressway[edge] else LANE_WIDTH_OTHER_M
-        lanes = table.lanes[edge]
-        lanes = 1.0 if np.isnan(lanes) else float(lanes)
-        width = lanes * lane_m * (1 if one_way else 2)
-        maxwidth = table.limits["maxwidth_m"][edge]
-        if not np.isnan(maxwidth):
-            width = min(width, float(maxwidth))
-        if width < width_m:
-            width_m, width_element = width, label
-        minimum = MIN_WIDTH_M[(running_gear, one_way)]
-        if width < minimum:
-            text = f"{label}: {width:g} m {'one' if one_way else 'two'}-way (< {minimum:g} m)"
-            obstructions.append(text)
-        structure = _structure_class(table, edge, running_gear)
-        if structure < mlc:
-            mlc, mlc_element = structure, label
-        height = table.limits["maxheight_m"][edge]
-        if not np.isnan(height):
-            if height < clearance_m:
-                clearance_m, clearance_element = float(height), label
-            if height < MIN_CLEARANCE_M:
-                obstructions.append(f"{label}: clearance {height:g} m (< {MIN_CLEARANCE_M:g} m)")
+    with np.errstate(invalid="ignore"):
+        low = heights < MIN_CLEARANCE_M
+    for i in np.flatnonzero((width < minimum) | low).tolist():
+        label = table.label(int(index[i]))
+        if width[i] < minimum[i]:
+            obstructions.append(
+                f"{label}: {width[i]:g} m {'one' if one_way[i] else 'two'}-way (< {minimum[i]:g} m)"
+            )
+        if low[i]:
+            obstructions.append(f"{label}: clearance {heights[i]:g} m (< {MIN_CLEARANCE_M:g} m)")
+    narrowest = int(np.argmin(width))
+    lowest_class = int(np.argmin(classes))
+    has_height = ~np.isnan(heights)
+    lowest = (
+        int(np.flatnonzero(has_height)[np.argmin(heights[has_height])]) if has_height.any() else -1
+    )
     return Classification(
-        width_m=round(width_m, 1) if not math.isinf(width_m) else 0.0,
-        width_element=width_element,
+        width_m=round(float(width[narrowest]), 1),
+        width_element=table.label(int(index[narrowest])),
         route_type="X",
-        mlc=None if math.isinf(mlc) else int(mlc),
-        mlc_element=mlc_element,
-        clearance_m=clearance_m,
-        clearance_element=clearance_element,
+        mlc=None if np.isinf(classes[lowest_class]) else int(classes[lowest_class]),
+        mlc_element=""
+        if np.isinf(classes[lowest_class])
+        else table.label(int(index[lowest_class])),
+        clearance_m=float(heights[lowest]) if lowest >= 0 else math.inf,
+        clearance_element=table.label(int(index[lowest])) if lowest >= 0 else "",
         obstructions=tuple(dict.fromkeys(obstructions)),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -122,9 +123,26 @@ class EdgeTable:
 
     def label(self, edge: int) -> str:
         """Human name of the element an edge belongs to: name, ref or way id."""
-        data = self.data(edge)
-        name = _first(data.get("name")) or _first(data.get("ref"))
-        return str(name) if name else f"way {self.element[edge]}"
+        return self.labels[edge]
+
+    @cached_property
+    def labels(self) -> list[str]:
+        """:meth:`label` of every edge."""
+        labels = []
+        for edge in range(self.n_edges):
+            data = self.data(edge)
+            name = _first(data.get("name")) or _first(data.get("ref"))
+            labels.append(str(name) if name else f"way {self.element[edge]}")
+        return labels
+
+    @cached_property
+    def refs(self) -> list[str]:
+        """Road or line ref of every edge (empty where none)."""
+        refs = []
+        for edge in range(self.n_edges):
+            ref = _first(self.data(edge).get("ref"))
+            refs.append(str(ref) if ref else "")
+        return refs
 
     @classmethod
     def from_graph(cls, graph: nx.MultiDiGraph) -> EdgeTable:

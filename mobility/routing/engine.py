@@ -7,8 +7,6 @@ the alternative-route search) cost one vectorised pass, not a rebuild.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import scipy.sparse
 from numpy.typing import NDArray
@@ -56,20 +54,21 @@ class PathEngine:
         self._indices = sv[self._starts]
         self._indptr = np.zeros(n_nodes + 1, dtype=np.int64)
         np.cumsum(np.bincount(self._group_u, minlength=n_nodes), out=self._indptr[1:])
+        # Sorted keys of the (u, v) groups, for vectorised path reconstruction.
+        self._group_keys = self._group_u * n_nodes + self._indices
+        self._group_stops = np.r_[self._starts[1:], len(self._edges)].astype(np.int64)
         self._weights = np.zeros(0)
-        self._matrix: scipy.sparse.csr_matrix | None = None
+        self._matrix = scipy.sparse.csr_matrix(
+            (np.ones(len(self._starts)), self._indices, self._indptr), shape=(n_nodes, n_nodes)
+        )
         self.set_weights(weights)
 
     def set_weights(self, weights: NDArray[np.float64]) -> None:
         """Use new edge weights (indexed like the table)."""
         self._weights = np.maximum(np.asarray(weights, dtype=np.float64), MIN_WEIGHT)
         if len(self._edges):
-            data = np.minimum.reduceat(self._weights[self._edges], self._starts)
-        else:
-            data = np.zeros(0)
-        self._matrix = scipy.sparse.csr_matrix(
-            (data, self._indices, self._indptr), shape=(self.n_nodes, self.n_nodes)
-        )
+            # In place: the sparsity pattern never changes.
+            self._matrix.data[:] = np.minimum.reduceat(self._weights[self._edges], self._starts)
 
     def one_to_all(
         self, source: int, limit: float = np.inf
@@ -88,14 +87,22 @@ class PathEngine:
         KeyError
             If no usable edge joins them.
         """
-        row = slice(self._indptr[a], self._indptr[a + 1])
-        position = int(np.searchsorted(self._indices[row], b)) + int(self._indptr[a])
-        if position >= self._indptr[a + 1] or self._indices[position] != b:
-            raise KeyError((a, b))
-        start = self._starts[position]
-        stop = self._starts[position + 1] if position + 1 < len(self._starts) else len(self._edges)
-        group = self._edges[start:stop]
-        return int(group[np.argmin(self._weights[group])])
+        return self._edges_between(np.array([a]), np.array([b]))[0]
+
+    def _edges_between(self, a: NDArray[np.int64], b: NDArray[np.int64]) -> list[int]:
+        keys = a * self.n_nodes + b
+        groups = np.searchsorted(self._group_keys, keys)
+        if (
+            groups.max(initial=0) >= len(self._group_keys)
+            or (self._group_keys[groups] != keys).any()
+        ):
+            raise KeyError("no usable edge between consecutive path nodes")
+        starts, stops = self._starts[groups], self._group_stops[groups]
+        chosen = self._edges[starts]
+        for i in np.flatnonzero(stops - starts > 1).tolist():  # parallel edges: the cheapest
+            group = self._edges[starts[i] : stops[i]]
+            chosen[i] = group[np.argmin(self._weights[group])]
+        return [int(e) for e in chosen]
 
     def path_edges(
         self, predecessors: NDArray[np.int32], source: int, target: int
@@ -109,7 +116,8 @@ class PathEngine:
         while nodes[-1] != source:
             nodes.append(int(predecessors[nodes[-1]]))
         nodes.reverse()
-        return [self.edge_between(a, b) for a, b in itertools.pairwise(nodes)]
+        path = np.array(nodes, dtype=np.int64)
+        return self._edges_between(path[:-1], path[1:])
 
     def shortest_path(self, source: int, target: int) -> list[int] | None:
         """Edges of the cheapest path, or ``None`` if ``target`` is unreachable."""

@@ -5,16 +5,19 @@ one bridge, one tunnel). In an auxiliary graph each such element becomes a
 gate of capacity one that all its edges pass through, and usable edges have
 unlimited capacity; a minimum s-t cut then names the smallest set of
 elements whose lifting would open a route (max-flow/min-cut, Ford and
-Fulkerson 1956, computed by networkx).
+Fulkerson 1956, computed by scipy's ``maximum_flow``). The flow network
+also holds the restricted edges, so a zero flow means the two places are not
+connected at all.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
+import scipy.sparse
 from numpy.typing import NDArray
+from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from mobility.routing.edges import EdgeTable
 from mobility.routing.feasibility import Violation, blocked_by_rule, violations
@@ -48,12 +51,8 @@ class BlockingElement:
         return f"{self.name} ({limits})"
 
 
-def connected(table: EdgeTable, source: int, target: int) -> bool:
-    """Whether any directed path joins ``source`` to ``target``, ignoring restrictions."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(table.n_nodes))
-    graph.add_edges_from(zip(table.u.tolist(), table.v.tolist(), strict=True))
-    return bool(nx.has_path(graph, source, target))
+#: Capacity standing for "unlimited" in the integer flow network.
+_UNLIMITED = 1_000_000
 
 
 def blocking_elements(
@@ -66,40 +65,47 @@ def blocking_elements(
 ) -> list[BlockingElement]:
     """Smallest set of restricted elements whose removal would open a route.
 
-    Returns an empty list when a route already exists or when no route
-    exists even without restrictions (see :func:`connected`).
+    Returns an empty list when a route already exists, or when no route
+    exists even without restrictions (the network does not connect the two).
     """
-    if not connected(table, source, target):
+    blocked = np.flatnonzero(~feasible)
+    elements = np.where(table.element[blocked] >= 0, table.element[blocked], -1 - blocked)
+    gate_ids, first_edge, gate_of_edge = np.unique(elements, return_inverse=True, return_index=True)
+    n = table.n_nodes
+    gate_in = n + 2 * gate_of_edge
+    open_edges = np.flatnonzero(feasible)
+    gates = np.arange(len(gate_ids))
+    tails = np.concatenate([table.u[open_edges], table.u[blocked], n + 2 * gates, gate_in + 1])
+    heads = np.concatenate([table.v[open_edges], gate_in, n + 2 * gates + 1, table.v[blocked]])
+    capacity = np.full(len(tails), _UNLIMITED, dtype=np.int64)
+    capacity[len(open_edges) + len(blocked) : len(open_edges) + len(blocked) + len(gates)] = 1
+    size = n + 2 * len(gate_ids)
+    graph = scipy.sparse.coo_matrix((capacity, (tails, heads)), shape=(size, size)).tocsr()
+    graph.sum_duplicates()
+    graph.data = np.minimum(graph.data, _UNLIMITED).astype(np.int32)
+    result = maximum_flow(graph, source, target)
+    if result.flow_value == 0 or result.flow_value >= _UNLIMITED:
         return []
-    flow = nx.DiGraph()
-    for edge in np.flatnonzero(feasible).tolist():
-        flow.add_edge(int(table.u[edge]), int(table.v[edge]))
-    representative: dict[int, int] = {}
-    for edge in np.flatnonzero(~feasible).tolist():
-        element = int(table.element[edge]) if table.element[edge] >= 0 else -1 - edge
-        gate_in, gate_out = ("in", element), ("out", element)
-        representative.setdefault(element, edge)
-        flow.add_edge(gate_in, gate_out, capacity=1)
-        flow.add_edge(int(table.u[edge]), gate_in)
-        flow.add_edge(gate_out, int(table.v[edge]))
-    if source not in flow or target not in flow:
-        return []
-    try:
-        value, (reachable, _) = nx.minimum_cut(flow, source, target)
-    except nx.NetworkXUnbounded:
-        return []
-    if value == 0:
-        return []
+    # Nodes reachable from the source in the residual network form the cut's source side.
+    flow = result.flow.tocsr()
+    residual = (graph - flow).tocsr()
+    residual.data = (residual.data > 0).astype(np.int8)
+    residual.eliminate_zeros()
+    reachable = np.zeros(size, dtype=bool)
+    reachable[breadth_first_order(residual, source, directed=True, return_predecessors=False)] = (
+        True
+    )
     rules = blocked_by_rule(table, need, clearance_margin_m)
     found = []
-    for element, edge in representative.items():
-        if ("in", element) in reachable and ("out", element) not in reachable:
+    for gate, element in enumerate(gate_ids.tolist()):
+        if reachable[n + 2 * gate] and not reachable[n + 2 * gate + 1]:
+            edge = int(blocked[first_edge[gate]])
             kind = "tunnel" if table.tunnel[edge] else "bridge" if table.bridge[edge] else "road"
             found.append(
                 BlockingElement(
                     name=table.label(edge),
                     kind=kind,
-                    element=element,
+                    element=int(element),
                     violations=tuple(violations(table, edge, need, clearance_margin_m, rules)),
                 )
             )

@@ -16,6 +16,62 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().replace("\u2013", "-").split())
 
 
+class PlaceIndex:
+    """Places of one mode with their folded names, for repeated lookups.
+
+    Parameters
+    ----------
+    places
+        All places of the network.
+    mode
+        ``road`` or ``rail``.
+    """
+
+    def __init__(self, places: Sequence[NetworkPlace], mode: str) -> None:
+        self.mode = mode
+        self.places = [p for p in places if p.mode == mode]
+        self._folded = [(_fold(p.name), p.place_id.casefold()) for p in self.places]
+        self._cache: dict[str, NetworkPlace] = {}
+
+    def resolve(self, query: str) -> NetworkPlace:
+        """Return the place named ``query`` (see :func:`resolve_place`)."""
+        if query not in self._cache:
+            self._cache[query] = self._resolve(query)
+        return self._cache[query]
+
+    def _resolve(self, query: str) -> NetworkPlace:
+        mode = self.mode
+        wanted = _fold(query)
+        if not wanted:
+            raise DataError("place name is empty")
+        pairs = list(zip(self.places, self._folded, strict=True))
+        exact = [p for p, (name, pid) in pairs if wanted in (name, pid)]
+        if not exact:
+            words = wanted.replace("(", " ").replace(")", " ").split()
+            exact = [p for p, (name, pid) in pairs if all(w in name or w in pid for w in words)]
+        if exact:
+            best_rank = min(_KIND_RANK.get(p.kind, 9) for p in exact)
+            best = list(
+                {p.name: p for p in exact if _KIND_RANK.get(p.kind, 9) == best_rank}.values()
+            )
+            if len(best) > 1:
+                matches = ", ".join(repr(p.name) for p in best[:8])
+                raise DataError(f"{mode} place {query!r} is ambiguous: it matches {matches}")
+            place = best[0]
+            if place.node is None:
+                raise DataError(
+                    f"{mode} place {place.name!r} is not on the loaded network "
+                    f"(nearest {mode} is {place.distance_to_node_m / 1000:.1f} km away)"
+                )
+            return place
+        names = {name: p.name for p, (name, _) in pairs}
+        close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.4)
+        hint = f"; did you mean {', '.join(repr(names[c]) for c in close)}?" if close else ""
+        raise DataError(
+            f"unknown {mode} place {query!r}{hint} (`mobility network export` lists places)"
+        )
+
+
 def resolve_place(places: Sequence[NetworkPlace], query: str, mode: str = "road") -> NetworkPlace:
     """Return the place of ``mode`` named ``query``.
 
@@ -30,30 +86,4 @@ def resolve_place(places: Sequence[NetworkPlace], query: str, mode: str = "road"
         If nothing matches (listing near matches), the match is ambiguous
         (listing the candidates), or the place is not on the loaded network.
     """
-    wanted = _fold(query)
-    if not wanted:
-        raise DataError("place name is empty")
-    candidates = [p for p in places if p.mode == mode]
-    exact = [p for p in candidates if wanted in (_fold(p.name), p.place_id.casefold())]
-    if not exact:
-        words = wanted.replace("(", " ").replace(")", " ").split()
-        exact = [p for p in candidates if all(w in _fold(p.name) or w in p.place_id for w in words)]
-    if exact:
-        best_rank = min(_KIND_RANK.get(p.kind, 9) for p in exact)
-        best = list({p.name: p for p in exact if _KIND_RANK.get(p.kind, 9) == best_rank}.values())
-        if len(best) > 1:
-            matches = ", ".join(repr(p.name) for p in best[:8])
-            raise DataError(f"{mode} place {query!r} is ambiguous: it matches {matches}")
-        place = best[0]
-        if place.node is None:
-            raise DataError(
-                f"{mode} place {place.name!r} is not on the loaded network "
-                f"(nearest {mode} is {place.distance_to_node_m / 1000:.1f} km away)"
-            )
-        return place
-    names = {_fold(p.name): p.name for p in candidates}
-    close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.4)
-    hint = f"; did you mean {', '.join(repr(names[c]) for c in close)}?" if close else ""
-    raise DataError(
-        f"unknown {mode} place {query!r}{hint} (`mobility network export` lists places)"
-    )
+    return PlaceIndex(places, mode).resolve(query)

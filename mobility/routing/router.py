@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+import networkx as nx
 import numpy as np
 import shapely
 from numpy.typing import NDArray
@@ -28,10 +30,10 @@ from mobility.routing.alternatives import DiversityRules, diverse_paths
 from mobility.routing.classification import Classification, classify
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import PathEngine
-from mobility.routing.explain import BlockingElement, blocking_elements, connected
+from mobility.routing.explain import BlockingElement, blocking_elements
 from mobility.routing.feasibility import feasible_edges
 from mobility.routing.requirements import Requirements
-from mobility.routing.resolve import resolve_place
+from mobility.routing.resolve import PlaceIndex
 from mobility.routing.schedule import ColumnSchedule, RoutePoints, column_schedule
 from mobility.routing.timing import (
     HaltRules,
@@ -93,8 +95,8 @@ class Route:
         Bridges and tunnels crossed, with their limits.
     schedule
         Checkpoint and halt times of the column.
-    geometry
-        WGS84 line of the route.
+    graph
+        The graph the edges belong to.
     """
 
     designation: str
@@ -109,7 +111,12 @@ class Route:
     classification: Classification | None
     structures: tuple[str, ...]
     schedule: ColumnSchedule
-    geometry: LineString
+    graph: nx.MultiDiGraph = field(repr=False, compare=False, default=None)
+
+    @cached_property
+    def geometry(self) -> LineString:
+        """WGS84 line of the route (built on first use)."""
+        return _geometry(self.graph, self.edges)
 
 
 @dataclass(frozen=True)
@@ -183,6 +190,7 @@ class _ModeData:
     table: EdgeTable
     points: RoutePoints
     structure_details: dict[int, str]
+    place_index: PlaceIndex
     classes: dict[Requirements, _ClassData] = field(default_factory=dict)
 
 
@@ -246,6 +254,7 @@ class Router:
                 table,
                 RoutePoints(names, kinds, frozenset(halt_places)),
                 _structure_details(table),
+                PlaceIndex(self.network.places, mode),
             )
         return self._modes[mode]
 
@@ -330,8 +339,8 @@ class Router:
         hazmat_code = code_for(hazmat) if hazmat else ""
         data = self._mode(mode)
         table = data.table
-        source_place = resolve_place(self.network.places, origin, mode)
-        target_place = resolve_place(self.network.places, destination, mode)
+        source_place = data.place_index.resolve(origin)
+        target_place = data.place_index.resolve(destination)
         assert source_place.node is not None and target_place.node is not None
         source, target = table.index(source_place.node), table.index(target_place.node)
         if source == target:
@@ -414,7 +423,7 @@ class Router:
                         )
                     ),
                     schedule=schedule,
-                    geometry=_geometry(table, path.edges),
+                    graph=table.graph,
                 )
             )
         for halt in (h for r in routes for h in r.schedule.halts):
@@ -454,13 +463,13 @@ class Router:
         table = data.table
         source, target = table.index(origin.node), table.index(destination.node)
         ends = f"from {origin.name} to {destination.name}"
-        if not connected(table, source, target):
+        blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)
+        if not blocking:
             return NoRouteError(
                 f"no {mode} route {ends}: the loaded {mode} network does not connect them "
                 "(even ignoring every restriction)",
                 [],
             )
-        blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)
         who = need.label if moved is requested else f"{requested.name!r} on {moved.name!r}"
         if moved is not requested:
             who += f" ({moved.describe().split('(', 1)[1]}"
@@ -530,21 +539,20 @@ def _structure_details(table: EdgeTable) -> dict[int, str]:
 
 def _refs(table: EdgeTable, edges: tuple[int, ...]) -> tuple[str, ...]:
     refs: list[str] = []
+    all_refs = table.refs
     for edge in edges:
-        ref = table.data(edge).get("ref")
-        ref = ref[0] if isinstance(ref, list) and ref else ref
-        if ref and (not refs or refs[-1] != str(ref)):
-            refs.append(str(ref))
+        ref = all_refs[edge]
+        if ref and (not refs or refs[-1] != ref):
+            refs.append(ref)
     return tuple(refs)
 
 
-def _geometry(table: EdgeTable, edges: tuple[int, ...]) -> LineString:
+def _geometry(graph: nx.MultiDiGraph, edges: tuple[tuple[int, int, int], ...]) -> LineString:
     parts: list[np.ndarray] = []
-    for edge in edges:
-        geometry = table.data(edge).get("geometry")
+    for u, v, key in edges:
+        geometry = graph.edges[u, v, key].get("geometry")
         if geometry is None:
-            u, v, _ = table.keys[edge]
-            nodes = table.graph.nodes
+            nodes = graph.nodes
             geometry = LineString([(nodes[u]["x"], nodes[u]["y"]), (nodes[v]["x"], nodes[v]["y"])])
         coords = np.asarray(geometry.coords)
         parts.append(coords if not parts else coords[1:])

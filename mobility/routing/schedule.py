@@ -182,12 +182,22 @@ def column_schedule(
     """
     rules = rules or HaltRules()
     structure_detail = structure_detail or {}
-    route_travel = np.asarray(travel_s[list(edges)], dtype=np.float64)
-    remaining_after = np.concatenate([np.cumsum(route_travel[::-1])[::-1], [0.0]])
-    halt_positions = [i for i, e in enumerate(edges) if int(table.u[e]) in points.halt_places]
+    index = np.asarray(edges, dtype=np.int64)
+    route_travel = np.asarray(travel_s[index], dtype=np.float64)
+    remaining_after = np.concatenate([np.cumsum(route_travel[::-1])[::-1], [0.0]]).tolist()
+    elapsed_before = np.concatenate([[0.0], np.cumsum(route_travel)]).tolist()
+    # Plain lists: the loop below runs per edge and per route.
+    travel = route_travel.tolist()
+    node_indices = table.u[index].tolist()
+    node_ids = table.nodes[table.u[index]].tolist()
+    passes = np.asarray(pass_time_s[index], dtype=np.float64).tolist()
+    lengths = table.length_m[index].tolist()
+    elements = table.element[index].tolist()
+    structures = (table.bridge[index] | table.tunnel[index]).tolist()
+    halt_positions = [i for i, n in enumerate(node_indices) if n in points.halt_places]
 
     def at(seconds: float) -> datetime:
-        return start + timedelta(seconds=float(seconds))
+        return start + timedelta(seconds=seconds)
 
     def lon(node: int) -> float:
         return float(table.graph.nodes[node]["x"])
@@ -201,20 +211,20 @@ def column_schedule(
     since_halt_s = since_break_s = today_s = 0.0
     previous_element = None
     for position, edge in enumerate(edges):
-        node_index = int(table.u[edge])
-        node = int(table.nodes[node_index])
+        node_index = node_indices[position]
+        node = node_ids[position]
         departs_s = clock_s
-        remaining_s = float(remaining_after[position])
+        remaining_s = remaining_after[position]
         finishing = (
             since_halt_s + remaining_s <= rules.halt_every_s + rules.finish_grace_s
             and since_break_s + remaining_s <= rules.break_after_s
             and today_s + remaining_s <= rules.daily_driving_s
         )
         if position > 0 and halts_enabled and not finishing:
-            must_halt = since_halt_s + float(route_travel[position]) > rules.halt_every_s
+            must_halt = since_halt_s + travel[position] > rules.halt_every_s
             next_halt_place = next((p for p in halt_positions if p > position), None)
             to_next_place_s = (
-                float(route_travel[position:next_halt_place].sum())
+                elapsed_before[next_halt_place] - elapsed_before[position]
                 if next_halt_place is not None
                 else np.inf
             )
@@ -261,13 +271,13 @@ def column_schedule(
                     node=node,
                     distance_m=distance_m,
                     arrive=at(clock_s),
-                    clear=at(departs_s + pass_time_s[edge]),
+                    clear=at(departs_s + passes[position]),
                     lon=lon(node),
                     lat=lat(node),
                 )
             )
-        element = int(table.element[edge])
-        is_structure = bool(table.bridge[edge] or table.tunnel[edge])
+        element = elements[position]
+        is_structure = structures[position]
         if is_structure and element != previous_element:
             checkpoints.append(
                 Checkpoint(
@@ -276,20 +286,20 @@ def column_schedule(
                     node=node,
                     distance_m=distance_m,
                     arrive=at(departs_s),
-                    clear=at(departs_s + pass_time_s[edge]),
+                    clear=at(departs_s + passes[position]),
                     detail=structure_detail.get(element, ""),
                     lon=lon(node),
                     lat=lat(node),
                 )
             )
         previous_element = element if is_structure else None
-        step_s = float(route_travel[position])
+        step_s = travel[position]
         clock_s = departs_s + step_s
         driving_s += step_s
         since_halt_s += step_s
         since_break_s += step_s
         today_s += step_s
-        distance_m += float(table.length_m[edge])
+        distance_m += lengths[position]
     last = edges[-1]
     end_node = int(table.nodes[int(table.v[last])])
     checkpoints.append(
