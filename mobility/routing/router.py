@@ -291,6 +291,7 @@ class Router:
         mode: Mode = "road",
         self_propelled: bool = False,
         column_rules: ColumnRules | None = None,
+        column: Column | None = None,
     ) -> RoutePlan:
         """Alternatives from ``origin`` to ``destination`` for ``count`` vehicles.
 
@@ -316,6 +317,10 @@ class Router:
             exemption); tracked bridge classes then apply.
         column_rules
             March unit sizes, formation and gaps.
+        column
+            Route this column instead (e.g. one march unit of mixed vehicles,
+            already as they move); ``vehicle`` then only names it and
+            ``count`` is ignored.
 
         Raises
         ------
@@ -355,7 +360,11 @@ class Router:
                 f"routed as {moved.name!r} (MLC {moved.mlc} wheeled, {moved.height_m:g} m high, "
                 f"{moved.weight_t:g} t)"
             )
-        need = Requirements.of([moved], hazmat_code=hazmat_code)
+        if column is not None:
+            types = [v for unit in column.march_units for v in unit.types]
+            need = Requirements.of(types, label=f"{column.unit!r}", hazmat_code=hazmat_code)
+        else:
+            need = Requirements.of([moved], hazmat_code=hazmat_code)
         if mode == "rail":
             need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
         vehicle_class = self._class(data, need, mode)
@@ -380,13 +389,14 @@ class Router:
                 f"(shared length <= {self.diversity.max_shared:.0%}, "
                 f"time <= {self.diversity.max_stretch:g} x the best)"
             )
-        column = None
-        if mode == "road":
+        if mode == "road" and column is None:
             column = build_column(
                 moved.name, {moved.id: count}, VehicleCatalogue({moved.id: moved}), column_rules
             )
+        if mode == "road" and column is not None:
             pass_time = self._column_pass_times(table, column, speeds)
         else:
+            column = None
             pass_time = TRAIN_LENGTH_M / (speeds / 3.6)
         routes = []
         for rank, path in enumerate(found):

@@ -1,0 +1,1 @@
+"""Scheduling: civilian disruption, the CP-SAT movement model, greedy baseline, validator."""
