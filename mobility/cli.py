@@ -10,6 +10,10 @@ Commands
     The vehicle catalogue.
 ``mobility route --from PLACE --to PLACE --vehicle TYPE``
     Alternative routes with classification and column schedule.
+``mobility plan [SCENARIO]``
+    Deconflicted movement plan (CP-SAT), written to a plan folder and validated.
+``mobility validate PLAN_DIR``
+    Re-check a plan folder from its files.
 ``mobility fetch overpass|geofabrik --out PATH``
     The only commands that use the internet.
 """
@@ -27,7 +31,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mobility import __version__
-from mobility.errors import MobilityError
+from mobility.errors import MobilityError, ScenarioError
 from mobility.network.build import BuildOptions
 from mobility.network.load import Network, load_network
 from mobility.network.summary import network_summary
@@ -140,6 +144,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
     )
     route.add_argument("--format", choices=("text", "json", "geojson"), default="text")
+
+    plan = commands.add_parser("plan", help="schedule a scenario's movements (CP-SAT)")
+    _add_source_options(plan)
+    plan.add_argument(
+        "scenario", nargs="?", type=Path, help="scenario YAML (default: the embedded example)"
+    )
+    plan.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="solver limit")
+    plan.add_argument("--workers", type=int, default=2, metavar="N", help="solver workers")
+    plan.add_argument("--seed", type=int, default=0, help="solver random seed")
+    plan.add_argument(
+        "--fast",
+        action="store_true",
+        help="faster, non-reproducible parallel search (default: reproducible)",
+    )
+    plan.add_argument(
+        "--out", type=Path, metavar="DIR", help="plan folder (default: out/plans/<scenario>)"
+    )
+    plan.add_argument(
+        "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
+    )
+    validate = commands.add_parser("validate", help="re-check a plan folder")
+    validate.add_argument("plan_dir", type=Path, metavar="PLAN_DIR")
 
     fetch = commands.add_parser("fetch", help="download OSM data (needs internet)")
     fetch.add_argument(
@@ -305,6 +331,89 @@ def _route(args: argparse.Namespace) -> None:
             console.print(line, markup=False, highlight=False)
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from mobility.model.scenario import load_scenario
+    from mobility.model.vehicle import load_vehicles
+    from mobility.routing.router import Router
+    from mobility.schedule.cpsat import SolverOptions
+    from mobility.schedule.plan_files import write_plan
+    from mobility.schedule.planner import plan_scenario
+
+    if args.time_limit <= 0 or args.workers < 1:
+        raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
+    scenario = load_scenario(args.scenario)
+    network = _load(args)
+    router = Router(network, load_vehicles(*(args.vehicles_file or ())))
+    options = SolverOptions(
+        time_limit_s=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        deterministic=not args.fast,
+    )
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"planning {scenario.name}", total=None)
+
+        def report(objective: float, bound: float, seconds: float) -> None:
+            progress.update(
+                task, description=f"CP-SAT: objective {objective:,.1f}, bound {bound:,.1f}"
+            )
+
+        result = plan_scenario(scenario, network, options=options, router=router, progress=report)
+    out = args.out or Path("out") / "plans" / _slug(scenario.name)
+    folder = write_plan(result.plan, out)
+    _print_summary(result.plan.summary)
+    console.print(f"wrote {folder}", markup=False, highlight=False)
+    return _validate(folder)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text.lower()).strip("-")
+
+
+def _print_summary(summary: dict[str, object]) -> None:
+    def line(label: str, kpis: dict[str, object]) -> str:
+        gap = kpis.get("gap")
+        return (
+            f"{label}: on time {float(kpis['on_time_share']):.0%} of "  # type: ignore[arg-type]
+            f"{kpis['march_units']} march units, lateness {kpis['total_lateness_min']} min "
+            f"(max {kpis['max_lateness_min']}), civilian delay {kpis['civilian_delay_vh']} veh-h, "
+            f"peak column-hours {kpis['peak_column_h']}, status {kpis['solver_status']}, "
+            f"objective {kpis['objective']}, bound {kpis['bound']}, "
+            f"gap {'-' if gap is None else f'{float(gap):.1%}'}, "  # type: ignore[arg-type]
+            f"{kpis['solve_time_s']} s"
+        )
+
+    console.print(
+        f"{summary['scenario']}: {summary['vehicles']} vehicles in "
+        f"{summary['march_units']} march units",
+        markup=False,
+        highlight=False,
+    )
+    console.print(line("plan", summary["kpis"]), markup=False, highlight=False)  # type: ignore[arg-type]
+    if "baseline" in summary:
+        console.print(line("greedy baseline", summary["baseline"]), markup=False, highlight=False)  # type: ignore[arg-type]
+    for text in summary.get("explanations") or []:  # type: ignore[attr-defined]
+        console.print(f"  {text}", markup=False, highlight=False)
+
+
+def _validate(plan_dir: Path) -> int:
+    from mobility.schedule.validate import validate_plan
+
+    violations = validate_plan(plan_dir)
+    if violations:
+        for violation in violations:
+            error_console.print(str(violation), markup=False, highlight=False)
+        error_console.print(f"{plan_dir}: {len(violations)} violations", markup=False)
+        return 1
+    console.print(f"{plan_dir}: valid (every constraint re-checked)", markup=False)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mobility`` command; return its exit code."""
     args = build_parser().parse_args(argv)
@@ -324,6 +433,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_vehicles(args)
         elif args.command == "route":
             _route(args)
+        elif args.command == "plan":
+            return _plan(args)
+        elif args.command == "validate":
+            return _validate(args.plan_dir)
         elif args.command == "fetch":
             _fetch(args)
     except MobilityError as error:

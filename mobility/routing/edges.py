@@ -136,6 +136,11 @@ class EdgeTable:
         return labels
 
     @cached_property
+    def key_index(self) -> dict[tuple[int, int, int], int]:
+        """Table index of every ``(u, v, key)``."""
+        return {key: index for index, key in enumerate(self.keys)}
+
+    @cached_property
     def refs(self) -> list[str]:
         """Road or line ref of every edge (empty where none)."""
         refs = []

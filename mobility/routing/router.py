@@ -258,6 +258,10 @@ class Router:
             )
         return self._modes[mode]
 
+    def table(self, mode: str = "road") -> EdgeTable:
+        """Edge table of the road or rail graph (built once)."""
+        return self._mode(mode).table
+
     def moved_as(self, vehicle: VehicleType, self_propelled: bool = False) -> VehicleType:
         """Return the vehicle as it moves on public roads (on a HET where required)."""
         if vehicle.het_required and not self_propelled:

@@ -34,9 +34,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+import numpy as np
+from numpy.typing import NDArray
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
 
 
 def _shares(weights: tuple[float, ...]) -> tuple[float, ...]:
@@ -150,22 +151,39 @@ def segment_delay_vh(
         Vehicle-hours of delay: queueing delay where demand exceeds the
         capacity left, plus the BPR slowdown of the traffic that flows.
     """
+    delays = segment_delays_vh(
+        np.array([demand_veh_h]),
+        np.array([lanes]),
+        np.array([occupied_h]),
+        np.array([travel_time_h]),
+        model,
+    )
+    return float(delays[0])
+
+
+def segment_delays_vh(
+    demand_veh_h: NDArray[np.float64],
+    lanes: NDArray[np.int64] | NDArray[np.float64],
+    occupied_h: NDArray[np.float64],
+    travel_time_h: NDArray[np.float64],
+    model: TrafficModel | None = None,
+) -> NDArray[np.float64]:
+    """Vectorised :func:`segment_delay_vh` over broadcastable arrays."""
     model = model or TrafficModel()
-    lanes = max(1, lanes)
-    capacity = model.lane_capacity_veh_h * lanes
-    left = model.lane_capacity_veh_h * (lanes - 1 if lanes > 1 else model.overtaking_share)
-    queue_h = 0.0
-    if demand_veh_h > left:
-        growth = demand_veh_h - left
-        peak_queue = growth * occupied_h
-        spare = capacity - demand_veh_h
-        clear_h = peak_queue / spare if spare > 0 else model.max_queue_h
-        clear_h = min(clear_h, model.max_queue_h)
-        queue_h = 0.5 * peak_queue * (occupied_h + clear_h)
-    flowing = min(demand_veh_h, left) * occupied_h
-    ratio = min(demand_veh_h, left) / left if left > 0 else 0.0
-    bpr_h = flowing * travel_time_h * 0.15 * ratio**4
-    return queue_h + bpr_h
+    lanes = np.maximum(np.asarray(lanes, dtype=np.float64), 1.0)
+    lane_capacity = model.lane_capacity_veh_h
+    capacity = lane_capacity * lanes
+    left = np.where(lanes > 1, lane_capacity * (lanes - 1), lane_capacity * model.overtaking_share)
+    growth = np.maximum(demand_veh_h - left, 0.0)
+    peak_queue = growth * occupied_h
+    spare = capacity - demand_veh_h
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clear_h = np.where(spare > 0, peak_queue / np.where(spare > 0, spare, 1.0), np.inf)
+    clear_h = np.minimum(clear_h, model.max_queue_h)
+    queue_vh = 0.5 * peak_queue * (occupied_h + clear_h)
+    flowing = np.minimum(demand_veh_h, left)
+    bpr_vh = flowing * occupied_h * travel_time_h * 0.15 * (flowing / left) ** 4
+    return np.asarray(queue_vh + bpr_vh, dtype=np.float64)
 
 
 def rail_path_cost_vh(moment: datetime, passenger_trains_per_h: float = 4.0) -> float:

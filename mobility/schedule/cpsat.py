@@ -1,0 +1,347 @@
+"""The movement model in OR-Tools CP-SAT.
+
+Decisions per march unit: a route option (a Boolean per option, or
+"unscheduled" at a heavy penalty so that the model always has a solution)
+and a start slot (an integer; start minute = slot x ``slot_min``). Each
+option's allowed slots (release, horizon, closures, border windows) restrict
+the slot when the option is chosen.
+
+Constraints, all over optional fixed-size intervals of the chosen option:
+``no_overlap`` or ``cumulative`` per resource (movement credits on
+structures and border crossings, road space at shared junctions, port gate,
+support-centre parking and overnight capacity). Driver hours are part of
+each option's timing (halts are in its offsets).
+
+Objective (integers; the cost unit is the scenario's weights):
+``lateness_per_min x (6 - priority) x minutes late + disruption_per_vehicle_hour
+x civilian vehicle-hours (+ makespan_per_min x makespan)``; unscheduled
+march units cost twice the horizon in lateness. The lexicographic mode
+first minimises lateness (and unscheduled units), then, holding that, the
+disruption.
+
+Reproducibility: by default the search is deterministic (``interleave_search``
+with a deterministic time limit): the same instance, seed and worker count
+give the same plan. ``deterministic=False`` uses CP-SAT's faster, not
+reproducible, parallel portfolio.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from mobility.schedule.instance import Instance
+from mobility.schedule.solution import Assignment, Choice
+
+logger = logging.getLogger(__name__)
+
+#: The objective is kept in integers: cost units times this.
+OBJECTIVE_SCALE = 10_000
+
+Progress = Callable[[float, float, float], None]
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """CP-SAT settings.
+
+    Attributes
+    ----------
+    time_limit_s
+        Search limit: in deterministic mode CP-SAT's deterministic time
+        (work units of about a second on a fast core; a wall-clock guard
+        stops at four times as much), else wall-clock seconds.
+    workers
+        Search workers.
+    seed
+        Random seed.
+    deterministic
+        Reproducible search (see the module notes).
+    """
+
+    time_limit_s: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = True
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Progress | None) -> None:
+        super().__init__()
+        self.report = report
+        self.started = time.perf_counter()
+
+    def on_solution_callback(self) -> None:
+        if self.report is not None:
+            self.report(
+                self.objective_value / OBJECTIVE_SCALE,
+                self.best_objective_bound / OBJECTIVE_SCALE,
+                time.perf_counter() - self.started,
+            )
+
+
+@dataclass
+class _Model:
+    model: cp_model.CpModel
+    slots: list[cp_model.IntVar]
+    chosen: list[list[cp_model.IntVar]]
+    dropped: list[cp_model.IntVar]
+    starts: list[dict[tuple[int, int], cp_model.IntVar]]
+    lateness_expr: cp_model.LinearExpr
+    disruption_expr: cp_model.LinearExpr
+    makespan_expr: cp_model.LinearExpr
+
+
+def candidate_slots(instance: Instance, task: int, option: int, keep: int | None) -> list[int]:
+    """Return the allowed start slots offered to the solver for one option.
+
+    Slots later than the latest on-time start plus :data:`LATE_WINDOW_MIN`
+    are left out (the model stays small on long horizons), except ``keep``
+    (the hint's slot), so that the hint stays feasible.
+    """
+    item = instance.tasks[task]
+    option_ = item.options[option]
+    allowed = option_.allowed.nonzero()[0]
+    latest = (item.due_min - option_.clear_min + LATE_WINDOW_MIN) // instance.slot_min
+    chosen = [int(s) for s in allowed if s <= latest]
+    if not chosen and len(allowed):
+        chosen = [int(s) for s in allowed[:8]]
+    if keep is not None and keep not in chosen and option_.allowed[keep]:
+        chosen.append(keep)
+    return sorted(chosen)
+
+
+#: Start slots more than this late are not offered (see :func:`candidate_slots`).
+LATE_WINDOW_MIN = 24 * 60
+
+
+def _build(instance: Instance, hint: Assignment | None) -> _Model:
+    """Build the model.
+
+    One Boolean per (option, start slot): the objective is linear in them (a
+    strong LP bound); an integer slot per march unit drives its intervals.
+    """
+    scenario = instance.scenario
+    weights = scenario.weights
+    late_unit = round(OBJECTIVE_SCALE * weights.lateness_per_min)
+    disruption_unit = round(OBJECTIVE_SCALE / 100 * weights.disruption_per_vehicle_hour)
+    model = cp_model.CpModel()
+    slot_min = instance.slot_min
+    intervals: dict[str, list[tuple[cp_model.IntervalVar, int]]] = {
+        rid: [] for rid in instance.resources
+    }
+    slots, chosen, dropped, starts = [], [], [], []
+    lateness_terms: list[cp_model.LinearExprT] = []
+    disruption_terms: list[cp_model.LinearExprT] = []
+    makespan = model.new_int_var(0, instance.horizon_min, "makespan")
+    for t, task in enumerate(instance.tasks):
+        keep = hint.choices.get(t) if hint is not None else None
+        weight = task.request.lateness_weight
+        slot = model.new_int_var(0, instance.n_slots - 1, f"slot[{t}]")
+        drop = model.new_bool_var(f"unscheduled[{t}]")
+        literals = []
+        task_starts: dict[tuple[int, int], cp_model.IntVar] = {}
+        position_terms = []
+        for o, option in enumerate(task.options):
+            literal = model.new_bool_var(f"option[{t},{o}]")
+            literals.append(literal)
+            kept = keep.slot if keep is not None and keep.option == o else None
+            option_starts = []
+            for s in candidate_slots(instance, t, o, kept):
+                var = model.new_bool_var(f"start[{t},{o},{s}]")
+                task_starts[(o, s)] = var
+                option_starts.append(var)
+                position_terms.append(s * var)
+                late = max(0, s * slot_min + option.clear_min - task.due_min)
+                if late:
+                    lateness_terms.append(late_unit * weight * late * var)
+                if option.disruption[s]:
+                    disruption_terms.append(int(option.disruption[s]) * var)
+            model.add(sum(option_starts) == literal)
+            model.add(makespan >= slot * slot_min + option.clear_min).only_enforce_if(literal)
+            for use in option.uses:
+                interval = model.new_optional_fixed_size_interval_var(
+                    slot * slot_min + use.start_min,
+                    use.end_min - use.start_min,
+                    literal,
+                    f"use[{t},{o},{use.resource}]",
+                )
+                intervals[use.resource].append((interval, use.demand))
+        model.add_exactly_one([*literals, drop])
+        model.add(slot == sum(position_terms))
+        lateness_terms.append(late_unit * weight * 2 * instance.horizon_min * drop)
+        slots.append(slot)
+        chosen.append(literals)
+        dropped.append(drop)
+        starts.append(task_starts)
+    _port_slot_cuts(instance, model, starts)
+    for rid, members in intervals.items():
+        if not members:
+            continue
+        capacity = instance.resources[rid].capacity
+        if capacity == 1 and all(demand == 1 for _, demand in members):
+            model.add_no_overlap([interval for interval, _ in members])
+        else:
+            model.add_cumulative(
+                [interval for interval, _ in members], [d for _, d in members], capacity
+            )
+    return _Model(
+        model=model,
+        slots=slots,
+        chosen=chosen,
+        dropped=dropped,
+        starts=starts,
+        lateness_expr=cp_model.LinearExpr.sum(lateness_terms),
+        disruption_expr=cp_model.LinearExpr.weighted_sum(
+            [cp_model.LinearExpr.sum(disruption_terms)], [disruption_unit]
+        ),
+        makespan_expr=cp_model.LinearExpr.weighted_sum(
+            [makespan], [round(OBJECTIVE_SCALE * weights.makespan_per_min)]
+        ),
+    )
+
+
+def _port_slot_cuts(
+    instance: Instance,
+    model: cp_model.CpModel,
+    starts: list[dict[tuple[int, int], cp_model.IntVar]],
+) -> None:
+    """Time-indexed form of each port gate's capacity, over the start Booleans.
+
+    Gate uses begin at the start of a slot, so two of them overlap exactly
+    when one begins while the other is still at the gate: per gate and slot,
+    the march units that occupy it then fit in its capacity. The constraint
+    repeats the gate's ``no_overlap`` in a form whose LP relaxation spreads
+    march units over time, which gives the solver a useful lower bound.
+    """
+    members: dict[str, dict[int, list[cp_model.IntVar]]] = {}
+    for t, task in enumerate(instance.tasks):
+        for (o, s), var in starts[t].items():
+            for use in task.options[o].uses:
+                if instance.resources[use.resource].kind != "port" or use.start_min != 0:
+                    continue
+                span = -(-use.end_min // instance.slot_min)
+                by_slot = members.setdefault(use.resource, {})
+                for covered in range(s, min(s + span, instance.n_slots)):
+                    by_slot.setdefault(covered, []).append(var)
+    for rid, by_slot in members.items():
+        capacity = instance.resources[rid].capacity
+        for variables in by_slot.values():
+            if len(variables) > capacity:
+                model.add(sum(variables) <= capacity)
+
+
+def _hint(built: _Model, hint: Assignment | None) -> None:
+    if hint is None:
+        return
+    for t, slot in enumerate(built.slots):
+        choice = hint.choices.get(t)
+        built.model.add_hint(slot, choice.slot if choice else 0)
+        built.model.add_hint(built.dropped[t], choice is None)
+        for o, literal in enumerate(built.chosen[t]):
+            built.model.add_hint(literal, choice is not None and choice.option == o)
+        for (o, s), var in built.starts[t].items():
+            built.model.add_hint(var, choice is not None and (choice.option, choice.slot) == (o, s))
+
+
+def _solver(options: SolverOptions, limit_s: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    parameters = solver.parameters
+    parameters.num_workers = options.workers
+    parameters.random_seed = options.seed
+    # Probing at every restart costs more than it gains on these models.
+    parameters.cp_model_probing_level = 0
+    if options.deterministic:
+        parameters.interleave_search = True
+        parameters.max_deterministic_time = limit_s
+        parameters.max_time_in_seconds = 4 * limit_s
+    else:
+        parameters.max_time_in_seconds = limit_s
+    return solver
+
+
+def _read(built: _Model, solver: cp_model.CpSolver) -> dict[int, Choice]:
+    choices = {}
+    for t, literals in enumerate(built.chosen):
+        if solver.boolean_value(built.dropped[t]):
+            continue
+        option = next(o for o, literal in enumerate(literals) if solver.boolean_value(literal))
+        choices[t] = Choice(option, int(solver.value(built.slots[t])))
+    return choices
+
+
+def solve(
+    instance: Instance,
+    options: SolverOptions | None = None,
+    hint: Assignment | None = None,
+    progress: Progress | None = None,
+) -> Assignment:
+    """Optimise the plan; returns the best assignment found.
+
+    Parameters
+    ----------
+    instance
+        The scheduling instance.
+    options
+        Time limit, workers, seed, determinism.
+    hint
+        A starting solution (the greedy baseline).
+    progress
+        Called with (objective, bound, seconds) at each improving solution.
+    """
+    options = options or SolverOptions()
+    started = time.perf_counter()
+    if not instance.tasks:
+        return Assignment({}, "cp-sat", "OPTIMAL", 0.0, 0.0, 0.0)
+    built = _build(instance, hint)
+    lexicographic = instance.scenario.weights.mode == "lexicographic"
+    first = (
+        built.lateness_expr
+        if lexicographic
+        else cp_model.LinearExpr.sum(
+            [built.lateness_expr, built.disruption_expr, built.makespan_expr]
+        )
+    )
+    built.model.minimize(first)
+    _hint(built, hint)
+    limit = options.time_limit_s / (2 if lexicographic else 1)
+    solver = _solver(options, limit)
+    status = solver.solve(built.model, _Progress(progress))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Cannot happen with "unscheduled" allowed, unless the limit hit first.
+        logger.warning("CP-SAT found no solution (%s)", solver.status_name(status))
+        fallback = hint or Assignment()
+        return Assignment(
+            dict(fallback.choices), "greedy", solver.status_name(status),
+            fallback.objective, float("nan"), time.perf_counter() - started,
+        )  # fmt: skip
+    choices = _read(built, solver)
+    objective = solver.objective_value / OBJECTIVE_SCALE
+    bound = solver.best_objective_bound / OBJECTIVE_SCALE
+    status_name = solver.status_name(status)
+    if lexicographic:
+        lateness_value = round(solver.objective_value)
+        built.model.add(built.lateness_expr <= lateness_value)
+        built.model.minimize(cp_model.LinearExpr.sum([built.disruption_expr, built.makespan_expr]))
+        built.model.clear_hints()  # type: ignore[no-untyped-call]
+        _hint(built, Assignment(choices))
+        second = _solver(options, limit)
+        status = second.solve(built.model, _Progress(progress))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            choices = _read(built, second)
+            lateness_cost = lateness_value / OBJECTIVE_SCALE
+            objective = lateness_cost + second.objective_value / OBJECTIVE_SCALE
+            bound = lateness_cost + second.best_objective_bound / OBJECTIVE_SCALE
+            status_name = second.status_name(status) if status_name == "OPTIMAL" else status_name
+    return Assignment(
+        choices=choices,
+        method="cp-sat",
+        status=status_name,
+        objective=objective,
+        bound=bound,
+        solve_time_s=time.perf_counter() - started,
+    )

@@ -1,0 +1,593 @@
+"""From a scenario to a scheduling instance: march units, route options, resources.
+
+Each request's vehicles are organised into march units (vehicles that must
+ride a heavy equipment transporter are counted as their transporter
+combination). Every march unit gets up to ``k_routes`` route options from
+the router. An option's checkpoint times are offsets from the march unit's
+start: halts depend only on driving time, so the offsets hold for any start.
+
+The solver's time unit is the **minute** after the scenario start; start
+times are multiples of ``slot_min`` minutes. Resources (:class:`Resource`)
+are what columns share:
+
+- ``structure``: a bridge or tunnel (movement credit), ``structure_columns``
+  columns at once, occupied from the head's arrival to the tail's clearance;
+- ``border``: a border crossing, ``border_columns`` columns at once, and the
+  head must arrive inside an acceptance window (local time);
+- ``junction``: another checkpoint shared by several routes (road space),
+  ``checkpoint_columns`` columns at once;
+- ``port``: an entry port's gate, one march unit at a time for vehicles
+  over the gate rate;
+- ``csc``/``csc_night``: a support centre's parking for halts and its
+  overnight capacity for daily rests, in vehicles.
+
+Closures forbid start slots whose occupation of the closed element (a
+structure, a junction or place by name, a road by ref) would overlap the
+closed window.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mobility.errors import DataError, ScenarioError
+from mobility.model.column import FORMATIONS, Column, ColumnRules, MarchUnit, Serial, build_column
+from mobility.model.corridor import Place
+from mobility.model.scenario import Request, Scenario, in_windows
+from mobility.model.vehicle import VehicleCatalogue, VehicleType
+from mobility.network.load import Network
+from mobility.routing.edges import EdgeTable
+from mobility.routing.router import NoRouteError, Route, Router
+from mobility.schedule.disruption import (
+    LOCAL_TIME,
+    NIGHT_HOURS,
+    PEAK_HOURS,
+    WEEKDAY_PROFILE,
+    WEEKEND_PROFILE,
+    TrafficModel,
+    is_day_off,
+    segment_delays_vh,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Disruption is kept in the solver as whole hundredths of a vehicle-hour.
+DISRUPTION_SCALE = 100
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A shared resource of the plan.
+
+    Attributes
+    ----------
+    id
+        ``<kind>:<key>``, e.g. ``structure:9001`` or ``csc:csc-oirschot``.
+    kind
+        ``structure``, ``border``, ``junction``, ``port``, ``csc`` or ``csc_night``.
+    name
+        Human name.
+    capacity
+        Columns (or, for support centres, vehicles) at once.
+    windows
+        Local clock windows in which a column may arrive (border crossings).
+    """
+
+    id: str
+    kind: str
+    name: str
+    capacity: int
+    windows: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Use:
+    """A route option's occupation of a resource, as minute offsets from its start."""
+
+    resource: str
+    start_min: int
+    end_min: int
+    demand: int
+
+
+@dataclass(frozen=True)
+class Option:
+    """One route alternative of a march unit.
+
+    Attributes
+    ----------
+    route
+        The routed alternative (its schedule starts at the scenario start).
+    uses
+        Resource occupations.
+    arrive_min, clear_min
+        Offsets of the head's arrival and the tail's clearance at the destination.
+    allowed
+        Start slots allowed by closures, windows, release and horizon.
+    disruption
+        Civilian delay in hundredths of a vehicle-hour for a start in each slot.
+    peak_column_min
+        Column-minutes in weekday peak hours for a start in each slot.
+    """
+
+    route: Route
+    uses: tuple[Use, ...]
+    arrive_min: int
+    clear_min: int
+    allowed: NDArray[np.bool_]
+    disruption: NDArray[np.int64]
+    peak_column_min: NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A march unit to schedule.
+
+    Attributes
+    ----------
+    id
+        ``<request id>/<march unit id>``.
+    request
+        Its movement request.
+    march_unit
+        Its vehicles, as they move.
+    release_min, due_min
+        Earliest start and due arrival (minutes).
+    options
+        Route alternatives (at least one has an allowed slot).
+    """
+
+    id: str
+    request: Request
+    march_unit: MarchUnit
+    release_min: int
+    due_min: int
+    options: tuple[Option, ...]
+
+    @property
+    def vehicles(self) -> int:
+        """Number of vehicles."""
+        return self.march_unit.count
+
+
+@dataclass(frozen=True)
+class Unplannable:
+    """A request, or part of one, that no option can serve, and why."""
+
+    request: str
+    reason: str
+
+
+@dataclass
+class Instance:
+    """Everything the schedulers need, in solver units (minutes, slots).
+
+    Attributes
+    ----------
+    scenario
+        The scenario.
+    tasks
+        March units to schedule.
+    resources
+        Shared resources by id.
+    n_slots, slot_min, horizon_min
+        The start-time grid.
+    unplannable
+        Requests (or parts) without any option, with the reason.
+    """
+
+    scenario: Scenario
+    tasks: list[Task]
+    resources: dict[str, Resource]
+    n_slots: int
+    slot_min: int
+    horizon_min: int
+    unplannable: list[Unplannable] = field(default_factory=list)
+
+    def time(self, minutes: float) -> datetime:
+        """Wall-clock time of a solver minute."""
+        return self.scenario.start + timedelta(minutes=float(minutes))
+
+
+def hour_keys(scenario: Scenario, minutes: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Per minute after the start: an hour key and the local clock minute.
+
+    The hour key is the local hour, plus 24 on weekends and Dutch public
+    holidays (the index into the demand profiles).
+    """
+    keys = np.zeros(minutes, dtype=np.int64)
+    clock = np.zeros(minutes, dtype=np.int64)
+    index = 0
+    while index < minutes:
+        local = (scenario.start + timedelta(minutes=index)).astimezone(LOCAL_TIME)
+        span = min(60 - local.minute, minutes - index)
+        keys[index : index + span] = local.hour + (24 if is_day_off(local.date()) else 0)
+        clock[index : index + span] = local.hour * 60 + local.minute + np.arange(span)
+        index += span
+    return keys, clock
+
+
+#: Hour keys (see :func:`hour_keys`) of the weekday peaks.
+PEAK_KEYS = frozenset(PEAK_HOURS)
+
+
+class _Costs:
+    """Civilian delay of route edges per hour key, for the road graph."""
+
+    def __init__(self, table: EdgeTable, model: TrafficModel) -> None:
+        self.table = table
+        self.model = model
+        self.profiles = np.array([*WEEKDAY_PROFILE, *WEEKEND_PROFILE])
+        highways = [str(table.data(e).get("highway") or "tertiary") for e in range(table.n_edges)]
+        self.daily = np.array([model.daily_volume(h) for h in highways])
+        self.lanes = np.nan_to_num(table.lanes, nan=1.0).clip(1, None)
+        free_kph = np.nan_to_num(table.maxspeed_kph, nan=100.0).clip(30, 130)
+        self.free_h = table.length_m / 1000 / free_kph
+        self.night = np.array([1.0 if key % 24 in NIGHT_HOURS else 0.0 for key in range(48)])
+
+    def edge_costs(
+        self, edges: NDArray[np.int64], pass_h: NDArray[np.float64], vehicles: int
+    ) -> NDArray[np.float64]:
+        """Delay (vehicle-hours) of each route edge (rows) for each hour key (columns)."""
+        lanes = self.lanes[edges][:, None]
+        demand = self.daily[edges][:, None] * lanes * self.profiles[None, :]
+        costs = segment_delays_vh(
+            demand, lanes, pass_h[:, None], self.free_h[edges][:, None], self.model
+        )
+        penalty = (
+            self.model.built_up_night_vh_per_vehicle_km
+            * vehicles
+            * (self.table.length_m[edges] / 1000)
+            * self.table.built_up[edges]
+        )
+        return np.asarray(costs + penalty[:, None] * self.night[None, :], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _ClosureRule:
+    text: str
+    start_min: int
+    end_min: int
+
+
+def build_instance(
+    scenario: Scenario,
+    network: Network,
+    router: Router | None = None,
+    catalogue: VehicleCatalogue | None = None,
+    traffic: TrafficModel | None = None,
+) -> Instance:
+    """Turn a scenario into march-unit tasks with route options and resources.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the request and field, for unknown places or vehicle types.
+    """
+    router = router or Router(network, catalogue)
+    catalogue = router.catalogue
+    traffic = traffic or TrafficModel()
+    rules = ColumnRules(
+        march_unit_min=scenario.march_unit_min,
+        march_unit_max=max(scenario.march_unit_max, scenario.march_unit_min),
+        formation=FORMATIONS[scenario.formation],
+    )
+    slot = scenario.slot_min
+    horizon_min = round(scenario.horizon_h * 60)
+    n_slots = horizon_min // slot + 1
+    keys, clock = hour_keys(scenario, horizon_min + 1)
+    table = router.table("road")
+    costs = _Costs(table, traffic)
+    places = {p.id: p for p in network.corridors.places}
+    by_name = {p.name: p for p in network.corridors.places}
+    resources: dict[str, Resource] = {}
+    tasks: list[Task] = []
+    unplannable: list[Unplannable] = []
+    closures = [
+        _ClosureRule(
+            c.element.casefold(), scenario.minutes(c.start), max(0, scenario.minutes(c.end))
+        )
+        for c in scenario.closures
+    ]
+    slot_starts = np.arange(n_slots, dtype=np.int64) * slot
+
+    def resource(rid: str, kind: str, name: str, capacity: int, windows=()) -> str:  # type: ignore[no-untyped-def]
+        if rid not in resources:
+            resources[rid] = Resource(rid, kind, name, capacity, tuple(windows))
+        return rid
+
+    for request in scenario.requests:
+        where = f"request {request.id!r}"
+        if request.mode == "rail":
+            unplannable.append(
+                Unplannable(request.id, "rail movements are not planned yet (road only)")
+            )
+            continue
+        types: dict[str, int] = {}
+        moved_types: dict[str, VehicleType] = {}
+        for key, count in request.vehicles.items():
+            if count == 0:
+                continue
+            try:
+                vehicle = catalogue.get(key)
+            except DataError as error:
+                raise ScenarioError(f"{scenario.source}: {where} vehicles: {error}") from None
+            moved = router.moved_as(vehicle)
+            moved_types[moved.id] = moved
+            types[moved.id] = types.get(moved.id, 0) + count
+        column = build_column(request.unit, types, VehicleCatalogue(moved_types), rules)
+        release = scenario.minutes(request.available_from)
+        due = scenario.minutes(request.required_by)
+        for unit in column.march_units:
+            unit_column = Column(
+                unit=f"{request.unit} {unit.id}",
+                serials=(Serial("1", (unit,)),),
+                rules=rules,
+            )
+            try:
+                plan = router.route(
+                    request.origin,
+                    request.destination,
+                    unit.types[0],
+                    hazmat=request.hazmat,
+                    k=scenario.k_routes,
+                    start=scenario.start,
+                    column=unit_column,
+                )
+            except NoRouteError as error:
+                unplannable.append(Unplannable(f"{request.id}/{unit.id}", str(error)))
+                continue
+            except DataError as error:
+                raise ScenarioError(f"{scenario.source}: {where}: {error}") from None
+            options = []
+            reasons = []
+            for route in plan.routes:
+                option, reason = _make_option(
+                    _OptionContext(
+                        scenario, slot_starts, horizon_min, keys, clock, costs, table, closures,
+                        places, by_name, resource,
+                    ),
+                    route, plan.origin.place_id, plan.destination.place_id, unit, release,
+                )  # fmt: skip
+                if option is not None:
+                    options.append(option)
+                else:
+                    reasons.append(f"{route.designation}: {reason}")
+            if not options:
+                unplannable.append(Unplannable(f"{request.id}/{unit.id}", "; ".join(reasons)))
+                continue
+            tasks.append(
+                Task(
+                    id=f"{request.id}/{unit.id}",
+                    request=request,
+                    march_unit=unit,
+                    release_min=release,
+                    due_min=due,
+                    options=tuple(options),
+                )
+            )
+    _drop_unshared_junctions(tasks, resources)
+    logger.info("instance: %d march units, %d resources", len(tasks), len(resources))
+    return Instance(scenario, tasks, resources, n_slots, slot, horizon_min, unplannable)
+
+
+@dataclass(frozen=True)
+class _OptionContext:
+    scenario: Scenario
+    slot_starts: NDArray[np.int64]
+    horizon_min: int
+    keys: NDArray[np.int64]
+    clock: NDArray[np.int64]
+    costs: _Costs
+    table: EdgeTable
+    closures: list[_ClosureRule]
+    places: dict[str, Place]
+    by_name: dict[str, Place]
+    resource: Callable[..., str]
+
+
+def _capacity(context: _OptionContext, place: Place, key: str) -> int | None:
+    override = context.scenario.capacities.support_centres
+    for name in (place.id, place.name):
+        if name in override and key in override[name]:
+            return int(override[name][key])
+    value = place.capacity.get(key)
+    return None if value is None else int(value)
+
+
+def _make_option(
+    context: _OptionContext,
+    route: Route,
+    origin_id: str,
+    destination_id: str,
+    unit: MarchUnit,
+    release_min: int,
+) -> tuple[Option | None, str]:
+    """Resources, allowed start slots and costs of one route option."""
+    scenario = context.scenario
+    caps = scenario.capacities
+    start = scenario.start
+    vehicles = unit.count
+
+    def offset(moment: datetime) -> float:
+        return (moment - start).total_seconds() / 60
+
+    uses: list[Use] = []
+
+    def use(rid: str, begin: float, end: float, demand: int = 1) -> None:
+        low = math.floor(begin)
+        uses.append(Use(rid, low, max(low + 1, math.ceil(end)), demand))
+
+    border_arrivals: list[tuple[float, tuple[tuple[int, int], ...]]] = []
+    for point in route.schedule.checkpoints:
+        if point.kind in ("bridge", "tunnel"):
+            rid = context.resource(
+                f"structure:{point.name}", "structure", point.name, caps.structure_columns
+            )
+            use(rid, offset(point.arrive), offset(point.clear))
+        elif point.kind == "junction":
+            rid = context.resource(
+                f"junction:{point.node}", "junction", point.name, caps.checkpoint_columns
+            )
+            use(rid, offset(point.arrive), offset(point.clear))
+        place = context.by_name.get(point.name)
+        if point.kind == "destination":
+            place = context.places.get(destination_id)
+        if place is not None and place.kind == "bcp" and point.kind in ("border", "destination"):
+            windows = caps.windows(place.id, place.name)
+            rid = context.resource(
+                f"border:{place.id}", "border", place.name, caps.border_columns, windows
+            )
+            use(rid, offset(point.arrive), offset(point.clear))
+            border_arrivals.append((offset(point.arrive), windows))
+    origin = context.places.get(origin_id)
+    if origin is not None and origin.kind == "spod":
+        rate = caps.port_rate(origin.id, origin.name)
+        rid = context.resource(f"port:{origin.id}", "port", origin.name, 1)
+        use(rid, 0, vehicles * 60 / rate)
+    for halt in route.schedule.halts:
+        place = context.by_name.get(halt.name)
+        if not halt.at_support_centre or place is None:
+            continue
+        night = halt.kind == "daily_rest"
+        key = "vehicles_overnight" if night else "vehicles_parked"
+        capacity = _capacity(context, place, key)
+        if capacity is None:
+            continue
+        if vehicles > capacity:
+            return None, (
+                f"{vehicles} vehicles exceed {key.replace('_', ' ')} of {place.name} ({capacity})"
+            )
+        kind = "csc_night" if night else "csc"
+        rid = context.resource(f"{kind}:{place.id}", kind, place.name, capacity)
+        use(rid, offset(halt.start), offset(halt.end), vehicles)
+    destination = route.schedule.checkpoints[-1]
+    arrive_min = math.floor(offset(destination.arrive))
+    clear_min = math.ceil(offset(destination.clear))
+    slots = context.slot_starts
+    allowed = (slots >= release_min) & (slots + clear_min <= context.horizon_min)
+    if not allowed.any():
+        return None, "cannot arrive within the horizon after its release"
+    for arrive, windows in border_arrivals:
+        minutes = np.clip(slots + int(arrive), 0, context.horizon_min)
+        allowed &= np.array([in_windows(int(c), windows) for c in context.clock[minutes]])
+    if not allowed.any():
+        return None, "no start lets it arrive inside the border crossing's acceptance windows"
+    index = context.table.key_index
+    edges = np.array([index[key] for key in route.edges], dtype=np.int64)
+    edge_s = np.asarray(route.edge_times_s)
+    lengths = context.table.length_m[edges]
+    before = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    entry_s = np.concatenate([[0.0], np.cumsum(edge_s)[:-1]])
+    for halt in route.schedule.halts:
+        entry_s = entry_s + np.where(
+            before >= halt.distance_m - 0.5, (halt.end - halt.start).total_seconds(), 0.0
+        )
+    entry_min = (entry_s / 60).astype(np.int64)
+    spans = _occupations(route, start, edges, entry_s, edge_s, context)
+    for rule in context.closures:
+        span = spans.get(rule.text)
+        if span is None:
+            continue
+        a, b = span
+        allowed &= ~((slots + a < rule.end_min) & (slots + b > rule.start_min))
+    if not allowed.any():
+        return None, "closures block every start time"
+    formation = FORMATIONS[scenario.formation].interval_m
+    interval = np.where(
+        context.table.built_up[edges],
+        formation["built_up"],
+        np.where(context.table.expressway[edges], formation["expressway"], formation["rural"]),
+    )
+    speed_ms = np.where(edge_s > 0, lengths / np.where(edge_s > 0, edge_s, 1.0), 1.0)
+    pass_h = vehicles * interval / speed_ms / 3600
+    edge_costs = context.costs.edge_costs(edges, pass_h, vehicles)
+    minute = np.clip(slots[:, None] + entry_min[None, :], 0, context.horizon_min)
+    hour_key = context.keys[minute]
+    per_slot = edge_costs[np.arange(len(edges))[None, :], hour_key].sum(axis=1)
+    peak = np.isin(hour_key, list(PEAK_KEYS))
+    peak_min = (peak * (edge_s / 60)[None, :]).sum(axis=1)
+    return (
+        Option(
+            route=route,
+            uses=tuple(uses),
+            arrive_min=arrive_min,
+            clear_min=clear_min,
+            allowed=allowed,
+            disruption=np.where(allowed, np.rint(per_slot * DISRUPTION_SCALE), 0).astype(np.int64),
+            peak_column_min=np.rint(peak_min).astype(np.int64),
+        ),
+        "",
+    )
+
+
+def _occupations(
+    route: Route,
+    start: datetime,
+    edges: NDArray[np.int64],
+    entry_s: NDArray[np.float64],
+    edge_s: NDArray[np.float64],
+    context: _OptionContext,
+) -> dict[str, tuple[int, int]]:
+    """Minute spans in which the option occupies each named element, ref and node."""
+    spans: dict[str, tuple[int, int]] = {}
+
+    def add(key: str, begin: float, end: float) -> None:
+        low, high = spans.get(key, (math.inf, -math.inf))
+        spans[key] = (int(min(low, math.floor(begin))), int(max(high, math.ceil(end))))
+
+    for point in route.schedule.checkpoints:
+        begin = (point.arrive - start).total_seconds() / 60
+        end = (point.clear - start).total_seconds() / 60
+        add(point.name.casefold(), begin, end)
+        add(str(point.node), begin, end)
+    refs = context.table.refs
+    clear_extra = (route.schedule.clear - route.schedule.arrive).total_seconds()
+    for row, edge in enumerate(edges.tolist()):
+        ref = refs[edge]
+        if ref:
+            begin = entry_s[row] / 60
+            add(ref.casefold(), begin, (entry_s[row] + edge_s[row] + clear_extra) / 60)
+    return spans
+
+
+def _drop_unshared_junctions(tasks: list[Task], resources: dict[str, Resource]) -> None:
+    """Keep junction resources only where routes of different requests meet.
+
+    March units of one request on one route keep their spacing along it, so
+    a junction only they use adds no constraint that their shared structures
+    and their port gate do not already impose.
+    """
+    requests: dict[str, set[str]] = {}
+    for task in tasks:
+        for option in task.options:
+            for item in option.uses:
+                requests.setdefault(item.resource, set()).add(task.request.id)
+    drop = {
+        rid
+        for rid, res in resources.items()
+        if res.kind == "junction" and len(requests.get(rid, ())) < 2
+    }
+    for index, task in enumerate(tasks):
+        options = tuple(
+            Option(
+                route=o.route,
+                uses=tuple(u for u in o.uses if u.resource not in drop),
+                arrive_min=o.arrive_min,
+                clear_min=o.clear_min,
+                allowed=o.allowed,
+                disruption=o.disruption,
+                peak_column_min=o.peak_column_min,
+            )
+            for o in task.options
+        )
+        tasks[index] = replace(task, options=options)
+    for rid in drop:
+        resources.pop(rid, None)

@@ -1,0 +1,384 @@
+"""The movement plan: movements with their times, utilisation, KPIs and explanations.
+
+A :class:`Plan` is built from an instance and an assignment, and written as
+plain files (:mod:`mobility.schedule.plan_files`) that the independent
+validator re-checks without the solver.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mobility.model.adr import code_for
+from mobility.model.scenario import LOCAL_TIME
+from mobility.routing.edges import TUNNEL_CATEGORY_CODE
+from mobility.routing.requirements import Requirements
+from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
+from mobility.schedule.solution import Assignment, Costs, costs, usage
+
+_LETTER = {code: letter for letter, code in TUNNEL_CATEGORY_CODE.items()}
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One march unit's scheduled movement, as it goes into the movement table."""
+
+    number: str
+    data: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """A movement plan.
+
+    Attributes
+    ----------
+    scenario
+        Scenario name.
+    movements
+        Scheduled march units, by departure.
+    summary
+        KPIs, solver figures, the baseline, notes and explanations.
+    constraints
+        What the validator needs: horizon, resources with capacities and
+        windows, closures, requests' release and due times, rules.
+    utilisation
+        Rows of (resource, hour start, peak occupancy, capacity).
+    features
+        GeoJSON features of the routes.
+    """
+
+    scenario: str
+    movements: list[Movement]
+    summary: dict[str, Any]
+    constraints: dict[str, Any]
+    utilisation: list[dict[str, Any]] = field(default_factory=list)
+    features: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _limits(instance: Instance, task: Task, option_index: int) -> list[dict[str, Any]]:
+    """Restricted elements on the route with their limits (for the validator)."""
+    graph = task.options[option_index].route.graph
+    found: dict[str, dict[str, Any]] = {}
+    for u, v, key in task.options[option_index].route.edges:
+        data = graph.edges[u, v, key]
+        limits = {
+            name: data.get(name)
+            for name in (
+                "mlc_wheeled",
+                "mlc_tracked",
+                "maxweight_t",
+                "maxaxleload_t",
+                "maxheight_m",
+                "maxwidth_m",
+                "tunnel_category",
+                "hazmat",
+            )
+            if data.get(name) is not None
+        }
+        if limits:
+            name = str(data.get("name") or data.get("ref") or data.get("osmid"))
+            found[f"{name}|{data.get('osmid')}"] = {"name": name, **limits}
+    return list(found.values())
+
+
+def _requirements(need: Requirements) -> dict[str, Any]:
+    return {
+        "mlc_wheeled": need.mlc_wheeled,
+        "mlc_tracked": need.mlc_tracked,
+        "weight_t": need.weight_t,
+        "max_axle_load_t": need.max_axle_load_t,
+        "height_m": need.height_m,
+        "width_m": need.width_m,
+        "barred_tunnel_categories": sorted(need.barred_tunnel_categories),
+        "hazmat": need.hazmat,
+    }
+
+
+def _binding(
+    instance: Instance,
+    task: Task,
+    timelines: dict[str, NDArray[np.int64]],
+    own: dict[str, NDArray[np.int64]],
+) -> list[str]:
+    """Resources that were full when the task would have had to use them to be on time.
+
+    ``own`` is the task's own occupation, left out of ``timelines``.
+    """
+    found: Counter[str] = Counter()
+    for option in task.options:
+        latest = (task.due_min - option.clear_min) // instance.slot_min
+        for slot in range(0, max(0, latest) + 1):
+            if not option.allowed[slot]:
+                continue
+            start = slot * instance.slot_min
+            for use in option.uses:
+                window = slice(start + use.start_min, start + use.end_min)
+                others = timelines[use.resource][window]
+                if use.resource in own:
+                    others = others - own[use.resource][window]
+                if others.max(initial=0) + use.demand > instance.resources[use.resource].capacity:
+                    found[instance.resources[use.resource].name] += 1
+    return [name for name, _ in found.most_common(3)]
+
+
+def build_plan(
+    instance: Instance, assignment: Assignment, baseline: Assignment | None = None
+) -> Plan:
+    """Turn an assignment into a plan with movements, utilisation and KPIs."""
+    scenario = instance.scenario
+    timelines = usage(instance, assignment.choices)
+    order = sorted(
+        assignment.choices,
+        key=lambda t: (assignment.choices[t].slot, instance.tasks[t].id),
+    )
+    per_day: Counter[str] = Counter()
+    movements: list[Movement] = []
+    features: list[dict[str, Any]] = []
+    explanations: list[str] = []
+    for index in order:
+        task = instance.tasks[index]
+        choice = assignment.choices[index]
+        option = task.options[choice.option]
+        route = option.route
+        shift = timedelta(minutes=choice.slot * instance.slot_min)
+        departure = scenario.start + shift
+        local_day = departure.astimezone(LOCAL_TIME).day
+        per_day[str(local_day)] += 1
+        number = f"{local_day:02d}-NLD-{per_day[str(local_day)]:03d}"
+        clear = scenario.start + timedelta(
+            minutes=choice.slot * instance.slot_min + option.clear_min
+        )
+        due = task.request.required_by
+        late_min = max(0, math.ceil((clear - due).total_seconds() / 60))
+        if late_min:
+            own = usage(instance, {index: choice})
+            binding = _binding(instance, task, timelines, own)
+            explanations.append(
+                f"{number} ({task.id}) clears {late_min} min after its due time"
+                + (f"; binding: {', '.join(binding)}" if binding else "; its route is too long")
+            )
+        hazmat = code_for(task.request.hazmat) if task.request.hazmat else ""
+        need = Requirements.of(task.march_unit.types, hazmat_code=hazmat)
+        data = {
+            "movement": number,
+            "request": task.request.id,
+            "unit": task.request.unit,
+            "march_unit": task.march_unit.id,
+            "task": task.id,
+            "mode": "road",
+            "route": route.designation,
+            "refs": list(route.refs),
+            "length_km": round(route.length_m / 1000, 3),
+            "vehicles": {v.id: n for v, n in task.march_unit.vehicles},
+            "vehicle_count": task.vehicles,
+            "priority": task.request.priority,
+            "release": _iso(task.request.available_from),
+            "due": _iso(due),
+            "start": _iso(departure),
+            "arrive": _iso(route.schedule.arrive + shift),
+            "clear": _iso(clear),
+            "late_min": late_min,
+            "driving_s": round(route.driving_s, 1),
+            "disruption_vh": float(option.disruption[choice.slot]) / DISRUPTION_SCALE,
+            "peak_column_h": float(option.peak_column_min[choice.slot]) / 60,
+            "checkpoints": [
+                {
+                    "name": c.name,
+                    "kind": c.kind,
+                    "node": c.node,
+                    "km": round(c.distance_m / 1000, 3),
+                    "arrive": _iso(c.arrive + shift),
+                    "clear": _iso(c.clear + shift),
+                    "detail": c.detail,
+                }
+                for c in route.schedule.checkpoints
+            ],
+            "halts": [
+                {
+                    "name": h.name,
+                    "kind": h.kind,
+                    "km": round(h.distance_m / 1000, 3),
+                    "start": _iso(h.start + shift),
+                    "end": _iso(h.end + shift),
+                    "at_support_centre": h.at_support_centre,
+                }
+                for h in route.schedule.halts
+            ],
+            "ref_spans": _ref_spans(instance, task, choice.option, shift),
+            "requirements": _requirements(need),
+            "restricted_elements": _limits(instance, task, choice.option),
+        }
+        movements.append(Movement(number, data))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [list(c) for c in route.geometry.coords],
+                },
+                "properties": {
+                    k: data[k]
+                    for k in (
+                        "movement",
+                        "request",
+                        "unit",
+                        "march_unit",
+                        "route",
+                        "start",
+                        "clear",
+                    )
+                },
+            }
+        )
+    scheduled = {instance.tasks[t].id for t in assignment.choices}
+    unscheduled = [task.id for task in instance.tasks if task.id not in scheduled]
+    for task_id in unscheduled:
+        task = next(t for t in instance.tasks if t.id == task_id)
+        binding = _binding(instance, task, timelines, {})
+        explanations.append(
+            f"{task_id} could not be scheduled in the horizon; binding: "
+            + (", ".join(binding) or "its release and the horizon")
+        )
+    for item in instance.unplannable:
+        explanations.append(f"{item.request}: {item.reason}")
+    kpis = _kpis(instance, costs(instance, assignment.choices), assignment)
+    summary: dict[str, Any] = {
+        "scenario": scenario.name,
+        "start": _iso(scenario.start),
+        "horizon_h": scenario.horizon_h,
+        "march_units": len(instance.tasks),
+        "vehicles": sum(t.vehicles for t in instance.tasks),
+        "kpis": kpis,
+        "unscheduled": unscheduled,
+        "unplannable": [{"request": u.request, "reason": u.reason} for u in instance.unplannable],
+        "explanations": explanations,
+    }
+    if baseline is not None:
+        summary["baseline"] = _kpis(instance, costs(instance, baseline.choices), baseline)
+    utilisation = []
+    for rid, line in timelines.items():
+        resource = instance.resources[rid]
+        for hour in range(0, instance.horizon_min, 60):
+            peak = int(line[hour : hour + 60].max(initial=0))
+            if peak:
+                utilisation.append(
+                    {
+                        "resource": rid,
+                        "name": resource.name,
+                        "hour": _iso(scenario.start + timedelta(minutes=hour)),
+                        "peak": peak,
+                        "capacity": resource.capacity,
+                    }
+                )
+    return Plan(
+        scenario=scenario.name,
+        movements=movements,
+        summary=summary,
+        constraints=_constraints(instance),
+        utilisation=utilisation,
+        features=features,
+    )
+
+
+def _ref_spans(
+    instance: Instance, task: Task, option: int, shift: timedelta
+) -> list[dict[str, str]]:
+    route = task.options[option].route
+    graph = route.graph
+    elapsed = 0.0
+    spans: dict[str, list[float]] = {}
+    halts = sorted(route.schedule.halts, key=lambda h: h.distance_m)
+    distance = 0.0
+    for (u, v, key), seconds in zip(route.edges, route.edge_times_s, strict=True):
+        for halt in halts:
+            if abs(halt.distance_m - distance) < 0.5:
+                elapsed += (halt.end - halt.start).total_seconds()
+        ref = graph.edges[u, v, key].get("ref")
+        ref = ref[0] if isinstance(ref, list) and ref else ref
+        if ref:
+            span = spans.setdefault(str(ref), [elapsed, elapsed + seconds])
+            span[1] = elapsed + seconds
+        elapsed += seconds
+        distance += float(graph.edges[u, v, key].get("length_m", 0.0))
+    pass_s = (route.schedule.clear - route.schedule.arrive).total_seconds()
+    base = route.schedule.start + shift
+    return [
+        {
+            "ref": ref,
+            "from": _iso(base + timedelta(seconds=a)),
+            "to": _iso(base + timedelta(seconds=b + pass_s)),
+        }
+        for ref, (a, b) in spans.items()
+    ]
+
+
+def _kpis(instance: Instance, cost: Costs, assignment: Assignment) -> dict[str, Any]:
+    gap = None
+    if math.isfinite(assignment.bound) and assignment.objective:
+        gap = max(0.0, (assignment.objective - assignment.bound) / abs(assignment.objective))
+    return {
+        "method": assignment.method,
+        "on_time_share": cost.on_time / cost.total if cost.total else 1.0,
+        "scheduled": cost.scheduled,
+        "march_units": cost.total,
+        "total_lateness_min": cost.lateness_min,
+        "max_lateness_min": cost.max_lateness_min,
+        "civilian_delay_vh": round(cost.disruption_vh, 2),
+        "peak_column_h": round(cost.peak_column_h, 2),
+        "makespan": _iso(instance.time(cost.makespan_min)),
+        "solver_status": assignment.status,
+        "objective": None if math.isnan(assignment.objective) else round(assignment.objective, 3),
+        "bound": None if math.isnan(assignment.bound) else round(assignment.bound, 3),
+        "gap": None if gap is None else round(gap, 4),
+        "solve_time_s": round(assignment.solve_time_s, 2),
+    }
+
+
+def _constraints(instance: Instance) -> dict[str, Any]:
+    scenario = instance.scenario
+    caps = scenario.capacities
+    return {
+        "start": _iso(scenario.start),
+        "end": _iso(scenario.end),
+        "resources": [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "name": r.name,
+                "capacity": r.capacity,
+                "windows": [list(w) for w in r.windows],
+            }
+            for r in instance.resources.values()
+        ],
+        "port_exit_vehicles_per_hour": dict(caps.port_exit_vehicles_per_hour),
+        "ports": {
+            r.id.split(":", 1)[1]: r.name for r in instance.resources.values() if r.kind == "port"
+        },
+        "closures": [
+            {"element": c.element, "from": _iso(c.start), "to": _iso(c.end)}
+            for c in scenario.closures
+        ],
+        "requests": {
+            r.id: {"release": _iso(r.available_from), "due": _iso(r.required_by)}
+            for r in scenario.requests
+        },
+        "rules": {
+            "max_speed_kph": 60.0,
+            "halt_every_s": 2 * 3600,
+            "finish_grace_s": 30 * 60,
+            "break_after_s": 4.5 * 3600,
+            "daily_driving_s": 9 * 3600,
+        },
+    }

@@ -1,0 +1,151 @@
+"""Plan folders: write a plan's files atomically, and read them back.
+
+A plan folder holds:
+
+- ``movement_table.csv`` and ``movement_table.json``: one row per march unit
+  (movement number, request, unit, march unit, mode, route, refs, vehicles,
+  start point time, arrival and clearance, halts, checkpoint times);
+- ``summary.json``: KPIs, solver figures, the greedy baseline, explanations;
+- ``constraints.json``: capacities, windows, closures, release and due times
+  and rules, for the validator;
+- ``utilisation.csv``: peak occupation per resource and hour;
+- ``routes.geojson``: the routes.
+
+The folder is built under a temporary name beside the target and renamed
+into place only when complete; an existing plan at the target is replaced
+only then.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from mobility.errors import DataError
+from mobility.schedule.plan import Plan
+
+PLAN_FILES = (
+    "movement_table.csv",
+    "movement_table.json",
+    "summary.json",
+    "constraints.json",
+    "utilisation.csv",
+    "routes.geojson",
+)
+CSV_COLUMNS = (
+    "movement",
+    "request",
+    "unit",
+    "march_unit",
+    "mode",
+    "route",
+    "refs",
+    "vehicles",
+    "vehicle_count",
+    "start",
+    "arrive",
+    "clear",
+    "due",
+    "late_min",
+    "halts",
+    "checkpoints",
+)
+
+
+def _csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _movement_row(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **data,
+        "refs": " ".join(data["refs"]),
+        "vehicles": "; ".join(f"{k} x{v}" for k, v in data["vehicles"].items()),
+        "halts": "; ".join(
+            f"{h['kind']} {h['name']} {h['start']}-{h['end']}" for h in data["halts"]
+        ),
+        "checkpoints": "; ".join(
+            f"{c['name']} {c['arrive']}/{c['clear']}" for c in data["checkpoints"]
+        ),
+    }
+
+
+def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None = None) -> Path:
+    """Write the plan folder atomically and return its path.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    out_dir
+        Target folder (replaced if it exists).
+    extra
+        More files (name to content), e.g. a map.
+    """
+    target = Path(out_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        movements = [m.data for m in plan.movements]
+        files = {
+            "movement_table.json": json.dumps(movements, indent=1, ensure_ascii=False),
+            "movement_table.csv": _csv_text([_movement_row(m) for m in movements], CSV_COLUMNS),
+            "summary.json": json.dumps(plan.summary, indent=2, ensure_ascii=False),
+            "constraints.json": json.dumps(plan.constraints, indent=2, ensure_ascii=False),
+            "utilisation.csv": _csv_text(
+                plan.utilisation, ("resource", "name", "hour", "peak", "capacity")
+            ),
+            "routes.geojson": json.dumps(
+                {"type": "FeatureCollection", "features": plan.features}, ensure_ascii=False
+            ),
+        }
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        for name, content in (extra or {}).items():
+            (staging / name).write_bytes(content)
+        os.chmod(staging, 0o755)
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+            staging.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def read_plan_files(plan_dir: str | Path) -> dict[str, Any]:
+    """Read the JSON files of a plan folder.
+
+    Raises
+    ------
+    DataError
+        If the folder or a file is missing or not valid JSON.
+    """
+    folder = Path(plan_dir)
+    if not folder.is_dir():
+        raise DataError(f"plan folder {str(folder)!r} does not exist")
+    content: dict[str, Any] = {}
+    for name in ("movement_table.json", "summary.json", "constraints.json"):
+        path = folder / name
+        try:
+            content[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DataError(f"plan folder {str(folder)!r} has no {name}") from None
+        except (OSError, json.JSONDecodeError) as error:
+            raise DataError(f"{str(path)!r} cannot be read as JSON: {error}") from None
+    return content

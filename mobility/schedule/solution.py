@@ -1,0 +1,142 @@
+"""An assignment of march units to route options and start slots, and its costs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mobility.schedule.instance import DISRUPTION_SCALE, Instance
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Route option index and start slot of one march unit."""
+
+    option: int
+    slot: int
+
+
+@dataclass
+class Assignment:
+    """Choices per task index; tasks without a choice are unscheduled.
+
+    Attributes
+    ----------
+    choices
+        Task index to its choice.
+    method
+        ``greedy`` or ``cp-sat``.
+    status, objective, bound, solve_time_s
+        Solver outcome (for the greedy baseline: ``FEASIBLE``, its own cost,
+        no bound, its run time).
+    """
+
+    choices: dict[int, Choice] = field(default_factory=dict)
+    method: str = ""
+    status: str = ""
+    objective: float = float("nan")
+    bound: float = float("nan")
+    solve_time_s: float = 0.0
+
+    def start_min(self, instance: Instance, task: int) -> int:
+        """Start of a scheduled task in solver minutes."""
+        return self.choices[task].slot * instance.slot_min
+
+
+def usage(instance: Instance, choices: Mapping[int, Choice]) -> dict[str, NDArray[np.int64]]:
+    """Occupation of every resource per minute of the horizon."""
+    timelines = {
+        rid: np.zeros(instance.horizon_min + 1, dtype=np.int64) for rid in instance.resources
+    }
+    for index, choice in choices.items():
+        option = instance.tasks[index].options[choice.option]
+        start = choice.slot * instance.slot_min
+        for use in option.uses:
+            timelines[use.resource][start + use.start_min : start + use.end_min] += use.demand
+    return timelines
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Costs of an assignment in the objective's terms.
+
+    Attributes
+    ----------
+    weighted_lateness
+        Sum over scheduled tasks of the lateness weight times minutes late.
+    lateness_min, max_lateness_min
+        Total and largest lateness in minutes.
+    disruption_vh
+        Civilian vehicle-hours of delay.
+    on_time, scheduled, total
+        Counts of march units.
+    peak_column_h
+        Column-hours driven in weekday peak hours.
+    makespan_min
+        Latest clearance.
+    """
+
+    weighted_lateness: int
+    lateness_min: int
+    max_lateness_min: int
+    disruption_vh: float
+    on_time: int
+    scheduled: int
+    total: int
+    peak_column_h: float
+    makespan_min: int
+
+
+def costs(instance: Instance, choices: Mapping[int, Choice]) -> Costs:
+    """Evaluate an assignment."""
+    weighted = total = worst = on_time = makespan = 0
+    disruption = 0
+    peak = 0
+    for index, choice in choices.items():
+        task = instance.tasks[index]
+        option = task.options[choice.option]
+        clear = choice.slot * instance.slot_min + option.clear_min
+        late = max(0, clear - task.due_min)
+        weighted += task.request.lateness_weight * late
+        total += late
+        worst = max(worst, late)
+        on_time += late == 0
+        disruption += int(option.disruption[choice.slot])
+        peak += int(option.peak_column_min[choice.slot])
+        makespan = max(makespan, clear)
+    return Costs(
+        weighted_lateness=weighted,
+        lateness_min=total,
+        max_lateness_min=worst,
+        disruption_vh=disruption / DISRUPTION_SCALE,
+        on_time=on_time,
+        scheduled=len(choices),
+        total=len(instance.tasks),
+        peak_column_h=peak / 60,
+        makespan_min=makespan,
+    )
+
+
+def objective_of(instance: Instance, choices: dict[int, Choice]) -> float:
+    """Return the weighted objective of an assignment in cost units, as the solver counts it."""
+    weights = instance.scenario.weights
+    total = 0.0
+    makespan = 0
+    for t, task in enumerate(instance.tasks):
+        choice = choices.get(t)
+        if choice is None:
+            total += (
+                weights.lateness_per_min * task.request.lateness_weight * 2 * instance.horizon_min
+            )
+            continue
+        option = task.options[choice.option]
+        clear = choice.slot * instance.slot_min + option.clear_min
+        total += (
+            weights.lateness_per_min * task.request.lateness_weight * max(0, clear - task.due_min)
+        )
+        total += weights.disruption_per_vehicle_hour * option.disruption[choice.slot] / 100
+        makespan = max(makespan, clear)
+    return total + weights.makespan_per_min * makespan
