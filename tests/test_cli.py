@@ -107,3 +107,22 @@ def test_user_vehicle_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*ROUTE, "--vehicle", "Tall Truck", "-k", "1", *extra]) == 0
     out = capsys.readouterr().out
     assert "Vlakebrug" in out and "Vlaketunnel" not in out
+
+
+def test_plan_and_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "plan"
+    scenario = str(DATA / "scenario-tiny.yaml")
+    assert main(["plan", scenario, "--out", str(out), "--time-limit", "5"]) == 0
+    printed = capsys.readouterr().out
+    assert "tiny-south: 52 vehicles in 3 march units" in printed
+    assert "greedy baseline: on time 100%" in printed and "valid (every constraint" in printed
+    assert main(["validate", str(out)]) == 0
+    capsys.readouterr()
+    table = json.loads((out / "movement_table.json").read_text())
+    table[0]["restricted_elements"].append({"name": "Fake bridge", "mlc_wheeled": 5})
+    (out / "movement_table.json").write_text(json.dumps(table))
+    assert main(["validate", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "[restriction]" in err and "Fake bridge: MLC" in err
+    assert main(["plan", str(DATA / "missing.yaml")]) == 2
+    assert main(["validate", str(tmp_path / "nothing")]) == 2

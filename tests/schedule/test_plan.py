@@ -1,0 +1,135 @@
+"""Instance, plan files and the independent validator on the embedded atlas."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mobility
+from mobility.errors import ScenarioError
+from mobility.model.scenario import Closure, load_scenario
+from mobility.routing.router import Router
+from mobility.schedule.cpsat import SolverOptions
+from mobility.schedule.greedy import greedy_assignment
+from mobility.schedule.instance import build_instance
+from mobility.schedule.plan import build_plan
+from mobility.schedule.plan_files import PLAN_FILES, write_plan
+from mobility.schedule.planner import plan_scenario
+from mobility.schedule.validate import validate_plan
+
+
+def test_instance_of_the_tiny_scenario(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    instance = build_instance(load_scenario(tiny_scenario), atlas, router)
+    assert [t.id for t in instance.tasks] == ["R1/1.1", "R1/1.2", "R2/1.1"]
+    ammo = instance.tasks[2]
+    for option in ammo.options:
+        assert "structure:Vlaketunnel" not in {u.resource for u in option.uses}
+    assert "port:spod-vlissingen" in instance.resources
+    first = instance.tasks[0].options[0]
+    assert not first.allowed[: 4 * 4].any()  # released at 04:00
+    night, rush = first.disruption[16], first.disruption[28]  # 04:00 vs 07:00 starts
+    assert rush > night
+
+
+def test_closure_removes_the_slots_that_would_use_the_element(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    scenario = load_scenario(tiny_scenario)
+    closed = replace(
+        scenario,
+        closures=(Closure("Vlaketunnel", scenario.start, scenario.start + timedelta(hours=30)),),
+    )
+
+    def uses_tunnel(instance_tasks: list) -> bool:  # type: ignore[type-arg]
+        return any(
+            any("Vlaketunnel" in s for s in o.route.structures)
+            for t in instance_tasks
+            for o in t.options
+        )
+
+    assert uses_tunnel(build_instance(scenario, atlas, router).tasks)
+    assert not uses_tunnel(build_instance(closed, atlas, router).tasks)
+
+
+def test_unknown_place_or_vehicle_names_the_request(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    scenario = load_scenario(tiny_scenario)
+    bad_vehicle = replace(
+        scenario, requests=(replace(scenario.requests[0], vehicles={"hovercraft": 2}),)
+    )
+    with pytest.raises(ScenarioError, match=r"request 'R1' vehicles: unknown vehicle type"):
+        build_instance(bad_vehicle, atlas, router)
+    bad_place = replace(scenario, requests=(replace(scenario.requests[0], origin="Atlantis"),))
+    with pytest.raises(ScenarioError, match=r"request 'R1': unknown road place 'Atlantis'"):
+        build_instance(bad_place, atlas, router)
+
+
+def test_plan_files_validate_and_tampering_is_caught(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    result = plan_scenario(
+        load_scenario(tiny_scenario), atlas, router=router, options=SolverOptions(time_limit_s=5)
+    )
+    folder = write_plan(result.plan, tmp_path / "plan")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(PLAN_FILES)
+    assert validate_plan(folder) == []
+    summary = json.loads((folder / "summary.json").read_text())
+    kpis, baseline = summary["kpis"], summary["baseline"]
+    assert kpis["on_time_share"] >= baseline["on_time_share"]
+    assert kpis["civilian_delay_vh"] <= baseline["civilian_delay_vh"]
+    table = json.loads((folder / "movement_table.json").read_text())
+    assert table[0]["movement"].endswith("-NLD-001")
+
+    # Start before release, squeeze two columns onto one bridge, speed up a leg.
+    first, second = table[0], table[1]
+    early = datetime.fromisoformat(first["start"]) - timedelta(hours=3)
+    shift = early - datetime.fromisoformat(first["start"])
+    for point in first["checkpoints"]:
+        point["arrive"] = (datetime.fromisoformat(point["arrive"]) + shift).isoformat()
+        point["clear"] = (datetime.fromisoformat(point["clear"]) + shift).isoformat()
+    first["start"] = early.isoformat()
+    second["checkpoints"][-1]["arrive"] = second["checkpoints"][1]["arrive"]
+    (folder / "movement_table.json").write_text(json.dumps(table))
+    rules = {v.rule for v in validate_plan(folder)}
+    assert {"release", "travel"} <= rules
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    releases=st.lists(st.integers(0, 16), min_size=2, max_size=4),
+    counts=st.lists(st.integers(1, 60), min_size=4, max_size=4),
+)
+def test_greedy_plans_of_random_requests_validate(
+    tiny_scenario: Path,
+    atlas: mobility.Network,
+    router: Router,
+    tmp_path_factory: pytest.TempPathFactory,
+    releases: list[int],
+    counts: list[int],
+) -> None:
+    scenario = load_scenario(tiny_scenario)
+    vehicles = ["fennek", "ammunition-truck-1-1", "boxer-apc", "fuel-tanker"]
+    requests = tuple(
+        replace(
+            scenario.requests[i % 2],
+            id=f"R{i}",
+            available_from=scenario.start + timedelta(hours=hours),
+            required_by=scenario.start + timedelta(hours=hours + 8),
+            vehicles={vehicles[i]: counts[i]},
+        )
+        for i, hours in enumerate(releases)
+    )
+    instance = build_instance(replace(scenario, requests=requests), atlas, router)
+    folder = write_plan(
+        build_plan(instance, greedy_assignment(instance)), tmp_path_factory.mktemp("p") / "plan"
+    )
+    assert validate_plan(folder) == []
