@@ -89,6 +89,16 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
 
+def _spinner() -> Progress:
+    """Return a transient progress line on stderr: a description and the time taken."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``mobility`` command."""
     parser = argparse.ArgumentParser(
@@ -150,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "scenario", nargs="?", type=Path, help="scenario YAML (default: the embedded example)"
     )
-    plan.add_argument("--time-limit", type=float, default=30.0, metavar="S", help="solver limit")
+    plan.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="solver limit")
     plan.add_argument("--workers", type=int, default=2, metavar="N", help="solver workers")
     plan.add_argument("--seed", type=int, default=0, help="solver random seed")
     plan.add_argument(
@@ -186,12 +196,7 @@ def _load(args: argparse.Namespace) -> Network:
         fragments=args.fragments,
         min_fragment_length_m=args.min_fragment_m,
     )
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-    ) as progress:
+    with _spinner() as progress:
         task = progress.add_task(f"loading {args.osm or 'embedded atlas'}", total=None)
 
         def report(stage: str, count: int) -> None:
@@ -350,12 +355,7 @@ def _plan(args: argparse.Namespace) -> int:
         seed=args.seed,
         deterministic=not args.fast,
     )
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-    ) as progress:
+    with _spinner() as progress:
         task = progress.add_task(f"planning {scenario.name}", total=None)
 
         def report(objective: float, bound: float, seconds: float) -> None:

@@ -225,9 +225,16 @@ class Column:
         return pass_time_s(vehicles_m, speed_kph, self.time_gaps_s)
 
 
+def _restriction_group(vehicle: VehicleType) -> tuple[str, bool]:
+    # Dangerous goods and heavy transports limit a route in different ways
+    # (tunnels, bridges); kept in separate march units, neither is held to
+    # both limits.
+    tunnel_code = vehicle.hazmat.tunnel_code if vehicle.hazmat is not None else ""
+    heavy = vehicle.het_required or vehicle.category == "heavy_equipment_transporter"
+    return (tunnel_code, heavy)
+
+
 def _march_order(vehicle: VehicleType) -> tuple[bool, int, float, str]:
-    # Vehicles that limit the route most travel together, so that a march
-    # unit's restrictions are those of its own vehicles.
     restricted = vehicle.hazmat is not None or vehicle.het_required
     return (not restricted, -vehicle.mlc, vehicle.max_speed_kph, vehicle.id)
 
@@ -240,9 +247,10 @@ def build_column(
 ) -> Column:
     """Organise a unit's vehicle list into march units and serials.
 
-    Vehicles are ordered so that alike vehicles share a march unit, then cut
-    into the fewest march units of at most ``march_unit_max`` vehicles, of
-    sizes that differ by at most one.
+    Vehicles carrying dangerous goods, heavy transports and the others form
+    separate groups (so that no march unit is held to both tunnel and bridge
+    limits); each group is cut into the fewest march units of at most
+    ``march_unit_max`` vehicles, of sizes that differ by at most one.
 
     Parameters
     ----------
@@ -271,14 +279,18 @@ def build_column(
     if not ordered:
         raise DataError(f"unit {unit!r}: expected at least one vehicle")
     ordered.sort(key=_march_order)
-    units_needed = math.ceil(len(ordered) / rules.march_unit_max)
-    base, extra = divmod(len(ordered), units_needed)
+    groups: dict[tuple[str, bool], list[VehicleType]] = {}
+    for vehicle in ordered:
+        groups.setdefault(_restriction_group(vehicle), []).append(vehicle)
     march_units: list[list[VehicleType]] = []
-    start = 0
-    for index in range(units_needed):
-        size = base + (1 if index < extra else 0)
-        march_units.append(ordered[start : start + size])
-        start += size
+    for group in groups.values():
+        units_needed = math.ceil(len(group) / rules.march_unit_max)
+        base, extra = divmod(len(group), units_needed)
+        start = 0
+        for index in range(units_needed):
+            size = base + (1 if index < extra else 0)
+            march_units.append(group[start : start + size])
+            start += size
     serials = []
     for serial_index in range(0, len(march_units), rules.march_units_per_serial):
         members = march_units[serial_index : serial_index + rules.march_units_per_serial]

@@ -89,16 +89,7 @@ def plan_dict(plan: RoutePlan) -> dict[str, Any]:
         },
         "vehicle": plan.vehicle.id,
         "moved_as": plan.moved_as.name,
-        "requirements": {
-            "label": need.label,
-            "mlc_wheeled": need.mlc_wheeled,
-            "mlc_tracked": need.mlc_tracked,
-            "weight_t": need.weight_t,
-            "max_axle_load_t": need.max_axle_load_t,
-            "height_m": need.height_m,
-            "width_m": need.width_m,
-            "barred_tunnel_categories": sorted(need.barred_tunnel_categories),
-        },
+        "requirements": need.to_dict(),
         "column": None
         if column is None
         else {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from mobility.errors import DataError
 from mobility.model.adr import barred_categories
@@ -48,6 +49,20 @@ class Requirements:
     def __post_init__(self) -> None:
         if not self.max_speed_kph > 0:
             raise DataError(f"{self.label}: max_speed_kph must be > 0")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form of the envelope."""
+        return {
+            "label": self.label,
+            "mlc_wheeled": self.mlc_wheeled,
+            "mlc_tracked": self.mlc_tracked,
+            "weight_t": self.weight_t,
+            "max_axle_load_t": self.max_axle_load_t,
+            "height_m": self.height_m,
+            "width_m": self.width_m,
+            "barred_tunnel_categories": sorted(self.barred_tunnel_categories),
+            "hazmat": self.hazmat,
+        }
 
     def mlc_text(self) -> str:
         """``MLC 70 tracked``, ``MLC 40 wheeled`` or both."""

@@ -63,7 +63,7 @@ class SolverOptions:
         Reproducible search (see the module notes).
     """
 
-    time_limit_s: float = 30.0
+    time_limit_s: float = 10.0
     workers: int = 2
     seed: int = 0
     deterministic: bool = True

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from mobility.model.adr import code_for
 from mobility.model.scenario import LOCAL_TIME
-from mobility.routing.edges import TUNNEL_CATEGORY_CODE
+from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
 from mobility.schedule.solution import Assignment, Costs, costs, usage
@@ -75,35 +75,13 @@ def _limits(instance: Instance, task: Task, option_index: int) -> list[dict[str,
         data = graph.edges[u, v, key]
         limits = {
             name: data.get(name)
-            for name in (
-                "mlc_wheeled",
-                "mlc_tracked",
-                "maxweight_t",
-                "maxaxleload_t",
-                "maxheight_m",
-                "maxwidth_m",
-                "tunnel_category",
-                "hazmat",
-            )
+            for name in (*LIMIT_ATTRIBUTES, "tunnel_category", "hazmat")
             if data.get(name) is not None
         }
         if limits:
             name = str(data.get("name") or data.get("ref") or data.get("osmid"))
             found[f"{name}|{data.get('osmid')}"] = {"name": name, **limits}
     return list(found.values())
-
-
-def _requirements(need: Requirements) -> dict[str, Any]:
-    return {
-        "mlc_wheeled": need.mlc_wheeled,
-        "mlc_tracked": need.mlc_tracked,
-        "weight_t": need.weight_t,
-        "max_axle_load_t": need.max_axle_load_t,
-        "height_m": need.height_m,
-        "width_m": need.width_m,
-        "barred_tunnel_categories": sorted(need.barred_tunnel_categories),
-        "hazmat": need.hazmat,
-    }
 
 
 def _binding(
@@ -217,7 +195,7 @@ def build_plan(
                 for h in route.schedule.halts
             ],
             "ref_spans": _ref_spans(instance, task, choice.option, shift),
-            "requirements": _requirements(need),
+            "requirements": need.to_dict(),
             "restricted_elements": _limits(instance, task, choice.option),
         }
         movements.append(Movement(number, data))

@@ -50,17 +50,18 @@ def test_build_column_groups_alike_vehicles(catalogue: VehicleCatalogue) -> None
         catalogue,
     )
     assert column.count == 50
-    sizes = [m.count for m in column.march_units]
-    assert sizes == [25, 25]
-    assert [s.id for s in column.serials] == ["1"]
-    assert [m.id for m in column.march_units] == ["1.1", "1.2"]
-    # Restricted vehicles (HET-bound, dangerous goods) lead and stay together.
-    order = [v.id for m in column.march_units for v in m.types]
-    assert set(order[:2]) == {"leopard-2a7", "ammunition-truck-1-1"}
-    assert column.march_units[1].types[0].id == "boxer-apc"
+    # Heavy transports, dangerous goods and the rest travel in separate march units.
+    assert [[v.id for v in m.types] for m in column.march_units] == [
+        ["leopard-2a7"],
+        ["ammunition-truck-1-1"],
+        ["boxer-apc"],
+        ["boxer-apc"],
+    ]
+    assert [m.count for m in column.march_units] == [14, 6, 15, 15]
+    assert [m.id for m in column.march_units] == ["1.1", "1.2", "1.3", "1.4"]
     assert column.max_speed_kph == min(v.max_speed_kph for m in column.march_units for v in m.types)
-    # 2 march units in one serial: one 5-minute gap.
-    assert column.time_gaps_s == 300
+    # 4 march units in one serial: three 5-minute gaps.
+    assert column.time_gaps_s == 900
     six = build_column("u", {"boxer-apc": 130}, catalogue, ColumnRules(march_units_per_serial=2))
     assert [m.count for m in six.march_units] == [22, 22, 22, 22, 21, 21]
     assert len(six.serials) == 3
@@ -93,7 +94,13 @@ def test_march_units_partition_the_vehicles(
     sizes = [m.count for m in column.march_units]
     assert sum(sizes) == sum(counts)
     assert max(sizes) <= size[1]
-    assert max(sizes) - min(sizes) <= 1
+    groups: dict[tuple[bool, bool], list[int]] = {}
+    for unit in column.march_units:
+        kinds = {(v.hazmat is not None, v.het_required) for v in unit.types}
+        assert len(kinds) == 1  # never mixed
+        groups.setdefault(kinds.pop(), []).append(unit.count)
+    for group_sizes in groups.values():
+        assert max(group_sizes) - min(group_sizes) <= 1
     assert all(len(s.march_units) <= per_serial for s in column.serials)
     for type_id, count in vehicles.items():
         assert sum(n for m in column.march_units for v, n in m.vehicles if v.id == type_id) == count
