@@ -27,6 +27,7 @@ reproducible, parallel portfolio.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -179,6 +180,7 @@ def _build(instance: Instance, hint: Assignment | None) -> _Model:
         dropped.append(drop)
         starts.append(task_starts)
     _port_slot_cuts(instance, model, starts)
+    _order_identical_units(instance, model, slots, dropped)
     for rid, members in intervals.items():
         if not members:
             continue
@@ -203,6 +205,40 @@ def _build(instance: Instance, hint: Assignment | None) -> _Model:
             [makespan], [round(OBJECTIVE_SCALE * weights.makespan_per_min)]
         ),
     )
+
+
+def _order_identical_units(
+    instance: Instance,
+    model: cp_model.CpModel,
+    slots: list[cp_model.IntVar],
+    dropped: list[cp_model.IntVar],
+) -> None:
+    """Break the symmetry between interchangeable march units.
+
+    March units of one request with the same vehicles and the same route
+    options can swap places in any plan, so only plans where they leave in
+    order (and only the last ones are left unscheduled) are searched. From a
+    port gate they cannot leave in the same slot, so the order is strict.
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for t, task in enumerate(instance.tasks):
+        signature = (
+            task.request.id,
+            tuple((v.id, n) for v, n in task.march_unit.vehicles),
+            tuple(option.route.edges if option.route is not None else id(option)
+                  for option in task.options),
+        )  # fmt: skip
+        groups.setdefault(signature, []).append(t)
+    for members in groups.values():
+        for a, b in itertools.pairwise(members):
+            gate = any(
+                instance.resources[u.resource].kind == "port" and u.start_min == 0
+                for u in instance.tasks[a].options[0].uses
+            )
+            model.add(slots[a] + (1 if gate else 0) <= slots[b]).only_enforce_if(
+                [dropped[a].Not(), dropped[b].Not()]
+            )
+            model.add(dropped[a] <= dropped[b])
 
 
 def _port_slot_cuts(
