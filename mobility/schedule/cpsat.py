@@ -1,10 +1,12 @@
 """The movement model in OR-Tools CP-SAT.
 
-Decisions per march unit: a route option (a Boolean per option, or
-"unscheduled" at a heavy penalty so that the model always has a solution)
-and a start slot (an integer; start minute = slot x ``slot_min``). Each
-option's allowed slots (release, horizon, closures, border windows) restrict
-the slot when the option is chosen.
+Decisions per march unit: a Boolean per (route option, start slot), so that
+the objective is linear in them, and an integer start slot (start minute =
+slot x ``slot_min``) that drives the intervals. Only allowed slots (release,
+horizon, closures, border windows) get a Boolean, and none later than a day
+past the due time. When the greedy baseline could not place every march
+unit, "unscheduled" is allowed at a heavy penalty so that the model always
+has a solution.
 
 Constraints, all over optional fixed-size intervals of the chosen option:
 ``no_overlap`` or ``cumulative`` per resource (movement credits on
@@ -19,6 +21,16 @@ march units cost twice the horizon in lateness. The lexicographic mode
 first minimises lateness (and unscheduled units), then, holding that, the
 disruption.
 
+Solving (weighted mode): first the relaxation that keeps only the port
+gates is solved exactly as an assignment problem per port (scipy); its
+optimum is a lower bound of the full model, reported with CP-SAT's own (the
+larger counts), and is proven optimal when it respects every other resource.
+Otherwise it is repaired into a feasible plan (march units in relaxed
+order, each at its cheapest start that fits), which, if cheaper than the
+greedy baseline, becomes CP-SAT's hint. Interchangeable march units of a
+request leave in order (symmetry breaking), and per-slot gate constraints
+restate the port gates in a form the LP relaxation can use.
+
 Reproducibility: by default the search is deterministic (``interleave_search``
 with a deterministic time limit): the same instance, seed and worker count
 give the same plan. ``deterministic=False`` uses CP-SAT's faster, not
@@ -29,19 +41,21 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from mobility.schedule.instance import Instance
-from mobility.schedule.solution import Assignment, Choice
+from mobility.schedule.solution import Assignment, Choice, objective_of, usage
 
 logger = logging.getLogger(__name__)
 
 #: The objective is kept in integers: cost units times this.
-OBJECTIVE_SCALE = 10_000
+OBJECTIVE_SCALE = 1_000
 
 Progress = Callable[[float, float, float], None]
 
@@ -54,8 +68,9 @@ class SolverOptions:
     ----------
     time_limit_s
         Search limit: in deterministic mode CP-SAT's deterministic time
-        (work units of about a second on a fast core; a wall-clock guard
-        stops at four times as much), else wall-clock seconds.
+        (work units; on a 2-core machine one unit took about 5 s of wall
+        time; a runaway guard stops at 20 times the limit in wall seconds),
+        else wall-clock seconds.
     workers
         Search workers.
     seed
@@ -120,11 +135,17 @@ def candidate_slots(instance: Instance, task: int, option: int, keep: int | None
 LATE_WINDOW_MIN = 24 * 60
 
 
-def _build(instance: Instance, hint: Assignment | None) -> _Model:
+def _build(
+    instance: Instance, hint: Assignment | None, *, relaxed: bool = False, allow_drop: bool = True
+) -> _Model:
     """Build the model.
 
     One Boolean per (option, start slot): the objective is linear in them (a
     strong LP bound); an integer slot per march unit drives its intervals.
+    ``relaxed`` leaves out every resource but the port gates (a relaxation
+    whose optimum bounds the full model's); ``allow_drop`` lets march units
+    stay unscheduled at a penalty (needed only when the baseline could not
+    place them all).
     """
     scenario = instance.scenario
     weights = scenario.weights
@@ -144,6 +165,8 @@ def _build(instance: Instance, hint: Assignment | None) -> _Model:
         weight = task.request.lateness_weight
         slot = model.new_int_var(0, instance.n_slots - 1, f"slot[{t}]")
         drop = model.new_bool_var(f"unscheduled[{t}]")
+        if not allow_drop:
+            model.add(drop == 0)
         literals = []
         task_starts: dict[tuple[int, int], cp_model.IntVar] = {}
         position_terms = []
@@ -164,7 +187,7 @@ def _build(instance: Instance, hint: Assignment | None) -> _Model:
                     disruption_terms.append(int(option.disruption[s]) * var)
             model.add(sum(option_starts) == literal)
             model.add(makespan >= slot * slot_min + option.clear_min).only_enforce_if(literal)
-            for use in option.uses:
+            for use in () if relaxed else option.uses:
                 interval = model.new_optional_fixed_size_interval_var(
                     slot * slot_min + use.start_min,
                     use.end_min - use.start_min,
@@ -207,6 +230,33 @@ def _build(instance: Instance, hint: Assignment | None) -> _Model:
     )
 
 
+def identical_groups(instance: Instance) -> list[list[int]]:
+    """Task indices of interchangeable march units (same request, vehicles and options)."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for t, task in enumerate(instance.tasks):
+        signature = (
+            task.request.id,
+            tuple((v.id, n) for v, n in task.march_unit.vehicles),
+            tuple(option.route.edges if option.route is not None else id(option)
+                  for option in task.options),
+        )  # fmt: skip
+        groups.setdefault(signature, []).append(t)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def canonical(instance: Instance, choices: dict[int, Choice]) -> dict[int, Choice]:
+    """Return the same plan with interchangeable march units leaving in index order."""
+    result = dict(choices)
+    for members in identical_groups(instance):
+        scheduled = [t for t in members if t in choices]
+        ordered = sorted((choices[t] for t in scheduled), key=lambda c: (c.slot, c.option))
+        for t in members:
+            result.pop(t, None)
+        for t, choice in zip(members, ordered, strict=False):
+            result[t] = choice
+    return result
+
+
 def _order_identical_units(
     instance: Instance,
     model: cp_model.CpModel,
@@ -220,16 +270,7 @@ def _order_identical_units(
     order (and only the last ones are left unscheduled) are searched. From a
     port gate they cannot leave in the same slot, so the order is strict.
     """
-    groups: dict[tuple[object, ...], list[int]] = {}
-    for t, task in enumerate(instance.tasks):
-        signature = (
-            task.request.id,
-            tuple((v.id, n) for v, n in task.march_unit.vehicles),
-            tuple(option.route.edges if option.route is not None else id(option)
-                  for option in task.options),
-        )  # fmt: skip
-        groups.setdefault(signature, []).append(t)
-    for members in groups.values():
+    for members in identical_groups(instance):
         for a, b in itertools.pairwise(members):
             gate = any(
                 instance.resources[u.resource].kind == "port" and u.start_min == 0
@@ -271,6 +312,145 @@ def _port_slot_cuts(
                 model.add(sum(variables) <= capacity)
 
 
+def _objective(built: _Model) -> cp_model.LinearExpr:
+    return cp_model.LinearExpr.sum(
+        [built.lateness_expr, built.disruption_expr, built.makespan_expr]
+    )
+
+
+def _option_costs(instance: Instance, task: int) -> np.ndarray:
+    """Objective cost (integer units) per option (rows) and start slot; -1 where not allowed."""
+    weights = instance.scenario.weights
+    late_unit = round(OBJECTIVE_SCALE * weights.lateness_per_min)
+    disruption_unit = round(OBJECTIVE_SCALE / 100 * weights.disruption_per_vehicle_hour)
+    item = instance.tasks[task]
+    slots = np.arange(instance.n_slots) * instance.slot_min
+    rows = []
+    for option in item.options:
+        late = np.maximum(0, slots + option.clear_min - item.due_min)
+        cost = late_unit * item.request.lateness_weight * late + disruption_unit * option.disruption
+        rows.append(np.where(option.allowed, cost, -1))
+    return np.array(rows, dtype=np.int64)
+
+
+def _unit_costs(instance: Instance, task: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cheapest cost per start slot over the options (-1: none) and that option."""
+    costs = _option_costs(instance, task)
+    masked = np.where(costs < 0, np.iinfo(np.int64).max, costs)
+    option = np.argmin(masked, axis=0)
+    best = masked[option, np.arange(costs.shape[1])]
+    return np.where(best == np.iinfo(np.int64).max, -1, best), option
+
+
+def repair(instance: Instance, choices: dict[int, Choice]) -> dict[int, Choice]:
+    """Make a relaxation's assignment respect every resource, staying cheap.
+
+    March units are placed in the order of their relaxed start; each takes
+    the cheapest (option, slot) that still fits every resource, so most keep
+    their relaxed choice.
+    """
+    timelines = {
+        rid: np.zeros(instance.horizon_min + 1, dtype=np.int64) for rid in instance.resources
+    }
+    order = sorted(choices, key=lambda t: (choices[t].slot, t))
+    placed: dict[int, Choice] = {}
+    for t in order:
+        task = instance.tasks[t]
+        costs = _option_costs(instance, t)
+        candidates = np.argwhere(costs >= 0)
+        keys = costs[candidates[:, 0], candidates[:, 1]]
+        ranked = candidates[np.lexsort((candidates[:, 1], keys))]
+        for o, slot in ranked.tolist():
+            start = slot * instance.slot_min
+            uses = task.options[o].uses
+            if all(
+                timelines[u.resource][start + u.start_min : start + u.end_min].max(initial=0)
+                + u.demand
+                <= instance.resources[u.resource].capacity
+                for u in uses
+            ):
+                for u in uses:
+                    timelines[u.resource][start + u.start_min : start + u.end_min] += u.demand
+                placed[t] = Choice(int(o), int(slot))
+                break
+    return placed
+
+
+def gate_relaxation(instance: Instance, allow_drop: bool) -> tuple[int, dict[int, Choice]] | None:
+    """Solve the relaxation that keeps only the port gates, exactly.
+
+    When a march unit's gate time is shorter than a slot, a gate lets out
+    as many march units per slot as its capacity: per port this is an
+    assignment of march units to slots (solved by ``scipy.optimize.linear_sum_assignment``); march
+    units from elsewhere take their cheapest slot. Returns the relaxation's
+    optimum (in objective units, a lower bound of the full model) and its
+    assignment, or ``None`` when a gate use is longer than a slot.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    by_port: dict[str, list[int]] = {}
+    for t, task in enumerate(instance.tasks):
+        gates = {
+            u.resource
+            for o in task.options
+            for u in o.uses
+            if instance.resources[u.resource].kind == "port"
+        }
+        for option in task.options:
+            for use in option.uses:
+                if use.resource in gates and (
+                    use.start_min != 0 or use.end_min > instance.slot_min
+                ):
+                    return None
+        by_port.setdefault(next(iter(gates)) if gates else "", []).append(t)
+    weights = instance.scenario.weights
+    penalty_unit = round(OBJECTIVE_SCALE * weights.lateness_per_min)
+    total = 0
+    choices: dict[int, Choice] = {}
+    for port, members in by_port.items():
+        units = [_unit_costs(instance, t) for t in members]
+        rows = np.array([cost for cost, _ in units], dtype=np.float64)
+        if not port:
+            for t, (row, best_option) in zip(members, units, strict=True):
+                if (row < 0).all():
+                    return None
+                slot = int(np.argmin(np.where(row < 0, np.inf, row)))
+                choices[t] = Choice(int(best_option[slot]), slot)
+                total += int(row[slot])
+            continue
+        big = float(np.max(rows, initial=0) * 10 + 1e12)
+        # A gate of capacity c lets out c march units per slot: c columns per slot.
+        copies = instance.resources[port].capacity
+        matrix = np.repeat(np.where(rows < 0, big, rows), copies, axis=1)
+        if allow_drop:
+            drops = np.full((len(members), len(members)), big)
+            for i, t in enumerate(members):
+                drops[i, i] = (
+                    penalty_unit
+                    * instance.tasks[t].request.lateness_weight
+                    * 2
+                    * instance.horizon_min
+                )
+            matrix = np.hstack([matrix, drops])
+        row_index, column = linear_sum_assignment(matrix)
+        for i, j in zip(row_index.tolist(), column.tolist(), strict=True):
+            if matrix[i, j] >= big:
+                return None
+            total += int(matrix[i, j])
+            if j < instance.n_slots * copies:
+                slot = j // copies
+                choices[members[i]] = Choice(int(units[i][1][slot]), slot)
+    return total, choices
+
+
+def respects_resources(instance: Instance, choices: dict[int, Choice]) -> bool:
+    """Whether an assignment keeps every resource within its capacity."""
+    for rid, line in usage(instance, choices).items():
+        if line.max(initial=0) > instance.resources[rid].capacity:
+            return False
+    return True
+
+
 def _hint(built: _Model, hint: Assignment | None) -> None:
     if hint is None:
         return
@@ -294,7 +474,8 @@ def _solver(options: SolverOptions, limit_s: float) -> cp_model.CpSolver:
     if options.deterministic:
         parameters.interleave_search = True
         parameters.max_deterministic_time = limit_s
-        parameters.max_time_in_seconds = 4 * limit_s
+        # Only a runaway guard: stopping on wall time would break reproducibility.
+        parameters.max_time_in_seconds = 20 * limit_s
     else:
         parameters.max_time_in_seconds = limit_s
     return solver
@@ -333,18 +514,33 @@ def solve(
     started = time.perf_counter()
     if not instance.tasks:
         return Assignment({}, "cp-sat", "OPTIMAL", 0.0, 0.0, 0.0)
-    built = _build(instance, hint)
     lexicographic = instance.scenario.weights.mode == "lexicographic"
-    first = (
-        built.lateness_expr
-        if lexicographic
-        else cp_model.LinearExpr.sum(
-            [built.lateness_expr, built.disruption_expr, built.makespan_expr]
-        )
-    )
+    allow_drop = hint is None or len(hint.choices) < len(instance.tasks)
+    limit = options.time_limit_s / (2 if lexicographic else 1)
+    lower = None
+    if not lexicographic:
+        # The port-gate relaxation, solved exactly as an assignment problem:
+        # a valid bound of the full model, and proven optimal when its
+        # solution also respects every other resource.
+        relaxation = gate_relaxation(instance, allow_drop)
+        if relaxation is not None:
+            lower, candidate = relaxation
+            if respects_resources(instance, candidate):
+                value = objective_of(instance, candidate)
+                return Assignment(
+                    candidate, "cp-sat", "OPTIMAL", value, value, time.perf_counter() - started
+                )
+            repaired = canonical(instance, repair(instance, candidate))
+            if len(repaired) == len(candidate):
+                value = objective_of(instance, repaired)
+                if hint is None or value < hint.objective:
+                    hint = Assignment(repaired, "repaired relaxation", objective=value)
+    if hint is not None:
+        hint = Assignment(canonical(instance, hint.choices), hint.method, objective=hint.objective)
+    built = _build(instance, hint, allow_drop=allow_drop)
+    first = built.lateness_expr if lexicographic else _objective(built)
     built.model.minimize(first)
     _hint(built, hint)
-    limit = options.time_limit_s / (2 if lexicographic else 1)
     solver = _solver(options, limit)
     status = solver.solve(built.model, _Progress(progress))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -357,7 +553,7 @@ def solve(
         )  # fmt: skip
     choices = _read(built, solver)
     objective = solver.objective_value / OBJECTIVE_SCALE
-    bound = solver.best_objective_bound / OBJECTIVE_SCALE
+    bound = max(solver.best_objective_bound, lower or -math.inf) / OBJECTIVE_SCALE
     status_name = solver.status_name(status)
     if lexicographic:
         lateness_value = round(solver.objective_value)

@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from mobility.model.column import MarchUnit
 from mobility.model.scenario import Request, Scenario, Weights
 from mobility.model.vehicle import VehicleType
-from mobility.schedule.cpsat import SolverOptions, solve
+from mobility.schedule.cpsat import (
+    OBJECTIVE_SCALE,
+    SolverOptions,
+    canonical,
+    gate_relaxation,
+    repair,
+    respects_resources,
+    solve,
+)
 from mobility.schedule.greedy import greedy_assignment
 from mobility.schedule.instance import Instance, Option, Resource, Task, Use
 from mobility.schedule.solution import costs, objective_of, usage
@@ -57,7 +65,7 @@ def _instance(tasks: list[Task], capacity: int = 1, mode: str = "weighted") -> I
         "tiny", START, 8.0, tuple(t.request for t in tasks), weights=Weights(mode=mode)
     )
     resources = {
-        rid: Resource(rid, "structure", rid, capacity)
+        rid: Resource(rid, "port" if rid == "port" else "structure", rid, capacity)
         for t in tasks
         for rid in {u.resource for u in t.options[0].uses}
     }
@@ -139,3 +147,23 @@ def test_solutions_respect_capacity_release_and_beat_greedy(
     assert result.objective <= baseline.objective + 1e-9
     assert objective_of(instance, result.choices) == pytest.approx(result.objective)
     assert costs(instance, result.choices).scheduled == len(tasks)
+    # The gate relaxation bounds every plan; its repair is a valid plan.
+    relaxation = gate_relaxation(instance, allow_drop=False)
+    assert relaxation is not None
+    lower, relaxed = relaxation
+    assert lower / OBJECTIVE_SCALE <= result.objective + 1e-9
+    assert result.bound <= result.objective + 1e-9
+    repaired = canonical(instance, repair(instance, relaxed))
+    assert respects_resources(instance, repaired)
+    if len(repaired) == len(tasks):
+        assert objective_of(instance, repaired) >= lower / OBJECTIVE_SCALE - 1e-9
+
+
+def test_gate_relaxation_that_fits_is_proven_optimal() -> None:
+    # Only the port gate binds: the assignment of the relaxation is the optimum.
+    tasks = [_task(n, [("port", 0, 10)], [0, 3, 7, 9]) for n in ("A", "B", "C")]
+    instance = _instance(tasks)
+    result = solve(instance, OPTIONS)
+    assert result.status == "OPTIMAL" and result.bound == result.objective
+    assert result.objective == pytest.approx(0.10)
+    assert sorted(c.slot for c in result.choices.values()) == [0, 1, 2]
