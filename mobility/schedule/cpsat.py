@@ -544,13 +544,17 @@ def solve(
     solver = _solver(options, limit)
     status = solver.solve(built.model, _Progress(progress))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Cannot happen with "unscheduled" allowed, unless the limit hit first.
+        # The time limit came before CP-SAT's first solution: keep the hint.
         logger.warning("CP-SAT found no solution (%s)", solver.status_name(status))
         fallback = hint or Assignment()
         return Assignment(
-            dict(fallback.choices), "greedy", solver.status_name(status),
-            fallback.objective, float("nan"), time.perf_counter() - started,
-        )  # fmt: skip
+            choices=dict(fallback.choices),
+            method=fallback.method or "hint",
+            status=solver.status_name(status),
+            objective=fallback.objective,
+            bound=float("nan") if lower is None else lower / OBJECTIVE_SCALE,
+            solve_time_s=time.perf_counter() - started,
+        )
     choices = _read(built, solver)
     objective = solver.objective_value / OBJECTIVE_SCALE
     bound = max(solver.best_objective_bound, lower or -math.inf) / OBJECTIVE_SCALE
