@@ -34,7 +34,6 @@ import contextlib
 import json
 import logging
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -46,10 +45,10 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 import numpy as np
-import scipy
 from numpy.typing import NDArray
 
 import mobility
+from benchmarks._machine import machine, timed
 from mobility.errors import DataError, InfeasibleError
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import PathEngine
@@ -68,27 +67,6 @@ REMOVED_SHARE = 0.05
 RELATIVE_TOLERANCE = 1e-6
 START = "2026-11-24T06:00+01:00"
 K = 3
-
-
-def machine() -> dict[str, Any]:
-    """Platform, CPU and library versions of this run."""
-    cpu = platform.processor()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "networkx": nx.__version__,
-        "mobility": mobility.__version__,
-    }
 
 
 def road_like_graph(n_nodes: int, seed: int) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
@@ -136,13 +114,6 @@ def road_like_graph(n_nodes: int, seed: int) -> tuple[nx.MultiDiGraph, dict[str,
         "grid_edges_removed": int((~kept).sum()),
     }
     return graph, counts
-
-
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    """Result of ``function()`` and the seconds it took."""
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
 
 
 def compare_one_to_all(
@@ -476,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         f"python -m benchmarks.routing --nodes {args.nodes} --repeats {args.repeats} "
         f"--seed {args.seed}"
     )
-    info = machine()
+    info = machine(("numpy", "scipy", "networkx", "mobility"))
     print(f"{command}\n{json.dumps(info)}\n", flush=True)
     failures: list[str] = []
     one_to_all: list[dict[str, Any]] = []

@@ -35,17 +35,15 @@ import argparse
 import json
 import logging
 import os
-import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import mobility
+from benchmarks._machine import machine, timed
 from mobility.model.scenario import load_scenario
 from mobility.routing.router import Router
 from mobility.schedule.cpsat import SolverOptions, solve
@@ -62,32 +60,6 @@ BRIGADE = SCENARIOS / "armoured-brigade.yaml"
 DEFENDER = SCENARIOS / "defender-surge.yaml"
 GAP_TARGET = 0.05
 DELAY_RATIO_TARGET = 0.70
-
-
-def machine() -> dict[str, Any]:
-    """Platform, CPU and library versions of this run."""
-    cpu = platform.processor()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "platform": platform.platform(),
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "ortools": version("ortools"),
-        "mobility": mobility.__version__,
-    }
-
-
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    """Result of ``function()`` and the seconds it took."""
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
 
 
 def gap(objective: float, bound: float) -> float | None:
@@ -333,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         f"--sizes {','.join(map(str, sizes))} --workers {args.workers} --seed {args.seed}"
         + (" --defender-deterministic" if args.defender_deterministic else "")
     )
-    info = machine()
+    info = machine(("ortools", "mobility"))
     print(f"{command}\n{json.dumps(info)}", flush=True)
     logging.basicConfig(level=logging.ERROR)
     failures: list[str] = []
