@@ -257,6 +257,22 @@ class _ClosureRule:
     end_min: int
 
 
+def _check_closures(scenario: Scenario, network: Network, table: EdgeTable) -> None:
+    """Refuse closures of elements the network does not have."""
+    if not scenario.closures:
+        return
+    known = {label.casefold() for label in table.labels}
+    known |= {ref.casefold() for ref in table.refs if ref}
+    known |= {place.name.casefold() for place in network.places}
+    known |= {str(node) for node in network.road.nodes}
+    for index, closure in enumerate(scenario.closures):
+        if closure.element.casefold() not in known:
+            raise ScenarioError(
+                f"{scenario.source}: closures[{index}] element {closure.element!r} matches no "
+                "bridge, tunnel, road name or ref, place or node id of the road network"
+            )
+
+
 def build_instance(
     scenario: Scenario,
     network: Network,
@@ -296,6 +312,7 @@ def build_instance(
         )
         for c in scenario.closures
     ]
+    _check_closures(scenario, network, table)
     slot_starts = np.arange(n_slots, dtype=np.int64) * slot
 
     def resource(rid: str, kind: str, name: str, capacity: int, windows=()) -> str:  # type: ignore[no-untyped-def]

@@ -57,6 +57,12 @@ def test_closure_removes_the_slots_that_would_use_the_element(
 
     assert uses_tunnel(build_instance(scenario, atlas, router).tasks)
     assert not uses_tunnel(build_instance(closed, atlas, router).tasks)
+    unknown = replace(
+        scenario,
+        closures=(Closure("Vlaaktunnel", scenario.start, scenario.start + timedelta(hours=3)),),
+    )
+    with pytest.raises(ScenarioError, match=r"closures\[0\] element 'Vlaaktunnel' matches no"):
+        build_instance(unknown, atlas, router)
 
 
 def test_unknown_place_or_vehicle_names_the_request(
