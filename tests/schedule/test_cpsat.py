@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mobility.model.column import MarchUnit
@@ -128,6 +128,8 @@ def test_release_is_hard() -> None:
     ),
     capacity=st.integers(1, 2),
 )
+# Over capacity: the bridge cannot take all five, some stay unscheduled.
+@example(data=[([0] * 12, 3, 5), ([0] * 12, 3, 16)] + [([0] * 12, 3, 31)] * 3, capacity=1)
 def test_solutions_respect_capacity_release_and_beat_greedy(
     data: list[tuple[list[int], int, int]], capacity: int
 ) -> None:
@@ -146,7 +148,9 @@ def test_solutions_respect_capacity_release_and_beat_greedy(
             assert tasks[index].options[0].allowed[choice.slot]
     assert result.objective <= baseline.objective + 1e-9
     assert objective_of(instance, result.choices) == pytest.approx(result.objective)
-    assert costs(instance, result.choices).scheduled == len(tasks)
+    if len(baseline.choices) == len(tasks):
+        # The baseline placed everything, so no march unit may be left out.
+        assert costs(instance, result.choices).scheduled == len(tasks)
     # The gate relaxation bounds every plan; its repair is a valid plan.
     relaxation = gate_relaxation(instance, allow_drop=False)
     assert relaxation is not None
@@ -155,7 +159,7 @@ def test_solutions_respect_capacity_release_and_beat_greedy(
     assert result.bound <= result.objective + 1e-9
     repaired = canonical(instance, repair(instance, relaxed))
     assert respects_resources(instance, repaired)
-    if len(repaired) == len(tasks):
+    if len(repaired) == len(tasks) == len(relaxed):
         assert objective_of(instance, repaired) >= lower / OBJECTIVE_SCALE - 1e-9
 
 
