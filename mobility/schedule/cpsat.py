@@ -27,7 +27,11 @@ optimum is a lower bound of the full model, reported with CP-SAT's own (the
 larger counts), and is proven optimal when it respects every other resource.
 Otherwise it is repaired into a feasible plan (march units in relaxed
 order, each at its cheapest start that fits), which, if cheaper than the
-greedy baseline, becomes CP-SAT's hint. Interchangeable march units of a
+greedy baseline, becomes CP-SAT's hint. Then, for half the time limit, a
+second relaxation adds time-indexed capacities for the resources the first
+one overran (and for any its own solutions overrun): its bound is a bound of
+the full model, a conflict-free solution is a plan (proven optimal when
+solved to optimality) and the better hint. Interchangeable march units of a
 request leave in order (symmetry breaking), and per-slot gate constraints
 restate the port gates in a form the LP relaxation can use.
 
@@ -39,6 +43,7 @@ reproducible, parallel portfolio.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import math
@@ -443,12 +448,95 @@ def gate_relaxation(instance: Instance, allow_drop: bool) -> tuple[int, dict[int
     return total, choices
 
 
+def conflicts(instance: Instance, choices: dict[int, Choice]) -> set[str]:
+    """Resources an assignment puts over capacity."""
+    return {
+        rid
+        for rid, line in usage(instance, choices).items()
+        if line.max(initial=0) > instance.resources[rid].capacity
+    }
+
+
 def respects_resources(instance: Instance, choices: dict[int, Choice]) -> bool:
     """Whether an assignment keeps every resource within its capacity."""
-    for rid, line in usage(instance, choices).items():
-        if line.max(initial=0) > instance.resources[rid].capacity:
-            return False
-    return True
+    return not conflicts(instance, choices)
+
+
+#: Share of the time limit for the time-indexed relaxation (weighted mode).
+LAZY_SHARE = 0.5
+
+
+def _time_indexed(instance: Instance, built: _Model, resource_ids: set[str]) -> None:
+    """Capacity of ``resource_ids`` over the start Booleans, at every use's start minute.
+
+    Two occupations overlap exactly when one starts inside the other, so
+    checking the load at every start minute is the resource's capacity
+    constraint, in a form whose LP relaxation is strong.
+    """
+    uses: dict[str, list[tuple[int, int, int, cp_model.IntVar]]] = {rid: [] for rid in resource_ids}
+    for t, task in enumerate(instance.tasks):
+        for (o, s), var in built.starts[t].items():
+            start = s * instance.slot_min
+            for use in task.options[o].uses:
+                if use.resource in uses:
+                    uses[use.resource].append(
+                        (start + use.start_min, start + use.end_min, use.demand, var)
+                    )
+    for rid, members in uses.items():
+        capacity = instance.resources[rid].capacity
+        points = sorted({begin for begin, _, _, _ in members})
+        load: dict[int, list[tuple[int, cp_model.IntVar]]] = {m: [] for m in points}
+        for begin, end, demand, var in members:
+            index = bisect.bisect_left(points, begin)
+            while index < len(points) and points[index] < end:
+                load[points[index]].append((demand, var))
+                index += 1
+        for terms in load.values():
+            if sum(demand for demand, _ in terms) > capacity:
+                built.model.add(
+                    cp_model.LinearExpr.weighted_sum([v for _, v in terms], [d for d, _ in terms])
+                    <= capacity
+                )
+
+
+def _lazy_resources(
+    instance: Instance,
+    options: SolverOptions,
+    limit_s: float,
+    allow_drop: bool,
+    hint: Assignment | None,
+    active: set[str],
+) -> tuple[tuple[dict[int, Choice], float, bool] | None, int]:
+    """Relaxation that enforces only the resources found over capacity so far.
+
+    Solved by CP-SAT on the start Booleans with time-indexed capacities
+    (:func:`_time_indexed`) for the port gates and the active resources;
+    resources its solutions overrun are added and it is solved again. Its
+    bound is a bound of the full model; a solution that respects every
+    resource is a plan, proven optimal when the relaxation was solved to
+    optimality. Returns the plan found, if any, as (choices, objective,
+    proven), and the bound in objective units.
+    """
+    deadline = time.perf_counter() + limit_s
+    best: tuple[dict[int, Choice], float, bool] | None = None
+    bound = 0
+    while active and time.perf_counter() < deadline:
+        built = _build(instance, hint, relaxed=True, allow_drop=allow_drop)
+        _time_indexed(instance, built, active)
+        built.model.minimize(_objective(built))
+        _hint(built, hint)
+        solver = _solver(options, max(0.5, deadline - time.perf_counter()))
+        status = solver.solve(built.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+        bound = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
+        choices = canonical(instance, _read(built, solver))
+        overrun = conflicts(instance, choices)
+        if not overrun:
+            best = (choices, objective_of(instance, choices), status == cp_model.OPTIMAL)
+            break
+        active = active | overrun
+    return best, bound
 
 
 def _hint(built: _Model, hint: Assignment | None) -> None:
@@ -535,6 +623,24 @@ def solve(
                 value = objective_of(instance, repaired)
                 if hint is None or value < hint.objective:
                     hint = Assignment(repaired, "repaired relaxation", objective=value)
+            found, lazy_bound = _lazy_resources(
+                instance,
+                options,
+                LAZY_SHARE * limit,
+                allow_drop,
+                hint,
+                conflicts(instance, candidate),
+            )
+            lower = max(lower, lazy_bound)
+            if found is not None:
+                plan, value, proven = found
+                if proven:
+                    return Assignment(
+                        plan, "cp-sat", "OPTIMAL", value, value, time.perf_counter() - started
+                    )
+                if hint is None or value < hint.objective:
+                    hint = Assignment(plan, "time-indexed relaxation", objective=value)
+            limit *= 1 - LAZY_SHARE
     if hint is not None:
         hint = Assignment(canonical(instance, hint.choices), hint.method, objective=hint.objective)
     built = _build(instance, hint, allow_drop=allow_drop)
@@ -573,6 +679,9 @@ def solve(
             objective = lateness_cost + second.objective_value / OBJECTIVE_SCALE
             bound = lateness_cost + second.best_objective_bound / OBJECTIVE_SCALE
             status_name = second.status_name(status) if status_name == "OPTIMAL" else status_name
+    if hint is not None and objective > hint.objective + 1e-9:
+        # CP-SAT ended above its own starting point: keep the starting plan.
+        choices, objective = dict(hint.choices), hint.objective
     return Assignment(
         choices=choices,
         method="cp-sat",
