@@ -126,3 +126,13 @@ def test_plan_and_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "[restriction]" in err and "Fake bridge: MLC" in err
     assert main(["plan", str(DATA / "missing.yaml")]) == 2
     assert main(["validate", str(tmp_path / "nothing")]) == 2
+
+
+def test_bad_scenario_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (DATA / "scenario-tiny.yaml").read_text().replace("fennek: 30", "hovercraft: 30")
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text(text)
+    out = tmp_path / "plan"
+    assert main(["plan", str(scenario), "--out", str(out), "--time-limit", "2"]) == 2
+    assert "request 'R1' vehicles: unknown vehicle type 'hovercraft'" in capsys.readouterr().err
+    assert not out.exists() and list(tmp_path.iterdir()) == [scenario]
