@@ -473,7 +473,10 @@ def _time_indexed(instance: Instance, built: _Model, resource_ids: set[str]) -> 
     checking the load at every start minute is the resource's capacity
     constraint, in a form whose LP relaxation is strong.
     """
-    uses: dict[str, list[tuple[int, int, int, cp_model.IntVar]]] = {rid: [] for rid in resource_ids}
+    # Sorted: constraint order must not depend on string hashing (reproducibility).
+    uses: dict[str, list[tuple[int, int, int, cp_model.IntVar]]] = {
+        rid: [] for rid in sorted(resource_ids)
+    }
     for t, task in enumerate(instance.tasks):
         for (o, s), var in built.starts[t].items():
             start = s * instance.slot_min
@@ -517,16 +520,19 @@ def _lazy_resources(
     optimality. Returns the plan found, if any, as (choices, objective,
     proven), and the bound in objective units.
     """
-    deadline = time.perf_counter() + limit_s
+    # The budget is counted in the limit's own unit (deterministic time in
+    # deterministic mode), so that the rounds do not depend on machine load.
+    budget = limit_s
     best: tuple[dict[int, Choice], float, bool] | None = None
     bound = 0
-    while active and time.perf_counter() < deadline:
+    while active and budget > 0.05 * limit_s:
         built = _build(instance, hint, relaxed=True, allow_drop=allow_drop)
         _time_indexed(instance, built, active)
         built.model.minimize(_objective(built))
         _hint(built, hint)
-        solver = _solver(options, max(0.5, deadline - time.perf_counter()))
+        solver = _solver(options, budget)
         status = solver.solve(built.model)
+        budget -= solver.deterministic_time if options.deterministic else solver.wall_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
         bound = max(bound, math.ceil(solver.best_objective_bound - 1e-6))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -139,3 +142,18 @@ def test_greedy_plans_of_random_requests_validate(
         build_plan(instance, greedy_assignment(instance)), tmp_path_factory.mktemp("p") / "plan"
     )
     assert validate_plan(folder) == []
+
+
+def test_same_inputs_and_seed_give_the_same_plan(tiny_scenario: Path, tmp_path: Path) -> None:
+    # Separate processes with different string hashing, as two runs of a user would be.
+    tables = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"plan-{hash_seed}"
+        subprocess.run(
+            [sys.executable, "-m", "mobility.cli", "plan", str(tiny_scenario), "--out", str(out),
+             "--time-limit", "2", "--seed", "3"],
+            check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            timeout=300,
+        )  # fmt: skip
+        tables.append((out / "movement_table.json").read_text())
+    assert tables[0] == tables[1]
