@@ -1,7 +1,8 @@
-"""What machine and library versions a benchmark ran on, and a timer."""
+"""What machine and library versions a benchmark ran on, a timer, and JSON results."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import time
@@ -9,6 +10,8 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from mobility._atomic import write_text_atomic
 
 
 def machine(libraries: Sequence[str]) -> dict[str, Any]:
@@ -34,3 +37,8 @@ def timed(function: Callable[[], Any]) -> tuple[Any, float]:
     started = time.perf_counter()
     result = function()
     return result, time.perf_counter() - started
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    """Write ``payload`` as JSON to ``path`` atomically."""
+    write_text_atomic(path, json.dumps(payload, indent=2, default=str))

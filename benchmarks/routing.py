@@ -33,10 +33,8 @@ import argparse
 import contextlib
 import json
 import logging
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from math import nan
@@ -48,7 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 import mobility
-from benchmarks._machine import machine, timed
+from benchmarks._machine import machine, timed, write_json
 from mobility.errors import DataError, InfeasibleError
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import PathEngine
@@ -405,18 +403,6 @@ def atlas_queries(repeats: int, failures: list[str]) -> dict[str, Any]:
     }
 
 
-def write_atomically(path: Path, payload: dict[str, Any]) -> None:
-    """Write ``payload`` as JSON to ``path`` through a temporary file in its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    ) as handle:
-        json.dump(payload, handle, indent=2, default=str)
-        temporary = Path(handle.name)
-    temporary.chmod(0o644)  # mkstemp makes it owner-only
-    os.replace(temporary, path)
-
-
 def print_one_to_all(row: dict[str, Any]) -> None:
     """Print one graph's one-to-all comparison."""
     even = row["break_even_queries"]
@@ -515,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{atlas['cold_median_s']:.3f} s cold, {atlas['warm_median_s']:.3f} s warm "
         f"({'met' if atlas['cold_median_s'] < 1 else 'NOT met'})"
     )
-    write_atomically(
+    write_json(
         args.out,
         {
             "command": command,

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import tempfile
 import time
@@ -43,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import mobility
-from benchmarks._machine import machine, timed
+from benchmarks._machine import machine, timed, write_json
 from mobility.model.scenario import load_scenario
 from mobility.routing.router import Router
 from mobility.schedule.cpsat import SolverOptions, solve
@@ -250,18 +249,6 @@ def scaling(instance: Instance, sizes: list[int], args: Any) -> list[dict[str, A
     return rows
 
 
-def write_atomically(path: Path, payload: dict[str, Any]) -> None:
-    """Write ``payload`` as JSON to ``path`` through a temporary file in its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    ) as handle:
-        json.dump(payload, handle, indent=2, default=str)
-        temporary = Path(handle.name)
-    temporary.chmod(0o644)  # mkstemp makes it owner-only
-    os.replace(temporary, path)
-
-
 def met(flag: bool) -> str:
     """``met`` or ``NOT met``."""
     return "met" if flag else "NOT met"
@@ -355,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         f"total wall time {time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    write_atomically(
+    write_json(
         args.out,
         {
             "command": command,
