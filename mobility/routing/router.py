@@ -118,6 +118,32 @@ class Route:
         """WGS84 line of the route (built on first use)."""
         return _geometry(self.graph, self.edges)
 
+    @cached_property
+    def edge_entry_s(self) -> NDArray[np.float64]:
+        """Seconds after the start at which the head enters each edge, halts included."""
+        lengths = np.array([self.graph.edges[e].get("length_m", 0.0) for e in self.edges])
+        before = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+        entry = np.concatenate([[0.0], np.cumsum(self.edge_times_s)[:-1]])
+        for halt in self.schedule.halts:
+            halted_s = (halt.end - halt.start).total_seconds()
+            entry = entry + np.where(before >= halt.distance_m - 0.5, halted_s, 0.0)
+        return entry
+
+    @cached_property
+    def ref_spans_s(self) -> dict[str, tuple[float, float]]:
+        """Per road ref: seconds after the start from the head entering to the tail leaving."""
+        pass_s = (self.schedule.clear - self.schedule.arrive).total_seconds()
+        spans: dict[str, tuple[float, float]] = {}
+        for edge, entry, seconds in zip(
+            self.edges, self.edge_entry_s.tolist(), self.edge_times_s, strict=True
+        ):
+            ref = self.graph.edges[edge].get("ref")
+            ref = ref[0] if isinstance(ref, list) and ref else ref
+            if ref:
+                begin = spans.get(str(ref), (entry, 0.0))[0]
+                spans[str(ref)] = (begin, entry + seconds + pass_s)
+        return spans
+
 
 @dataclass(frozen=True)
 class RoutePlan:

@@ -55,7 +55,15 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from mobility.schedule.instance import Instance
-from mobility.schedule.solution import Assignment, Choice, objective_of, usage
+from mobility.schedule.solution import (
+    Assignment,
+    Choice,
+    empty_timelines,
+    fits,
+    objective_of,
+    occupy,
+    usage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -354,9 +362,7 @@ def repair(instance: Instance, choices: dict[int, Choice]) -> dict[int, Choice]:
     the cheapest (option, slot) that still fits every resource, so most keep
     their relaxed choice.
     """
-    timelines = {
-        rid: np.zeros(instance.horizon_min + 1, dtype=np.int64) for rid in instance.resources
-    }
+    timelines = empty_timelines(instance)
     order = sorted(choices, key=lambda t: (choices[t].slot, t))
     placed: dict[int, Choice] = {}
     for t in order:
@@ -366,16 +372,8 @@ def repair(instance: Instance, choices: dict[int, Choice]) -> dict[int, Choice]:
         keys = costs[candidates[:, 0], candidates[:, 1]]
         ranked = candidates[np.lexsort((candidates[:, 1], keys))]
         for o, slot in ranked.tolist():
-            start = slot * instance.slot_min
-            uses = task.options[o].uses
-            if all(
-                timelines[u.resource][start + u.start_min : start + u.end_min].max(initial=0)
-                + u.demand
-                <= instance.resources[u.resource].capacity
-                for u in uses
-            ):
-                for u in uses:
-                    timelines[u.resource][start + u.start_min : start + u.end_min] += u.demand
+            if fits(instance, timelines, task.options[o], slot):
+                occupy(instance, timelines, task.options[o], slot)
                 placed[t] = Choice(int(o), int(slot))
                 break
     return placed

@@ -14,7 +14,14 @@ import time
 import numpy as np
 
 from mobility.schedule.instance import Instance
-from mobility.schedule.solution import Assignment, Choice, objective_of
+from mobility.schedule.solution import (
+    Assignment,
+    Choice,
+    empty_timelines,
+    fits,
+    objective_of,
+    occupy,
+)
 
 
 def greedy_assignment(instance: Instance) -> Assignment:
@@ -30,29 +37,22 @@ def greedy_assignment(instance: Instance) -> Assignment:
             i,
         ),
     )
-    timelines = {
-        rid: np.zeros(instance.horizon_min + 1, dtype=np.int64) for rid in instance.resources
-    }
-    capacity = {rid: r.capacity for rid, r in instance.resources.items()}
+    timelines = empty_timelines(instance)
     choices: dict[int, Choice] = {}
     for index in order:
         task = instance.tasks[index]
         for option_index, option in enumerate(task.options):
-            placed = False
-            for slot in np.flatnonzero(option.allowed).tolist():
-                start = slot * instance.slot_min
-                if all(
-                    timelines[u.resource][start + u.start_min : start + u.end_min].max(initial=0)
-                    + u.demand
-                    <= capacity[u.resource]
-                    for u in option.uses
-                ):
-                    for u in option.uses:
-                        timelines[u.resource][start + u.start_min : start + u.end_min] += u.demand
-                    choices[index] = Choice(option_index, slot)
-                    placed = True
-                    break
-            if placed:
+            slot = next(
+                (
+                    s
+                    for s in np.flatnonzero(option.allowed).tolist()
+                    if fits(instance, timelines, option, s)
+                ),
+                None,
+            )
+            if slot is not None:
+                occupy(instance, timelines, option, slot)
+                choices[index] = Choice(option_index, slot)
                 break
     return Assignment(
         choices=choices,

@@ -501,14 +501,8 @@ def _make_option(
     edges = np.array([index[key] for key in route.edges], dtype=np.int64)
     edge_s = np.asarray(route.edge_times_s)
     lengths = context.table.length_m[edges]
-    before = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
-    entry_s = np.concatenate([[0.0], np.cumsum(edge_s)[:-1]])
-    for halt in route.schedule.halts:
-        entry_s = entry_s + np.where(
-            before >= halt.distance_m - 0.5, (halt.end - halt.start).total_seconds(), 0.0
-        )
-    entry_min = (entry_s / 60).astype(np.int64)
-    spans = _occupations(route, start, edges, entry_s, edge_s, context)
+    entry_min = (route.edge_entry_s / 60).astype(np.int64)
+    spans = _occupations(route, start)
     for rule in context.closures:
         span = spans.get(rule.text)
         if span is None:
@@ -545,14 +539,7 @@ def _make_option(
     )
 
 
-def _occupations(
-    route: Route,
-    start: datetime,
-    edges: NDArray[np.int64],
-    entry_s: NDArray[np.float64],
-    edge_s: NDArray[np.float64],
-    context: _OptionContext,
-) -> dict[str, tuple[int, int]]:
+def _occupations(route: Route, start: datetime) -> dict[str, tuple[int, int]]:
     """Minute spans in which the option occupies each named element, ref and node."""
     spans: dict[str, tuple[int, int]] = {}
 
@@ -565,13 +552,8 @@ def _occupations(
         end = (point.clear - start).total_seconds() / 60
         add(point.name.casefold(), begin, end)
         add(str(point.node), begin, end)
-    refs = context.table.refs
-    clear_extra = (route.schedule.clear - route.schedule.arrive).total_seconds()
-    for row, edge in enumerate(edges.tolist()):
-        ref = refs[edge]
-        if ref:
-            begin = entry_s[row] / 60
-            add(ref.casefold(), begin, (entry_s[row] + edge_s[row] + clear_extra) / 60)
+    for ref, (begin_s, end_s) in route.ref_spans_s.items():
+        add(ref.casefold(), begin_s / 60, end_s / 60)
     return spans
 
 

@@ -194,7 +194,7 @@ def build_plan(
                 }
                 for h in route.schedule.halts
             ],
-            "ref_spans": _ref_spans(instance, task, choice.option, shift),
+            "ref_spans": _ref_spans(task, choice.option, shift),
             "requirements": need.to_dict(),
             "restricted_elements": _limits(instance, task, choice.option),
         }
@@ -270,35 +270,16 @@ def build_plan(
     )
 
 
-def _ref_spans(
-    instance: Instance, task: Task, option: int, shift: timedelta
-) -> list[dict[str, str]]:
+def _ref_spans(task: Task, option: int, shift: timedelta) -> list[dict[str, str]]:
     route = task.options[option].route
-    graph = route.graph
-    elapsed = 0.0
-    spans: dict[str, list[float]] = {}
-    halts = sorted(route.schedule.halts, key=lambda h: h.distance_m)
-    distance = 0.0
-    for (u, v, key), seconds in zip(route.edges, route.edge_times_s, strict=True):
-        for halt in halts:
-            if abs(halt.distance_m - distance) < 0.5:
-                elapsed += (halt.end - halt.start).total_seconds()
-        ref = graph.edges[u, v, key].get("ref")
-        ref = ref[0] if isinstance(ref, list) and ref else ref
-        if ref:
-            span = spans.setdefault(str(ref), [elapsed, elapsed + seconds])
-            span[1] = elapsed + seconds
-        elapsed += seconds
-        distance += float(graph.edges[u, v, key].get("length_m", 0.0))
-    pass_s = (route.schedule.clear - route.schedule.arrive).total_seconds()
     base = route.schedule.start + shift
     return [
         {
             "ref": ref,
-            "from": _iso(base + timedelta(seconds=a)),
-            "to": _iso(base + timedelta(seconds=b + pass_s)),
+            "from": _iso(base + timedelta(seconds=begin)),
+            "to": _iso(base + timedelta(seconds=end)),
         }
-        for ref, (a, b) in spans.items()
+        for ref, (begin, end) in route.ref_spans_s.items()
     ]
 
 

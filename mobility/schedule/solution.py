@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from mobility.schedule.instance import DISRUPTION_SCALE, Instance
+from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,36 @@ class Assignment:
         return self.choices[task].slot * instance.slot_min
 
 
-def usage(instance: Instance, choices: Mapping[int, Choice]) -> dict[str, NDArray[np.int64]]:
+Timelines = dict[str, NDArray[np.int64]]
+
+
+def empty_timelines(instance: Instance) -> Timelines:
+    """Return a zero occupation per resource and minute of the horizon."""
+    return {rid: np.zeros(instance.horizon_min + 1, dtype=np.int64) for rid in instance.resources}
+
+
+def fits(instance: Instance, timelines: Timelines, option: Option, slot: int) -> bool:
+    """Whether ``option`` started in ``slot`` stays within every resource's capacity."""
+    start = slot * instance.slot_min
+    return all(
+        timelines[u.resource][start + u.start_min : start + u.end_min].max(initial=0) + u.demand
+        <= instance.resources[u.resource].capacity
+        for u in option.uses
+    )
+
+
+def occupy(instance: Instance, timelines: Timelines, option: Option, slot: int) -> None:
+    """Add ``option`` started in ``slot`` to the timelines."""
+    start = slot * instance.slot_min
+    for use in option.uses:
+        timelines[use.resource][start + use.start_min : start + use.end_min] += use.demand
+
+
+def usage(instance: Instance, choices: Mapping[int, Choice]) -> Timelines:
     """Occupation of every resource per minute of the horizon."""
-    timelines = {
-        rid: np.zeros(instance.horizon_min + 1, dtype=np.int64) for rid in instance.resources
-    }
+    timelines = empty_timelines(instance)
     for index, choice in choices.items():
-        option = instance.tasks[index].options[choice.option]
-        start = choice.slot * instance.slot_min
-        for use in option.uses:
-            timelines[use.resource][start + use.start_min : start + use.end_min] += use.demand
+        occupy(instance, timelines, instance.tasks[index].options[choice.option], choice.slot)
     return timelines
 
 
