@@ -1,50 +1,43 @@
-"""The movement model in OR-Tools CP-SAT.
+"""The movement model in OR-Tools CP-SAT, guided by its LP relaxation.
 
-Decisions per march unit: a Boolean per (route option, start slot), so that
-the objective is linear in them, and an integer start slot (start minute =
-slot x ``slot_min``) that drives the intervals. Only allowed slots (release,
-horizon, closures, border windows) get a Boolean, and none later than a day
-past the due time. When the greedy baseline could not place every march
-unit, "unscheduled" is allowed at a heavy penalty so that the model always
-has a solution.
-
-Constraints, all over optional fixed-size intervals of the chosen option:
-``no_overlap`` or ``cumulative`` per resource (movement credits on
-structures and border crossings, road space at shared junctions, port gate,
-support-centre parking and overnight capacity). Driver hours are part of
-each option's timing (halts are in its offsets).
+The model is the time-indexed one of :mod:`mobility.schedule.time_indexed`:
+a Boolean per (march unit, route option, start slot), exactly one per march
+unit (or "unscheduled", at twice the horizon in lateness, where the hint
+could not place every march unit), capacity rows for every resource
+(movement credits on structures and border crossings, road space at shared
+junctions, port gates, support-centre parking and overnight capacity).
+Release, horizon, closures and border windows decide which slots exist;
+driver hours are in each option's timing.
 
 Objective (integers; the cost unit is the scenario's weights):
 ``lateness_per_min x (6 - priority) x minutes late + disruption_per_vehicle_hour
-x civilian vehicle-hours (+ makespan_per_min x makespan)``; unscheduled
-march units cost twice the horizon in lateness. The lexicographic mode
-first minimises lateness (and unscheduled units), then, holding that, the
-disruption.
+x civilian vehicle-hours (+ makespan_per_min x makespan)``. The
+lexicographic mode first minimises lateness (and unscheduled units), then,
+holding that, the disruption.
 
-Solving (weighted mode): first the relaxation that keeps only the port
-gates is solved exactly as an assignment problem per port (scipy); its
-optimum is a lower bound of the full model, reported with CP-SAT's own (the
-larger counts), and is proven optimal when it respects every other resource.
-Otherwise it is repaired into a feasible plan (march units in relaxed
-order, each at its cheapest start that fits), which, if cheaper than the
-greedy baseline, becomes CP-SAT's hint. Then, for half the time limit, a
-second relaxation adds time-indexed capacities for the resources the first
-one overran (and for any its own solutions overrun): its bound is a bound of
-the full model, a conflict-free solution is a plan (proven optimal when
-solved to optimality) and the better hint. Interchangeable march units of a
-request leave in order (symmetry breaking), and per-slot gate constraints
-restate the port gates in a form the LP relaxation can use.
+Solving, per objective:
 
-Reproducibility: by default the search is deterministic (``interleave_search``
-with a deterministic time limit): the same instance, seed and worker count
-give the same plan. ``deterministic=False`` uses CP-SAT's faster, not
-reproducible, parallel portfolio.
+1. The LP relaxation (HiGHS): its optimum is a lower bound of the model.
+2. Rounding: the LP solution made into a plan that respects every resource;
+   the better of it and the hint (the greedy baseline) is the incumbent.
+3. Reduced-cost fixing: columns that no plan cheaper than the incumbent can
+   use are left out (this keeps every better plan). When more than
+   :data:`MAX_COLUMNS` remain, only those with the smallest reduced costs
+   stay: CP-SAT then searches a neighbourhood, and its optimum is not a proof.
+4. CP-SAT on the remaining columns, hinted with the incumbent, with the LP
+   bound as a constraint on the objective. (Making interchangeable march
+   units leave in order, as symmetry breaking, slowed the proofs threefold;
+   plans are put in that order afterwards.)
+
+Reproducibility: by default the search is deterministic (one CP-SAT worker,
+a deterministic time limit; CP-SAT's parallel portfolio is not reproducible,
+and its deterministic interleaved mode proved slower on these models): the
+same instance and seed give the same plan. ``deterministic=False`` uses
+``workers`` parallel workers with a wall-clock limit.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import logging
 import math
 import time
@@ -52,40 +45,48 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
 from mobility.schedule.instance import Instance
-from mobility.schedule.solution import (
-    Assignment,
-    Choice,
-    empty_timelines,
-    fits,
-    objective_of,
-    occupy,
-    usage,
+from mobility.schedule.solution import Assignment, Choice, objective_of, usage
+from mobility.schedule.time_indexed import (
+    OBJECTIVE_SCALE,
+    TimeIndexed,
+    build_time_indexed,
+    fixable,
+    round_relaxation,
+    solve_relaxation,
 )
+
+__all__ = ["OBJECTIVE_SCALE", "SolverOptions", "solve"]
 
 logger = logging.getLogger(__name__)
 
-#: The objective is kept in integers: cost units times this.
-OBJECTIVE_SCALE = 1_000
-
 Progress = Callable[[float, float, float], None]
+
+#: Most columns handed to CP-SAT after reduced-cost fixing.
+MAX_COLUMNS = 40_000
+
+#: Share of the time limit the LP relaxation may take (a guard: it is
+#: solved to optimality or not used).
+LP_SHARE = 0.6
 
 
 @dataclass(frozen=True)
 class SolverOptions:
-    """CP-SAT settings.
+    """Solver settings.
 
     Attributes
     ----------
     time_limit_s
-        Search limit: in deterministic mode CP-SAT's deterministic time
-        (work units; on a 2-core machine one unit took about 5 s of wall
-        time; a runaway guard stops at 20 times the limit in wall seconds),
-        else wall-clock seconds.
+        Search limit of CP-SAT: in deterministic mode CP-SAT's deterministic
+        time (about a second of wall time per unit on a 2-core machine; a
+        runaway guard stops at 20 times the limit in wall seconds), else
+        wall-clock seconds. The LP relaxation may take up to
+        :data:`LP_SHARE` of it in wall seconds as well.
     workers
-        Search workers.
+        CP-SAT workers (non-deterministic mode).
     seed
         Random seed.
     deterministic
@@ -99,10 +100,10 @@ class SolverOptions:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Progress | None) -> None:
+    def __init__(self, report: Progress | None, offset_s: float) -> None:
         super().__init__()
         self.report = report
-        self.started = time.perf_counter()
+        self.started = time.perf_counter() - offset_s
 
     def on_solution_callback(self) -> None:
         if self.report is not None:
@@ -111,136 +112,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                 self.best_objective_bound / OBJECTIVE_SCALE,
                 time.perf_counter() - self.started,
             )
-
-
-@dataclass
-class _Model:
-    model: cp_model.CpModel
-    slots: list[cp_model.IntVar]
-    chosen: list[list[cp_model.IntVar]]
-    dropped: list[cp_model.IntVar]
-    starts: list[dict[tuple[int, int], cp_model.IntVar]]
-    lateness_expr: cp_model.LinearExpr
-    disruption_expr: cp_model.LinearExpr
-    makespan_expr: cp_model.LinearExpr
-
-
-def candidate_slots(instance: Instance, task: int, option: int, keep: int | None) -> list[int]:
-    """Return the allowed start slots offered to the solver for one option.
-
-    Slots later than the latest on-time start plus :data:`LATE_WINDOW_MIN`
-    are left out (the model stays small on long horizons), except ``keep``
-    (the hint's slot), so that the hint stays feasible.
-    """
-    item = instance.tasks[task]
-    option_ = item.options[option]
-    allowed = option_.allowed.nonzero()[0]
-    latest = (item.due_min - option_.clear_min + LATE_WINDOW_MIN) // instance.slot_min
-    chosen = [int(s) for s in allowed if s <= latest]
-    if not chosen and len(allowed):
-        chosen = [int(s) for s in allowed[:8]]
-    if keep is not None and keep not in chosen and option_.allowed[keep]:
-        chosen.append(keep)
-    return sorted(chosen)
-
-
-#: Start slots more than this late are not offered (see :func:`candidate_slots`).
-LATE_WINDOW_MIN = 24 * 60
-
-
-def _build(
-    instance: Instance, hint: Assignment | None, *, relaxed: bool = False, allow_drop: bool = True
-) -> _Model:
-    """Build the model.
-
-    One Boolean per (option, start slot): the objective is linear in them (a
-    strong LP bound); an integer slot per march unit drives its intervals.
-    ``relaxed`` leaves out every resource but the port gates (a relaxation
-    whose optimum bounds the full model's); ``allow_drop`` lets march units
-    stay unscheduled at a penalty (needed only when the baseline could not
-    place them all).
-    """
-    scenario = instance.scenario
-    weights = scenario.weights
-    late_unit = round(OBJECTIVE_SCALE * weights.lateness_per_min)
-    disruption_unit = round(OBJECTIVE_SCALE / 100 * weights.disruption_per_vehicle_hour)
-    model = cp_model.CpModel()
-    slot_min = instance.slot_min
-    intervals: dict[str, list[tuple[cp_model.IntervalVar, int]]] = {
-        rid: [] for rid in instance.resources
-    }
-    slots, chosen, dropped, starts = [], [], [], []
-    lateness_terms: list[cp_model.LinearExprT] = []
-    disruption_terms: list[cp_model.LinearExprT] = []
-    makespan = model.new_int_var(0, instance.horizon_min, "makespan")
-    for t, task in enumerate(instance.tasks):
-        keep = hint.choices.get(t) if hint is not None else None
-        weight = task.request.lateness_weight
-        slot = model.new_int_var(0, instance.n_slots - 1, f"slot[{t}]")
-        drop = model.new_bool_var(f"unscheduled[{t}]")
-        if not allow_drop:
-            model.add(drop == 0)
-        literals = []
-        task_starts: dict[tuple[int, int], cp_model.IntVar] = {}
-        position_terms = []
-        for o, option in enumerate(task.options):
-            literal = model.new_bool_var(f"option[{t},{o}]")
-            literals.append(literal)
-            kept = keep.slot if keep is not None and keep.option == o else None
-            option_starts = []
-            for s in candidate_slots(instance, t, o, kept):
-                var = model.new_bool_var(f"start[{t},{o},{s}]")
-                task_starts[(o, s)] = var
-                option_starts.append(var)
-                position_terms.append(s * var)
-                late = max(0, s * slot_min + option.clear_min - task.due_min)
-                if late:
-                    lateness_terms.append(late_unit * weight * late * var)
-                if option.disruption[s]:
-                    disruption_terms.append(int(option.disruption[s]) * var)
-            model.add(sum(option_starts) == literal)
-            model.add(makespan >= slot * slot_min + option.clear_min).only_enforce_if(literal)
-            for use in () if relaxed else option.uses:
-                interval = model.new_optional_fixed_size_interval_var(
-                    slot * slot_min + use.start_min,
-                    use.end_min - use.start_min,
-                    literal,
-                    f"use[{t},{o},{use.resource}]",
-                )
-                intervals[use.resource].append((interval, use.demand))
-        model.add_exactly_one([*literals, drop])
-        model.add(slot == sum(position_terms))
-        lateness_terms.append(late_unit * weight * 2 * instance.horizon_min * drop)
-        slots.append(slot)
-        chosen.append(literals)
-        dropped.append(drop)
-        starts.append(task_starts)
-    _port_slot_cuts(instance, model, starts)
-    _order_identical_units(instance, model, slots, dropped)
-    for rid, members in intervals.items():
-        if not members:
-            continue
-        capacity = instance.resources[rid].capacity
-        if capacity == 1 and all(demand == 1 for _, demand in members):
-            model.add_no_overlap([interval for interval, _ in members])
-        else:
-            model.add_cumulative(
-                [interval for interval, _ in members], [d for _, d in members], capacity
-            )
-    return _Model(
-        model=model,
-        slots=slots,
-        chosen=chosen,
-        dropped=dropped,
-        starts=starts,
-        lateness_expr=cp_model.LinearExpr.sum(lateness_terms),
-        disruption_expr=cp_model.LinearExpr.weighted_sum(
-            [cp_model.LinearExpr.sum(disruption_terms)], [disruption_unit]
-        ),
-        makespan_expr=cp_model.LinearExpr.weighted_sum(
-            [makespan], [round(OBJECTIVE_SCALE * weights.makespan_per_min)]
-        ),
-    )
 
 
 def identical_groups(instance: Instance) -> list[list[int]]:
@@ -270,182 +141,6 @@ def canonical(instance: Instance, choices: dict[int, Choice]) -> dict[int, Choic
     return result
 
 
-def _order_identical_units(
-    instance: Instance,
-    model: cp_model.CpModel,
-    slots: list[cp_model.IntVar],
-    dropped: list[cp_model.IntVar],
-) -> None:
-    """Break the symmetry between interchangeable march units.
-
-    March units of one request with the same vehicles and the same route
-    options can swap places in any plan, so only plans where they leave in
-    order (and only the last ones are left unscheduled) are searched. From a
-    port gate they cannot leave in the same slot, so the order is strict.
-    """
-    for members in identical_groups(instance):
-        for a, b in itertools.pairwise(members):
-            gate = any(
-                instance.resources[u.resource].kind == "port" and u.start_min == 0
-                for u in instance.tasks[a].options[0].uses
-            )
-            model.add(slots[a] + (1 if gate else 0) <= slots[b]).only_enforce_if(
-                [dropped[a].Not(), dropped[b].Not()]
-            )
-            model.add(dropped[a] <= dropped[b])
-
-
-def _port_slot_cuts(
-    instance: Instance,
-    model: cp_model.CpModel,
-    starts: list[dict[tuple[int, int], cp_model.IntVar]],
-) -> None:
-    """Time-indexed form of each port gate's capacity, over the start Booleans.
-
-    Gate uses begin at the start of a slot, so two of them overlap exactly
-    when one begins while the other is still at the gate: per gate and slot,
-    the march units that occupy it then fit in its capacity. The constraint
-    repeats the gate's ``no_overlap`` in a form whose LP relaxation spreads
-    march units over time, which gives the solver a useful lower bound.
-    """
-    members: dict[str, dict[int, list[cp_model.IntVar]]] = {}
-    for t, task in enumerate(instance.tasks):
-        for (o, s), var in starts[t].items():
-            for use in task.options[o].uses:
-                if instance.resources[use.resource].kind != "port" or use.start_min != 0:
-                    continue
-                span = -(-use.end_min // instance.slot_min)
-                by_slot = members.setdefault(use.resource, {})
-                for covered in range(s, min(s + span, instance.n_slots)):
-                    by_slot.setdefault(covered, []).append(var)
-    for rid, by_slot in members.items():
-        capacity = instance.resources[rid].capacity
-        for variables in by_slot.values():
-            if len(variables) > capacity:
-                model.add(sum(variables) <= capacity)
-
-
-def _objective(built: _Model) -> cp_model.LinearExpr:
-    return cp_model.LinearExpr.sum(
-        [built.lateness_expr, built.disruption_expr, built.makespan_expr]
-    )
-
-
-def _option_costs(instance: Instance, task: int) -> np.ndarray:
-    """Objective cost (integer units) per option (rows) and start slot; -1 where not allowed."""
-    weights = instance.scenario.weights
-    late_unit = round(OBJECTIVE_SCALE * weights.lateness_per_min)
-    disruption_unit = round(OBJECTIVE_SCALE / 100 * weights.disruption_per_vehicle_hour)
-    item = instance.tasks[task]
-    slots = np.arange(instance.n_slots) * instance.slot_min
-    rows = []
-    for option in item.options:
-        late = np.maximum(0, slots + option.clear_min - item.due_min)
-        cost = late_unit * item.request.lateness_weight * late + disruption_unit * option.disruption
-        rows.append(np.where(option.allowed, cost, -1))
-    return np.array(rows, dtype=np.int64)
-
-
-def _unit_costs(instance: Instance, task: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cheapest cost per start slot over the options (-1: none) and that option."""
-    costs = _option_costs(instance, task)
-    masked = np.where(costs < 0, np.iinfo(np.int64).max, costs)
-    option = np.argmin(masked, axis=0)
-    best = masked[option, np.arange(costs.shape[1])]
-    return np.where(best == np.iinfo(np.int64).max, -1, best), option
-
-
-def repair(instance: Instance, choices: dict[int, Choice]) -> dict[int, Choice]:
-    """Make a relaxation's assignment respect every resource, staying cheap.
-
-    March units are placed in the order of their relaxed start; each takes
-    the cheapest (option, slot) that still fits every resource, so most keep
-    their relaxed choice.
-    """
-    timelines = empty_timelines(instance)
-    order = sorted(choices, key=lambda t: (choices[t].slot, t))
-    placed: dict[int, Choice] = {}
-    for t in order:
-        task = instance.tasks[t]
-        costs = _option_costs(instance, t)
-        candidates = np.argwhere(costs >= 0)
-        keys = costs[candidates[:, 0], candidates[:, 1]]
-        ranked = candidates[np.lexsort((candidates[:, 1], keys))]
-        for o, slot in ranked.tolist():
-            if fits(instance, timelines, task.options[o], slot):
-                occupy(instance, timelines, task.options[o], slot)
-                placed[t] = Choice(int(o), int(slot))
-                break
-    return placed
-
-
-def gate_relaxation(instance: Instance, allow_drop: bool) -> tuple[int, dict[int, Choice]] | None:
-    """Solve the relaxation that keeps only the port gates, exactly.
-
-    When a march unit's gate time is shorter than a slot, a gate lets out
-    as many march units per slot as its capacity: per port this is an
-    assignment of march units to slots (solved by ``scipy.optimize.linear_sum_assignment``); march
-    units from elsewhere take their cheapest slot. Returns the relaxation's
-    optimum (in objective units, a lower bound of the full model) and its
-    assignment, or ``None`` when a gate use is longer than a slot.
-    """
-    from scipy.optimize import linear_sum_assignment
-
-    by_port: dict[str, list[int]] = {}
-    for t, task in enumerate(instance.tasks):
-        gates = {
-            u.resource
-            for o in task.options
-            for u in o.uses
-            if instance.resources[u.resource].kind == "port"
-        }
-        for option in task.options:
-            for use in option.uses:
-                if use.resource in gates and (
-                    use.start_min != 0 or use.end_min > instance.slot_min
-                ):
-                    return None
-        by_port.setdefault(next(iter(gates)) if gates else "", []).append(t)
-    weights = instance.scenario.weights
-    penalty_unit = round(OBJECTIVE_SCALE * weights.lateness_per_min)
-    total = 0
-    choices: dict[int, Choice] = {}
-    for port, members in by_port.items():
-        units = [_unit_costs(instance, t) for t in members]
-        rows = np.array([cost for cost, _ in units], dtype=np.float64)
-        if not port:
-            for t, (row, best_option) in zip(members, units, strict=True):
-                if (row < 0).all():
-                    return None
-                slot = int(np.argmin(np.where(row < 0, np.inf, row)))
-                choices[t] = Choice(int(best_option[slot]), slot)
-                total += int(row[slot])
-            continue
-        big = float(np.max(rows, initial=0) * 10 + 1e12)
-        # A gate of capacity c lets out c march units per slot: c columns per slot.
-        copies = instance.resources[port].capacity
-        matrix = np.repeat(np.where(rows < 0, big, rows), copies, axis=1)
-        if allow_drop:
-            drops = np.full((len(members), len(members)), big)
-            for i, t in enumerate(members):
-                drops[i, i] = (
-                    penalty_unit
-                    * instance.tasks[t].request.lateness_weight
-                    * 2
-                    * instance.horizon_min
-                )
-            matrix = np.hstack([matrix, drops])
-        row_index, column = linear_sum_assignment(matrix)
-        for i, j in zip(row_index.tolist(), column.tolist(), strict=True):
-            if matrix[i, j] >= big:
-                return None
-            total += int(matrix[i, j])
-            if j < instance.n_slots * copies:
-                slot = j // copies
-                choices[members[i]] = Choice(int(units[i][1][slot]), slot)
-    return total, choices
-
-
 def conflicts(instance: Instance, choices: dict[int, Choice]) -> set[str]:
     """Resources an assignment puts over capacity."""
     return {
@@ -460,127 +155,279 @@ def respects_resources(instance: Instance, choices: dict[int, Choice]) -> bool:
     return not conflicts(instance, choices)
 
 
-#: Share of the time limit for the time-indexed relaxation (weighted mode).
-LAZY_SHARE = 0.5
+@dataclass
+class _Stage:
+    """One objective to minimise over the columns, with an optional cap row.
 
-
-def _time_indexed(instance: Instance, built: _Model, resource_ids: set[str]) -> None:
-    """Capacity of ``resource_ids`` over the start Booleans, at every use's start minute.
-
-    Two occupations overlap exactly when one starts inside the other, so
-    checking the load at every start minute is the resource's capacity
-    constraint, in a form whose LP relaxation is strong.
+    Attributes
+    ----------
+    cost
+        Objective units per column.
+    makespan_unit
+        Objective units per minute of makespan.
+    cap
+        Coefficients per column and the limit of their sum.
     """
-    # Sorted: constraint order must not depend on string hashing (reproducibility).
-    uses: dict[str, list[tuple[int, int, int, cp_model.IntVar]]] = {
-        rid: [] for rid in sorted(resource_ids)
-    }
-    for t, task in enumerate(instance.tasks):
-        for (o, s), var in built.starts[t].items():
-            start = s * instance.slot_min
-            for use in task.options[o].uses:
-                if use.resource in uses:
-                    uses[use.resource].append(
-                        (start + use.start_min, start + use.end_min, use.demand, var)
-                    )
-    for rid, members in uses.items():
-        capacity = instance.resources[rid].capacity
-        points = sorted({begin for begin, _, _, _ in members})
-        load: dict[int, list[tuple[int, cp_model.IntVar]]] = {m: [] for m in points}
-        for begin, end, demand, var in members:
-            index = bisect.bisect_left(points, begin)
-            while index < len(points) and points[index] < end:
-                load[points[index]].append((demand, var))
-                index += 1
-        for terms in load.values():
-            if sum(demand for demand, _ in terms) > capacity:
-                built.model.add(
-                    cp_model.LinearExpr.weighted_sum([v for _, v in terms], [d for d, _ in terms])
-                    <= capacity
-                )
+
+    cost: NDArray[np.int64]
+    makespan_unit: int = 0
+    cap: tuple[NDArray[np.int64], int] | None = None
 
 
-def _lazy_resources(
+def _columns_of(model: TimeIndexed, choices: dict[int, Choice]) -> NDArray[np.int64]:
+    """Column indices of a plan (unscheduled march units: their drop column, if any)."""
+    wanted = {(t, c.option, c.slot) for t, c in choices.items()}
+    wanted |= {(t, -1, 0) for t in range(model.n_tasks) if t not in choices}
+    keys = zip(model.task.tolist(), model.option.tolist(), model.slot.tolist(), strict=True)
+    return np.array([j for j, key in enumerate(keys) if key in wanted], dtype=np.int64)
+
+
+def _stage_cost(stage: _Stage, model: TimeIndexed, choices: dict[int, Choice]) -> int | None:
+    """Cost of a plan in the stage's units, ``None`` if it breaks the cap or a column is absent."""
+    columns = _columns_of(model, choices)
+    if len(columns) != model.n_tasks:
+        return None
+    if stage.cap is not None and int(stage.cap[0][columns].sum()) > stage.cap[1]:
+        return None
+    makespan = int(model.clear_min[columns].max(initial=0))
+    return int(stage.cost[columns].sum()) + stage.makespan_unit * makespan
+
+
+def _column_model(
     instance: Instance,
-    options: SolverOptions,
-    limit_s: float,
-    allow_drop: bool,
-    hint: Assignment | None,
-    active: set[str],
-) -> tuple[tuple[dict[int, Choice], float, bool] | None, int]:
-    """Relaxation that enforces only the resources found over capacity so far.
+    model: TimeIndexed,
+    stage: _Stage,
+    columns: NDArray[np.int64],
+    fixed: NDArray[np.int64],
+    lower: int | None,
+    hint: NDArray[np.int64],
+) -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
+    """CP-SAT model over ``columns``, the march units of ``fixed`` columns held as they are.
 
-    Solved by CP-SAT on the start Booleans with time-indexed capacities
-    (:func:`_time_indexed`) for the port gates and the active resources;
-    resources its solutions overrun are added and it is solved again. Its
-    bound is a bound of the full model; a solution that respects every
-    resource is a plan, proven optimal when the relaxation was solved to
-    optimality. Returns the plan found, if any, as (choices, objective,
-    proven), and the bound in objective units.
+    One column per free march unit, the capacity rows less what the fixed
+    columns use, the stage's objective over the free columns, and
+    ``objective >= lower`` when given.
     """
-    # The budget is counted in the limit's own unit (deterministic time in
-    # deterministic mode), so that the rounds do not depend on machine load.
-    budget = limit_s
-    best: tuple[dict[int, Choice], float, bool] | None = None
-    bound = 0
-    while active and budget > 0.05 * limit_s:
-        built = _build(instance, hint, relaxed=True, allow_drop=allow_drop)
-        _time_indexed(instance, built, active)
-        built.model.minimize(_objective(built))
-        _hint(built, hint)
-        solver = _solver(options, budget)
-        status = solver.solve(built.model)
-        budget -= solver.deterministic_time if options.deterministic else solver.wall_time
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
-        bound = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
-        choices = canonical(instance, _read(built, solver))
-        overrun = conflicts(instance, choices)
-        if not overrun:
-            best = (choices, objective_of(instance, choices), status == cp_model.OPTIMAL)
-            break
-        active = active | overrun
-    return best, bound
-
-
-def _hint(built: _Model, hint: Assignment | None) -> None:
-    if hint is None:
-        return
-    for t, slot in enumerate(built.slots):
-        choice = hint.choices.get(t)
-        built.model.add_hint(slot, choice.slot if choice else 0)
-        built.model.add_hint(built.dropped[t], choice is None)
-        for o, literal in enumerate(built.chosen[t]):
-            built.model.add_hint(literal, choice is not None and choice.option == o)
-        for (o, s), var in built.starts[t].items():
-            built.model.add_hint(var, choice is not None and (choice.option, choice.slot) == (o, s))
+    cp = cp_model.CpModel()
+    x = [cp.new_bool_var(f"x[{j}]") for j in columns.tolist()]
+    index = np.array([v.index for v in x], dtype=np.int64)
+    order = np.argsort(model.task[columns], kind="stable")
+    cuts = np.flatnonzero(np.diff(model.task[columns][order])) + 1
+    per_task = np.split(order, cuts)
+    for members in per_task:
+        cp.add_exactly_one([x[k] for k in members.tolist()])
+    rows = model.rows[:, columns].tocsr()
+    residual = model.capacity - np.asarray(model.rows[:, fixed].sum(axis=1)).ravel()
+    for r in np.flatnonzero(np.asarray(rows.sum(axis=1)).ravel() > residual).tolist():
+        a, b = rows.indptr[r], rows.indptr[r + 1]
+        constraint = cp.proto.constraints.add()
+        constraint.linear.vars.extend(index[rows.indices[a:b]].tolist())
+        constraint.linear.coeffs.extend(rows.data[a:b].astype(np.int64).tolist())
+        constraint.linear.domain.extend([0, int(residual[r])])
+    if stage.cap is not None:
+        coefficients, limit = stage.cap
+        cp.add(
+            cp_model.LinearExpr.weighted_sum(x, coefficients[columns].tolist())
+            <= limit - int(coefficients[fixed].sum())
+        )
+    objective = cp_model.LinearExpr.weighted_sum(x, stage.cost[columns].tolist())
+    if stage.makespan_unit:
+        floor = int(model.clear_min[fixed].max(initial=0))
+        makespan = cp.new_int_var(floor, max(floor, instance.horizon_min), "makespan")
+        for members in per_task:
+            clears = model.clear_min[columns[members]].tolist()
+            cp.add(makespan >= cp_model.LinearExpr.weighted_sum([x[k] for k in members], clears))
+        objective = objective + stage.makespan_unit * makespan
+    if lower is not None:
+        cp.add(objective >= lower)
+    cp.minimize(objective)
+    chosen = set(hint.tolist())
+    for k, j in enumerate(columns.tolist()):
+        cp.add_hint(x[k], j in chosen)
+    return cp, x
 
 
 def _solver(options: SolverOptions, limit_s: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     parameters = solver.parameters
-    parameters.num_workers = options.workers
     parameters.random_seed = options.seed
     # Probing at every restart costs more than it gains on these models.
     parameters.cp_model_probing_level = 0
     if options.deterministic:
-        parameters.interleave_search = True
+        parameters.num_workers = 1
+        # The strongest LP: it proves the brigade optimum in seconds.
+        parameters.linearization_level = 2
         parameters.max_deterministic_time = limit_s
         # Only a runaway guard: stopping on wall time would break reproducibility.
         parameters.max_time_in_seconds = 20 * limit_s
     else:
+        parameters.num_workers = options.workers
+        if options.workers >= 2:
+            parameters.subsolvers.append("max_lp")
+            parameters.subsolvers.append("default_lp")
         parameters.max_time_in_seconds = limit_s
     return solver
 
 
-def _read(built: _Model, solver: cp_model.CpSolver) -> dict[int, Choice]:
-    choices = {}
-    for t, literals in enumerate(built.chosen):
-        if solver.boolean_value(built.dropped[t]):
+@dataclass
+class _Outcome:
+    choices: dict[int, Choice]
+    cost: int
+    bound: int
+    proven: bool
+    status: str
+
+
+def _optimise(
+    instance: Instance,
+    model: TimeIndexed,
+    stage: _Stage,
+    incumbent: dict[int, Choice],
+    options: SolverOptions,
+    limit_s: float,
+    progress: Progress | None,
+    started: float,
+) -> _Outcome:
+    """Minimise one stage's cost: LP bound, rounding, fixing, CP-SAT (see the module notes)."""
+    best_cost = _stage_cost(stage, model, incumbent)
+    assert best_cost is not None, "the incumbent must be a plan of the model"
+    relaxation = solve_relaxation(model, stage.cost, LP_SHARE * limit_s, stage.cap)
+    lower = 0
+    complete = True
+    keep = np.ones(len(model.task), dtype=bool)
+    if relaxation is not None:
+        lower = relaxation.bound
+        rounded = canonical(instance, round_relaxation(instance, model, relaxation.value))
+        rounded_cost = _stage_cost(stage, model, rounded)
+        if rounded_cost is not None and rounded_cost < best_cost:
+            incumbent, best_cost = rounded, rounded_cost
+        logger.info(
+            "LP bound %.2f, rounded %s, incumbent %.2f",
+            lower / OBJECTIVE_SCALE,
+            None if rounded_cost is None else rounded_cost / OBJECTIVE_SCALE,
+            best_cost / OBJECTIVE_SCALE,
+        )
+        if best_cost <= lower:
+            return _Outcome(incumbent, best_cost, best_cost, True, "OPTIMAL")
+        reduced = relaxation.reduced_cost
+        keep = ~fixable(lower, reduced, best_cost)
+        if keep.sum() > MAX_COLUMNS:
+            complete = False
+            threshold = np.partition(reduced[keep], MAX_COLUMNS - 1)[MAX_COLUMNS - 1]
+            keep &= reduced <= threshold
+    elif len(keep) > MAX_COLUMNS:
+        # No LP: the cheapest columns of each march unit.
+        complete = False
+        order = np.lexsort((stage.cost, model.task))
+        first = np.searchsorted(model.task[order], model.task[order])
+        rank = np.arange(len(order)) - first
+        keep[order] = rank < max(1, MAX_COLUMNS // model.n_tasks)
+    hint = _columns_of(model, incumbent)
+    keep[hint] = True
+    if not complete:
+        return _improve_by_windows(
+            instance, model, stage, incumbent, keep, lower, options, limit_s, started
+        )
+    columns = np.flatnonzero(keep)
+    logger.info(
+        "CP-SAT on %d of %d columns (all that can improve) after %.1f s",
+        len(columns),
+        len(keep),
+        time.perf_counter() - started,
+    )
+    empty = np.zeros(0, dtype=np.int64)
+    cp, x = _column_model(instance, model, stage, columns, empty, lower, hint)
+    remaining = max(0.5, limit_s - (time.perf_counter() - started))
+    solver = _solver(options, limit_s if options.deterministic else remaining)
+    offset = time.perf_counter() - started
+    status = solver.solve(cp, _Progress(progress, offset))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        logger.warning("CP-SAT found no solution (%s)", solver.status_name(status))
+        return _Outcome(incumbent, best_cost, lower, False, solver.status_name(status))
+    choices = _read(model, columns, x, solver)
+    cost = _stage_cost(stage, model, choices)
+    if cost is None or cost > best_cost:
+        choices, cost = incumbent, best_cost
+    proven = status == cp_model.OPTIMAL
+    bound = max(lower, math.ceil(solver.best_objective_bound - 1e-6))
+    return _Outcome(choices, cost, cost if proven else bound, proven, solver.status_name(status))
+
+
+def _read(
+    model: TimeIndexed,
+    columns: NDArray[np.int64],
+    x: list[cp_model.IntVar],
+    solver: cp_model.CpSolver,
+) -> dict[int, Choice]:
+    """Choices of the march units in a solved column model (unscheduled ones left out)."""
+    chosen = [columns[k] for k, var in enumerate(x) if solver.boolean_value(var)]
+    return {
+        int(model.task[j]): Choice(int(model.option[j]), int(model.slot[j]))
+        for j in chosen
+        if model.option[j] >= 0
+    }
+
+
+#: March units per window of :func:`_improve_by_windows`; windows overlap by half.
+WINDOW_TASKS = 120
+
+
+def _improve_by_windows(
+    instance: Instance,
+    model: TimeIndexed,
+    stage: _Stage,
+    incumbent: dict[int, Choice],
+    keep: NDArray[np.bool_],
+    lower: int,
+    options: SolverOptions,
+    limit_s: float,
+    started: float,
+) -> _Outcome:
+    """Improve a large plan by rolling time windows (a decomposition).
+
+    March units are taken in the order of their start, :data:`WINDOW_TASKS`
+    at a time with half of each window shared with the next; CP-SAT
+    re-optimises a window's march units over their ``keep`` columns while
+    every other march unit stays as planned. Each window starts from the
+    plan so far, so the plan never gets worse; its bound stays the LP's.
+    """
+    best_cost = _stage_cost(stage, model, incumbent)
+    assert best_cost is not None
+    order = sorted(
+        range(model.n_tasks), key=lambda t: (incumbent[t].slot, t) if t in incumbent else (-1, t)
+    )
+    step = WINDOW_TASKS // 2
+    windows = [order[i : i + WINDOW_TASKS] for i in range(0, max(1, len(order) - step), step)]
+    logger.info("improving by %d windows of %d march units", len(windows), WINDOW_TASKS)
+    for n, window in enumerate(windows):
+        if options.deterministic:
+            share = limit_s / len(windows)
+        else:
+            left = limit_s - (time.perf_counter() - started)
+            if left <= 0.1:
+                break
+            share = left / (len(windows) - n)
+        current = _columns_of(model, incumbent)
+        inside = np.isin(model.task, window)
+        offered = keep.copy()
+        offered[current] = True
+        columns = np.flatnonzero(offered & inside)
+        fixed = current[~np.isin(model.task[current], window)]
+        cp, x = _column_model(instance, model, stage, columns, fixed, None, current)
+        solver = _solver(options, share)
+        status = solver.solve(cp)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        option = next(o for o, literal in enumerate(literals) if solver.boolean_value(literal))
-        choices[t] = Choice(option, int(solver.value(built.slots[t])))
-    return choices
+        members = set(window)
+        choices = {t: c for t, c in incumbent.items() if t not in members}
+        choices.update(_read(model, columns, x, solver))
+        cost = _stage_cost(stage, model, choices)
+        if cost is not None and cost < best_cost:
+            incumbent, best_cost = choices, cost
+    logger.info(
+        "windows: %.2f after %.1f s", best_cost / OBJECTIVE_SCALE, time.perf_counter() - started
+    )
+    return _Outcome(canonical(instance, incumbent), best_cost, lower, False, "FEASIBLE")
 
 
 def solve(
@@ -598,7 +445,8 @@ def solve(
     options
         Time limit, workers, seed, determinism.
     hint
-        A starting solution (the greedy baseline).
+        A starting solution (the greedy baseline); without one, march units
+        may stay unscheduled.
     progress
         Called with (objective, bound, seconds) at each improving solution.
     """
@@ -606,91 +454,37 @@ def solve(
     started = time.perf_counter()
     if not instance.tasks:
         return Assignment({}, "cp-sat", "OPTIMAL", 0.0, 0.0, 0.0)
+    incumbent = canonical(instance, dict(hint.choices)) if hint is not None else {}
+    allow_drop = len(incumbent) < len(instance.tasks)
+    keep = {t: (c.option, c.slot) for t, c in incumbent.items()}
+    model = build_time_indexed(instance, allow_drop=allow_drop, keep=keep)
+    makespan_unit = round(OBJECTIVE_SCALE * instance.scenario.weights.makespan_per_min)
     lexicographic = instance.scenario.weights.mode == "lexicographic"
-    allow_drop = hint is None or len(hint.choices) < len(instance.tasks)
     limit = options.time_limit_s / (2 if lexicographic else 1)
-    lower = None
-    if not lexicographic:
-        # The port-gate relaxation, solved exactly as an assignment problem:
-        # a valid bound of the full model, and proven optimal when its
-        # solution also respects every other resource.
-        relaxation = gate_relaxation(instance, allow_drop)
-        if relaxation is not None:
-            lower, candidate = relaxation
-            if respects_resources(instance, candidate):
-                value = objective_of(instance, candidate)
-                return Assignment(
-                    candidate, "cp-sat", "OPTIMAL", value, value, time.perf_counter() - started
-                )
-            repaired = canonical(instance, repair(instance, candidate))
-            if len(repaired) == len(candidate):
-                value = objective_of(instance, repaired)
-                if hint is None or value < hint.objective:
-                    hint = Assignment(repaired, "repaired relaxation", objective=value)
-            found, lazy_bound = _lazy_resources(
-                instance,
-                options,
-                LAZY_SHARE * limit,
-                allow_drop,
-                hint,
-                conflicts(instance, candidate),
-            )
-            lower = max(lower, lazy_bound)
-            if found is not None:
-                plan, value, proven = found
-                if proven:
-                    return Assignment(
-                        plan, "cp-sat", "OPTIMAL", value, value, time.perf_counter() - started
-                    )
-                if hint is None or value < hint.objective:
-                    hint = Assignment(plan, "time-indexed relaxation", objective=value)
-            limit *= 1 - LAZY_SHARE
-    if hint is not None:
-        hint = Assignment(canonical(instance, hint.choices), hint.method, objective=hint.objective)
-    built = _build(instance, hint, allow_drop=allow_drop)
-    first = built.lateness_expr if lexicographic else _objective(built)
-    built.model.minimize(first)
-    _hint(built, hint)
-    solver = _solver(options, limit)
-    status = solver.solve(built.model, _Progress(progress))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # The time limit came before CP-SAT's first solution: keep the hint.
-        logger.warning("CP-SAT found no solution (%s)", solver.status_name(status))
-        fallback = hint or Assignment()
-        return Assignment(
-            choices=dict(fallback.choices),
-            method=fallback.method or "hint",
-            status=solver.status_name(status),
-            objective=fallback.objective,
-            bound=float("nan") if lower is None else lower / OBJECTIVE_SCALE,
-            solve_time_s=time.perf_counter() - started,
-        )
-    choices = _read(built, solver)
-    objective = solver.objective_value / OBJECTIVE_SCALE
-    bound = max(solver.best_objective_bound, lower or -math.inf) / OBJECTIVE_SCALE
-    status_name = solver.status_name(status)
     if lexicographic:
-        lateness_value = round(solver.objective_value)
-        built.model.add(built.lateness_expr <= lateness_value)
-        built.model.minimize(cp_model.LinearExpr.sum([built.disruption_expr, built.makespan_expr]))
-        built.model.clear_hints()  # type: ignore[no-untyped-call]
-        _hint(built, Assignment(choices))
-        second = _solver(options, limit)
-        status = second.solve(built.model, _Progress(progress))
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            choices = _read(built, second)
-            lateness_cost = lateness_value / OBJECTIVE_SCALE
-            objective = lateness_cost + second.objective_value / OBJECTIVE_SCALE
-            bound = lateness_cost + second.best_objective_bound / OBJECTIVE_SCALE
-            status_name = second.status_name(status) if status_name == "OPTIMAL" else status_name
-    if hint is not None and objective > hint.objective + 1e-9:
-        # CP-SAT ended above its own starting point: keep the starting plan.
-        choices, objective = dict(hint.choices), hint.objective
+        first = _optimise(
+            instance, model, _Stage(model.lateness), incumbent, options, limit, progress, started
+        )
+        stage = _Stage(model.disruption, makespan_unit, (model.lateness, first.cost))
+        second = _optimise(
+            instance, model, stage, first.choices, options, limit, progress, time.perf_counter()
+        )
+        outcome = second
+        proven = first.proven and second.proven
+        bound = (first.cost + second.bound) if first.proven else first.bound
+        status = "OPTIMAL" if proven else "FEASIBLE"
+    else:
+        stage = _Stage(model.cost, makespan_unit)
+        outcome = _optimise(instance, model, stage, incumbent, options, limit, progress, started)
+        bound, status = outcome.bound, outcome.status
+    choices = outcome.choices
+    objective = objective_of(instance, choices)
+    bound_cost = bound / OBJECTIVE_SCALE
     return Assignment(
         choices=choices,
         method="cp-sat",
-        status=status_name,
+        status=status,
         objective=objective,
-        bound=bound,
+        bound=min(bound_cost, objective),
         solve_time_s=time.perf_counter() - started,
     )
