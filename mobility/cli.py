@@ -14,6 +14,14 @@ Commands
     Deconflicted movement plan (CP-SAT), written to a plan folder and validated.
 ``mobility validate PLAN_DIR``
     Re-check a plan folder from its files.
+``mobility map PLAN_DIR`` / ``mobility map --network``
+    Offline interactive map (one HTML file) of a plan or of the corridors.
+``mobility stress [SCENARIO] --perturbation FILE``
+    Stress test: throughput, re-routing and the replanned schedule under
+    closures, losses and surges; a report folder.
+``mobility criticality``
+    Rank the elements whose loss hurts the corridors most (with optional
+    resilience curve and Monte Carlo run); a report folder.
 ``mobility fetch overpass|geofabrik --out PATH``
     The only commands that use the internet.
 """
@@ -26,6 +34,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
@@ -35,6 +44,9 @@ from mobility.errors import MobilityError, ScenarioError
 from mobility.network.build import BuildOptions
 from mobility.network.load import Network, load_network
 from mobility.network.summary import network_summary
+
+if TYPE_CHECKING:
+    from mobility.schedule.plan import Plan
 
 # Long lines (names, routes) wrap in the terminal, not in the text.
 console = Console(soft_wrap=True)
@@ -176,6 +188,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate = commands.add_parser("validate", help="re-check a plan folder")
     validate.add_argument("plan_dir", type=Path, metavar="PLAN_DIR")
+
+    map_parser = commands.add_parser("map", help="offline HTML map of a plan or the corridors")
+    _add_source_options(map_parser)
+    map_parser.add_argument("plan_dir", nargs="?", type=Path, metavar="PLAN_DIR")
+    map_parser.add_argument(
+        "--network", action="store_true", help="map the corridor network alone (no plan)"
+    )
+    map_parser.add_argument(
+        "--out", type=Path, metavar="HTML", help="output (default: maps/<plan or network>.html)"
+    )
+    map_parser.add_argument(
+        "--colour-by", choices=("request", "corridor"), default="request", help="route colours"
+    )
+    map_parser.add_argument(
+        "--tiles", metavar="URL", help="tile layer URL template, e.g. a local tile server"
+    )
+    map_parser.add_argument("--tiles-attribution", metavar="TEXT", help="attribution of --tiles")
+
+    _add_stress_parsers(commands)
 
     fetch = commands.add_parser("fetch", help="download OSM data (needs internet)")
     fetch.add_argument(
@@ -365,10 +396,42 @@ def _plan(args: argparse.Namespace) -> int:
 
         result = plan_scenario(scenario, network, options=options, router=router, progress=report)
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
-    folder = write_plan(result.plan, out)
+    with _spinner() as progress:
+        progress.add_task("drawing the map and charts", total=None)
+        extra = _plan_map_files(result.plan, network)
+    folder = write_plan(result.plan, out, extra=extra)
     _print_summary(result.plan.summary)
     console.print(f"wrote {folder}", markup=False, highlight=False)
     return _validate(folder)
+
+
+def _plan_map_files(plan: Plan, network: Network) -> dict[str, bytes]:
+    """``map.html``, ``gantt.png`` and ``utilisation.png`` for the plan folder."""
+    from mobility.maps import map_html, plan_view, render_plan_map
+    from mobility.maps.charts import plan_charts
+
+    view = plan_view(plan)
+    return {
+        "map.html": map_html(render_plan_map(view, network)).encode("utf-8"),
+        **plan_charts(view),
+    }
+
+
+def _map(args: argparse.Namespace) -> None:
+    from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
+
+    if args.network == (args.plan_dir is not None):
+        raise ScenarioError("mobility map needs either PLAN_DIR or --network (not both)")
+    tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
+    if args.network:
+        fmap = render_network_map(_load(args), **tiles)
+        out = args.out or Path("maps") / "network.html"
+    else:
+        view = read_plan_view(args.plan_dir)
+        fmap = render_plan_map(view, _load(args), colour_by=args.colour_by, **tiles)
+        out = args.out or Path("maps") / f"{_slug(args.plan_dir.resolve().name)}.html"
+    path = save_map(fmap, out)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)
 
 
 def _slug(text: str) -> str:
@@ -437,12 +500,214 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan(args)
         elif args.command == "validate":
             return _validate(args.plan_dir)
+        elif args.command == "map":
+            _map(args)
+        elif args.command == "stress":
+            _stress(args)
+        elif args.command == "criticality":
+            _criticality(args)
         elif args.command == "fetch":
             _fetch(args)
     except MobilityError as error:
         error_console.print(f"error: {error}", markup=False, highlight=False)
         return 2
     return 0
+
+
+def _add_stress_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    stress = commands.add_parser("stress", help="stress-test a scenario under perturbations")
+    _add_source_options(stress)
+    stress.add_argument(
+        "scenario", nargs="?", type=Path, help="scenario YAML (default: the embedded example)"
+    )
+    stress.add_argument(
+        "--perturbation",
+        "-p",
+        type=Path,
+        action="append",
+        required=True,
+        metavar="YAML",
+        help="perturbation file (repeatable: they are combined)",
+    )
+    stress.add_argument(
+        "--time-limit", type=float, default=1.0, metavar="S", help="solver limit per plan"
+    )
+    stress.add_argument("--run", type=int, default=0, metavar="N", help="Monte Carlo run to draw")
+    _add_report_options(stress)
+
+    critical = commands.add_parser("criticality", help="rank elements by the loss they cause")
+    _add_source_options(critical)
+    critical.add_argument("--mode", choices=("road", "rail"), help="only road or rail elements")
+    critical.add_argument(
+        "--by", choices=("stranded", "throughput", "time"), default="stranded", help="sort key"
+    )
+    critical.add_argument("--top", type=int, default=20, metavar="K", help="elements listed")
+    critical.add_argument(
+        "--resilience",
+        metavar="K,K,...",
+        help="also a resilience curve at these numbers of random failures, e.g. 0,1,2,4,8",
+    )
+    critical.add_argument(
+        "--monte-carlo",
+        type=Path,
+        metavar="YAML",
+        help="also Monte Carlo runs of this file's random_failures",
+    )
+    critical.add_argument("--runs", type=int, default=50, metavar="N", help="Monte Carlo runs")
+    critical.add_argument("--seed", type=int, default=0, help="seed of the resilience draws")
+    critical.add_argument(
+        "--backend", choices=("serial", "process", "dask"), default="process", help="sweep backend"
+    )
+    critical.add_argument("--workers", type=int, default=2, metavar="N", help="worker processes")
+    critical.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (dask backend)")
+    critical.add_argument(
+        "--results", type=Path, metavar="JSONL", help="append-only results file; resumes a sweep"
+    )
+    _add_report_options(critical)
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="report folder (default: under out/stress)"
+    )
+    parser.add_argument("--format", choices=("md", "html"), default="md", help="report format")
+    parser.add_argument(
+        "--vehicle", action="append", metavar="TYPE", help="vehicle class measured (repeatable)"
+    )
+
+
+def _stress_context(args: argparse.Namespace, network: Network) -> Any:
+    """Return the stress context of the network and the spec workers rebuild it from."""
+    from mobility.stress.impact import DEFAULT_VEHICLES, StressContext
+    from mobility.stress.sweep import ContextSpec
+
+    vehicles = tuple(args.vehicle or DEFAULT_VEHICLES)
+    spec = ContextSpec(
+        source=None if args.osm is None else str(args.osm),
+        corridors=tuple(args.corridor) if args.corridor else None,
+        corridor_file=None if args.corridor_file is None else str(args.corridor_file),
+        options=BuildOptions(
+            clip=not args.no_clip,
+            consolidate_tolerance_m=args.consolidate_m,
+            fragments=args.fragments,
+            min_fragment_length_m=args.min_fragment_m,
+        ),
+        vehicles=vehicles,
+    )
+    return StressContext(network, vehicles=vehicles), spec
+
+
+def _stress(args: argparse.Namespace) -> None:
+    from mobility.model.scenario import load_scenario
+    from mobility.schedule.cpsat import SolverOptions
+    from mobility.stress.perturbation import load_perturbations
+    from mobility.stress.replan import stress_test
+    from mobility.stress.report import stress_report, write_report
+
+    if args.time_limit <= 0:
+        raise ScenarioError("--time-limit must be > 0")
+    perturbation = load_perturbations(args.perturbation)
+    scenario = load_scenario(args.scenario)
+    network = _load(args)
+    context, _ = _stress_context(args, network)
+    options = SolverOptions(time_limit_s=args.time_limit, workers=1, seed=0, deterministic=True)
+    with _spinner() as progress:
+        progress.add_task(f"stress test {perturbation.name}: baseline plan and replan", total=None)
+        result = stress_test(
+            scenario, network, perturbation, context=context, options=options, run=args.run
+        )
+        report = stress_report(result, network)
+    out = args.out or Path("out") / "stress" / f"{_slug(scenario.name)}-{_slug(perturbation.name)}"
+    folder = write_report(report, out, args.format)
+    for row in result.kpis():
+        console.print(
+            f"{row['kpi']}: {row['baseline']} -> {row['replanned']}", markup=False, highlight=False
+        )
+    for item in result.impact.throughput:
+        if "/" not in item.key:
+            console.print(
+                f"{item.key} throughput: {item.baseline_vehicles_per_day:,} -> "
+                f"{item.vehicles_per_day:,} veh/day; bottleneck: "
+                + "; ".join(c.name for c in item.cut),
+                markup=False,
+                highlight=False,
+            )
+    console.print(f"wrote {folder}", markup=False, highlight=False)
+
+
+def _sweep_progress(label: str) -> Progress:
+    from rich.progress import MofNCompleteColumn
+
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+    )
+
+
+def _criticality(args: argparse.Namespace) -> None:
+    from mobility.stress.criticality import criticality
+    from mobility.stress.montecarlo import monte_carlo, resilience_curve
+    from mobility.stress.perturbation import load_perturbation
+    from mobility.stress.report import criticality_report, write_report
+    from mobility.stress.sweep import SweepOptions
+
+    if args.top < 1 or args.runs < 1 or args.workers < 1:
+        raise ScenarioError("--top, --runs and --workers must be >= 1")
+    failures: list[int] = []
+    if args.resilience:
+        try:
+            failures = sorted({int(k) for k in args.resilience.split(",") if k.strip()})
+        except ValueError:
+            raise ScenarioError(
+                f"--resilience expects whole numbers separated by commas, got {args.resilience!r}"
+            ) from None
+    random_file = load_perturbation(args.monte_carlo) if args.monte_carlo else None
+    network = _load(args)
+    context, spec = _stress_context(args, network)
+    sweep = SweepOptions(args.backend, args.workers, spec, args.scheduler)
+    results = str(args.results) if args.results else None
+    curve = summary = None
+    with _sweep_progress("criticality") as progress:
+        task = progress.add_task("elements", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        ranked = criticality(
+            context, mode=args.mode, by=args.by, top_k=args.top, sweep=sweep, results=results,
+            progress=report,
+        )  # fmt: skip
+        if failures:
+            progress.update(task, description="resilience", completed=0, total=None)
+            curve = resilience_curve(
+                context, failures, args.runs, seed=args.seed, mode=args.mode, weights=random_file,
+                sweep=sweep, results=results and results + ".resilience", progress=report,
+            )  # fmt: skip
+        if random_file is not None:
+            progress.update(task, description="Monte Carlo", completed=0, total=None)
+            summary = monte_carlo(
+                context, random_file, args.runs, sweep=sweep,
+                results=results and results + ".montecarlo", progress=report,
+            )  # fmt: skip
+    content = criticality_report(
+        ranked, by=args.by, baseline=context.baseline, curve=curve, monte_carlo=summary,
+        network=network,
+        title="Corridor criticality" + (f" ({', '.join(args.corridor)})" if args.corridor else ""),
+    )  # fmt: skip
+    name = "criticality" + ("-" + "-".join(args.corridor) if args.corridor else "")
+    folder = write_report(content, args.out or Path("out") / "stress" / name, args.format)
+    for row in ranked:
+        console.print(
+            f"{row.rank:>3}. {row.element.describe()} [{row.element.mode}]: {row.stranded} pairs "
+            f"stranded, {row.throughput_loss:,} veh/day lost, +{row.extra_time_h:.2f} h",
+            markup=False,
+            highlight=False,
+        )
+    console.print(f"wrote {folder}", markup=False, highlight=False)
 
 
 def export_paths(network: Network, out_dir: Path) -> list[Path]:

@@ -44,6 +44,7 @@ from mobility.model.scenario import Request, Scenario, in_windows
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.load import Network
 from mobility.routing.edges import EdgeTable
+from mobility.routing.elements import element_keys
 from mobility.routing.router import NoRouteError, Route, Router
 from mobility.schedule.disruption import (
     LOCAL_TIME,
@@ -261,10 +262,7 @@ def _check_closures(scenario: Scenario, network: Network, table: EdgeTable) -> N
     """Refuse closures of elements the network does not have."""
     if not scenario.closures:
         return
-    known = {label.casefold() for label in table.labels}
-    known |= {ref.casefold() for ref in table.refs if ref}
-    known |= {place.name.casefold() for place in network.places}
-    known |= {str(node) for node in network.road.nodes}
+    known = element_keys(table, network.places)
     for index, closure in enumerate(scenario.closures):
         if closure.element.casefold() not in known:
             raise ScenarioError(

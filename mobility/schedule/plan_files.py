@@ -21,12 +21,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
 from mobility.schedule.plan import Plan
 
@@ -92,40 +90,21 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
     extra
         More files (name to content), e.g. a map.
     """
-    target = Path(out_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        movements = [m.data for m in plan.movements]
-        files = {
-            "movement_table.json": json.dumps(movements, indent=1, ensure_ascii=False),
-            "movement_table.csv": _csv_text([_movement_row(m) for m in movements], CSV_COLUMNS),
-            "summary.json": json.dumps(plan.summary, indent=2, ensure_ascii=False),
-            "constraints.json": json.dumps(plan.constraints, indent=2, ensure_ascii=False),
-            "utilisation.csv": _csv_text(
-                plan.utilisation, ("resource", "name", "hour", "peak", "capacity")
-            ),
-            "routes.geojson": json.dumps(
-                {"type": "FeatureCollection", "features": plan.features}, ensure_ascii=False
-            ),
-        }
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        for name, content in (extra or {}).items():
-            (staging / name).write_bytes(content)
-        os.chmod(staging, 0o755)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+    movements = [m.data for m in plan.movements]
+    files = {
+        "movement_table.json": json.dumps(movements, indent=1, ensure_ascii=False),
+        "movement_table.csv": _csv_text([_movement_row(m) for m in movements], CSV_COLUMNS),
+        "summary.json": json.dumps(plan.summary, indent=2, ensure_ascii=False),
+        "constraints.json": json.dumps(plan.constraints, indent=2, ensure_ascii=False),
+        "utilisation.csv": _csv_text(
+            plan.utilisation, ("resource", "name", "hour", "peak", "capacity")
+        ),
+        "routes.geojson": json.dumps(
+            {"type": "FeatureCollection", "features": plan.features}, ensure_ascii=False
+        ),
+    }
+    contents = {name: text.encode("utf-8") for name, text in files.items()}
+    return write_folder_atomic(out_dir, {**contents, **(extra or {})})
 
 
 def read_plan_files(plan_dir: str | Path) -> dict[str, Any]:

@@ -1,0 +1,42 @@
+"""Interactive maps that work on a closed network, and static plan charts.
+
+``render_plan_map`` and ``render_network_map`` return a :class:`folium.Map`
+whose page inlines Leaflet (from the installed ``django-js-lib-leaflet``
+package) and this package's own script, and makes no network request;
+``save_map`` writes it atomically. ``add_closures_layer`` and
+``add_criticality_layer`` mark stress-test results on any of these maps.
+"""
+
+from __future__ import annotations
+
+from mobility.maps.layers import (
+    add_closures_layer,
+    add_critical_points,
+    add_criticality_layer,
+    add_network_layers,
+)
+from mobility.maps.plan_view import PlanView, plan_view, read_plan_view
+from mobility.maps.render import (
+    base_map,
+    map_html,
+    plan_payload,
+    render_network_map,
+    render_plan_map,
+    save_map,
+)
+
+__all__ = [
+    "PlanView",
+    "add_closures_layer",
+    "add_critical_points",
+    "add_criticality_layer",
+    "add_network_layers",
+    "base_map",
+    "map_html",
+    "plan_payload",
+    "plan_view",
+    "read_plan_view",
+    "render_network_map",
+    "render_plan_map",
+    "save_map",
+]

@@ -1,0 +1,376 @@
+/* mobility map script: popups, title, legend, and the time control that moves
+   columns along their routes. Part of the mobility project (MIT). Every text
+   shown comes from data and is set with textContent, never as HTML. */
+(function () {
+  "use strict";
+  var EARTH_RADIUS_M = 6371008.8;
+  var mobility = {maps: [], ready: false};
+  window.mobility = mobility;
+  // Offline pages link nowhere: Leaflet is credited as text, not with a link to its site.
+  L.Control.Attribution.prototype.options.prefix = "Leaflet";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function table(rows) {
+    var t = el("table", "mobility-table");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      row.forEach(function (cell, i) { tr.appendChild(el(i === 0 ? "th" : "td", "", cell)); });
+      t.appendChild(tr);
+    });
+    return t;
+  }
+
+  function popupNode(title, rows) {
+    var box = el("div", "mobility-popup");
+    box.appendChild(el("h4", "", title));
+    if (rows && rows.length) { box.appendChild(table(rows)); }
+    return box;
+  }
+
+  function style(styles, feature) {
+    var base = styles[feature.k] || {};
+    var out = {};
+    Object.keys(base).forEach(function (key) { out[key] = base[key]; });
+    if (feature.col) { out.color = feature.col; out.fillColor = feature.col; }
+    if (feature.w) { out.weight = feature.w; }
+    return out;
+  }
+
+  mobility.lines = function (map, layers, data) {
+    data.features.forEach(function (f) {
+      var line = L.polyline(f.c, style(data.styles, f));
+      line.bindPopup(function () { return popupNode(f.t, f.p); }, {maxWidth: 420});
+      line.addTo(layers.group);
+    });
+  };
+
+  mobility.points = function (map, layers, data) {
+    data.features.forEach(function (f) {
+      var s = style(data.styles, f);
+      var marker = L.circleMarker(f.ll, s);
+      marker.bindPopup(function () { return popupNode(f.t, f.p); }, {maxWidth: 420});
+      if (f.t) { marker.bindTooltip(f.t); }
+      marker.addTo(layers.group);
+    });
+  };
+
+  mobility.title = function (map, layers, data) {
+    var control = L.control({position: "topright"});
+    control.onAdd = function () {
+      var box = el("div", "mobility-title leaflet-bar");
+      box.appendChild(el("h3", "", data.title));
+      data.lines.forEach(function (line) { box.appendChild(el("div", "", line)); });
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+  };
+
+  function legendBox(map) {
+    if (!map._mobilityLegend) {
+      var control = L.control({position: "bottomright"});
+      control.onAdd = function () {
+        var box = el("div", "mobility-legend leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      };
+      control.addTo(map);
+      map._mobilityLegend = control.getContainer();
+    }
+    return map._mobilityLegend;
+  }
+
+  function swatch(item) {
+    var mark = el("span", "mobility-swatch mobility-swatch-" + (item.kind || "line"));
+    if (item.kind === "ramp") {
+      mark.style.background = "linear-gradient(to right, " + item.colours.join(", ") + ")";
+    } else if (item.kind === "point") {
+      mark.style.background = item.colour;
+    } else {
+      mark.style.borderTopColor = item.colour;
+      if (item.dash) { mark.style.borderTopStyle = "dashed"; }
+    }
+    return mark;
+  }
+
+  mobility.legend = function (map, layers, data) {
+    var box = legendBox(map);
+    var section = el("details", "mobility-legend-section");
+    section.open = data.open !== false;
+    section.appendChild(el("summary", "", data.section));
+    data.items.forEach(function (item) {
+      var row = el("div", "mobility-legend-row");
+      row.appendChild(swatch(item));
+      row.appendChild(el("span", "", item.label));
+      section.appendChild(row);
+    });
+    box.appendChild(section);
+  };
+
+  // --- measuring along [lat, lon] polylines (mirrors mobility/maps/geometry.py)
+  function haversine(a, b) {
+    var rad = Math.PI / 180;
+    var dLat = (b[0] - a[0]) * rad, dLon = (b[1] - a[1]) * rad;
+    var h = Math.pow(Math.sin(dLat / 2), 2) +
+      Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.pow(Math.sin(dLon / 2), 2);
+    return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  function cumulative(coords) {
+    var total = [0];
+    for (var i = 1; i < coords.length; i++) {
+      total.push(total[i - 1] + haversine(coords[i - 1], coords[i]));
+    }
+    return total;
+  }
+
+  function pointAt(coords, cum, m) {
+    if (coords.length === 1 || m <= 0) { return coords[0]; }
+    var last = cum.length - 1;
+    if (m >= cum[last]) { return coords[last]; }
+    var lo = 0, hi = last;
+    while (hi - lo > 1) {
+      var mid = (lo + hi) >> 1;
+      if (cum[mid] <= m) { lo = mid; } else { hi = mid; }
+    }
+    var span = cum[hi] - cum[lo];
+    var f = span <= 0 ? 0 : (m - cum[lo]) / span;
+    return [coords[lo][0] + (coords[hi][0] - coords[lo][0]) * f,
+            coords[lo][1] + (coords[hi][1] - coords[lo][1]) * f];
+  }
+
+  function sliceLine(coords, cum, fromM, toM) {
+    var out = [pointAt(coords, cum, fromM)];
+    for (var i = 0; i < coords.length; i++) {
+      if (cum[i] > fromM && cum[i] < toM) { out.push(coords[i]); }
+    }
+    out.push(pointAt(coords, cum, toM));
+    return out;
+  }
+
+  // --- column knots [t_s, km] (mirrors mobility/maps/timeline.py km_at)
+  function kmAt(knots, t) {
+    if (t <= knots[0][0]) { return knots[0][1]; }
+    var last = knots.length - 1;
+    if (t >= knots[last][0]) { return knots[last][1]; }
+    var lo = 0, hi = last;
+    while (hi - lo > 1) {
+      var mid = (lo + hi) >> 1;
+      if (knots[mid][0] <= t) { lo = mid; } else { hi = mid; }
+    }
+    var span = knots[hi][0] - knots[lo][0];
+    if (span <= 0) { return knots[hi][1]; }
+    return knots[lo][1] + (knots[hi][1] - knots[lo][1]) * (t - knots[lo][0]) / span;
+  }
+
+  function ramp(colours, share) {
+    var x = Math.max(0, Math.min(1, share)) * (colours.length - 1);
+    return colours[Math.min(colours.length - 1, Math.round(x))];
+  }
+
+  function formatTime(data, t) {
+    var moment = new Date(data.start_ms + t * 1000);
+    try {
+      return new Intl.DateTimeFormat("en-GB", {
+        timeZone: data.time_zone, weekday: "short", day: "2-digit", month: "short",
+        hour: "2-digit", minute: "2-digit", hour12: false
+      }).format(moment) + " " + data.time_zone_label;
+    } catch (e) {
+      return moment.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    }
+  }
+
+  function movementPopup(data, m) {
+    var box = popupNode(m.n + " " + m.unit, [
+      ["Request", m.req], ["March unit", m.mu], ["Mode", m.mode],
+      ["Route", m.desig], ["Vehicles", m.veh + " (" + m.count + ")"],
+      ["Start", formatTime(data, m.start)], ["Clear", formatTime(data, m.clear)],
+      ["Due", formatTime(data, m.due)], ["Late", m.late + " min"]
+    ]);
+    var rows = [["Checkpoint", "km", "arrive", "clear"]];
+    m.cp.forEach(function (c) {
+      rows.push([data.names[c[0]], c[1].toFixed(1), formatTime(data, c[2]), formatTime(data, c[3])]);
+    });
+    m.halts.forEach(function (h) {
+      rows.push([data.names[h[0]] + " (halt: " + h[4] + ")", h[1].toFixed(1),
+                 formatTime(data, h[2]), formatTime(data, h[3])]);
+    });
+    var details = el("details");
+    details.appendChild(el("summary", "", "Times at checkpoints"));
+    details.appendChild(table(rows));
+    box.appendChild(details);
+    return box;
+  }
+
+  function groupPopup(data, g) {
+    var box = popupNode(g.label, [["Route", g.desig], ["Movements", String(g.movements.length)]]);
+    g.movements.forEach(function (index) {
+      var m = data.movements[index];
+      var details = el("details", "mobility-movement");
+      details.appendChild(el("summary", "", m.n + " " + m.mu + " - " + m.veh_short + ", " +
+        formatTime(data, m.start) + " to " + formatTime(data, m.clear)));
+      details.addEventListener("toggle", function () {
+        if (details.open && details.childNodes.length === 1) {
+          details.appendChild(movementPopup(data, m));
+        }
+      });
+      box.appendChild(details);
+    });
+    return box;
+  }
+
+  mobility.plan = function (map, layers, data) {
+    var routes = data.routes.map(function (r) { return {c: r.c, cum: cumulative(r.c), km: r.km}; });
+    data.groups.forEach(function (g) {
+      var line = L.polyline(data.routes[g.route].c, {
+        color: g.col, weight: 4, opacity: 0.75, dashArray: g.mode === "rail" ? "8 6" : null,
+        className: "mobility-route"
+      });
+      line.bindPopup(function () { return groupPopup(data, g); }, {maxWidth: 520, maxHeight: 420});
+      line.addTo(layers.routes);
+    });
+    var segments = data.segments.map(function (s) {
+      var line = L.polyline(s.c, {color: "#999999", weight: 9, opacity: 0, className: "mobility-load"});
+      line.bindTooltip(s.name, {sticky: true});
+      line.addTo(layers.load);
+      return {line: line, s: s, cols: new Map(s.cols), delay: new Map(s.delay)};
+    });
+    var columns = new Map();
+    var state = {time_s: data.initial_s, measure: "columns"};
+
+    function drawLoad() {
+      var hour = Math.floor(state.time_s / 3600);
+      var byColumns = state.measure === "columns";
+      var max = byColumns ? data.max_cols : data.max_delay;
+      var colours = byColumns ? data.ramp_cols : data.ramp_delay;
+      segments.forEach(function (seg) {
+        var value = (byColumns ? seg.cols : seg.delay).get(hour) || 0;
+        if (value <= 0) {
+          seg.line.setStyle({opacity: 0});
+        } else {
+          seg.line.setStyle({opacity: 0.55, color: ramp(colours, max > 0 ? value / max : 0)});
+        }
+        seg.line.unbindTooltip();
+        seg.line.bindTooltip(seg.s.name + ": " + (byColumns ?
+          value + " columns in this hour" : value.toFixed(1) + " veh-h civilian delay (est.)"),
+          {sticky: true});
+      });
+    }
+
+    function drawColumns() {
+      var t = state.time_s;
+      var shown = 0;
+      data.movements.forEach(function (m, index) {
+        var on = t >= m.head[0][0] && t <= m.tail[m.tail.length - 1][0];
+        var line = columns.get(index);
+        if (!on) {
+          if (line) { layers.columns.removeLayer(line); columns.delete(index); }
+          return;
+        }
+        var head = kmAt(m.head, t), tail = Math.min(kmAt(m.tail, t), head);
+        var route = routes[m.route];
+        var scale = route.km > 0 ? route.cum[route.cum.length - 1] / route.km : 0;
+        var latlngs = sliceLine(route.c, route.cum, tail * scale, head * scale);
+        if (line) {
+          line.setLatLngs(latlngs);
+        } else {
+          line = L.polyline(latlngs, {color: m.col, weight: 8, opacity: 0.95, lineCap: "round",
+                                      className: "mobility-column"});
+          line.bindPopup(function () { return movementPopup(data, m); }, {maxWidth: 520, maxHeight: 420});
+          line.bindTooltip(m.n + " " + m.unit);
+          line.addTo(layers.columns);
+          columns.set(index, line);
+        }
+        shown += 1;
+      });
+      return shown;
+    }
+
+    var control = L.control({position: "bottomleft"});
+    var ui = {};
+    control.onAdd = function () {
+      var box = el("div", "mobility-time leaflet-bar");
+      var row = el("div", "mobility-time-row");
+      var step = Math.round(data.step_s / 60) + " min";
+      ui.back = el("button", "mobility-time-back", "\u2212" + step);
+      ui.back.title = "step back " + step;
+      ui.play = el("button", "mobility-time-play", "play");
+      ui.play.title = "play / pause";
+      ui.next = el("button", "mobility-time-next", "+" + step);
+      ui.next.title = "step forward " + step;
+      ui.label = el("span", "mobility-time-label");
+      [ui.back, ui.play, ui.next, ui.label].forEach(function (n) { row.appendChild(n); });
+      ui.slider = el("input", "mobility-time-slider");
+      ui.slider.type = "range";
+      ui.slider.min = "0";
+      ui.slider.max = String(data.horizon_s);
+      ui.slider.step = String(data.step_s);
+      ui.count = el("div", "mobility-time-count");
+      var measure = el("select", "mobility-time-measure");
+      [["columns", "segment load: columns per hour"],
+       ["delay", "segment load: civilian delay (veh-h, est.)"]].forEach(function (o) {
+        var option = el("option", "", o[1]);
+        option.value = o[0];
+        measure.appendChild(option);
+      });
+      box.appendChild(row);
+      box.appendChild(ui.slider);
+      box.appendChild(ui.count);
+      box.appendChild(measure);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      ui.slider.addEventListener("input", function () { setTime(Number(ui.slider.value)); });
+      ui.back.addEventListener("click", function () { setTime(state.time_s - data.step_s); });
+      ui.next.addEventListener("click", function () { setTime(state.time_s + data.step_s); });
+      measure.addEventListener("change", function () { state.measure = measure.value; drawLoad(); });
+      var timer = null;
+      ui.play.addEventListener("click", function () {
+        if (timer) { clearInterval(timer); timer = null; ui.play.textContent = "play"; return; }
+        ui.play.textContent = "pause";
+        timer = setInterval(function () {
+          if (state.time_s + data.step_s > data.horizon_s) {
+            clearInterval(timer); timer = null; ui.play.textContent = "play"; return;
+          }
+          setTime(state.time_s + data.step_s);
+        }, 400);
+      });
+      ui.box = box;
+      return box;
+    };
+
+    function setTime(t) {
+      state.time_s = Math.max(0, Math.min(data.horizon_s, t));
+      ui.slider.value = String(state.time_s);
+      ui.label.textContent = formatTime(data, state.time_s);
+      ui.box.setAttribute("data-time-s", String(state.time_s));
+      var shown = drawColumns();
+      ui.count.textContent = shown + " columns on the road";
+      drawLoad();
+      return shown;
+    }
+
+    control.addTo(map);
+    setTime(data.initial_s);
+    mobility.maps.push({map: map, setTime: setTime, state: state});
+    requestAnimationFrame(function () {
+      mobility.ready = true;
+      mobility.renderedMs = performance.now();
+    });
+  };
+
+  mobility.done = function () {
+    if (!mobility.maps.length) {
+      requestAnimationFrame(function () {
+        mobility.ready = true;
+        mobility.renderedMs = performance.now();
+      });
+    }
+  };
+})();

@@ -1,0 +1,245 @@
+"""Where each column is over time, and how loaded each route segment is per hour.
+
+Times are integer seconds since the start of the plan horizon. A column's
+*head* passes each checkpoint at its ``arrive`` time and stands still during
+a halt; its *tail* clears each checkpoint at its ``clear`` time. Both are
+piecewise-linear, non-decreasing functions from time to kilometres along the
+route; at any moment the column occupies the route between them, which
+draws it with its length. ``mobility.js`` evaluates the same knots in the
+browser.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mobility.errors import DataError
+
+Knot = tuple[int, float]
+
+
+@dataclass(frozen=True)
+class ColumnTrack:
+    """Head and tail of one column as knots ``(t_s, km)``, both non-decreasing.
+
+    Attributes
+    ----------
+    head, tail
+        Knots sorted by time; kilometres never decrease along them.
+    length_km
+        Route length.
+    """
+
+    head: tuple[Knot, ...]
+    tail: tuple[Knot, ...]
+    length_km: float
+
+    @property
+    def start_s(self) -> int:
+        """When the head leaves the start point."""
+        return self.head[0][0]
+
+    @property
+    def end_s(self) -> int:
+        """When the tail clears the last checkpoint."""
+        return self.tail[-1][0]
+
+
+def seconds_since(start: datetime, text: str, where: str) -> int:
+    """Whole seconds from ``start`` to the ISO 8601 time ``text``."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise DataError(f"{where}: {text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise DataError(f"{where}: time {text!r} has no UTC offset")
+    return round((moment - start).total_seconds())
+
+
+def _monotone(knots: list[tuple[float, int]]) -> tuple[Knot, ...]:
+    """``(km, t_s)`` pairs sorted by kilometre, times made non-decreasing."""
+    out: list[Knot] = []
+    latest = None
+    for km, t in sorted(knots, key=lambda k: (k[0], k[1])):
+        latest = t if latest is None else max(latest, t)
+        out.append((latest, km))
+    return tuple(out)
+
+
+def _pass_s(checkpoints: list[tuple[float, int, int]], km: float) -> float:
+    """Pass time (clear - arrive) at ``km``, interpolated between checkpoints."""
+    kms = [c[0] for c in checkpoints]
+    index = bisect.bisect_left(kms, km)
+    if index <= 0:
+        return float(checkpoints[0][2] - checkpoints[0][1])
+    if index >= len(checkpoints):
+        return float(checkpoints[-1][2] - checkpoints[-1][1])
+    (k0, a0, c0), (k1, a1, c1) = checkpoints[index - 1], checkpoints[index]
+    share = 0.0 if k1 <= k0 else (km - k0) / (k1 - k0)
+    return (c0 - a0) + share * ((c1 - a1) - (c0 - a0))
+
+
+def column_track(movement: dict[str, Any], start: datetime) -> ColumnTrack:
+    """Head and tail knots of a movement-table row.
+
+    Raises
+    ------
+    DataError
+        If the row has no checkpoints or a time is not ISO 8601 with an offset.
+    """
+    number = movement.get("movement", "?")
+    where = f"movement {number!r}"
+    raw = movement.get("checkpoints") or []
+    if not raw:
+        raise DataError(f"{where} has no checkpoints")
+    checkpoints = sorted(
+        (
+            float(c["km"]),
+            seconds_since(start, c["arrive"], where),
+            seconds_since(start, c["clear"], where),
+        )
+        for c in raw
+    )
+    head = [(km, arrive) for km, arrive, _ in checkpoints]
+    tail = [(km, clear) for km, _, clear in checkpoints]
+    for halt in movement.get("halts") or []:
+        km = float(halt["km"])
+        lag = _pass_s(checkpoints, km)
+        for text in (halt["start"], halt["end"]):
+            moment = seconds_since(start, text, where)
+            head.append((km, moment))
+            tail.append((km, round(moment + lag)))
+    length_km = float(movement.get("length_km") or checkpoints[-1][0])
+    return ColumnTrack(_monotone(head), _monotone(tail), max(length_km, checkpoints[-1][0]))
+
+
+def km_at(knots: Sequence[Knot], t_s: float) -> float:
+    """Kilometre reached at ``t_s``: linear between knots, clamped outside them."""
+    if t_s <= knots[0][0]:
+        return knots[0][1]
+    if t_s >= knots[-1][0]:
+        return knots[-1][1]
+    index = bisect.bisect_right([k[0] for k in knots], t_s)
+    (t0, km0), (t1, km1) = knots[index - 1], knots[index]
+    if t1 <= t0:
+        return km1
+    return km0 + (km1 - km0) * (t_s - t0) / (t1 - t0)
+
+
+def column_at(track: ColumnTrack, t_s: float) -> tuple[float, float] | None:
+    """``(tail_km, head_km)`` of the column at ``t_s``, or None when it is not on the road."""
+    if t_s < track.start_s or t_s > track.end_s:
+        return None
+    head = km_at(track.head, t_s)
+    tail = min(km_at(track.tail, t_s), head)
+    return tail, head
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of route between two consecutive checkpoints, shared by movements.
+
+    Attributes
+    ----------
+    key
+        ``(from node, to node)`` of the checkpoints.
+    name
+        ``"from - to"``.
+    movement, from_km, to_km
+        A movement whose route holds the stretch, and where (to draw it).
+    columns_by_hour
+        Hour index to the number of columns using the stretch during that hour.
+    delay_vh_by_hour
+        Hour index to civilian delay in vehicle-hours: each movement's
+        ``disruption_vh`` spread over its stretches and hours by the time it
+        spends on each (an estimate; the plan files hold only totals).
+    """
+
+    key: tuple[str, str]
+    name: str
+    movement: str
+    from_km: float
+    to_km: float
+    columns_by_hour: dict[int, int]
+    delay_vh_by_hour: dict[int, float]
+
+
+def _spread(begin: int, end: int) -> list[tuple[int, float]]:
+    """Hours overlapped by ``[begin, end)`` and the share of the interval in each."""
+    if end <= begin:
+        return [(begin // 3600, 1.0)]
+    out = []
+    hour = begin // 3600
+    while hour * 3600 < end:
+        overlap = min(end, (hour + 1) * 3600) - max(begin, hour * 3600)
+        if overlap > 0:
+            out.append((hour, overlap / (end - begin)))
+        hour += 1
+    return out
+
+
+def segment_loads(movements: Sequence[dict[str, Any]], start: datetime) -> list[Segment]:
+    """Stretches between consecutive checkpoints with their load per hour.
+
+    A column uses a stretch from when its head passes the first checkpoint
+    until its tail clears the second.
+    """
+    found: dict[tuple[str, str], Segment] = {}
+    for movement in movements:
+        number = str(movement.get("movement", "?"))
+        where = f"movement {number!r}"
+        points = sorted(movement.get("checkpoints") or [], key=lambda c: float(c["km"]))
+        pieces = []
+        for a, b in itertools.pairwise(points):
+            begin = seconds_since(start, a["arrive"], where)
+            end = seconds_since(start, b["clear"], where)
+            pieces.append((a, b, begin, max(begin, end)))
+        busy_s = sum(end - begin for *_, begin, end in pieces) or 1
+        delay_vh = float(movement.get("disruption_vh") or 0.0)
+        for a, b, begin, end in pieces:
+            key = (str(a.get("node", a["name"])), str(b.get("node", b["name"])))
+            segment = found.get(key)
+            if segment is None:
+                segment = Segment(
+                    key,
+                    f"{a['name']} - {b['name']}",
+                    number,
+                    float(a["km"]),
+                    float(b["km"]),
+                    defaultdict(int),
+                    defaultdict(float),
+                )
+                found[key] = segment
+            for hour, share in _spread(begin, end):
+                segment.columns_by_hour[hour] += 1
+                segment.delay_vh_by_hour[hour] += delay_vh * share * (end - begin) / busy_s
+    return [
+        Segment(
+            s.key,
+            s.name,
+            s.movement,
+            s.from_km,
+            s.to_km,
+            dict(s.columns_by_hour),
+            dict(s.delay_vh_by_hour),
+        )
+        for s in found.values()
+    ]
+
+
+def busiest_moment_s(tracks: Sequence[ColumnTrack], step_s: int, horizon_s: int) -> int:
+    """Return the first time on the ``step_s`` grid with the most columns on the road."""
+    if not tracks:
+        return 0
+    best, best_count = 0, -1
+    for t in range(0, max(horizon_s, 1), step_s):
+        count = sum(1 for track in tracks if track.start_s <= t <= track.end_s)
+        if count > best_count:
+            best, best_count = t, count
+    return best

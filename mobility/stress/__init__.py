@@ -1,0 +1,56 @@
+"""Corridor stress tests: closures, sabotage, surges, criticality and resilience.
+
+- :mod:`~mobility.stress.perturbation`: what a stress test changes (YAML).
+- :mod:`~mobility.stress.apply`: a perturbation applied to copies.
+- :mod:`~mobility.stress.capacity`: vehicles a day per edge, port and terminal.
+- :mod:`~mobility.stress.throughput`: max-flow from ports to crossings, named min cut.
+- :mod:`~mobility.stress.impact`: throughput, re-routing and stranded pairs.
+- :mod:`~mobility.stress.replan`: the scenario replanned against its baseline plan.
+- :mod:`~mobility.stress.criticality`: single-element failures, ranked.
+- :mod:`~mobility.stress.montecarlo`: random failures and resilience curves.
+- :mod:`~mobility.stress.sweep`: serial, process-pool and Dask runs, resumable.
+- :mod:`~mobility.stress.report`: Markdown/HTML reports with charts.
+"""
+
+from __future__ import annotations
+
+from mobility.stress.capacity import CapacityModel
+from mobility.stress.criticality import CriticalElement, criticality
+from mobility.stress.impact import Element, Impact, StressContext
+from mobility.stress.montecarlo import monte_carlo, resilience_curve
+from mobility.stress.perturbation import (
+    Perturbation,
+    combine,
+    load_perturbation,
+    load_perturbations,
+    perturbation_from_dict,
+)
+from mobility.stress.replan import StressResult, stress_test
+from mobility.stress.report import criticality_report, impact_report, stress_report, write_report
+from mobility.stress.sweep import ContextSpec, SweepOptions, Task, run_sweep
+
+__all__ = [
+    "CapacityModel",
+    "ContextSpec",
+    "CriticalElement",
+    "Element",
+    "Impact",
+    "Perturbation",
+    "StressContext",
+    "StressResult",
+    "SweepOptions",
+    "Task",
+    "combine",
+    "criticality",
+    "criticality_report",
+    "impact_report",
+    "load_perturbation",
+    "load_perturbations",
+    "monte_carlo",
+    "perturbation_from_dict",
+    "resilience_curve",
+    "run_sweep",
+    "stress_report",
+    "stress_test",
+    "write_report",
+]

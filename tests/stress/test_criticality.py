@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from mobility.errors import DataError
+from mobility.stress.criticality import criticality, rank_elements
+from mobility.stress.impact import StressContext
+from mobility.stress.montecarlo import monte_carlo, resilience_curve, spread
+from mobility.stress.perturbation import Perturbation, RandomFailures
+
+
+def test_ranking_on_the_diamond(tiny_context: StressContext) -> None:
+    ranked = criticality(tiny_context, mode="road")
+    # Every road element alone halves the road flow; only the short path's
+    # elements add time, and none strands the pair (the other path remains).
+    assert {r.road_loss for r in ranked} == {3000}
+    assert all(r.stranded == 0 for r in ranked)
+    assert [r.element.name for r in ranked[:2]] == ["Short road", "Short bridge"]
+    assert ranked[0].extra_time_h > 0 and ranked[-1].extra_time_h == 0
+    assert [r.rank for r in ranked] == [1, 2, 3, 4]
+    by_time = criticality(tiny_context, mode="road", by="time", top_k=1)
+    assert len(by_time) == 1 and by_time[0].element.name == "Short road"
+
+
+def test_ranking_on_the_atlas_names_single_points_of_failure(atlas_context: StressContext) -> None:
+    ranked = criticality(atlas_context, by="stranded")
+    assert ranked[0].stranded >= ranked[-1].stranded
+    keys = [(-r.stranded, -r.throughput_loss, -r.extra_time_h) for r in ranked]
+    assert keys == sorted(keys)
+    rail = [r for r in ranked if r.element.name == "Betuweroute"]
+    assert rail and rail[0].stranded > 0
+    assert len({r.element.text + r.element.mode for r in ranked}) == len(atlas_context.elements())
+
+
+def test_rank_elements_checks_its_input(tiny_context: StressContext) -> None:
+    with pytest.raises(DataError, match="ranking 'length'"):
+        rank_elements(tiny_context.elements(), [], "length")
+    with pytest.raises(DataError, match="elements but 0 results"):
+        rank_elements(tiny_context.elements(), [])
+
+
+def test_resilience_curve_starts_at_the_baseline_and_ends_at_zero(
+    tiny_context: StressContext,
+) -> None:
+    n = len(tiny_context.elements("road"))
+    points = resilience_curve(tiny_context, [0, 1, n], 4, seed=3, mode="road")
+    assert [p["failures"] for p in points] == [0, 1, n]
+    assert points[0]["road_share"]["mean"] == 1.0 and points[0]["stranded_share"]["max"] == 0.0
+    assert points[1]["road_share"]["mean"] == 0.5  # any one road element halves it
+    assert points[-1]["road_share"]["max"] == 0.0 and points[-1]["stranded_share"]["min"] > 0
+    assert resilience_curve(tiny_context, [0, 1, n], 4, seed=3, mode="road") == points
+
+
+def test_monte_carlo_summary(tiny_context: StressContext) -> None:
+    p = Perturbation("r", random_failures=RandomFailures(11, {"default": 0.3}))
+    summary = monte_carlo(tiny_context, p, 40)
+    assert summary.runs == 40 and 0 < summary.failures < len(tiny_context.elements())
+    assert summary.metrics["road_share"]["min"] <= summary.metrics["road_share"]["mean"] <= 1.0
+    assert summary.most_failed_in_worst and summary.most_failed_in_worst[0][1] >= 1
+    assert monte_carlo(tiny_context, p, 40).to_dict() == summary.to_dict()
+    with pytest.raises(DataError, match="has no random_failures"):
+        monte_carlo(tiny_context, Perturbation("none"), 2)
+
+
+def test_spread() -> None:
+    s = spread([1.0, 2.0, 3.0, 4.0])
+    assert (s["mean"], s["min"], s["max"], s["p50"]) == (2.5, 1.0, 4.0, 2.5)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+import mobility
+from mobility.errors import ScenarioError
+from mobility.model.scenario import Scenario, load_scenario
+from mobility.schedule.cpsat import SolverOptions
+from mobility.schedule.planner import plan_scenario
+from mobility.stress.apply import perturb_scenario
+from mobility.stress.impact import StressContext
+from mobility.stress.perturbation import (
+    BorderClosure,
+    Curfew,
+    ElementClosure,
+    Perturbation,
+    PortLoss,
+    Surge,
+    load_perturbation,
+)
+from mobility.stress.replan import stress_test
+from tests.stress.conftest import DATA, EXAMPLES
+
+FAST = SolverOptions(time_limit_s=0.2, workers=1, deterministic=True)
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return load_scenario(DATA / "scenario-tiny.yaml")
+
+
+def test_scenario_copies(scenario: Scenario, atlas_context: StressContext) -> None:
+    before = copy.deepcopy(scenario)
+    p = Perturbation(
+        "mix",
+        closures=(ElementClosure("Botlektunnel", "road", scenario.start, scenario.end),),
+        curfews=(Curfew("spod-vlissingen", ((22 * 60, 6 * 60),)),),
+        borders=(BorderClosure("bcp-venlo-a67", divert_to="bcp-tegelen-kaldenkirchen"),),
+        ports=(PortLoss("spod-vlissingen", 0.5),),
+        surge=Surge(2.0),
+    )
+    changed, stranded = perturb_scenario(scenario, p, atlas_context)
+    assert scenario == before and not stranded
+    assert [r.vehicle_count for r in changed.requests] == [
+        2 * r.vehicle_count for r in scenario.requests
+    ]
+    assert {r.destination for r in changed.requests} == {"bcp-tegelen-kaldenkirchen"}
+    assert changed.closures[0].element == "Botlektunnel"
+    night = [c for c in changed.closures if c.element.startswith("Port of Vlissingen")]
+    assert len(night) == 2 and all(
+        c.end > c.start for c in night
+    )  # 00-06 and 22-24 in the 24 h horizon
+    assert changed.capacities.port_rate("spod-vlissingen") == 75.0
+    lost, stranded = perturb_scenario(
+        scenario, Perturbation("lost", ports=(PortLoss("Vlissingen"),)), atlas_context
+    )
+    assert not lost.requests and [s.request for s in stranded] == ["R1", "R2"]
+    with pytest.raises(ScenarioError, match="cannot be closed in time windows"):
+        perturb_scenario(
+            scenario, Perturbation("x", curfews=(Curfew("way 280", ((0, 60),)),)), atlas_context
+        )
+
+
+def test_surge_request_outside_the_horizon_is_refused(
+    scenario: Scenario, atlas_context: StressContext, tmp_path: Path
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "surge:\n  requests:\n    - {id: LATE, unit: u, origin: Vlissingen,"
+        " destination: bcp-venlo-a67, available_from: 2027-01-01T00:00+01:00,"
+        " required_by: 2027-01-02T00:00+01:00, vehicles: {fennek: 4}}\n"
+    )
+    with pytest.raises(
+        ScenarioError, match=r"surge request 'LATE' available_from.*outside the scenario horizon"
+    ):
+        perturb_scenario(scenario, load_perturbation(path), atlas_context)
+
+
+def test_stress_test_replans_on_copies(
+    scenario: Scenario, atlas: mobility.Network, atlas_context: StressContext
+) -> None:
+    edges = atlas.road.number_of_edges()
+    before = copy.deepcopy(scenario)
+    baseline = plan_scenario(scenario, atlas, options=FAST)
+    p = load_perturbation(EXAMPLES / "perturbations" / "moerdijk-bridges.yaml")
+    result = stress_test(scenario, atlas, p, context=atlas_context, options=FAST, baseline=baseline)
+    assert atlas.road.number_of_edges() == edges and scenario == before
+    assert result.replanned is not None
+    routes = [m.data["refs"] for m in result.replanned.plan.movements]
+    assert routes and all(
+        "Moerdijkbrug" not in str(m.data["checkpoints"]) for m in result.replanned.plan.movements
+    )
+    kpis = {row["kpi"]: row for row in result.kpis()}
+    assert (
+        kpis["vehicles"]["baseline"]
+        == kpis["vehicles"]["replanned"]
+        == sum(r.vehicle_count for r in scenario.requests)
+    )
+    assert result.to_dict()["perturbation"]["name"] == "moerdijk-bridges"
+    lost = stress_test(
+        scenario,
+        atlas,
+        Perturbation("lost", ports=(PortLoss("spod-vlissingen"),)),
+        context=atlas_context,
+        options=FAST,
+        baseline=baseline,
+    )
+    assert lost.replanned is None and len(lost.stranded) == 2
+    assert {row["kpi"]: row["replanned"] for row in lost.kpis()}["stranded_requests"] == 2
