@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from mobility.errors import DataError
 from mobility.schedule.plan import Plan
+from mobility.schedule.plan_files import read_plan_file
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,6 @@ def plan_view(plan: Plan) -> PlanView:
     )
 
 
-def _json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"plan folder {str(path.parent)!r} has no {path.name}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DataError(f"{str(path)!r} cannot be read as JSON: {error}") from None
-
-
 def read_plan_view(plan_dir: str | Path) -> PlanView:
     """Read the map's view of a plan folder written by ``mobility plan``.
 
@@ -119,9 +110,9 @@ def read_plan_view(plan_dir: str | Path) -> PlanView:
     folder = Path(plan_dir)
     if not folder.is_dir():
         raise DataError(f"plan folder {str(folder)!r} does not exist")
-    summary = _json(folder / "summary.json")
-    movements = _json(folder / "movement_table.json")
-    routes = _json(folder / "routes.geojson")
+    summary = read_plan_file(folder, "summary.json")
+    movements = read_plan_file(folder, "movement_table.json")
+    routes = read_plan_file(folder, "routes.geojson")
     if not isinstance(summary, dict) or not isinstance(movements, list):
         raise DataError(
             f"plan folder {str(folder)!r}: summary.json or movement_table.json malformed"

@@ -176,10 +176,11 @@ class _Stage:
 
 def _columns_of(model: TimeIndexed, choices: dict[int, Choice]) -> NDArray[np.int64]:
     """Column indices of a plan (unscheduled march units: their drop column, if any)."""
-    wanted = {(t, c.option, c.slot) for t, c in choices.items()}
-    wanted |= {(t, -1, 0) for t in range(model.n_tasks) if t not in choices}
-    keys = zip(model.task.tolist(), model.option.tolist(), model.slot.tolist(), strict=True)
-    return np.array([j for j, key in enumerate(keys) if key in wanted], dtype=np.int64)
+    task = np.arange(model.n_tasks)
+    option = np.array([choices[t].option if t in choices else -1 for t in range(model.n_tasks)])
+    slot = np.array([choices[t].slot if t in choices else 0 for t in range(model.n_tasks)])
+    columns = model.columns_of(task, option.astype(np.int64), slot.astype(np.int64))
+    return np.sort(columns[columns >= 0])
 
 
 def _stage_cost(stage: _Stage, model: TimeIndexed, choices: dict[int, Choice]) -> int | None:

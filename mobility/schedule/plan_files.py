@@ -107,6 +107,23 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
     return write_folder_atomic(out_dir, {**contents, **(extra or {})})
 
 
+def read_plan_file(folder: Path, name: str) -> Any:
+    """Read one JSON file of a plan folder.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or not valid JSON.
+    """
+    path = folder / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"plan folder {str(folder)!r} has no {name}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DataError(f"{str(path)!r} cannot be read as JSON: {error}") from None
+
+
 def read_plan_files(plan_dir: str | Path) -> dict[str, Any]:
     """Read the JSON files of a plan folder.
 
@@ -118,13 +135,7 @@ def read_plan_files(plan_dir: str | Path) -> dict[str, Any]:
     folder = Path(plan_dir)
     if not folder.is_dir():
         raise DataError(f"plan folder {str(folder)!r} does not exist")
-    content: dict[str, Any] = {}
-    for name in ("movement_table.json", "summary.json", "constraints.json"):
-        path = folder / name
-        try:
-            content[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise DataError(f"plan folder {str(folder)!r} has no {name}") from None
-        except (OSError, json.JSONDecodeError) as error:
-            raise DataError(f"{str(path)!r} cannot be read as JSON: {error}") from None
-    return content
+    return {
+        name.removesuffix(".json"): read_plan_file(folder, name)
+        for name in ("movement_table.json", "summary.json", "constraints.json")
+    }

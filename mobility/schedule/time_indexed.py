@@ -29,6 +29,7 @@ import itertools
 import logging
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -135,6 +136,24 @@ class TimeIndexed:
     def cost(self) -> IntArray:
         """Per column, objective units of the weighted objective (without makespan)."""
         return self.lateness + self.disruption
+
+    @cached_property
+    def _sorted_keys(self) -> tuple[IntArray, IntArray]:
+        keys = self._keys(self.task, self.option, self.slot)
+        order = np.argsort(keys, kind="stable")
+        return keys[order], order
+
+    def _keys(self, task: IntArray, option: IntArray, slot: IntArray) -> IntArray:
+        width = int(self.slot.max(initial=0)) + 1
+        options = int(self.option.max(initial=0)) + 2
+        return (task * options + option + 1) * width + slot
+
+    def columns_of(self, task: IntArray, option: IntArray, slot: IntArray) -> IntArray:
+        """Column indices of (task, option, slot) triples; -1 where there is none."""
+        keys, order = self._sorted_keys
+        wanted = self._keys(task, option, slot)
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return np.where(keys[at] == wanted, order[at], -1)
 
     def task_matrix(self) -> sparse.csr_matrix:
         """Tasks x columns, 1 where the column belongs to the task."""

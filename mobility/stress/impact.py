@@ -619,35 +619,21 @@ class StressContext:
             base = vehicle_class.base.get((origin.place_id, destination.place_id))
             base_length = None if base is None else base[0]
             base_time = None if base is None else base[1]
+
+            pair = (
+                data.mode,
+                vehicle_class.vehicle,
+                origin.place_id,
+                destination.place_id,
+                base_length,
+                base_time,
+            )
             reason = resolved.place_reason(origin.place_id, destination.place_id)
             if reason:
-                changes.append(
-                    RouteChange(
-                        data.mode,
-                        vehicle_class.vehicle,
-                        origin.place_id,
-                        destination.place_id,
-                        base_length,
-                        base_time,
-                        None,
-                        None,
-                        reason,
-                    )
-                )
+                changes.append(RouteChange(*pair, None, None, reason))
                 continue
             if base is None or not removed[base[2]].any():
-                changes.append(
-                    RouteChange(
-                        data.mode,
-                        vehicle_class.vehicle,
-                        origin.place_id,
-                        destination.place_id,
-                        base_length,
-                        base_time,
-                        base_length,
-                        base_time,
-                    )
-                )
+                changes.append(RouteChange(*pair, base_length, base_time))
                 continue
             source = table.index(origin.node)
             if origin.place_id not in runs:
@@ -658,34 +644,11 @@ class StressContext:
             distances, predecessors = runs[origin.place_id]
             target = table.index(destination.node)
             if not np.isfinite(distances[target]):
-                changes.append(
-                    RouteChange(
-                        data.mode,
-                        vehicle_class.vehicle,
-                        origin.place_id,
-                        destination.place_id,
-                        base_length,
-                        base_time,
-                        None,
-                        None,
-                        "no feasible route",
-                    )
-                )
+                changes.append(RouteChange(*pair, None, None, "no feasible route"))
                 continue
             path = vehicle_class.engine.path_edges(predecessors, source, target) or []
             length = float(table.length_m[np.array(path, dtype=np.int64)].sum()) if path else 0.0
-            changes.append(
-                RouteChange(
-                    data.mode,
-                    vehicle_class.vehicle,
-                    origin.place_id,
-                    destination.place_id,
-                    base_length,
-                    base_time,
-                    length,
-                    float(distances[target]),
-                )
-            )
+            changes.append(RouteChange(*pair, length, float(distances[target])))
         return changes
 
 
