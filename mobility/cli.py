@@ -449,6 +449,12 @@ def _print_summary(summary: dict[str, object]) -> None:
             f"objective {kpis['objective']}, bound {kpis['bound']}, "
             f"gap {'-' if gap is None else f'{float(gap):.1%}'}, "  # type: ignore[arg-type]
             f"{kpis['solve_time_s']} s"
+            + (
+                f"; {kpis['rail_movements']} trains carry {kpis['rail_vehicles']} vehicles, "
+                f"{kpis['road_vehicles']} go by road"
+                if kpis.get("rail_movements")
+                else ""
+            )
         )
 
     console.print(

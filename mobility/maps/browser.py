@@ -51,14 +51,16 @@ class BrowserReport:
         Console errors and uncaught exceptions.
     blocked_requests
         URLs of requests the page attempted other than ``file:`` and ``data:``.
-    leaflet_containers, route_paths, column_paths
-        Counts of ``.leaflet-container``, ``path.mobility-route`` and
-        ``path.mobility-column`` elements.
-    column_moves
+    leaflet_containers, route_paths, column_paths, train_markers
+        Counts of ``.leaflet-container``, ``path.mobility-route``,
+        ``path.mobility-column`` and ``.mobility-train`` (train marker) elements.
+    column_moves, train_moves
         For each press of the time control's step button: whether the first
-        column's drawing changed.
+        column's drawing (the first train marker's position) changed.
     screenshot
         PNG of the page.
+    script_result
+        What the ``script`` given to :func:`open_map` returned.
     """
 
     rendered_ms: float
@@ -68,8 +70,11 @@ class BrowserReport:
     leaflet_containers: int = 0
     route_paths: int = 0
     column_paths: int = 0
+    train_markers: int = 0
     column_moves: list[bool] = field(default_factory=list)
+    train_moves: list[bool] = field(default_factory=list)
     screenshot: bytes = b""
+    script_result: Any = None
 
 
 def open_map(
@@ -78,6 +83,7 @@ def open_map(
     steps: int = 0,
     viewport: tuple[int, int] = (1280, 800),
     timeout_s: float = 60.0,
+    script: str | None = None,
 ) -> BrowserReport:
     """Open a saved map page in headless Chromium with every remote request blocked.
 
@@ -91,6 +97,9 @@ def open_map(
         Window size in pixels.
     timeout_s
         Longest wait for the map to be drawn.
+    script
+        A JavaScript expression evaluated in the page after the steps; its
+        JSON-serialisable value becomes ``script_result``.
 
     Raises
     ------
@@ -148,14 +157,21 @@ def open_map(
                 leaflet_containers=page.locator(".leaflet-container").count(),
                 route_paths=page.locator("path.mobility-route").count(),
                 column_paths=page.locator("path.mobility-column").count(),
+                train_markers=page.locator(".leaflet-marker-icon.mobility-train").count(),
             )
             report.screenshot = page.screenshot()
+            columns = page.locator("path.mobility-column")
+            trains = page.locator(".leaflet-marker-icon.mobility-train")
             for _ in range(steps):
-                columns = page.locator("path.mobility-column")
                 before = columns.first.get_attribute("d") if columns.count() else None
+                where = trains.first.get_attribute("style") if trains.count() else None
                 page.click(".mobility-time-next")
                 after = columns.first.get_attribute("d") if columns.count() else None
                 report.column_moves.append(before is not None and before != after)
+                moved = trains.first.get_attribute("style") if trains.count() else None
+                report.train_moves.append(where is not None and where != moved)
+            if script is not None:
+                report.script_result = page.evaluate(script)
         finally:
             browser.close()
     return report

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from mobility.maps.plan_view import PlanView
 from mobility.maps.render import PALETTE
-from mobility.maps.timeline import column_track
+from mobility.maps.timeline import column_track, is_train
 from mobility.model.scenario import LOCAL_TIME
 
 CHART_FILES = ("gantt.png", "utilisation.png")
@@ -94,7 +94,11 @@ def gantt_png(view: PlanView) -> bytes:
 def utilisation_png(view: PlanView) -> bytes:
     """Columns on the road per 15 minutes, and peak use / capacity of the busiest resources."""
     step_s = 900
-    tracks = [column_track(row, view.start) for row in view.movements]
+    tracks = [
+        column_track(row, view.start)
+        for row in view.movements
+        if not is_train(row) or row.get("checkpoints")  # a train's road leg, if any
+    ]
     times = list(range(0, max(view.horizon_s, step_s), step_s))
     on_road = [sum(1 for t in tracks if t.start_s <= moment <= t.end_s) for moment in times]
     ratio: dict[str, dict[datetime, float]] = defaultdict(dict)

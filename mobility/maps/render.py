@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,17 @@ from mobility.maps.layers import (
     to_latlngs,
 )
 from mobility.maps.plan_view import PlanView
-from mobility.maps.timeline import busiest_moment_s, column_track, seconds_since, segment_loads
+from mobility.maps.timeline import (
+    ColumnTrack,
+    busiest_moment_s,
+    column_track,
+    is_train,
+    road_leg_km,
+    seconds_since,
+    segment_loads,
+    train_of,
+    train_track,
+)
 from mobility.model.scenario import LOCAL_TIME
 from mobility.network.load import Network
 
@@ -41,9 +53,15 @@ PALETTE = (
 CORRIDOR_COLOURS = {"north": "#1f77b4", "central": "#d62728", "south": "#2ca02c"}
 LOAD_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 DELAY_COLOURS = ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")
+TRAIN_COLOUR = "#1b2631"
 STEP_S = 900
 LEGEND_OPEN_MAX = 12
 COLOUR_BY = ("request", "corridor")
+MODE_KPIS = (
+    ("rail_movements", "trains"),
+    ("rail_vehicles", "vehicles by rail"),
+    ("road_vehicles", "vehicles by road"),
+)
 
 
 def base_map(
@@ -126,6 +144,10 @@ def render_network_map(
     return _finish(fmap)
 
 
+def _count(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 def _kpi_lines(view: PlanView) -> list[str]:
     summary = view.summary
     kpis = summary.get("kpis") or {}
@@ -152,6 +174,9 @@ def _kpi_lines(view: PlanView) -> list[str]:
             + ("" if gap is None else f", gap {float(gap):.1%}")
             + f", makespan {kpis.get('makespan', '-')}"
         )
+    split = [f"{label} {_count(kpis[key])}" for key, label in MODE_KPIS if key in kpis]
+    if split:
+        lines.append(", ".join(split))
     baseline = summary.get("baseline")
     if baseline:
         lines.append(f"greedy baseline: civilian delay {baseline.get('civilian_delay_vh')} veh-h")
@@ -172,10 +197,77 @@ def _corridor_of(network: Network | None, row: dict[str, Any]) -> str:
     if network is None:
         return "unknown"
     names = {c.get("name") for c in row.get("checkpoints") or []}
+    if is_train(row):
+        train = train_of(row)
+        names |= {c.get("name") for c in train.get("checkpoints") or []}
+        names |= {(train.get(k) or {}).get("name") for k in ("terminal", "border")}
     for place in network.places:
         if place.name in names and place.corridors:
             return place.corridors[0]
     return "unknown"
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _train_payload(
+    row: dict[str, Any], start: datetime, name_id: Callable[[str], int]
+) -> tuple[dict[str, Any], ColumnTrack]:
+    """Return what the map shows of a train, and its track along the rail path.
+
+    The knots ``head`` and ``tail`` are in kilometres along the whole route
+    line, whose rail path begins after the road leg (``off``).
+    """
+    where = f"movement {str(row['movement'])!r}"
+    train = train_of(row)
+    track = train_track(row, start)
+    offset = road_leg_km(row)
+    consist = train.get("consist") or {}
+    border = train.get("border") or {}
+
+    def at(text: str) -> int:
+        return seconds_since(start, text, where)
+
+    payload = {
+        "term": str((train.get("terminal") or {}).get("name", "")),
+        "border": str(border.get("name", "")),
+        "cpart": str(border.get("counterpart", "")),
+        "load": [at(train["loading_start"]), at(train["loading_end"])],
+        "dep": at(train["depart"]),
+        "arr": at(row["arrive"]),
+        "band": str(train.get("band", "")),
+        "traction": str(train.get("traction", "")),
+        "loco": str((consist.get("locomotive") or {}).get("name", "")),
+        "wagons": len(consist.get("wagons") or []),
+        "len_m": _number(consist.get("length_m")),
+        "max_len_m": _number(consist.get("max_length_m")),
+        "gross_t": _number(consist.get("gross_t")),
+        "max_gross_t": _number(consist.get("max_gross_t")),
+        "path": [
+            [
+                str(s.get("line", "")),
+                str(s.get("from", "")),
+                str(s.get("to", "")),
+                round(float(s["km"]), 2),
+                at(s["enter"]),
+                at(s["leave"]),
+            ]
+            for s in train.get("path") or []
+        ],
+        "cp": [
+            [name_id(c["name"]), round(float(c["km"]), 2), at(c["arrive"]), at(c["clear"])]
+            for c in train.get("checkpoints") or []
+        ],
+        "off": round(offset, 3),
+        "head": [[t, round(offset + km, 3)] for t, km in track.head],
+        "tail": [[t, round(offset + km, 3)] for t, km in track.tail],
+    }
+    return payload, track
 
 
 def plan_payload(
@@ -197,6 +289,14 @@ def plan_payload(
         ``request`` or ``corridor``.
     step_s
         Step of the time control in seconds.
+
+    Notes
+    -----
+    A train (``"mode": "rail"``) also gets a ``train`` object: terminal,
+    loading window, departure, consist and path for its popup, and knots
+    that keep it at the terminal while loading and move it along the rail
+    path after departure. Its ``head`` and ``tail`` are those of its road leg
+    to the terminal (empty without one).
     """
     if colour_by not in COLOUR_BY:
         raise DataError(f"colour_by {colour_by!r} is not one of {', '.join(COLOUR_BY)}")
@@ -214,11 +314,14 @@ def plan_payload(
     for row in view.movements:
         number = str(row["movement"])
         where = f"movement {number!r}"
+        mode = str(row.get("mode") or "road")
+        rail = is_train(row)
+        offset = road_leg_km(row) if rail else 0.0
         latlngs = to_latlngs(view.routes[number])
         route_key = tuple(tuple(p) for p in latlngs)
         if route_key not in routes:
             routes[route_key] = len(route_list)
-            route_list.append({"c": latlngs, "km": float(row.get("length_km") or 0.0)})
+            route_list.append({"c": latlngs, "km": offset + float(row.get("length_km") or 0.0)})
         route = routes[route_key]
         if colour_by == "corridor":
             key = _corridor_of(network, row)
@@ -229,9 +332,13 @@ def plan_payload(
             colour = colour_keys.setdefault(key, PALETTE[len(colour_keys) % len(PALETTE)])
             label = f"{key}: {row.get('unit', '')}"
         colour_keys.setdefault(key, colour)
-        mode = str(row.get("mode") or "road")
-        track = column_track(row, view.start)
-        tracks.append(track)
+        track = column_track(row, view.start) if not rail or row.get("checkpoints") else None
+        if track is not None:
+            tracks.append(track)
+        train = None
+        if rail:
+            train, moving = _train_payload(row, view.start, name_id)
+            tracks.append(moving)
         full, short = _vehicles(row)
         group = groups.setdefault(
             (route, key, mode),
@@ -244,6 +351,8 @@ def plan_payload(
                 "movements": [],
             },
         )
+        if rail:
+            group["road_km"] = round(offset, 3)
         group["movements"].append(len(movements))
         movements.append(
             {
@@ -281,10 +390,12 @@ def plan_payload(
                     ]
                     for h in row.get("halts") or []
                 ],
-                "head": [[t, round(km, 3)] for t, km in track.head],
-                "tail": [[t, round(km, 3)] for t, km in track.tail],
+                "head": [[t, round(km, 3)] for t, km in track.head] if track is not None else [],
+                "tail": [[t, round(km, 3)] for t, km in track.tail] if track is not None else [],
             }
         )
+        if train is not None:
+            movements[-1]["train"] = train
     segments: list[dict[str, Any]] = []
     by_number = {m["n"]: m for m in movements}
     measures: dict[int, Any] = {}
@@ -321,6 +432,7 @@ def plan_payload(
         "max_delay": max((v for s in segments for _, v in s["delay"]), default=0.0),
         "ramp_cols": list(LOAD_COLOURS),
         "ramp_delay": list(DELAY_COLOURS),
+        "train_colour": TRAIN_COLOUR,
         "legend": [
             {"label": group["label"], "colour": group["col"]}
             for group in {g["label"]: g for g in groups.values()}.values()
@@ -403,6 +515,19 @@ def render_plan_map(
             ],
         },
     ).add_to(fmap)
+    if any("train" in m for m in payload["movements"]):
+        JsCall(
+            "legend",
+            fmap,
+            data={
+                "section": "Trains",
+                "items": [
+                    {"label": "rail path", "colour": TRAIN_COLOUR, "dash": True},
+                    {"label": "train under way (ring: its colour)", "kind": "train"},
+                    {"label": "train loading at its terminal", "kind": "train-loading"},
+                ],
+            },
+        ).add_to(fmap)
     return _finish(fmap)
 
 

@@ -7,6 +7,12 @@ piecewise-linear, non-decreasing functions from time to kilometres along the
 route; at any moment the column occupies the route between them, which
 draws it with its length. ``mobility.js`` evaluates the same knots in the
 browser.
+
+A train (a row with ``"mode": "rail"``) is tracked the same way along its
+rail path by :func:`train_track`: it stands at its terminal from the start
+of loading until departure, then its head passes each station of
+``train.checkpoints`` at ``arrive`` and its tail at ``clear``. The row's own
+``checkpoints`` then hold only the road leg to the terminal (maybe none).
 """
 
 from __future__ import annotations
@@ -85,8 +91,18 @@ def _pass_s(checkpoints: list[tuple[float, int, int]], km: float) -> float:
     return (c0 - a0) + share * ((c1 - a1) - (c0 - a0))
 
 
+def is_train(movement: dict[str, Any]) -> bool:
+    """Whether a movement-table row is a train (``"mode": "rail"``)."""
+    return str(movement.get("mode") or "road") == "rail"
+
+
+def road_leg_km(movement: dict[str, Any]) -> float:
+    """Length of the road leg of a train (0 without one); where its rail path begins."""
+    return max((float(c["km"]) for c in movement.get("checkpoints") or []), default=0.0)
+
+
 def column_track(movement: dict[str, Any], start: datetime) -> ColumnTrack:
-    """Head and tail knots of a movement-table row.
+    """Head and tail knots of a movement-table row (of a train: of its road leg).
 
     Raises
     ------
@@ -115,8 +131,51 @@ def column_track(movement: dict[str, Any], start: datetime) -> ColumnTrack:
             moment = seconds_since(start, text, where)
             head.append((km, moment))
             tail.append((km, round(moment + lag)))
-    length_km = float(movement.get("length_km") or checkpoints[-1][0])
+    length_km = 0.0 if is_train(movement) else float(movement.get("length_km") or 0.0)
     return ColumnTrack(_monotone(head), _monotone(tail), max(length_km, checkpoints[-1][0]))
+
+
+def train_of(movement: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``train`` object of a rail row.
+
+    Raises
+    ------
+    DataError
+        If the row has none.
+    """
+    train = movement.get("train")
+    if not isinstance(train, dict):
+        number = movement.get("movement", "?")
+        raise DataError(f"movement {number!r} is a rail movement without a 'train' object")
+    return train
+
+
+def train_track(movement: dict[str, Any], start: datetime) -> ColumnTrack:
+    """Head and tail knots of a train along its rail path, from the start of loading.
+
+    Kilometres run from the loading terminal. The train stands at 0 km from
+    ``train.loading_start`` until ``train.depart``; its head reaches the
+    border crossing at the row's ``arrive`` and its tail clears it at ``clear``.
+
+    Raises
+    ------
+    DataError
+        If the row has no ``train`` or a time is not ISO 8601 with an offset.
+    """
+    where = f"movement {movement.get('movement', '?')!r}"
+    train = train_of(movement)
+    loading = seconds_since(start, train["loading_start"], where)
+    depart = seconds_since(start, train["depart"], where)
+    length_km = float(movement.get("length_km") or 0.0)
+    head = [(0.0, loading), (0.0, depart)]
+    tail = [(0.0, loading), (0.0, depart)]
+    for c in train.get("checkpoints") or []:
+        head.append((float(c["km"]), seconds_since(start, c["arrive"], where)))
+        tail.append((float(c["km"]), seconds_since(start, c["clear"], where)))
+    length_km = max([length_km, *(km for km, _ in head)])
+    head.append((length_km, seconds_since(start, movement["arrive"], where)))
+    tail.append((length_km, seconds_since(start, movement["clear"], where)))
+    return ColumnTrack(_monotone(head), _monotone(tail), length_km)
 
 
 def km_at(knots: Sequence[Knot], t_s: float) -> float:
@@ -188,7 +247,9 @@ def segment_loads(movements: Sequence[dict[str, Any]], start: datetime) -> list[
     """Stretches between consecutive checkpoints with their load per hour.
 
     A column uses a stretch from when its head passes the first checkpoint
-    until its tail clears the second.
+    until its tail clears the second. Only road checkpoints count (of a
+    train, those of its road leg), and a train's ``disruption_vh`` is not
+    spread over road stretches: it is not a road delay estimate.
     """
     found: dict[tuple[str, str], Segment] = {}
     for movement in movements:
@@ -201,7 +262,7 @@ def segment_loads(movements: Sequence[dict[str, Any]], start: datetime) -> list[
             end = seconds_since(start, b["clear"], where)
             pieces.append((a, b, begin, max(begin, end)))
         busy_s = sum(end - begin for *_, begin, end in pieces) or 1
-        delay_vh = float(movement.get("disruption_vh") or 0.0)
+        delay_vh = 0.0 if is_train(movement) else float(movement.get("disruption_vh") or 0.0)
         for a, b, begin, end in pieces:
             key = (str(a.get("node", a["name"])), str(b.get("node", b["name"])))
             segment = found.get(key)

@@ -43,6 +43,8 @@ from mobility.model.corridor import Place
 from mobility.model.scenario import Request, Scenario, in_windows
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.load import Network
+from mobility.rail.leg import RailLeg
+from mobility.rail.rules import RailRules, load_rail_rules
 from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import element_keys
 from mobility.routing.router import NoRouteError, Route, Router
@@ -116,15 +118,20 @@ class Option:
         Civilian delay in hundredths of a vehicle-hour for a start in each slot.
     peak_column_min
         Column-minutes in weekday peak hours for a start in each slot.
+    rail
+        For a train: its terminal, consist, path and timing; ``route`` is
+        then the road leg to the terminal (``None`` for a transfer inside
+        the port or camp).
     """
 
-    route: Route
+    route: Route | None
     uses: tuple[Use, ...]
     arrive_min: int
     clear_min: int
     allowed: NDArray[np.bool_]
     disruption: NDArray[np.int64]
     peak_column_min: NDArray[np.int64]
+    rail: RailLeg | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,8 @@ class Instance:
         The start-time grid.
     unplannable
         Requests (or parts) without any option, with the reason.
+    rail_rules
+        The rail rules used, when some request may go by rail.
     """
 
     scenario: Scenario
@@ -191,6 +200,7 @@ class Instance:
     slot_min: int
     horizon_min: int
     unplannable: list[Unplannable] = field(default_factory=list)
+    rail_rules: RailRules | None = None
 
     def time(self, minutes: float) -> datetime:
         """Wall-clock time of a solver minute."""
@@ -262,12 +272,16 @@ def _check_closures(scenario: Scenario, network: Network, table: EdgeTable) -> N
     """Refuse closures of elements the network does not have."""
     if not scenario.closures:
         return
-    known = element_keys(table, network.places)
+    known = set(element_keys(table, network.places))
+    known |= {str(d.get("name")).casefold() for _, _, d in network.rail.edges(data=True)}
+    known |= {p.name.casefold() for p in network.corridors.places if p.mode == "rail"}
+    known |= {p.id.casefold() for p in network.corridors.places if p.mode == "rail"}
     for index, closure in enumerate(scenario.closures):
         if closure.element.casefold() not in known:
             raise ScenarioError(
                 f"{scenario.source}: closures[{index}] element {closure.element!r} matches no "
-                "bridge, tunnel, road name or ref, place or node id of the road network"
+                "bridge, tunnel, road name or ref, place or node id of the road network, nor "
+                "a rail line, terminal or crossing"
             )
 
 
@@ -277,6 +291,7 @@ def build_instance(
     router: Router | None = None,
     catalogue: VehicleCatalogue | None = None,
     traffic: TrafficModel | None = None,
+    rail_rules: RailRules | None = None,
 ) -> Instance:
     """Turn a scenario into march-unit tasks with route options and resources.
 
@@ -285,6 +300,8 @@ def build_instance(
     ScenarioError
         Naming the request and field, for unknown places or vehicle types.
     """
+    from mobility.schedule.rail_options import RailContext, rail_tasks
+
     router = router or Router(network, catalogue)
     catalogue = router.catalogue
     traffic = traffic or TrafficModel()
@@ -318,13 +335,13 @@ def build_instance(
             resources[rid] = Resource(rid, kind, name, capacity, tuple(windows))
         return rid
 
+    context = _OptionContext(
+        scenario, slot_starts, horizon_min, keys, clock, costs, table, closures, places, by_name,
+        resource,
+    )  # fmt: skip
+    rail: RailContext | None = None
     for request in scenario.requests:
         where = f"request {request.id!r}"
-        if request.mode == "rail":
-            unplannable.append(
-                Unplannable(request.id, "rail movements are not planned yet (road only)")
-            )
-            continue
         types: dict[str, int] = {}
         moved_types: dict[str, VehicleType] = {}
         for key, count in request.vehicles.items():
@@ -337,9 +354,20 @@ def build_instance(
             moved = router.moved_as(vehicle)
             moved_types[moved.id] = moved
             types[moved.id] = types.get(moved.id, 0) + count
-        column = build_column(request.unit, types, VehicleCatalogue(moved_types), rules)
         release = scenario.minutes(request.available_from)
         due = scenario.minutes(request.required_by)
+        if request.mode != "road":
+            if rail is None:
+                rail = RailContext(network, router, rail_rules or load_rail_rules(), rules, context)
+            try:
+                found = rail_tasks(rail, request, catalogue, release, due)
+            except DataError as error:
+                raise ScenarioError(f"{scenario.source}: {where}: {error}") from None
+            if found is not None:
+                tasks.extend(found[0])
+                unplannable.extend(found[1])
+                continue
+        column = build_column(request.unit, types, VehicleCatalogue(moved_types), rules)
         for unit in column.march_units:
             unit_column = Column(
                 unit=f"{request.unit} {unit.id}",
@@ -365,12 +393,8 @@ def build_instance(
             reasons = []
             for route in plan.routes:
                 option, reason = _make_option(
-                    _OptionContext(
-                        scenario, slot_starts, horizon_min, keys, clock, costs, table, closures,
-                        places, by_name, resource,
-                    ),
-                    route, plan.origin.place_id, plan.destination.place_id, unit, release,
-                )  # fmt: skip
+                    context, route, plan.origin.place_id, plan.destination.place_id, unit, release
+                )
                 if option is not None:
                     options.append(option)
                 else:
@@ -390,7 +414,10 @@ def build_instance(
             )
     _drop_unshared_junctions(tasks, resources)
     logger.info("instance: %d march units, %d resources", len(tasks), len(resources))
-    return Instance(scenario, tasks, resources, n_slots, slot, horizon_min, unplannable)
+    return Instance(
+        scenario, tasks, resources, n_slots, slot, horizon_min, unplannable,
+        rail.rules if rail is not None else None,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -574,15 +601,7 @@ def _drop_unshared_junctions(tasks: list[Task], resources: dict[str, Resource]) 
     }
     for index, task in enumerate(tasks):
         options = tuple(
-            Option(
-                route=o.route,
-                uses=tuple(u for u in o.uses if u.resource not in drop),
-                arrive_min=o.arrive_min,
-                clear_min=o.clear_min,
-                allowed=o.allowed,
-                disruption=o.disruption,
-                peak_column_min=o.peak_column_min,
-            )
+            replace(o, uses=tuple(u for u in o.uses if u.resource not in drop))
             for o in task.options
         )
         tasks[index] = replace(task, options=options)

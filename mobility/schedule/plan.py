@@ -21,6 +21,7 @@ from mobility.model.scenario import LOCAL_TIME
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
+from mobility.schedule.rail_rows import mode_split, rail_constraints, rail_row
 from mobility.schedule.solution import Assignment, Costs, costs, usage
 
 _LETTER = {code: letter for letter, code in TUNNEL_CATEGORY_CODE.items()}
@@ -69,9 +70,12 @@ def _iso(moment: datetime) -> str:
 
 def _limits(instance: Instance, task: Task, option_index: int) -> list[dict[str, Any]]:
     """Restricted elements on the route with their limits (for the validator)."""
-    graph = task.options[option_index].route.graph
+    route = task.options[option_index].route
+    if route is None:
+        return []
+    graph = route.graph
     found: dict[str, dict[str, Any]] = {}
-    for u, v, key in task.options[option_index].route.edges:
+    for u, v, key in route.edges:
         data = graph.edges[u, v, key]
         limits = {
             name: data.get(name)
@@ -133,8 +137,9 @@ def build_plan(
         shift = timedelta(minutes=choice.slot * instance.slot_min)
         departure = scenario.start + shift
         local_day = departure.astimezone(LOCAL_TIME).day
-        per_day[str(local_day)] += 1
-        number = f"{local_day:02d}-NLD-{per_day[str(local_day)]:03d}"
+        letter = "T" if option.rail is not None else ""
+        per_day[f"{letter}{local_day}"] += 1
+        number = f"{local_day:02d}-NLD-{letter}{per_day[f'{letter}{local_day}']:03d}"
         clear = scenario.start + timedelta(
             minutes=choice.slot * instance.slot_min + option.clear_min
         )
@@ -156,19 +161,19 @@ def build_plan(
             "march_unit": task.march_unit.id,
             "task": task.id,
             "mode": "road",
-            "route": route.designation,
-            "refs": list(route.refs),
-            "length_km": round(route.length_m / 1000, 3),
+            "route": route.designation if route is not None else "",
+            "refs": list(route.refs) if route is not None else [],
+            "length_km": round(route.length_m / 1000, 3) if route is not None else 0.0,
             "vehicles": {v.id: n for v, n in task.march_unit.vehicles},
             "vehicle_count": task.vehicles,
             "priority": task.request.priority,
             "release": _iso(task.request.available_from),
             "due": _iso(due),
             "start": _iso(departure),
-            "arrive": _iso(route.schedule.arrive + shift),
+            "arrive": _iso(route.schedule.arrive + shift) if route is not None else "",
             "clear": _iso(clear),
             "late_min": late_min,
-            "driving_s": round(route.driving_s, 1),
+            "driving_s": round(route.driving_s, 1) if route is not None else 0.0,
             "disruption_vh": float(option.disruption[choice.slot]) / DISRUPTION_SCALE,
             "peak_column_h": float(option.peak_column_min[choice.slot]) / 60,
             "checkpoints": [
@@ -181,7 +186,7 @@ def build_plan(
                     "clear": _iso(c.clear + shift),
                     "detail": c.detail,
                 }
-                for c in route.schedule.checkpoints
+                for c in (route.schedule.checkpoints if route is not None else ())
             ],
             "halts": [
                 {
@@ -192,20 +197,21 @@ def build_plan(
                     "end": _iso(h.end + shift),
                     "at_support_centre": h.at_support_centre,
                 }
-                for h in route.schedule.halts
+                for h in (route.schedule.halts if route is not None else ())
             ],
             "ref_spans": _ref_spans(task, choice.option, shift),
             "requirements": need.to_dict(),
             "restricted_elements": _limits(instance, task, choice.option),
         }
+        coords = [list(c) for c in route.geometry.coords] if route is not None else []
+        if option.rail is not None:
+            data.update(rail_row(option.rail, scenario.start + shift, task))
+            coords += [list(c) for c in option.rail.path.route.geometry.coords]
         movements.append(Movement(number, data))
         features.append(
             {
                 "type": "Feature",
-                "geometry": {
-                    "type": "LineString",
-                    "coordinates": [list(c) for c in route.geometry.coords],
-                },
+                "geometry": {"type": "LineString", "coordinates": coords},
                 "properties": {
                     k: data[k]
                     for k in (
@@ -232,6 +238,7 @@ def build_plan(
     for item in instance.unplannable:
         explanations.append(f"{item.request}: {item.reason}")
     kpis = _kpis(instance, costs(instance, assignment.choices), assignment)
+    kpis.update(mode_split(instance, assignment.choices))
     summary: dict[str, Any] = {
         "scenario": scenario.name,
         "start": _iso(scenario.start),
@@ -245,6 +252,7 @@ def build_plan(
     }
     if baseline is not None:
         summary["baseline"] = _kpis(instance, costs(instance, baseline.choices), baseline)
+        summary["baseline"].update(mode_split(instance, baseline.choices))
     utilisation = []
     for rid, line in timelines.items():
         resource = instance.resources[rid]
@@ -272,6 +280,8 @@ def build_plan(
 
 def _ref_spans(task: Task, option: int, shift: timedelta) -> list[dict[str, str]]:
     route = task.options[option].route
+    if route is None:
+        return []
     base = route.schedule.start + shift
     return [
         {
@@ -325,6 +335,7 @@ def _constraints(instance: Instance) -> dict[str, Any]:
         "ports": {
             r.id.split(":", 1)[1]: r.name for r in instance.resources.values() if r.kind == "port"
         },
+        "rail": rail_constraints(instance),
         "closures": [
             {"element": c.element, "from": _iso(c.start), "to": _iso(c.end)}
             for c in scenario.closures

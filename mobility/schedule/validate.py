@@ -16,6 +16,9 @@ port-gate times) and checks:
 - capacities: at no time more columns (or vehicles) at a resource than it
   holds; border crossings only inside their acceptance windows;
 - closures: no use of a closed element during its closure;
+- trains (:mod:`mobility.schedule.validate_rail`): consists, traction,
+  loading and path times, bands and headways; ramps, trains per day, line
+  paths and rail crossings count as capacities;
 - KPIs: lateness and on-time share recomputed agree with the summary.
 """
 
@@ -30,6 +33,7 @@ from typing import Any
 
 from mobility.model.scenario import in_windows, local_clock_min
 from mobility.schedule.plan_files import read_plan_files
+from mobility.schedule.validate_rail import rail_spans, train_occupations, train_problems
 
 _TOLERANCE = timedelta(seconds=1)
 
@@ -42,7 +46,7 @@ class Violation:
     ----------
     rule
         ``release``, ``horizon``, ``travel``, ``driver_hours``, ``restriction``,
-        ``capacity``, ``window``, ``closure`` or ``kpi``.
+        ``capacity``, ``window``, ``closure``, ``consist``, ``rail`` or ``kpi``.
     movement
         Movement number (empty for plan-wide findings).
     message
@@ -184,7 +188,10 @@ def _occupations(
                 found[f"junction:{point['node']}"].append(span)
             if point["kind"] in ("border", "destination") and point["name"] in by_border:
                 found[by_border[point["name"]]].append(span)
-        origin = m["checkpoints"][0]["name"]
+        if m.get("mode") == "rail":
+            for train_rid, train_spans in train_occupations(m, constraints["rail"]).items():
+                found[train_rid].extend(train_spans)
+        origin = m["checkpoints"][0]["name"] if m["checkpoints"] else ""
         if origin in by_port:
             rid = by_port[origin]
             rate = rates.get(rid.split(":", 1)[1], rates.get(origin, rates.get("default", 150.0)))
@@ -246,15 +253,19 @@ def _check_closures(
         element = closure["element"].casefold()
         start, end = _t(closure["from"]), _t(closure["to"])
         for m in movements:
-            spans = [
-                (_t(c["arrive"]), _t(c["clear"]))
-                for c in m["checkpoints"]
-                if c["name"].casefold() == element or str(c["node"]) == element
-            ] + [
-                (_t(r["from"]), _t(r["to"]))
-                for r in m["ref_spans"]
-                if r["ref"].casefold() == element
-            ]
+            spans = (
+                [
+                    (_t(c["arrive"]), _t(c["clear"]))
+                    for c in m["checkpoints"]
+                    if c["name"].casefold() == element or str(c["node"]) == element
+                ]
+                + [
+                    (_t(r["from"]), _t(r["to"]))
+                    for r in m["ref_spans"]
+                    if r["ref"].casefold() == element
+                ]
+                + rail_spans(m, element)
+            )
             for a, b in spans:
                 if a < end and b > start:
                     found.append(
@@ -305,7 +316,14 @@ def validate_plan(plan_dir: str | Path) -> list[Violation]:
             found.append(
                 Violation("travel", number, "the first checkpoint is not at the start time")
             )
-        _check_times(m, rules, found)
+        if m.get("mode") == "rail":
+            if not constraints.get("rail"):
+                found.append(Violation("rail", number, "a train but no rail rules in constraints"))
+                continue
+            problems = train_problems(m, constraints["rail"])
+            found += [Violation(rule, number, text) for rule, text in problems]
+        if m["checkpoints"]:
+            _check_times(m, rules, found)
         _check_restrictions(m, found)
         late = max(0.0, (_t(m["clear"]) - _t(request["due"])).total_seconds() / 60)
         if abs(late - m["late_min"]) > 1:

@@ -76,8 +76,77 @@ def hand_movement(number: str = "24-NLD-001", unit: str = "Test unit") -> dict[s
     }  # fmt: skip
 
 
+def hand_train(number: str = "24-NLD-T001", unit: str = "Rail unit") -> dict[str, Any]:
+    """A train as in /work/rail-spec.md: a 2 km road leg, then 30 km of rail in two lines.
+
+    The road leg runs from 0 to 12 minutes; the train loads from 20 to 55 minutes,
+    passes the station (10 km of rail) at 70 and reaches the border (30 km) at 90.
+    """
+    terminal = "Rail terminal"
+    border = "Border crossing"
+    return {
+        **hand_movement(number, unit),
+        "mode": "rail",
+        "request": "REQ-2",
+        "march_unit": "L1",
+        "task": "REQ-2/L1",
+        "route": f"{terminal} / Havenspoorlijn / Betuweroute / {border}",
+        "refs": ["Havenspoorlijn", "Betuweroute"],
+        "length_km": 30.0,
+        "vehicles": {"leopard-2a7": 2, "boxer-apc": 1},
+        "vehicle_count": 3,
+        "start": iso(0), "arrive": iso(90), "clear": iso(91), "due": iso(120),
+        "disruption_vh": 7.0,
+        "checkpoints": [
+            {"name": "Depot", "kind": "origin", "node": 11, "km": 0.0,
+             "arrive": iso(0), "clear": iso(8), "detail": ""},
+            {"name": terminal, "kind": "destination", "node": 12, "km": 2.0,
+             "arrive": iso(4), "clear": iso(12), "detail": ""},
+        ],
+        "halts": [],
+        "train": {
+            "terminal": {"id": "rail-test", "name": terminal},
+            "loading_start": iso(20), "loading_end": iso(55), "depart": iso(55),
+            "border": {"id": "bcp-rail-test", "name": border, "counterpart": "Elsewhere (DE)"},
+            "band": "night",
+            "traction": "electric",
+            "consist": {
+                "locomotive": {"traction": "electric", "name": "Test loco", "length_m": 19.0,
+                               "weight_t": 90.0},
+                "wagons": [
+                    {"type": "heavy", "vehicles": {"leopard-2a7": 1}, "length_m": 18.0,
+                     "tare_t": 30.0, "payload_t": 75.0, "deck_length_m": 16.0, "load_t": 65.0},
+                    {"type": "heavy", "vehicles": {"leopard-2a7": 1}, "length_m": 18.0,
+                     "tare_t": 30.0, "payload_t": 75.0, "deck_length_m": 16.0, "load_t": 65.0},
+                    {"type": "flat", "vehicles": {"boxer-apc": 1}, "length_m": 20.0,
+                     "tare_t": 25.0, "payload_t": 60.0, "deck_length_m": 18.0, "load_t": 36.0},
+                ],
+                "length_m": 75.0, "gross_t": 341.0, "max_length_m": 740.0, "max_gross_t": 2000.0,
+            },
+            "path": [
+                {"line": "Havenspoorlijn", "from": terminal, "to": "Station", "km": 10.0,
+                 "enter": iso(55), "leave": iso(71), "maxspeed_kph": 80.0, "electrified": True,
+                 "max_length_m": 740.0, "headway_min": 20},
+                {"line": "Betuweroute", "from": "Station", "to": border, "km": 20.0,
+                 "enter": iso(70), "leave": iso(91), "maxspeed_kph": 100.0, "electrified": True,
+                 "max_length_m": 740.0, "headway_min": 10},
+            ],
+            "checkpoints": [
+                {"name": terminal, "kind": "station", "km": 0.0, "arrive": iso(55),
+                 "clear": iso(57)},
+                {"name": "Station", "kind": "station", "km": 10.0, "arrive": iso(70),
+                 "clear": iso(71)},
+                {"name": border, "kind": "station", "km": 30.0, "arrive": iso(90),
+                 "clear": iso(91)},
+            ],
+        },
+    }  # fmt: skip
+
+
 # 10 km along the parallel 52 N, from 5.0 E (1 degree of longitude is about 68.7 km there).
 LINE = [[5.0, 52.0], [5.0 + 4 / 68.6, 52.0], [5.0 + 10 / 68.6, 52.0]]
+# A train's line along 52.1 N (about 68.3 km a degree): 2 km of road, then 10 + 20 km of rail.
+RAIL_LINE = [[5.0, 52.1], [5.0 + 2 / 68.3, 52.1], [5.0 + 12 / 68.3, 52.1], [5.0 + 32 / 68.3, 52.1]]
 
 
 def hand_view(movements: list[dict[str, Any]] | None = None, scenario: str = "hand") -> PlanView:
@@ -87,7 +156,10 @@ def hand_view(movements: list[dict[str, Any]] | None = None, scenario: str = "ha
         start=START,
         horizon_s=6 * 3600,
         movements=rows,
-        routes={str(m["movement"]): [list(p) for p in LINE] for m in rows},
+        routes={
+            str(m["movement"]): [list(p) for p in (RAIL_LINE if m["mode"] == "rail" else LINE)]
+            for m in rows
+        },
         summary={"scenario": scenario, "start": START.isoformat(), "horizon_h": 6,
                  "vehicles": 10, "kpis": {"on_time_share": 1.0, "civilian_delay_vh": 3.0}},
         utilisation=[{"resource": "junction:2", "name": "Middle", "hour": iso(60), "peak": 1,

@@ -33,7 +33,7 @@ def tiny_task(
         name, name, "a", "b", START, START + timedelta(hours=9), priority, {"truck": 1}
     )
     option = Option(
-        route=None,  # type: ignore[arg-type]
+        route=None,
         uses=tuple(Use(*use) if len(use) == 4 else Use(*use, 1) for use in uses),
         arrive_min=clear_min,
         clear_min=clear_min,

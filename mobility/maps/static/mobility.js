@@ -1,6 +1,7 @@
 /* mobility map script: popups, title, legend, and the time control that moves
-   columns along their routes. Part of the mobility project (MIT). Every text
-   shown comes from data and is set with textContent, never as HTML. */
+   columns and trains along their routes. Part of the mobility project (MIT).
+   Every text shown comes from data and is set with textContent, never as
+   HTML (Leaflet sets a string tooltip or popup as HTML, so they get nodes). */
 (function () {
   "use strict";
   var EARTH_RADIUS_M = 6371008.8;
@@ -15,6 +16,8 @@
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
   }
+
+  function textNode(text) { return el("span", "", text); }
 
   function table(rows) {
     var t = el("table", "mobility-table");
@@ -55,7 +58,7 @@
       var s = style(data.styles, f);
       var marker = L.circleMarker(f.ll, s);
       marker.bindPopup(function () { return popupNode(f.t, f.p); }, {maxWidth: 420});
-      if (f.t) { marker.bindTooltip(f.t); }
+      if (f.t) { marker.bindTooltip(textNode(f.t)); }
       marker.addTo(layers.group);
     });
   };
@@ -93,6 +96,9 @@
       mark.style.background = "linear-gradient(to right, " + item.colours.join(", ") + ")";
     } else if (item.kind === "point") {
       mark.style.background = item.colour;
+    } else if (item.kind === "train" || item.kind === "train-loading") {
+      mark.className = "mobility-train" + (item.kind === "train" ? "" : " mobility-train-loading");
+      mark.appendChild(trainMark(null));
     } else {
       mark.style.borderTopColor = item.colour;
       if (item.dash) { mark.style.borderTopStyle = "dashed"; }
@@ -187,13 +193,14 @@
     }
   }
 
-  function movementPopup(data, m) {
-    var box = popupNode(m.n + " " + m.unit, [
-      ["Request", m.req], ["March unit", m.mu], ["Mode", m.mode],
-      ["Route", m.desig], ["Vehicles", m.veh + " (" + m.count + ")"],
-      ["Start", formatTime(data, m.start)], ["Clear", formatTime(data, m.clear)],
-      ["Due", formatTime(data, m.due)], ["Late", m.late + " min"]
-    ]);
+  function detailsTable(summary, rows) {
+    var details = el("details");
+    details.appendChild(el("summary", "", summary));
+    details.appendChild(table(rows));
+    return details;
+  }
+
+  function checkpointRows(data, m) {
     var rows = [["Checkpoint", "km", "arrive", "clear"]];
     m.cp.forEach(function (c) {
       rows.push([data.names[c[0]], c[1].toFixed(1), formatTime(data, c[2]), formatTime(data, c[3])]);
@@ -202,11 +209,69 @@
       rows.push([data.names[h[0]] + " (halt: " + h[4] + ")", h[1].toFixed(1),
                  formatTime(data, h[2]), formatTime(data, h[3])]);
     });
-    var details = el("details");
-    details.appendChild(el("summary", "", "Times at checkpoints"));
-    details.appendChild(table(rows));
-    box.appendChild(details);
+    return rows;
+  }
+
+  function amount(value, unit) {
+    return value === null || value === undefined ? "-" : String(Math.round(value * 10) / 10) + unit;
+  }
+
+  function trainPopup(data, m) {
+    var tr = m.train;
+    var box = popupNode(m.n + " " + m.unit + " (train)", [
+      ["Request", m.req], ["March unit", m.mu], ["Mode", m.mode], ["Terminal", tr.term],
+      ["Loading", formatTime(data, tr.load[0]) + " to " + formatTime(data, tr.load[1])],
+      ["Departure", formatTime(data, tr.dep)], ["Band", tr.band],
+      ["Traction", tr.traction + (tr.loco ? " (" + tr.loco + ")" : "")],
+      ["Wagons", String(tr.wagons)],
+      ["Length", amount(tr.len_m, " m") + " of max " + amount(tr.max_len_m, " m")],
+      ["Gross weight", amount(tr.gross_t, " t") + " of max " + amount(tr.max_gross_t, " t")],
+      ["Vehicles", m.veh + " (" + m.count + ")"],
+      ["Border crossing", tr.border], ["Counterpart", tr.cpart],
+      ["At the border", formatTime(data, tr.arr)], ["Clear", formatTime(data, m.clear)],
+      ["Due", formatTime(data, m.due)], ["Late", m.late + " min"]
+    ]);
+    box.appendChild(detailsTable("Line sections", [["Line", "from", "to", "km", "enter", "leave"]]
+      .concat(tr.path.map(function (s) {
+        return [s[0], s[1], s[2], s[3].toFixed(1), formatTime(data, s[4]), formatTime(data, s[5])];
+      }))));
+    box.appendChild(detailsTable("Times at stations", [["Station", "km", "arrive", "clear"]]
+      .concat(tr.cp.map(function (c) {
+        return [data.names[c[0]], c[1].toFixed(1), formatTime(data, c[2]), formatTime(data, c[3])];
+      }))));
+    if (m.cp.length) {
+      box.appendChild(detailsTable("Road leg to the terminal", checkpointRows(data, m)));
+    }
     return box;
+  }
+
+  function movementPopup(data, m) {
+    if (m.train) { return trainPopup(data, m); }
+    var box = popupNode(m.n + " " + m.unit, [
+      ["Request", m.req], ["March unit", m.mu], ["Mode", m.mode],
+      ["Route", m.desig], ["Vehicles", m.veh + " (" + m.count + ")"],
+      ["Start", formatTime(data, m.start)], ["Clear", formatTime(data, m.clear)],
+      ["Due", formatTime(data, m.due)], ["Late", m.late + " min"]
+    ]);
+    box.appendChild(detailsTable("Times at checkpoints", checkpointRows(data, m)));
+    return box;
+  }
+
+  function trainMark(colour) {
+    var mark = el("span", "mobility-train-mark", "T");
+    if (colour) { mark.style.borderColor = colour; }
+    return mark;
+  }
+
+  function trainIcon(m, loading) {
+    return L.divIcon({
+      className: "mobility-train" + (loading ? " mobility-train-loading" : ""),
+      html: trainMark(m.col), iconSize: [18, 18], iconAnchor: [9, 9]
+    });
+  }
+
+  function scaleOf(route) {
+    return route.km > 0 ? route.cum[route.cum.length - 1] / route.km : 0;
   }
 
   function groupPopup(data, g) {
@@ -229,20 +294,31 @@
   mobility.plan = function (map, layers, data) {
     var routes = data.routes.map(function (r) { return {c: r.c, cum: cumulative(r.c), km: r.km}; });
     data.groups.forEach(function (g) {
-      var line = L.polyline(data.routes[g.route].c, {
-        color: g.col, weight: 4, opacity: 0.75, dashArray: g.mode === "rail" ? "8 6" : null,
-        className: "mobility-route"
+      var route = routes[g.route];
+      var pieces = [[route.c, g.col, null]];
+      if (g.mode === "rail") {  // the road leg to the terminal, then the rail path dashed
+        var end = route.cum[route.cum.length - 1];
+        var split = Math.min(end, (g.road_km || 0) * scaleOf(route));
+        pieces = [[sliceLine(route.c, route.cum, split, end), data.train_colour, "8 6"]];
+        if (split > 0) { pieces.push([sliceLine(route.c, route.cum, 0, split), g.col, null]); }
+      }
+      pieces.forEach(function (piece) {
+        var line = L.polyline(piece[0], {
+          color: piece[1], weight: 4, opacity: 0.75, dashArray: piece[2], className: "mobility-route"
+        });
+        line.bindPopup(function () { return groupPopup(data, g); }, {maxWidth: 520, maxHeight: 420});
+        line.addTo(layers.routes);
       });
-      line.bindPopup(function () { return groupPopup(data, g); }, {maxWidth: 520, maxHeight: 420});
-      line.addTo(layers.routes);
     });
     var segments = data.segments.map(function (s) {
       var line = L.polyline(s.c, {color: "#999999", weight: 9, opacity: 0, className: "mobility-load"});
-      line.bindTooltip(s.name, {sticky: true});
+      line.bindTooltip(textNode(s.name), {sticky: true});
       line.addTo(layers.load);
       return {line: line, s: s, cols: new Map(s.cols), delay: new Map(s.delay)};
     });
     var columns = new Map();
+    var trains = new Map();
+    var hasTrains = data.movements.some(function (m) { return Boolean(m.train); });
     var state = {time_s: data.initial_s, measure: "columns"};
 
     function drawLoad() {
@@ -258,8 +334,8 @@
           seg.line.setStyle({opacity: 0.55, color: ramp(colours, max > 0 ? value / max : 0)});
         }
         seg.line.unbindTooltip();
-        seg.line.bindTooltip(seg.s.name + ": " + (byColumns ?
-          value + " columns in this hour" : value.toFixed(1) + " veh-h civilian delay (est.)"),
+        seg.line.bindTooltip(textNode(seg.s.name + ": " + (byColumns ?
+          value + " columns in this hour" : value.toFixed(1) + " veh-h civilian delay (est.)")),
           {sticky: true});
       });
     }
@@ -268,7 +344,7 @@
       var t = state.time_s;
       var shown = 0;
       data.movements.forEach(function (m, index) {
-        var on = t >= m.head[0][0] && t <= m.tail[m.tail.length - 1][0];
+        var on = m.head.length > 0 && t >= m.head[0][0] && t <= m.tail[m.tail.length - 1][0];
         var line = columns.get(index);
         if (!on) {
           if (line) { layers.columns.removeLayer(line); columns.delete(index); }
@@ -276,7 +352,7 @@
         }
         var head = kmAt(m.head, t), tail = Math.min(kmAt(m.tail, t), head);
         var route = routes[m.route];
-        var scale = route.km > 0 ? route.cum[route.cum.length - 1] / route.km : 0;
+        var scale = scaleOf(route);
         var latlngs = sliceLine(route.c, route.cum, tail * scale, head * scale);
         if (line) {
           line.setLatLngs(latlngs);
@@ -284,9 +360,43 @@
           line = L.polyline(latlngs, {color: m.col, weight: 8, opacity: 0.95, lineCap: "round",
                                       className: "mobility-column"});
           line.bindPopup(function () { return movementPopup(data, m); }, {maxWidth: 520, maxHeight: 420});
-          line.bindTooltip(m.n + " " + m.unit);
+          line.bindTooltip(textNode(m.n + " " + m.unit));
           line.addTo(layers.columns);
           columns.set(index, line);
+        }
+        shown += 1;
+      });
+      return shown;
+    }
+
+    // A train stands at its terminal while loading, then runs along its rail path.
+    function drawTrains() {
+      var t = state.time_s;
+      var shown = 0;
+      data.movements.forEach(function (m, index) {
+        var tr = m.train;
+        if (!tr) { return; }
+        var marker = trains.get(index);
+        if (t < tr.head[0][0] || t > tr.tail[tr.tail.length - 1][0]) {
+          if (marker) { layers.columns.removeLayer(marker); trains.delete(index); }
+          return;
+        }
+        var route = routes[m.route];
+        var at = pointAt(route.c, route.cum, kmAt(tr.head, t) * scaleOf(route));
+        var loading = t < tr.dep;
+        if (marker) {
+          marker.setLatLng(at);
+        } else {
+          marker = L.marker(at, {icon: trainIcon(m, loading), keyboard: false, riseOnHover: true});
+          marker.bindPopup(function () { return trainPopup(data, m); }, {maxWidth: 520, maxHeight: 420});
+          marker.bindTooltip(textNode(m.n + " " + m.unit + " (train)"));
+          marker.mobilityLoading = loading;
+          marker.addTo(layers.columns);
+          trains.set(index, marker);
+        }
+        if (marker.mobilityLoading !== loading) {  // departed, or stepped back into loading
+          marker.setIcon(trainIcon(m, loading));
+          marker.mobilityLoading = loading;
         }
         shown += 1;
       });
@@ -351,7 +461,8 @@
       ui.label.textContent = formatTime(data, state.time_s);
       ui.box.setAttribute("data-time-s", String(state.time_s));
       var shown = drawColumns();
-      ui.count.textContent = shown + " columns on the road";
+      ui.count.textContent = shown + " columns on the road" +
+        (hasTrains ? ", " + drawTrains() + " trains loading or under way" : "");
       drawLoad();
       return shown;
     }

@@ -1,0 +1,1 @@
+"""Rail mode: military train rules, consists and paths on the rail graph."""

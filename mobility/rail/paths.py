@@ -1,0 +1,133 @@
+"""A military train's path: line sections, traction, length limit and civilian cost.
+
+A rail route from the router is cut into **sections**, runs of consecutive
+edges of one line. Each section has the line's rules (maximum train length,
+military paths per hour band, regular trains displaced). A train books one
+path on every section; paths on a line are ``60 / paths_per_h`` minutes
+apart in the band of the train's departure (the path is booked as a whole
+when the train leaves, as infrastructure managers allocate paths).
+
+Civilian cost of a section: of the regular trains running while the
+military train and its headway occupy the line, the band's knock-on share
+is delayed; passenger trains at the cost of
+:func:`~mobility.schedule.disruption.rail_path_cost_vh` per train-hour,
+freight trains at ``freight_train_vh`` each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mobility.rail.rules import LineRules, RailRules
+from mobility.routing.router import Route
+from mobility.schedule.disruption import rail_path_cost_vh
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of one line on a train's path, with offsets from the departure (s)."""
+
+    line: str
+    start: str
+    end: str
+    length_m: float
+    enter_s: float
+    leave_s: float
+    maxspeed_kph: float
+    electrified: bool
+    rules: LineRules
+
+
+@dataclass(frozen=True)
+class TrainPath:
+    """The sections of a rail route and what they imply for the train."""
+
+    route: Route
+    sections: tuple[Section, ...]
+
+    @property
+    def electrified(self) -> bool:
+        """Whether every section has a contact line (else the train needs diesel)."""
+        return all(s.electrified for s in self.sections)
+
+    @property
+    def traction(self) -> str:
+        """``electric`` where the whole path is electrified, else ``diesel``."""
+        return "electric" if self.electrified else "diesel"
+
+    @property
+    def max_length_m(self) -> float:
+        """The shortest maximum train length of the lines on the path."""
+        return min(s.rules.max_length_m for s in self.sections)
+
+    def bands(self) -> tuple[str, ...]:
+        """Hour bands in which every section offers a military path."""
+        return tuple(
+            band
+            for band in ("night", "day", "peak")
+            if all(s.rules.headway_min(band) is not None for s in self.sections)
+        )
+
+    def cost_vh(self, departure: datetime, band: str, rules: RailRules) -> float:
+        """Civilian cost of the train's path for a departure at ``departure``."""
+        total = 0.0
+        for section in self.sections:
+            headway = section.rules.headway_min(band) or 60
+            occupied_h = (section.leave_s - section.enter_s) / 3600 + headway / 60
+            moment = departure + timedelta(seconds=section.enter_s)
+            passenger = rail_path_cost_vh(moment, section.rules.passenger_per_h)
+            total += (
+                occupied_h
+                * rules.knock_on_share[band]
+                * (passenger + section.rules.freight_per_h * rules.freight_train_vh)
+            )
+        return total
+
+
+def train_path(route: Route, rules: RailRules) -> TrainPath:
+    """Cut a rail route into line sections."""
+    graph = route.graph
+    names = {c.node: c.name for c in route.schedule.checkpoints}
+    entries = route.edge_entry_s.tolist()
+    sections: list[Section] = []
+    current: dict[str, object] | None = None
+    for edge, enter, seconds in zip(route.edges, entries, route.edge_times_s, strict=True):
+        data = graph.edges[edge]
+        line = str(data.get("name") or data.get("ref") or "unnamed line")
+        u, v, _ = edge
+        if current is None or current["line"] != line:
+            if current is not None:
+                sections.append(_section(current, rules))
+            current = {
+                "line": line,
+                "start": names.get(u, str(u)),
+                "length_m": 0.0,
+                "enter_s": enter,
+                "maxspeed": 0.0,
+                "electrified": True,
+            }
+        current["end"] = names.get(v, str(v))
+        current["length_m"] = float(current["length_m"]) + float(data.get("length_m", 0.0))  # type: ignore[arg-type]
+        current["leave_s"] = enter + seconds
+        speed_kph = float(data.get("maxspeed_kph") or 0.0)
+        current["maxspeed"] = max(float(current["maxspeed"]), speed_kph)  # type: ignore[arg-type]
+        current["electrified"] = bool(current["electrified"]) and bool(data.get("electrified"))
+    if current is not None:
+        sections.append(_section(current, rules))
+    return TrainPath(route, tuple(sections))
+
+
+def _section(raw: dict[str, object], rules: RailRules) -> Section:
+    line = str(raw["line"])
+    return Section(
+        line=line,
+        start=str(raw["start"]),
+        end=str(raw["end"]),
+        length_m=float(raw["length_m"]),  # type: ignore[arg-type]
+        enter_s=float(raw["enter_s"]),  # type: ignore[arg-type]
+        leave_s=float(raw["leave_s"]),  # type: ignore[arg-type]
+        maxspeed_kph=float(raw["maxspeed"]),  # type: ignore[arg-type]
+        electrified=bool(raw["electrified"]),
+        rules=rules.line(line),
+    )

@@ -1,0 +1,423 @@
+"""Train-loads of a ``mode: any`` or ``mode: rail`` request, with road and rail options.
+
+The request's vehicles (as they are, not on transporters) are put on wagons
+and cut into trains (:mod:`mobility.rail.consist`) under the tightest limits
+of the candidate paths, so that every train-load fits every path. Each
+train-load becomes one task whose options are:
+
+- **road** (``mode: any`` only): the train-load's vehicles as one serial of
+  march units on each road route alternative;
+- **rail**, per candidate loading terminal and hour band: a road leg from
+  the origin to the road point nearest the terminal (none when the terminal
+  is at the origin), a transfer to the ramp, loading, the train path to the
+  rail border crossing nearest the destination, and the crossing.
+
+Rail resources: ``ramp:<terminal>`` (loading ramps, for the loading time),
+``ramp_day:<terminal>`` (trains per day, each counted for 24 h from the start
+of its loading: at most that many in any 24 hours), ``path:<line>`` (one
+military path per headway of the departure band) and
+``rail_border:<crossing>`` (trains per hour).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mobility.errors import DataError
+from mobility.model.column import Column, ColumnRules, MarchUnit, build_column
+from mobility.model.corridor import Place
+from mobility.model.scenario import Request, in_windows
+from mobility.model.vehicle import VehicleCatalogue, VehicleType
+from mobility.network.load import Network
+from mobility.network.places import NetworkPlace
+from mobility.rail.consist import LoadingError, Train, form_trains, load_wagons
+from mobility.rail.leg import RailLeg
+from mobility.rail.paths import TrainPath, train_path
+from mobility.rail.rules import BANDS, Locomotive, RailRules
+from mobility.routing.resolve import PlaceIndex
+from mobility.routing.router import NoRouteError, Router
+from mobility.schedule.instance import (
+    DISRUPTION_SCALE,
+    Option,
+    Task,
+    Unplannable,
+    Use,
+    _make_option,
+    _OptionContext,
+)
+
+#: Speed (km/h) assumed for the last hop from the road point to the ramp.
+RAMP_HOP_KPH = 30.0
+
+
+def _km(a: NetworkPlace | Place, b: NetworkPlace | Place) -> float:
+    """Great-circle distance in km (equirectangular; places are close)."""
+    dx = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return 6371.0 * math.hypot(dx, math.radians(b.lat - a.lat))
+
+
+@dataclass
+class RailContext:
+    """What rail options need across requests (built once per instance)."""
+
+    network: Network
+    router: Router
+    rules: RailRules
+    column_rules: ColumnRules
+    option: _OptionContext
+    bands: NDArray[np.int8] = field(init=False)
+    road_index: PlaceIndex = field(init=False)
+    rail_index: PlaceIndex = field(init=False)
+    paths: dict[tuple[str, str], TrainPath | str] = field(default_factory=dict)
+    costs: dict[tuple[int, str, int], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.bands = band_by_minute(self.rules, self.option)
+        self.road_index = PlaceIndex(self.network.places, "road")
+        self.rail_index = PlaceIndex(self.network.places, "rail")
+
+    def place(self, query: str) -> NetworkPlace:
+        """Resolve ``query`` as a road place, else as a rail place."""
+        try:
+            return self.road_index.resolve(query)
+        except DataError:
+            return self.rail_index.resolve(query)
+
+    def path(self, terminal: Place, border: Place, vehicle: VehicleType) -> TrainPath | str:
+        """Return the train path from a terminal to a crossing, or why there is none."""
+        key = (terminal.id, border.id)
+        if key not in self.paths:
+            try:
+                plan = self.router.route(
+                    terminal.id, border.id, vehicle, mode="rail", k=1,
+                    start=self.option.scenario.start,
+                )  # fmt: skip
+                self.paths[key] = train_path(plan.routes[0], self.rules)
+            except (NoRouteError, DataError) as error:
+                self.paths[key] = f"no rail path {terminal.name} -> {border.name}: {error}"
+        return self.paths[key]
+
+    def cost(self, path: TrainPath, band: str, depart_min: int) -> int:
+        """Civilian cost of the path for a departure minute, in solver units."""
+        key = (id(path), band, depart_min)
+        if key not in self.costs:
+            moment = self.option.scenario.start + timedelta(minutes=depart_min)
+            self.costs[key] = round(path.cost_vh(moment, band, self.rules) * DISRUPTION_SCALE)
+        return self.costs[key]
+
+
+def band_by_minute(rules: RailRules, context: _OptionContext) -> NDArray[np.int8]:
+    """Index into :data:`BANDS` of every minute of the horizon."""
+    start = context.scenario.start
+    out = np.zeros(context.horizon_min + 1, dtype=np.int8)
+    for hour in range(0, context.horizon_min + 1, 60):
+        for quarter in range(0, 60, 15):
+            minute = hour + quarter
+            if minute > context.horizon_min:
+                break
+            band = rules.band(start + timedelta(minutes=minute))
+            out[minute : minute + 15] = BANDS.index(band)
+    return out
+
+
+def _terminals(rail: RailContext, origin: NetworkPlace) -> list[tuple[float, Place]]:
+    found = []
+    for place in rail.network.corridors.places:
+        if place.kind not in ("rail_terminal", "ramp") or not place.capacity.get("ramps"):
+            continue
+        distance = _km(origin, place)
+        if distance <= rail.rules.max_road_leg_km:
+            found.append((distance, place))
+    found.sort(key=lambda item: (item[0], item[1].id))
+    return found[: rail.rules.terminals_per_request]
+
+
+def _border(rail: RailContext, destination: NetworkPlace) -> Place | None:
+    crossings = [p for p in rail.network.corridors.places if p.kind == "bcp" and p.mode == "rail"]
+    if not crossings:
+        return None
+    return min(crossings, key=lambda p: (_km(destination, p), p.id))
+
+
+def _anchor(rail: RailContext, terminal: Place) -> NetworkPlace:
+    """Return the road place nearest a terminal (where road legs end)."""
+    candidates = [p for p in rail.network.places if p.mode == "road" and p.node is not None]
+    return min(candidates, key=lambda p: (_km(terminal, p), p.name))
+
+
+def _bounding_locomotive(rules: RailRules, tractions: set[str]) -> Locomotive:
+    """Return a locomotive as long and heavy as the longest and heaviest, hauling the least."""
+    locos = [rules.locomotives[t] for t in sorted(tractions)]
+    return Locomotive(
+        "bound",
+        "bound",
+        max(lo.length_m for lo in locos),
+        max(lo.weight_t for lo in locos),
+        min(lo.max_gross_t for lo in locos),
+    )
+
+
+def rail_tasks(
+    rail: RailContext,
+    request: Request,
+    catalogue: VehicleCatalogue,
+    release: int,
+    due: int,
+) -> tuple[list[Task], list[Unplannable]] | None:
+    """Train-load tasks of a request, or ``None`` if it has no rail option and may go by road.
+
+    A ``mode: rail`` request without a rail option comes back as unplannable
+    with the reason.
+    """
+    vehicles = [(catalogue.get(key), n) for key, n in request.vehicles.items() if n > 0]
+    origin = rail.place(request.origin)
+    destination = rail.place(request.destination)
+    border = _border(rail, destination)
+    reasons: list[str] = []
+    candidates: list[tuple[Place, TrainPath, float]] = []
+    if border is None:
+        reasons.append("the network has no rail border crossing")
+    else:
+        for distance, terminal in _terminals(rail, origin):
+            path = rail.path(terminal, border, vehicles[0][0])
+            if isinstance(path, str):
+                reasons.append(path)
+            elif not path.bands():
+                reasons.append(f"{terminal.name}: no band offers a military path on every line")
+            else:
+                candidates.append((terminal, path, distance))
+        if not candidates and not reasons:
+            reasons.append(
+                f"no loading terminal or ramp within {rail.rules.max_road_leg_km:g} km of "
+                f"{origin.name}"
+            )
+    lots: list[Train] = []
+    if candidates:
+        loco = _bounding_locomotive(rail.rules, {path.traction for _, path, _ in candidates})
+        try:
+            lots = form_trains(
+                load_wagons(vehicles, rail.rules),
+                loco,
+                min(path.max_length_m for _, path, _ in candidates),
+            )
+        except LoadingError as error:
+            reasons.append(str(error))
+    if not lots:
+        if request.mode == "rail":
+            return [], [Unplannable(request.id, "no rail option: " + "; ".join(reasons))]
+        return None
+    tasks: list[Task] = []
+    unplannable: list[Unplannable] = []
+    for index, lot in enumerate(lots, start=1):
+        lot_id = f"L{index}"
+        moved: dict[str, VehicleType] = {}
+        counts: dict[str, int] = {}
+        for wagon in lot.wagons:
+            for vehicle in wagon.vehicles:
+                as_moved = rail.router.moved_as(vehicle)
+                moved[as_moved.id] = as_moved
+                counts[as_moved.id] = counts.get(as_moved.id, 0) + 1
+        unit = MarchUnit(lot_id, tuple((moved[k], n) for k, n in counts.items()))
+        column = build_column(
+            f"{request.unit} {lot_id}", counts, VehicleCatalogue(moved), rail.column_rules
+        )
+        options: list[Option] = []
+        why: list[str] = []
+        if request.mode == "any":
+            options.extend(_road_options(rail, request, unit, column, release, why))
+        for terminal, path, distance in candidates:
+            options.extend(
+                _rail_options(rail, request, unit, column, lot, terminal, border, path,  # type: ignore[arg-type]
+                              distance, release, why)
+            )  # fmt: skip
+        if options:
+            task_id = f"{request.id}/{lot_id}"
+            tasks.append(Task(task_id, request, unit, release, due, tuple(options)))
+        else:
+            unplannable.append(Unplannable(f"{request.id}/{lot_id}", "; ".join(why)))
+    return tasks, unplannable
+
+
+def _road_options(
+    rail: RailContext,
+    request: Request,
+    unit: MarchUnit,
+    column: Column,
+    release: int,
+    why: list[str],
+) -> list[Option]:
+    scenario = rail.option.scenario
+    try:
+        plan = rail.router.route(
+            request.origin, request.destination, unit.types[0], hazmat=request.hazmat,
+            k=scenario.k_routes, start=scenario.start, column=column,
+        )  # fmt: skip
+    except NoRouteError as error:
+        why.append(f"road: {error}")
+        return []
+    options = []
+    for route in plan.routes:
+        option, reason = _make_option(
+            rail.option, route, plan.origin.place_id, plan.destination.place_id, unit, release
+        )
+        if option is None:
+            why.append(f"road {route.designation}: {reason}")
+        else:
+            options.append(option)
+    return options
+
+
+def _rail_options(
+    rail: RailContext,
+    request: Request,
+    unit: MarchUnit,
+    column: Column,
+    lot: Train,
+    terminal: Place,
+    border: Place,
+    path: TrainPath,
+    distance_km: float,
+    release: int,
+    why: list[str],
+) -> list[Option]:
+    context = rail.option
+    scenario = context.scenario
+    rules = rail.rules
+    leg: Option | None = None
+    transfer = rules.transfer_min
+    if distance_km > rules.local_km:
+        anchor = _anchor(rail, terminal)
+        transfer += math.ceil(_km(anchor, terminal) / RAMP_HOP_KPH * 60)
+        try:
+            plan = rail.router.route(
+                request.origin, anchor.name, unit.types[0], hazmat=request.hazmat, k=1,
+                start=scenario.start, column=column,
+            )  # fmt: skip
+        except (NoRouteError, DataError) as error:
+            why.append(f"road leg to {terminal.name}: {error}")
+            return []
+        leg, reason = _make_option(
+            context, plan.routes[0], plan.origin.place_id, anchor.place_id, unit, release
+        )
+        if leg is None:
+            why.append(f"road leg to {terminal.name}: {reason}")
+            return []
+    capacity = terminal.capacity
+    load_min = round(float(capacity.get("hours_per_train", 4)) * 60)
+    ramp = context.resource(
+        f"ramp:{terminal.id}", "ramp", terminal.name, int(capacity.get("ramps", 1))
+    )
+    ramp_day = context.resource(
+        f"ramp_day:{terminal.id}", "ramp_day", f"{terminal.name} (trains per day)",
+        int(capacity.get("trains_per_day", 1)),
+    )  # fmt: skip
+    crossing = context.resource(f"rail_border:{border.id}", "rail_border", border.name, 1)
+    border_min = max(1, 60 // rules.border_trains_per_h)
+    train = Train(rules.locomotives[path.traction], lot.wagons, path.max_length_m)
+    route = path.route
+    start = route.schedule.start
+    head = route.schedule.checkpoints[-1]
+    loading_start = (leg.clear_min if leg is not None else 0) + transfer
+    depart = loading_start + load_min
+    arrive = depart + math.floor((head.arrive - start).total_seconds() / 60)
+    clear = depart + math.ceil((head.clear - start).total_seconds() / 60)
+    slots = context.slot_starts
+    base = leg.allowed.copy() if leg is not None else slots >= release
+    base &= slots + clear <= context.horizon_min
+    windows = scenario.capacities.windows(border.id, border.name)
+    arrive_at = np.clip(slots + arrive, 0, context.horizon_min)
+    base &= np.array([in_windows(int(c), windows) for c in context.clock[arrive_at]])
+    spans = _rail_spans(path, terminal, border, loading_start, depart, arrive, clear)
+    for rule in context.closures:
+        span = spans.get(rule.text)
+        if span is not None:
+            base &= ~((slots + span[0] < rule.end_min) & (slots + span[1] > rule.start_min))
+    depart_band = rail.bands[np.clip(slots + depart, 0, context.horizon_min)]
+    options = []
+    for band in path.bands():
+        allowed = base & (depart_band == BANDS.index(band))
+        if not allowed.any():
+            continue
+        headways = tuple(int(s.rules.headway_min(band) or 60) for s in path.sections)
+        occupied = [(ramp, loading_start, depart), (ramp_day, loading_start, loading_start + 1440)]
+        seen: set[str] = set()
+        for section, headway in zip(path.sections, headways, strict=True):
+            if section.line in seen:
+                continue
+            seen.add(section.line)
+            rid = context.resource(f"path:{section.line}", "rail_path", section.line, 1)
+            enter = depart + math.floor(section.enter_s / 60)
+            occupied.append((rid, enter, enter + headway))
+        occupied.append((crossing, arrive, arrive + border_min))
+        uses = [
+            *(leg.uses if leg is not None else ()),
+            *(Use(rid, a, b, 1) for rid, a, b in occupied),
+        ]
+        disruption = leg.disruption.copy() if leg is not None else np.zeros(len(slots), np.int64)
+        for slot in np.flatnonzero(allowed):
+            disruption[slot] += rail.cost(path, band, int(slots[slot]) + depart)
+        disruption[~allowed] = 0
+        options.append(
+            Option(
+                route=leg.route if leg is not None else None,
+                uses=tuple(uses),
+                arrive_min=arrive,
+                clear_min=clear,
+                allowed=allowed,
+                disruption=disruption,
+                peak_column_min=(
+                    leg.peak_column_min if leg is not None else np.zeros(len(slots), np.int64)
+                ),
+                rail=RailLeg(
+                    terminal=terminal,
+                    border=border,
+                    path=path,
+                    train=train,
+                    band=band,
+                    headways_min=headways,
+                    loading_start_min=loading_start,
+                    depart_min=depart,
+                    arrive_min=arrive,
+                    clear_min=clear,
+                    border_min=border_min,
+                ),
+            )
+        )
+    if not options:
+        why.append(f"rail via {terminal.name}: no start fits horizon, windows and closures")
+    return options
+
+
+def _rail_spans(
+    path: TrainPath,
+    terminal: Place,
+    border: Place,
+    loading_start: int,
+    depart: int,
+    arrive: int,
+    clear: int,
+) -> dict[str, tuple[int, int]]:
+    """Minute spans in which a train occupies each line, terminal and crossing (by folded name)."""
+    spans: dict[str, tuple[int, int]] = {}
+
+    def add(key: str, begin: int, end: int) -> None:
+        low, high = spans.get(key.casefold(), (begin, end))
+        spans[key.casefold()] = (min(low, begin), max(high, end))
+
+    add(terminal.name, loading_start, depart)
+    add(terminal.id, loading_start, depart)
+    for section in path.sections:
+        add(section.line, depart + math.floor(section.enter_s / 60),
+            depart + math.ceil(section.leave_s / 60))  # fmt: skip
+    start = path.route.schedule.start
+    for point in path.route.schedule.checkpoints:
+        add(point.name, depart + math.floor((point.arrive - start).total_seconds() / 60),
+            depart + math.ceil((point.clear - start).total_seconds() / 60))  # fmt: skip
+    add(border.name, arrive, clear)
+    add(border.id, arrive, clear)
+    return spans

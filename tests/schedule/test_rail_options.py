@@ -1,0 +1,190 @@
+"""Mode choice between road and rail, train plans and the validator's rail rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import mobility
+from mobility.model.scenario import load_scenario
+from mobility.routing.router import Router
+from mobility.schedule.cpsat import SolverOptions
+from mobility.schedule.instance import build_instance
+from mobility.schedule.plan_files import write_plan
+from mobility.schedule.planner import plan_scenario
+from mobility.schedule.solution import costs
+from mobility.schedule.time_indexed import option_costs
+from mobility.schedule.validate import validate_plan
+
+HEADER = """name: rail-test
+start: 2026-11-24T00:00+01:00
+horizon_h: 48
+slot_min: 15
+k_routes: 2
+requests:
+"""
+
+
+def scenario_file(tmp_path: Path, *requests: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(HEADER + "".join(requests))
+    return path
+
+
+def request(
+    rid: str,
+    vehicles: str,
+    *,
+    mode: str = "any",
+    origin: str = "spod-rotterdam",
+    destination: str = "bcp-zevenaar-emmerich",
+    due: str = "2026-11-25T18:00+01:00",
+) -> str:
+    return f"""  - id: {rid}
+    unit: {rid} unit
+    origin: {origin}
+    destination: {destination}
+    available_from: 2026-11-24T04:00+01:00
+    required_by: {due}
+    priority: 1
+    mode: {mode}
+    vehicles: {{{vehicles}}}
+"""
+
+
+def plan(path: Path, atlas: mobility.Network, router: Router):  # type: ignore[no-untyped-def]
+    return plan_scenario(
+        load_scenario(path), atlas, router=router, options=SolverOptions(time_limit_s=10)
+    )
+
+
+def test_tanks_without_a_road_route_go_by_rail_and_validate(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    result = plan(scenario_file(tmp_path, request("TANKS", "m1a2-sepv3: 30")), atlas, router)
+    instance = result.instance
+    assert all(o.rail is not None for t in instance.tasks for o in t.options)
+    rows = [m.data for m in result.plan.movements]
+    assert {r["mode"] for r in rows} == {"rail"}
+    assert sum(r["vehicles"]["m1a2-sepv3"] for r in rows) == 30
+    assert all("-NLD-T" in r["movement"] for r in rows)
+    kpis = result.plan.summary["kpis"]
+    assert kpis["rail_movements"] == len(rows) >= 2
+    assert kpis["rail_vehicles"] == 30 and kpis["road_vehicles"] == 0
+    folder = write_plan(result.plan, tmp_path / "plan")
+    assert validate_plan(folder) == []
+
+
+def test_trucks_due_soon_go_by_road(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    # Rail needs the transfer, 4 h of loading and the path: too late for a 6 h due time.
+    path = scenario_file(
+        tmp_path, request("TRUCKS", "man-hx2-6x6: 30", due="2026-11-24T10:00+01:00")
+    )
+    result = plan(path, atlas, router)
+    task = result.instance.tasks[0]
+    assert {o.rail is None for o in task.options} == {True, False}
+    rows = [m.data for m in result.plan.movements]
+    assert [r["mode"] for r in rows] == ["road"]
+    assert rows[0]["late_min"] == 0
+
+
+def test_a_mixed_request_splits_and_each_train_load_takes_its_cheapest_option(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    path = scenario_file(tmp_path, request("MIX", "m1a2-sepv3: 12, man-hx2-6x6: 60"))
+    result = plan(path, atlas, router)
+    instance, chosen = result.instance, result.assignment.choices
+    assert len(instance.tasks) >= 2
+    modes = {instance.tasks[t].options[c.option].rail is None for t, c in chosen.items()}
+    assert modes == {True, False}  # some train-loads by road, some by rail
+    # One request, and its train-loads share no resource at a binding level:
+    # each train-load's cost is the least over all its options and slots.
+    spent = costs(instance, chosen)
+    assert spent.on_time == spent.total
+    for index, choice in chosen.items():
+        matrix = option_costs(instance, index)
+        assert matrix[choice.option, choice.slot] == matrix[matrix >= 0].min()
+
+
+def test_a_rail_request_without_rail_option_is_explained(
+    atlas: mobility.Network, tmp_path: Path
+) -> None:
+    # A loaded heavy equipment transporter (about 105 t) fits no wagon.
+    path = scenario_file(tmp_path, request("HET", "het-m1070-m1000-m1a2: 2", mode="rail"))
+    instance = build_instance(load_scenario(path), atlas)
+    assert instance.tasks == []
+    [item] = instance.unplannable
+    assert item.request == "HET"
+    assert "no rail option" in item.reason and "fits no wagon" in item.reason
+
+
+def test_closing_the_betuweroute_moves_trains_out_of_the_closure(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    text = HEADER.replace(
+        "requests:\n",
+        "closures:\n  - {element: Betuweroute, from: 2026-11-24T00:00+01:00, "
+        "to: 2026-11-25T06:00+01:00}\nrequests:\n",
+    ) + request("TANKS", "m1a2-sepv3: 10", due="2026-11-25T22:00+01:00")
+    path = tmp_path / "closed.yaml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    result = plan_scenario(scenario, atlas, router=router, options=SolverOptions(time_limit_s=5))
+    end = datetime.fromisoformat("2026-11-25T06:00+01:00")
+    assert result.plan.movements and not result.plan.summary["unscheduled"]
+    for row in (m.data for m in result.plan.movements):
+        for section in row["train"]["path"]:
+            if section["line"] == "Betuweroute":
+                assert datetime.fromisoformat(section["enter"]) >= end
+    folder = write_plan(result.plan, tmp_path / "plan")
+    assert validate_plan(folder) == []
+
+
+def test_validator_catches_tampered_trains(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    result = plan(scenario_file(tmp_path, request("TANKS", "m1a2-sepv3: 30")), atlas, router)
+    folder = write_plan(result.plan, tmp_path / "plan")
+    table_path = folder / "movement_table.json"
+    original = table_path.read_text()
+
+    def tampered(change) -> set[str]:  # type: ignore[no-untyped-def]
+        table = json.loads(original)
+        change(table)
+        table_path.write_text(json.dumps(table))
+        return {v.rule for v in validate_plan(folder)}
+
+    def second_wagon_tank(table) -> None:  # type: ignore[no-untyped-def]
+        wagon = table[0]["train"]["consist"]["wagons"][0]
+        wagon["vehicles"]["m1a2-sepv3"] += 1
+        wagon["vehicle_lengths_m"].append(wagon["vehicle_lengths_m"][0])
+        wagon["vehicle_weights_t"].append(wagon["vehicle_weights_t"][0])
+        table[0]["vehicles"]["m1a2-sepv3"] += 1
+
+    def wrong_band(table) -> None:  # type: ignore[no-untyped-def]
+        band = table[0]["train"]["band"]
+        table[0]["train"]["band"] = "peak" if band != "peak" else "night"
+
+    def same_path(table) -> None:  # type: ignore[no-untyped-def]
+        first, second = table[0]["train"]["path"], table[1]["train"]["path"]
+        for a, b in zip(first, second, strict=True):
+            b["enter"] = a["enter"]
+
+    def short_loading(table) -> None:  # type: ignore[no-untyped-def]
+        train = table[0]["train"]
+        end = datetime.fromisoformat(train["loading_start"]) + timedelta(minutes=30)
+        train["loading_end"] = end.isoformat()
+
+    def electric_on_diesel_line(table) -> None:  # type: ignore[no-untyped-def]
+        table[0]["train"]["path"][0]["electrified"] = False
+
+    assert "consist" in tampered(second_wagon_tank)
+    assert "rail" in tampered(wrong_band)
+    assert "capacity" in tampered(same_path)
+    assert "rail" in tampered(short_loading)
+    assert "rail" in tampered(electric_on_diesel_line)
+    table_path.write_text(original)
+    assert validate_plan(folder) == []
