@@ -6,7 +6,7 @@ the same schema. Every figure there carries a source or an assumption.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -104,14 +104,7 @@ class RailRules:
 
     def band(self, moment: datetime) -> str:
         """Hour band of ``moment``: ``night``, ``peak`` (weekdays) or ``day``."""
-        local = moment.astimezone(LOCAL_TIME)
-        clock = local.hour * 60 + local.minute
-        start, end = self.night
-        if (start <= clock or clock < end) if start > end else (start <= clock < end):
-            return "night"
-        if not is_day_off(local.date()) and any(a <= clock < b for a, b in self.peaks):
-            return "peak"
-        return "day"
+        return band_at(moment, self.night, self.peaks)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``constraints.json`` (what the validator re-checks against)."""
@@ -124,6 +117,18 @@ class RailRules:
             "peaks": [list(p) for p in self.peaks],
             "border_trains_per_h": self.border_trains_per_h,
         }
+
+
+def band_at(moment: datetime, night: Sequence[int], peaks: Sequence[Sequence[int]]) -> str:
+    """Hour band of ``moment`` given the night and weekday-peak windows (local clock minutes)."""
+    local = moment.astimezone(LOCAL_TIME)
+    clock = local.hour * 60 + local.minute
+    start, end = night
+    if (start <= clock or clock < end) if start > end else (start <= clock < end):
+        return "night"
+    if not is_day_off(local.date()) and any(a <= clock < b for a, b in peaks):
+        return "peak"
+    return "day"
 
 
 def _clock(text: Any, where: str) -> int:

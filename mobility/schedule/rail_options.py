@@ -33,6 +33,7 @@ from mobility.model.column import Column, ColumnRules, MarchUnit, build_column
 from mobility.model.corridor import Place
 from mobility.model.scenario import Request, in_windows
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
+from mobility.network.build import haversine_m
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.rail.consist import LoadingError, Train, form_trains, load_wagons
@@ -56,9 +57,9 @@ RAMP_HOP_KPH = 30.0
 
 
 def _km(a: NetworkPlace | Place, b: NetworkPlace | Place) -> float:
-    """Great-circle distance in km (equirectangular; places are close)."""
-    dx = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    return 6371.0 * math.hypot(dx, math.radians(b.lat - a.lat))
+    """Great-circle distance in km."""
+    metres = haversine_m(*(np.array([x]) for x in (a.lon, a.lat, b.lon, b.lat)))
+    return float(metres[0]) / 1000
 
 
 @dataclass
@@ -74,6 +75,7 @@ class RailContext:
     road_index: PlaceIndex = field(init=False)
     rail_index: PlaceIndex = field(init=False)
     paths: dict[tuple[str, str], TrainPath | str] = field(default_factory=dict)
+    anchors: dict[str, NetworkPlace] = field(default_factory=dict)
     costs: dict[tuple[int, str, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -145,9 +147,11 @@ def _border(rail: RailContext, destination: NetworkPlace) -> Place | None:
 
 
 def _anchor(rail: RailContext, terminal: Place) -> NetworkPlace:
-    """Return the road place nearest a terminal (where road legs end)."""
-    candidates = [p for p in rail.network.places if p.mode == "road" and p.node is not None]
-    return min(candidates, key=lambda p: (_km(terminal, p), p.name))
+    """Return the road place nearest a terminal (where road legs end), found once."""
+    if terminal.id not in rail.anchors:
+        candidates = [p for p in rail.network.places if p.mode == "road" and p.node is not None]
+        rail.anchors[terminal.id] = min(candidates, key=lambda p: (_km(terminal, p), p.name))
+    return rail.anchors[terminal.id]
 
 
 def _bounding_locomotive(rules: RailRules, tractions: set[str]) -> Locomotive:

@@ -19,25 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mobility.rail.consist import consist_problems
-from mobility.schedule.disruption import LOCAL_TIME, is_day_off
+from mobility.rail.rules import band_at
 
 Span = tuple[datetime, datetime, int, str]
 
 
 def _t(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-def band_of(moment: datetime, rail: dict[str, Any]) -> str:
-    """Hour band of ``moment`` from the rules' plain form."""
-    local = moment.astimezone(LOCAL_TIME)
-    clock = local.hour * 60 + local.minute
-    start, end = rail["night"]
-    if (start <= clock or clock < end) if start > end else (start <= clock < end):
-        return "night"
-    if not is_day_off(local.date()) and any(a <= clock < b for a, b in rail["peaks"]):
-        return "peak"
-    return "day"
 
 
 def train_problems(m: dict[str, Any], rail: dict[str, Any]) -> list[tuple[str, str]]:
@@ -72,7 +60,7 @@ def train_problems(m: dict[str, Any], rail: dict[str, Any]) -> list[tuple[str, s
         found.append(("rail", f"loading shorter than the terminal's {hours:g} h per train"))
     if depart < loading_end:
         found.append(("rail", "departs before loading ends"))
-    band = band_of(depart, rail)
+    band = band_at(depart, rail["night"], rail["peaks"])
     if train["band"] != band:
         found.append(
             ("rail", f"departs at {train['depart']} in the {band} band, not {train['band']}")
