@@ -21,7 +21,7 @@ from mobility.network.build import BuildOptions, build_graphs
 from mobility.network.consolidate import consolidate_junctions
 from mobility.network.corridor_geometry import corridor_polygons, union_polygon
 from mobility.network.osm_data import ROAD_HIGHWAYS, Mode, OsmWays
-from mobility.network.places import NetworkPlace, attach_places
+from mobility.network.places import NetworkPlace, attach_places, one_way_places
 from mobility.network.read_pbf import PBF_SUFFIXES, read_osm_pbf
 from mobility.network.read_shapefile import find_shapefile_layers, read_geofabrik_shapefile
 from mobility.network.read_xml import XML_SUFFIXES, read_osm_xml
@@ -188,6 +188,7 @@ def load_network(
     )
     network.places = attach_places(network.road, network.rail, corridor_set)
     report.unattached_places = [p.name for p in network.places if p.node is None]
+    report.one_way_places = one_way_places(network.road, network.rail, network.places)
     logger.info("built network from %s in %.1f s", path, time.perf_counter() - started)
     if use_cache:
         cache.store_cached(key, network)

@@ -6,6 +6,14 @@ is within :data:`SNAP_TO_NODE_M`; otherwise the nearest edge is split at the
 closest point (both directions of a two-way edge) and the new node stands for
 the place. Named junctions, border posts and stations of the data are places
 too. New nodes get negative ids, which OSM never uses.
+
+Only the network's *core* is a candidate: its large strongly connected
+components (see :func:`core_nodes`). On a real extract the nearest node is
+often the first node of a one-way carriageway entering the extract, or a
+clipped dead end: a column could leave it but never reach it (or the
+reverse). Attaching to the core guarantees that every attached place can be
+reached from, and can reach, every other place attached to the same
+component.
 """
 
 from __future__ import annotations
@@ -14,11 +22,12 @@ import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
@@ -32,6 +41,11 @@ logger = logging.getLogger(__name__)
 MAX_ATTACH_DISTANCE_M = 5000.0
 #: A place this close to an existing node uses that node instead of splitting an edge.
 SNAP_TO_NODE_M = 250.0
+#: A strongly connected component is part of the core when it holds at least this
+#: share of the largest component's nodes (separate corridors may stay apart).
+CORE_COMPONENT_SHARE = 0.2
+#: ... and at least this many nodes (a roundabout or a short loop is never a core).
+CORE_COMPONENT_MIN_NODES = 20
 #: Place kinds of the corridor file and the kind they are exported as.
 PLACE_KIND_EXPORT = {
     "spod": "spod",
@@ -130,38 +144,141 @@ def _split_edge(
     return nodes[1:-1]
 
 
-def _attach(graph: nx.MultiDiGraph, places: list[Place]) -> list[tuple[int | None, float]]:
-    """Attach each place to ``graph``; return (node, distance in metres) per place."""
-    if not places or graph.number_of_edges() == 0:
-        return [(None, float("inf"))] * len(places)
-    node_ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-    node_lon = np.array([graph.nodes[n]["x"] for n in node_ids.tolist()])
-    node_lat = np.array([graph.nodes[n]["y"] for n in node_ids.tolist()])
-    edges = [(u, v, k) for u, v, k, rev in graph.edges(keys=True, data="reversed") if not rev]
+def core_nodes(graph: nx.MultiDiGraph) -> set[int]:
+    """Nodes of the graph's core: its large strongly connected components.
+
+    A component belongs to the core when it has at least
+    :data:`CORE_COMPONENT_MIN_NODES` nodes and at least
+    :data:`CORE_COMPONENT_SHARE` of the largest component's nodes; the largest
+    component always does. Inside one component every node reaches every
+    other one in the direction of travel.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    nodes = list(graph.nodes)
+    if not nodes:
+        return set()
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64)
+    pairs = pairs.reshape(-1, 2)
+    n = len(nodes)
+    matrix = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _, label = connected_components(matrix, directed=True, connection="strong")
+    sizes = np.bincount(label)
+    largest = int(sizes.max())
+    keep = (sizes >= min(largest, CORE_COMPONENT_MIN_NODES)) & (
+        sizes >= CORE_COMPONENT_SHARE * largest
+    )
+    return {nodes[i] for i in np.flatnonzero(keep[label]).tolist()}
+
+
+#: Which nodes a place of each kind may attach to: ``out`` places (entry ports)
+#: must reach the core, ``in`` places (border crossings, exits) must be reached
+#: from it, every other kind must do both. A crossing at the edge of an extract
+#: thus attaches to the end of the carriageway that leaves it.
+ATTACH_SIDE: dict[str, Literal["out", "in", "both"]] = {"spod": "out", "bcp": "in"}
+
+
+def reachable_nodes(graph: nx.MultiDiGraph, sources: set[int], *, reverse: bool) -> set[int]:
+    """Nodes reachable from ``sources`` (or that reach them, with ``reverse``)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import breadth_first_order
+
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    n = len(nodes)
+    pairs = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64)
+    pairs = pairs.reshape(-1, 2)
+    if reverse:
+        pairs = pairs[:, ::-1]
+    # One virtual node (index n) with an arc to every source.
+    virtual = np.array([(n, index[s]) for s in sources], dtype=np.int64).reshape(-1, 2)
+    arcs = np.vstack([pairs, virtual])
+    matrix = coo_matrix((np.ones(len(arcs)), (arcs[:, 0], arcs[:, 1])), shape=(n + 1, n + 1))
+    order = breadth_first_order(matrix.tocsr(), n, directed=True, return_predecessors=False)
+    return {nodes[i] for i in order.tolist() if i < n}
+
+
+@dataclass
+class _Candidates:
+    """The nodes and edges a group of places may attach to, with a spatial index."""
+
+    node_ids: NDArray[np.int64]
+    node_lon: NDArray[np.float64]
+    node_lat: NDArray[np.float64]
+    edges: list[tuple[int, int, int]]
+    lines: list[LineString]
+    tree: shapely.STRtree
+
+
+def _candidates(graph: nx.MultiDiGraph, allowed: set[int]) -> _Candidates | None:
+    node_ids = np.array(sorted(allowed), dtype=np.int64)
+    edges = [
+        (u, v, k)
+        for u, v, k, rev in graph.edges(keys=True, data="reversed")
+        if not rev and u in allowed and v in allowed
+    ]
+    if not edges:
+        return None
     lines = reproject(
         shapely.GeometryCollection([graph.edges[e]["geometry"] for e in edges]), 4326, METRIC_CRS
     )
-    tree = shapely.STRtree(list(lines.geoms))
-    points = [reproject(Point(p.lon, p.lat), 4326, METRIC_CRS) for p in places]
+    return _Candidates(
+        node_ids=node_ids,
+        node_lon=np.array([graph.nodes[n]["x"] for n in node_ids.tolist()]),
+        node_lat=np.array([graph.nodes[n]["y"] for n in node_ids.tolist()]),
+        edges=edges,
+        lines=list(lines.geoms),
+        tree=shapely.STRtree(list(lines.geoms)),
+    )
+
+
+def _candidate_sets(graph: nx.MultiDiGraph, sides: set[str]) -> dict[str, _Candidates | None]:
+    core = core_nodes(graph)
+    result: dict[str, _Candidates | None] = {}
+    for side in sorted(sides):
+        allowed = core if side == "both" else reachable_nodes(graph, core, reverse=side == "out")
+        result[side] = _candidates(graph, allowed)
+    return result
+
+
+def _attach(graph: nx.MultiDiGraph, places: list[Place]) -> list[tuple[int | None, float]]:
+    """Attach each place to ``graph``; return (node, distance in metres) per place.
+
+    Each place attaches within the nodes its kind allows (:data:`ATTACH_SIDE`).
+    """
+    if not places or graph.number_of_edges() == 0:
+        return [(None, float("inf"))] * len(places)
+    sides = [ATTACH_SIDE.get(p.kind, "both") for p in places]
+    candidates = _candidate_sets(graph, set(sides))
     results: list[tuple[int | None, float]] = []
     splits: dict[tuple[int, int, int], list[tuple[float, int]]] = {}
-    for index, (place, point) in enumerate(zip(places, points, strict=True)):
+    for index, (place, side) in enumerate(zip(places, sides, strict=True)):
+        found = candidates[side]
+        if found is None:
+            results.append((None, float("inf")))
+            continue
+        point = reproject(Point(place.lon, place.lat), 4326, METRIC_CRS)
         to_nodes = haversine_m(
-            node_lon, node_lat, np.full_like(node_lon, place.lon), np.full_like(node_lat, place.lat)
+            found.node_lon,
+            found.node_lat,
+            np.full_like(found.node_lon, place.lon),
+            np.full_like(found.node_lat, place.lat),
         )
         nearest_node = int(np.argmin(to_nodes))
-        edge_index, edge_distance = tree.query_nearest(point, return_distance=True)
+        edge_index, edge_distance = found.tree.query_nearest(point, return_distance=True)
         edge_distance_m = float(edge_distance[0])
         if edge_distance_m > MAX_ATTACH_DISTANCE_M:
             results.append((None, edge_distance_m))
         elif to_nodes[nearest_node] <= max(SNAP_TO_NODE_M, edge_distance_m):
-            results.append((int(node_ids[nearest_node]), float(to_nodes[nearest_node])))
+            results.append((int(found.node_ids[nearest_node]), float(to_nodes[nearest_node])))
         else:
-            line = lines.geoms[int(edge_index[0])]
+            line = found.lines[int(edge_index[0])]
             fraction = float(shapely.line_locate_point(line, point, normalized=True))
-            splits.setdefault(edges[int(edge_index[0])], []).append((fraction, index))
+            splits.setdefault(found.edges[int(edge_index[0])], []).append((fraction, index))
             results.append((None, edge_distance_m))
-    next_id = min(0, int(node_ids.min())) - 1
+    next_id = min(0, min(graph.nodes)) - 1
     for (u, v, k), entries in splits.items():
         entries.sort()
         fractions = sorted({fraction for fraction, _ in entries})
@@ -213,6 +330,27 @@ def attach_places(
     for mode, graph in (("road", road), ("rail", rail)):
         places.extend(_named_nodes(graph, mode))
     return places
+
+
+def one_way_places(
+    road: nx.MultiDiGraph, rail: nx.MultiDiGraph, places: list[NetworkPlace]
+) -> list[str]:
+    """Describe the corridor places attached outside their graph's core.
+
+    Returns one ``"<name> (entry only)"`` or ``"<name> (exit only)"`` per
+    such place (see :data:`ATTACH_SIDE`).
+    """
+    described: list[str] = []
+    for mode, graph in (("road", road), ("rail", rail)):
+        attached = [p for p in places if p.mode == mode and p.place_id and p.node is not None]
+        if not attached:
+            continue
+        core = core_nodes(graph)
+        for place in attached:
+            if place.node not in core:
+                side = "entry only" if place.kind == "spod" else "exit only"
+                described.append(f"{place.name} ({side})")
+    return described
 
 
 def _named_nodes(graph: nx.MultiDiGraph, mode: str) -> Iterable[NetworkPlace]:

@@ -52,6 +52,11 @@ class LoadReport:
     unattached_places
         Corridor places farther than the attach distance from the loaded
         network (a partial extract, or a place outside it).
+    one_way_places
+        Corridor places attached outside the strongly connected core of their
+        graph, each with what it allows: ``entry only`` (it reaches the core,
+        nothing comes back: the start of a carriageway entering the extract) or
+        ``exit only`` (it is reached from the core and leads nowhere).
     """
 
     source: str
@@ -65,6 +70,7 @@ class LoadReport:
     fragments: dict[str, FragmentSummary] = field(default_factory=dict)
     consolidated_nodes: dict[str, tuple[int, int]] = field(default_factory=dict)
     unattached_places: list[str] = field(default_factory=list)
+    one_way_places: list[str] = field(default_factory=list)
 
     def add_issues(self, way_id: int, issues: list[TagIssue]) -> None:
         """Count unparsed tag values of one way and keep a few examples."""
@@ -111,6 +117,11 @@ class LoadReport:
             out.append(
                 f"corridor places not on the loaded network: {len(self.unattached_places)} "
                 f"({names}{f', and {more} more' if more > 0 else ''})"
+            )
+        if self.one_way_places:
+            out.append(
+                f"corridor places at a one-way end of the network: {len(self.one_way_places)} "
+                f"({', '.join(self.one_way_places)})"
             )
         out.append(f"unparsed tag values: {self.unparsed_total:,}")
         for key, count in self.unparsed.most_common():

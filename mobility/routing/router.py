@@ -505,9 +505,19 @@ class Router:
         ends = f"from {origin.name} to {destination.name}"
         blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)
         if not blocking:
+            one_way = [
+                entry
+                for entry in self.network.report.one_way_places
+                if entry.startswith((f"{origin.name} (exit", f"{destination.name} (entry"))
+            ]
+            why = (
+                f"; {' and '.join(one_way)}: attached at a one-way end of the extract"
+                if one_way
+                else ""
+            )
             return NoRouteError(
                 f"no {mode} route {ends}: the loaded {mode} network does not connect them "
-                "(even ignoring every restriction)",
+                f"(even ignoring every restriction){why}",
                 [],
             )
         who = need.label if moved is requested else f"{requested.name!r} on {moved.name!r}"

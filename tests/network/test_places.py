@@ -4,10 +4,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from shapely.geometry import LineString
 
 from mobility.model.corridor import Corridor, CorridorSet, Place
 from mobility.network.build import BuildOptions, build_graphs
-from mobility.network.places import attach_places
+from mobility.network.places import attach_places, core_nodes, one_way_places
 from mobility.network.read_xml import read_osm_xml
 from mobility.network.report import LoadReport
 
@@ -88,3 +89,116 @@ def test_several_places_on_one_edge_split_it_in_order() -> None:
     assert first.node is not None and second.node is not None
     path = nx.shortest_path(road, 2, 5, weight="length_m")
     assert path == [2, first.node, second.node, 5]
+
+
+def one_way_graph() -> nx.MultiDiGraph:
+    """A two-way square (the core) with a one-way road entering it and one leaving it.
+
+    Node 10 starts a one-way road into the core (in-degree 0: the start of a
+    carriageway entering an extract); node 20 ends a one-way road leaving it
+    (a dead end). Both lie closer to the places below than any core node.
+    """
+    graph = nx.MultiDiGraph(crs="EPSG:4326")
+    positions = {1: (4.00, 52.00), 2: (4.02, 52.00), 3: (4.02, 52.02), 4: (4.00, 52.02)}
+    positions |= {10: (3.97, 52.00), 20: (4.05, 52.02)}
+    for node, (x, y) in positions.items():
+        graph.add_node(node, x=x, y=y)
+
+    def road(u: int, v: int, osmid: int, *, reverse: bool = False) -> None:
+        geometry = LineString([positions[u], positions[v]])
+        graph.add_edge(u, v, osmid=osmid, reversed=reverse, geometry=geometry, length_m=1.0)
+
+    for osmid, (u, v) in enumerate(((1, 2), (2, 3), (3, 4), (4, 1)), start=100):
+        road(u, v, osmid)
+        road(v, u, osmid, reverse=True)
+    road(10, 1, 200)  # one-way into the core
+    road(3, 20, 201)  # one-way out of it
+    return graph
+
+
+@pytest.mark.parametrize(
+    ("kind", "lon", "lat", "expected"),
+    [
+        ("csc", 3.969, 52.0, 1),  # both ways: never the one-way start, the core node instead
+        ("csc", 4.051, 52.02, 3),  # ... nor the dead end
+        ("spod", 3.969, 52.0, 10),  # an entry port may sit where a carriageway enters
+        ("spod", 4.051, 52.02, 3),  # ... but not at a dead end
+        ("bcp", 4.051, 52.02, 20),  # an exit may sit where a carriageway leaves
+        ("bcp", 3.969, 52.0, 1),  # ... but not at a node nothing reaches
+    ],
+)
+def test_places_attach_where_they_can_be_reached(
+    kind: str, lon: float, lat: float, expected: int
+) -> None:
+    graph = one_way_graph()
+    (attached, *_) = attach_places(
+        graph, nx.MultiDiGraph(), corridor_set(place("p", lon, lat, kind=kind))
+    )
+    assert attached.node == expected
+    node = attached.node
+    if kind != "bcp":
+        assert nx.has_path(graph, node, 2)
+    if kind != "spod":
+        assert nx.has_path(graph, 2, node)
+
+
+def test_one_way_places_are_reported() -> None:
+    graph = one_way_graph()
+    places = attach_places(
+        graph,
+        nx.MultiDiGraph(),
+        corridor_set(
+            place("entry", 3.969, 52.0, kind="spod"),
+            place("exit", 4.051, 52.02, kind="bcp"),
+            place("centre", 4.0, 52.0),
+        ),
+    )
+    assert one_way_places(graph, nx.MultiDiGraph(), places) == [
+        "entry (entry only)",
+        "exit (exit only)",
+    ]
+
+
+def test_core_keeps_large_components_apart_and_drops_small_loops() -> None:
+    graph = one_way_graph()
+    offset = 1000
+    for u, v, data in list(one_way_graph().edges(data=True)):
+        graph.add_edge(u + offset, v + offset, **data)
+    for node, data in one_way_graph().nodes(data=True):
+        graph.add_node(node + offset, **data)
+    graph.add_edge(1, 2000, osmid=1)  # a one-node "component" reached from the core
+    graph.add_node(2000, x=4.0, y=52.0)
+    assert core_nodes(graph) == {1, 2, 3, 4, 1001, 1002, 1003, 1004}
+
+
+EXAMPLES = Path(__file__).parent.parent.parent / "examples" / "real"
+
+
+@pytest.mark.realdata
+def test_hague_places_are_reachable_on_real_osm(shared_osm: Path) -> None:
+    """Issue #13 failure 1: on the real Hague file both exits attached to one-way starts."""
+    from mobility.network.load import load_network
+
+    network = load_network(
+        shared_osm / "nl332-the-hague-main-roads.osm",
+        corridor_file=EXAMPLES / "hague-corridors.yaml",
+        use_cache=False,
+    )
+    road = network.road
+    core = core_nodes(road)
+    assert len(core) > 0.8 * road.number_of_nodes()  # the real file has hundreds of tiny SCCs
+    by_id = {p.place_id: p for p in network.places if p.place_id}
+    assert set(by_id) == {"spod-scheveningen", "exit-a12-gouda", "exit-a4-leiden"}
+    port = by_id["spod-scheveningen"].node
+    probe = next(iter(sorted(core)))
+    for place in by_id.values():
+        assert place.node is not None, place.name
+        if place.kind != "spod":
+            assert nx.has_path(road, probe, place.node), place.name
+        if place.kind != "bcp":
+            assert nx.has_path(road, place.node, probe), place.name
+    for exit_id in ("exit-a12-gouda", "exit-a4-leiden"):
+        assert nx.has_path(road, port, by_id[exit_id].node)
+    assert all(
+        name.endswith(("(entry only)", "(exit only)")) for name in network.report.one_way_places
+    )
