@@ -30,6 +30,7 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -333,15 +334,20 @@ LP_LARGE_NONZEROS = 2_000_000
 def solve_relaxation(
     model: TimeIndexed,
     cost: IntArray,
-    time_limit_s: float,
+    time_limit_s: float | None = None,
     cap: tuple[IntArray, int] | None = None,
+    *,
+    max_iterations: int | None = None,
 ) -> Relaxation | None:
-    """Solve the LP relaxation with HiGHS; ``None`` if not solved to optimality in time.
+    """Solve the LP relaxation with HiGHS; ``None`` if not solved to optimality in its budget.
 
-    Rows of :data:`LP_SKIPPED_KINDS` are left out of a large model (more
-    than :data:`LP_LARGE_NONZEROS` nonzeros). ``cap`` adds one row,
-    coefficients per column and its upper limit (the lexicographic mode's
-    lateness limit).
+    The budget is ``max_iterations`` simplex (or interior point) iterations,
+    a deterministic limit: the same model gives the same answer on an idle
+    and on a loaded machine; and/or ``time_limit_s`` wall seconds, which is
+    not reproducible. Rows of :data:`LP_SKIPPED_KINDS` are left out of a
+    large model (more than :data:`LP_LARGE_NONZEROS` nonzeros). ``cap`` adds
+    one row, coefficients per column and its upper limit (the lexicographic
+    mode's lateness limit).
     """
     from scipy.optimize import linprog
 
@@ -360,7 +366,7 @@ def solve_relaxation(
         b_eq=np.ones(model.n_tasks),
         bounds=(0, 1),
         method="highs",
-        options={"time_limit": float(time_limit_s), "presolve": True},
+        options=_highs_options(time_limit_s, max_iterations),
     )
     if result.status != 0:
         logger.info("LP relaxation not solved: %s", result.message)
@@ -371,6 +377,15 @@ def solve_relaxation(
         value=np.asarray(result.x),
         reduced_cost=np.asarray(result.lower.marginals),
     )
+
+
+def _highs_options(time_limit_s: float | None, max_iterations: int | None) -> dict[str, Any]:
+    options: dict[str, Any] = {"presolve": True}
+    if time_limit_s is not None:
+        options["time_limit"] = float(time_limit_s)
+    if max_iterations is not None:
+        options["maxiter"] = int(max_iterations)
+    return options
 
 
 def fixable(bound: int, reduced: NDArray[np.float64], incumbent: int) -> NDArray[np.bool_]:

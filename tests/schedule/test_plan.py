@@ -157,3 +157,37 @@ def test_same_inputs_and_seed_give_the_same_plan(tiny_scenario: Path, tmp_path: 
         )  # fmt: skip
         tables.append((out / "movement_table.json").read_text())
     assert tables[0] == tables[1]
+
+
+def test_the_default_plan_is_the_same_on_a_loaded_machine(tmp_path: Path) -> None:
+    """Issue #15: in the default mode no limit is wall-clock time.
+
+    The brigade's LP takes about 1.3 s on an idle machine; with a 3 s limit the
+    old wall-clock guard (60 %) dropped the LP, and so the bound and the plan,
+    as soon as both cores were busy. The budget is now counted in LP
+    iterations and CP-SAT's deterministic time.
+    """
+
+    def plan(out: Path, hash_seed: str) -> tuple[str, float | None]:
+        subprocess.run(
+            [sys.executable, "-m", "mobility.cli", "plan", "--out", str(out),
+             "--time-limit", "3"],
+            check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            timeout=600,
+        )  # fmt: skip
+        summary = json.loads((out / "summary.json").read_text())
+        return (out / "movement_table.json").read_text(), summary["kpis"]["bound"]
+
+    idle_table, idle_bound = plan(tmp_path / "idle", "1")
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 2)
+    ]
+    try:
+        loaded_table, loaded_bound = plan(tmp_path / "loaded", "2")
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    assert idle_bound is not None and idle_bound > 0
+    assert (loaded_table, loaded_bound) == (idle_table, idle_bound)
