@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from shapely.geometry import LineString
 
 from mobility.errors import DataError, InfeasibleError
 from mobility.model.adr import code_for
+from mobility.model.clock import add_seconds, utc
 from mobility.model.column import Column, ColumnRules, build_column
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.load import Network
@@ -193,12 +194,12 @@ def parse_time(text: str) -> datetime:
             f"start time {text!r} is not an ISO 8601 date and time "
             "(expected e.g. 2026-11-24T06:00+01:00)"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL_TIME)
+    return utc(moment)
 
 
 def _default_start() -> datetime:
     now = datetime.now(LOCAL_TIME).replace(second=0, microsecond=0)
-    return now + timedelta(minutes=(-now.minute) % 15)
+    return add_seconds(now, 60 * ((-now.minute) % 15))
 
 
 @dataclass(frozen=True)
@@ -368,8 +369,7 @@ class Router:
             start = parse_time(start)
         elif start is None:
             start = _default_start()
-        elif start.tzinfo is None:
-            start = start.replace(tzinfo=LOCAL_TIME)
+        start = utc(start)
         requested = vehicle if isinstance(vehicle, VehicleType) else self.catalogue.get(vehicle)
         hazmat_code = code_for(hazmat) if hazmat else ""
         data = self._mode(mode)
