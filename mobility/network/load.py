@@ -166,6 +166,7 @@ def load_network(
     report = LoadReport(
         source="embedded atlas" if source is None else str(path), input_format=input_format
     )
+    report.notes.extend(ways.notes)
     polygons = corridor_polygons(corridor_set)
     clip = union_polygon(polygons) if options.clip else None
     graphs = build_graphs(ways, clip_polygon=clip, options=options, report=report)
