@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -81,7 +82,7 @@ def test_joined_ends_stay_off_a_parallel_track() -> None:
 
 def test_groups_do_not_chain_wider_than_the_tolerance() -> None:
     # Five stubs whose ends lie 6 m apart in a row: one chain would be 24 m wide.
-    stubs = [[(6.0 * i, 0), (6.0 * i, 100)] for i in range(5)]
+    stubs = [[(6.0 * i, 0.0), (6.0 * i, 100.0)] for i in range(5)]
     result = snap(stubs)
     for stub, refs in zip(stubs, result.refs, strict=True):
         assert math.dist(metres(result, refs[0]), stub[0]) <= 10.0
@@ -105,7 +106,7 @@ def test_modes_and_layers_do_not_join() -> None:
 
 coordinate = st.floats(min_value=0, max_value=150, allow_nan=False).map(lambda v: round(v, 1))
 line_strategy = st.lists(st.tuples(coordinate, coordinate), min_size=2, max_size=4).filter(
-    lambda points: all(math.dist(a, b) > 0.5 for a, b in zip(points, points[1:], strict=False))
+    lambda points: all(math.dist(a, b) > 0.5 for a, b in itertools.pairwise(points))
 )
 
 
@@ -119,7 +120,7 @@ def test_snapping_moves_nothing_beyond_the_tolerance_and_drops_no_line(
     assert len(result.refs) == len(lines_m)
     for line, refs in zip(lines_m, result.refs, strict=True):
         assert len(refs) >= 2
-        assert all(a != b for a, b in zip(refs, refs[1:], strict=False))
+        assert all(a != b for a, b in itertools.pairwise(refs))
         # Every input vertex is still represented within the tolerance, in order.
         position = [metres(result, node) for node in refs]
         cursor = 0
