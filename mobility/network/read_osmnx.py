@@ -246,16 +246,19 @@ def read_osmnx_graphml(path: str | Path) -> OsmWays:
     source = f"GraphML file {str(path)!r}"
     if not path.is_file():
         raise DataError(f"{source} does not exist")
+    _refuse_entities(path, source)
     try:
         graph = ox.load_graphml(path)
     except Exception as error:  # XML, networkx and conversion errors alike
         raise DataError(f"{source} cannot be read as an osmnx graph: {error}") from error
     crs = _crs_of(graph.graph.get("crs"), source)
     nodes = list(graph.nodes(data=True))
+    if not nodes:
+        raise DataError(f"{source} holds no nodes; expected an osmnx graph")
     missing = [node for node, data in nodes if "x" not in data or "y" not in data]
-    if missing or not nodes:
+    if missing:
         raise DataError(
-            f"{source} has nodes without coordinates (e.g. node {missing[0] if missing else '?'}): "
+            f"{source} has nodes without coordinates (e.g. node {missing[0]}): "
             "expected node attributes 'x' and 'y', as osmnx.save_graphml writes them"
         )
     node_ids = np.array([node for node, _ in nodes], dtype=np.int64)
@@ -274,6 +277,23 @@ def read_osmnx_graphml(path: str | Path) -> OsmWays:
         attributes=[data for _, _, data in edge_list],
     )
     return ways_from_graph(node_ids, np.column_stack([lon, lat]), [d for _, d in nodes], edges)
+
+
+def _refuse_entities(path: Path, source: str) -> None:
+    """Refuse XML entity declarations (billion laughs) before osmnx parses the file."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml import ElementTree as SafeElementTree
+
+    try:
+        # Declarations precede the root element: reading up to its start is enough.
+        for _ in SafeElementTree.iterparse(str(path), events=("start",), forbid_dtd=False):
+            break
+    except DefusedXmlException as error:
+        raise DataError(f"{source} declares XML entities, which are refused: {error}") from error
+    except ParseError as error:
+        raise DataError(f"{source} is not XML: {error}") from error
 
 
 def _edges_to_wgs84(
@@ -394,18 +414,26 @@ def read_osmnx_geopackage(path: str | Path) -> OsmWays:
     coords = [None if g is None else shapely.get_coordinates(g) for g in geometries]
     crs = None if nodes.crs is None else CRS.from_user_input(nodes.crs)
     lon, lat, coords = _edges_to_wgs84(x, y, coords, crs, source_nodes)
-    u, v = edges["u"].astype("int64").tolist(), edges["v"].astype("int64").tolist()
-    if {"from", "to"} <= set(edges.columns):
-        # osmnx stores a directed graph undirected; from/to keep each edge's direction.
-        u, v = edges["from"].astype("int64").tolist(), edges["to"].astype("int64").tolist()
+    # osmnx stores a directed graph undirected; from/to keep each edge's direction.
+    ends = ("from", "to") if {"from", "to"} <= set(edges.columns) else ("u", "v")
+    u, v = (_node_ids(edges[end], f"{source_edges} field {end!r}").tolist() for end in ends)
     attributes = edges.drop(columns="geometry").to_dict("records")
     node_attributes = nodes.drop(columns="geometry").to_dict("records")
     return ways_from_graph(
-        nodes["osmid"].to_numpy(np.int64),
+        _node_ids(nodes["osmid"], f"{source_nodes} field 'osmid'"),
         np.column_stack([lon, lat]),
         node_attributes,
         _Edges(u=u, v=v, coords=coords, attributes=attributes),
     )
+
+
+def _node_ids(column: Any, source: str) -> NDArray[np.int64]:
+    try:
+        return np.asarray(column.astype("int64").to_numpy(), dtype=np.int64)
+    except (TypeError, ValueError) as error:
+        raise DataError(
+            f"{source} holds values that are not node ids: expected integers"
+        ) from error
 
 
 def _require(frame: Any, columns: Sequence[str], source: str) -> None:

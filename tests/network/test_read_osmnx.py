@@ -239,3 +239,37 @@ def test_utrecht_through_the_cli(shared_osm: Path, capsys: pytest.CaptureFixture
     assert main(["network", "--osm", str(shared_osm / "utrecht-osmnx-graph"), "--no-clip"]) == 0
     out = capsys.readouterr().out
     assert "osmnx-gpkg" in out and "ways read: 948" in out
+
+
+def test_graphml_with_entity_declarations_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "g.graphml"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE g [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph>&b;</graph></graphml>'
+    )
+    with pytest.raises(DataError, match=r"g\.graphml' declares XML entities"):
+        read_osmnx_graphml(path)
+
+
+def test_cache_follows_the_geopackage_content(tmp_path: Path, tiny_corridors: Path) -> None:
+    path = tmp_path / "g.gpkg"
+    ox.save_graph_geopackage(small_graph(), path)
+    first = load_network(path, corridor_file=tiny_corridors, options=RAW)
+    graph = small_graph()
+    graph.remove_edge(1, 2)
+    graph.remove_node(1)
+    ox.save_graph_geopackage(graph, path)
+    second = load_network(path, corridor_file=tiny_corridors, options=RAW)
+    assert first.road.has_node(1) and not second.road.has_node(1)
+
+
+def test_geopackage_edge_without_end_node(tmp_path: Path) -> None:
+    nodes, edges = ox.graph_to_gdfs(small_graph())
+    edges = edges.reset_index()
+    edges["v"] = edges["v"].astype("float64")
+    edges.loc[0, "v"] = float("nan")
+    path = tmp_path / "g.gpkg"
+    nodes.reset_index().to_file(path, layer="nodes")
+    edges.drop(columns=["from", "to"], errors="ignore").to_file(path, layer="edges")
+    with pytest.raises(DataError, match=r"g\.gpkg' layer 'edges' field 'v'.*not node ids"):
+        read_osmnx_geopackage(path)
