@@ -4,9 +4,10 @@ Lines without node ids become ways with synthetic nodes: identical vertices
 of lines of the same mode are one node, and a *dead end* (a line end that no
 other line touches) within the tolerance of another line is joined to it:
 
-- to the nearest point of the nearest line of the same mode and layer, be it
-  a vertex (an end-to-end gap) or a point inside a segment: that line is then
-  split there by a new shared node (a T-junction drawn with a gap);
+- to the nearest point of the nearest line of the same mode, be it an end (a
+  gap between two ways, joined across layers, since layers change at way
+  ends), or, within the same layer, a vertex or a point inside a segment: that
+  line is then split there by a new shared node (a T-junction drawn with a gap);
 - a dead end snaps once; once another end has joined it, it is no longer a
   dead end and stays where it is (two parallel tracks never fuse);
 - a group never holds two points of one line, so a short connecting line is
@@ -93,7 +94,8 @@ def snap_lines(
     modes
         Mode label per line: lines of different modes share no node.
     layers
-        Layer per line: a dead end joins only lines of its own layer.
+        Layer per line: a dead end joins the inside of a line of its own layer
+        only (ends join across layers).
     tolerance_m
         Largest gap joined; 0 joins identical vertices only.
 
@@ -191,12 +193,17 @@ class _Snapper:
         tree = shapely.STRtree(geometries)
         end_index, line = tree.query(points, predicate="dwithin", distance=self.tolerance_m)
         own = self.line_of_vertex[ends[end_index]]
-        same = (line != own) & (modes[line] == modes[own]) & (layers[line] == layers[own])
-        end_index, line = end_index[same], line[same]
-        distance = shapely.distance(points[end_index], geometries[line])
+        same = (line != own) & (modes[line] == modes[own])
+        end_index, line, own = end_index[same], line[same], own[same]
         along = shapely.line_locate_point(geometries[line], points[end_index])
-        target = shapely.get_coordinates(shapely.line_interpolate_point(geometries[line], along))
         vertex = self._nearest_vertex_along(line, along)
+        # Layers change at way ends: an end-to-end gap joins across layers, a line's
+        # inside only within its own layer (no join onto a line crossing above or below).
+        at_end = (vertex == self.offsets[line]) | (vertex == self.offsets[line + 1] - 1)
+        keep = at_end | (layers[line] == layers[own])
+        end_index, line, along, vertex = end_index[keep], line[keep], along[keep], vertex[keep]
+        distance = shapely.distance(points[end_index], geometries[line])
+        target = shapely.get_coordinates(shapely.line_interpolate_point(geometries[line], along))
         for i in np.argsort(distance, kind="stable").tolist():
             self._try_join(
                 int(self.vertex_node[ends[end_index[i]]]),

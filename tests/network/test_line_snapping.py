@@ -104,6 +104,13 @@ def test_modes_and_layers_do_not_join() -> None:
         assert len(result.refs[0]) == 2 and result.refs[1][0] not in result.refs[0]
 
 
+def test_end_to_end_gaps_join_across_layers() -> None:
+    # A bridge (layer 1) whose end stops 3 m short of the approach (layer 0).
+    lines = [lonlat([(-100, 0), (0, 0)]), lonlat([(3, 0), (100, 0)])]
+    result = snap_lines(lines, np.zeros(2, dtype=np.int64), np.array([0, 1], dtype=np.int64), 10)
+    assert result.refs[0][-1] == result.refs[1][0]
+
+
 coordinate = st.floats(min_value=0, max_value=150, allow_nan=False).map(lambda v: round(v, 1))
 line_strategy = st.lists(st.tuples(coordinate, coordinate), min_size=2, max_size=4).filter(
     lambda points: all(math.dist(a, b) > 0.5 for a, b in itertools.pairwise(points))
