@@ -276,7 +276,15 @@ def read_osmnx_graphml(path: str | Path) -> OsmWays:
         coords=coords,
         attributes=[data for _, _, data in edge_list],
     )
-    return ways_from_graph(node_ids, np.column_stack([lon, lat]), [d for _, d in nodes], edges)
+    ways = ways_from_graph(node_ids, np.column_stack([lon, lat]), [d for _, d in nodes], edges)
+    ways.notes = _crs_notes(crs, path.name)
+    return ways
+
+
+def _crs_notes(crs: CRS | None, name: str) -> list[str]:
+    if crs is not None:
+        return []
+    return [f"{name} declares no CRS: its coordinates were read as WGS84 longitude/latitude"]
 
 
 def _refuse_entities(path: Path, source: str) -> None:
@@ -419,12 +427,14 @@ def read_osmnx_geopackage(path: str | Path) -> OsmWays:
     u, v = (_node_ids(edges[end], f"{source_edges} field {end!r}").tolist() for end in ends)
     attributes = edges.drop(columns="geometry").to_dict("records")
     node_attributes = nodes.drop(columns="geometry").to_dict("records")
-    return ways_from_graph(
+    ways = ways_from_graph(
         _node_ids(nodes["osmid"], f"{source_nodes} field 'osmid'"),
         np.column_stack([lon, lat]),
         node_attributes,
         _Edges(u=u, v=v, coords=coords, attributes=attributes),
     )
+    ways.notes = _crs_notes(crs, node_file.name)
+    return ways
 
 
 def _node_ids(column: Any, source: str) -> NDArray[np.int64]:

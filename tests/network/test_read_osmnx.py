@@ -273,3 +273,14 @@ def test_geopackage_edge_without_end_node(tmp_path: Path) -> None:
     edges.drop(columns=["from", "to"], errors="ignore").to_file(path, layer="edges")
     with pytest.raises(DataError, match=r"g\.gpkg' layer 'edges' field 'v'.*not node ids"):
         read_osmnx_geopackage(path)
+
+
+def test_graphml_without_crs_is_read_as_wgs84_with_a_note(tmp_path: Path) -> None:
+    graph = small_graph()
+    del graph.graph["crs"]
+    ox.save_graphml(graph, tmp_path / "g.graphml")
+    ways = read_osmnx_graphml(tmp_path / "g.graphml")
+    assert ways.n_ways == 2
+    assert ways.notes == [
+        "g.graphml declares no CRS: its coordinates were read as WGS84 longitude/latitude"
+    ]
