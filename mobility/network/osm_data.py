@@ -73,6 +73,9 @@ class OsmWays:
     ways_read
         Ways seen in the input before filtering, where the reader counts them
         (the PBF reader filters in C++ and does not).
+    notes
+        What the reader assumed about the input, for the load report (a
+        shapefile without ``.prj`` read as WGS84).
     """
 
     way_ids: NDArray[np.int64]
@@ -85,6 +88,7 @@ class OsmWays:
     node_lat: NDArray[np.float64]
     node_tags: dict[int, dict[str, str]] = field(default_factory=dict)
     ways_read: int | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_ways(self) -> int:

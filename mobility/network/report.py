@@ -32,7 +32,7 @@ class LoadReport:
     source
         The input (a path, or ``"embedded atlas"``).
     input_format
-        ``osm-xml``, ``osm-pbf`` or ``shapefile``.
+        ``osm-xml``, ``osm-pbf``, ``shapefile``, ``osmnx-graphml`` or ``osmnx-gpkg``.
     ways_read
         Ways in the input (``None`` where the reader filters before counting).
     ways_kept
@@ -57,6 +57,9 @@ class LoadReport:
         graph, each with what it allows: ``entry only`` (it reaches the core,
         nothing comes back: the start of a carriageway entering the extract) or
         ``exit only`` (it is reached from the core and leads nowhere).
+    notes
+        What the reader assumed about the input (a shapefile without ``.prj``
+        read as WGS84).
     """
 
     source: str
@@ -71,6 +74,7 @@ class LoadReport:
     consolidated_nodes: dict[str, tuple[int, int]] = field(default_factory=dict)
     unattached_places: list[str] = field(default_factory=list)
     one_way_places: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add_issues(self, way_id: int, issues: list[TagIssue]) -> None:
         """Count unparsed tag values of one way and keep a few examples."""
@@ -103,6 +107,7 @@ class LoadReport:
             f"outside corridors: {self.refs_outside_corridors:,}"
             + (" (--no-clip keeps them)" if self.refs_outside_corridors else ""),
         ]
+        out.extend(f"note: {note}" for note in self.notes)
         for mode, summary in self.fragments.items():
             out.append(
                 f"{mode} fragments ({summary.policy}): {summary.components} components, "
