@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
 from mobility.schedule.instance import Instance
+from mobility.schedule.options import SolverOptions
 from mobility.schedule.solution import Assignment, Choice, objective_of, usage
 from mobility.schedule.time_indexed import (
     OBJECTIVE_SCALE,
@@ -71,32 +72,6 @@ MAX_COLUMNS = 40_000
 #: Share of the time limit the LP relaxation may take (a guard: it is
 #: solved to optimality or not used).
 LP_SHARE = 0.6
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    """Solver settings.
-
-    Attributes
-    ----------
-    time_limit_s
-        Search limit of CP-SAT: in deterministic mode CP-SAT's deterministic
-        time (about a second of wall time per unit on a 2-core machine; a
-        runaway guard stops at 20 times the limit in wall seconds), else
-        wall-clock seconds. The LP relaxation may take up to
-        :data:`LP_SHARE` of it in wall seconds as well.
-    workers
-        CP-SAT workers (non-deterministic mode).
-    seed
-        Random seed.
-    deterministic
-        Reproducible search (see the module notes).
-    """
-
-    time_limit_s: float = 10.0
-    workers: int = 2
-    seed: int = 0
-    deterministic: bool = True
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from mobility.errors import DataError, ScenarioError
+from mobility.model import _fields
 from mobility.model._yaml import number, read_yaml, require
 from mobility.model.scenario import Request, scenario_from_dict
 
@@ -397,42 +398,20 @@ def _known(entry: Mapping[str, Any], allowed: Sequence[str], where: str) -> None
 
 
 def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
-    value = require(entry, key, where)
-    if isinstance(value, bool) or value is None or not str(value).strip():
-        raise DataError(f"{where}: {key!r} must be a non-empty name, ref or id, got {value!r}")
-    return str(value).strip()
+    return _fields.text(require(entry, key, where), f"{where} {key}")
 
 
 def _mode(entry: Mapping[str, Any], where: str) -> str:
-    mode = str(entry.get("mode", "any"))
-    if mode not in ELEMENT_MODES:
-        raise DataError(f"{where}: mode {mode!r} is not one of {', '.join(ELEMENT_MODES)}")
-    return mode
+    return _fields.choice(entry.get("mode", "any"), ELEMENT_MODES, f"{where} mode")
 
 
 def _share(entry: Mapping[str, Any], key: str, where: str, default: float | None = None) -> float:
     value = entry.get(key, default) if default is not None else require(entry, key, where)
-    share = number(value, f"{where} {key}")
-    if not 0.0 <= share <= 1.0:
-        raise DataError(f"{where} {key}: expected a share from 0 to 1, got {value!r}")
-    return share
+    return _fields.share(value, f"{where} {key}")
 
 
 def _time(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise DataError(
-                f"{where}: {value!r} is not an ISO 8601 time (e.g. 2026-11-24T06:00+01:00)"
-            ) from None
-    if moment.tzinfo is None:
-        raise DataError(f"{where}: {value!r} has no UTC offset (e.g. +01:00)")
-    return moment
+    return None if value is None else _fields.moment(value, where)
 
 
 def _window(entry: Mapping[str, Any], where: str) -> tuple[datetime | None, datetime | None]:
@@ -443,29 +422,8 @@ def _window(entry: Mapping[str, Any], where: str) -> tuple[datetime | None, date
     return start, end
 
 
-def _clock(value: Any, where: str) -> int:
-    text = str(value).strip()
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-    except ValueError:
-        raise DataError(f"{where}: expected a clock time HH:MM, got {value!r}") from None
-    if not (0 <= minutes < 60 and (0 <= hours < 24 or (hours == 24 and minutes == 0))):
-        raise DataError(f"{where}: expected a clock time HH:MM, got {value!r}")
-    return hours * 60 + minutes
-
-
 def _windows(raw: Any, where: str) -> tuple[tuple[int, int], ...]:
-    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
-        raise DataError(f'{where}: expected a list of ["HH:MM", "HH:MM"] windows, got {raw!r}')
-    windows = []
-    for window in raw:
-        if not isinstance(window, Sequence) or isinstance(window, str) or len(window) != 2:
-            raise DataError(f'{where}: expected ["HH:MM", "HH:MM"], got {window!r}')
-        start, end = _clock(window[0], where), _clock(window[1], where)
-        if start == end:
-            raise DataError(f"{where}: window {window!r} is empty")
-        windows.append((start, end))
-    return tuple(windows)
+    return _fields.windows(raw, where)
 
 
 def _surge(raw: Any, where: str) -> Surge:
@@ -497,9 +455,7 @@ def _random(raw: Any, where: str) -> RandomFailures | None:
         return None
     entry = _mapping(raw, where)
     _known(entry, ("seed", "probability", "elements"), where)
-    seed = entry.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise DataError(f"{where} seed: expected a whole number >= 0, got {seed!r}")
+    seed = _fields.whole(entry.get("seed", 0), f"{where} seed", minimum=0)
     probability: dict[str, float] = {"default": 0.0}
     for kind, value in _mapping(entry.get("probability") or {}, f"{where} probability").items():
         if kind not in FAILURE_KINDS:
