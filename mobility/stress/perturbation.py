@@ -402,7 +402,10 @@ def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
 
 
 def _mode(entry: Mapping[str, Any], where: str) -> str:
-    return _fields.choice(entry.get("mode", "any"), ELEMENT_MODES, f"{where} mode")
+    mode = entry.get("mode", "any")
+    if mode not in ELEMENT_MODES:
+        raise DataError(f"{where}: mode {mode!r} is not one of {', '.join(ELEMENT_MODES)}")
+    return str(mode)
 
 
 def _share(entry: Mapping[str, Any], key: str, where: str, default: float | None = None) -> float:
