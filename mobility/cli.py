@@ -68,7 +68,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
         "--corridor-file",
         type=Path,
         metavar="YAML",
-        help="corridor definitions (default: data/corridors.yaml)",
+        help="corridor definitions (default: the embedded corridors.yaml)",
     )
     parser.add_argument(
         "--no-clip",

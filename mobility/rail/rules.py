@@ -1,6 +1,6 @@
 """Rail rules: rolling stock, loading rules, hour bands and line capacities.
 
-Read from ``data/rail.yaml`` (schema ``mobility-rail/1``) or a user file of
+Read from ``mobility/data/rail.yaml`` (schema ``mobility-rail/1``) or a user file of
 the same schema. Every figure there carries a source or an assumption.
 """
 

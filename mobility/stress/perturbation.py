@@ -65,6 +65,20 @@ _ANY_START = datetime.fromisoformat("1970-01-01T00:00+00:00")
 _ANY_HORIZON_H = 200 * 365 * 24
 
 
+def _check_element(element: Any, mode: Any, where: str) -> None:
+    _fields.text(element, f"{where} element")
+    if mode not in ELEMENT_MODES:
+        raise DataError(f"{where}: mode {mode!r} is not one of {', '.join(ELEMENT_MODES)}")
+
+
+def _check_window(start: datetime | None, end: datetime | None, where: str) -> None:
+    for name, moment in (("from", start), ("to", end)):
+        if moment is not None:
+            _fields.moment(moment, f"{where} {name}")
+    if start is not None and end is not None and end <= start:
+        raise DataError(f"{where}: 'to' must be after 'from'")
+
+
 @dataclass(frozen=True)
 class ElementClosure:
     """An element closed for the whole horizon or a time window.
@@ -86,6 +100,10 @@ class ElementClosure:
     start: datetime | None = None
     end: datetime | None = None
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        _check_element(self.element, self.mode, f"closure of {self.element!r}")
+        _check_window(self.start, self.end, f"closure of {self.element!r}")
 
     @property
     def timed(self) -> bool:
@@ -110,6 +128,11 @@ class CapacityReduction:
     mode: str = "any"
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        where = f"capacity reduction of {self.element!r}"
+        _check_element(self.element, self.mode, where)
+        _fields.share(self.remaining, f"{where} remaining")
+
 
 @dataclass(frozen=True)
 class PortLoss:
@@ -131,6 +154,10 @@ class PortLoss:
     remaining: float = 0.0
     divert_to: str = ""
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        _fields.text(self.port, "port loss port")
+        _fields.share(self.remaining, f"port loss of {self.port!r} remaining")
 
 
 @dataclass(frozen=True)
@@ -156,6 +183,10 @@ class BorderClosure:
     divert_to: str = ""
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        _fields.text(self.crossing, "border closure crossing")
+        _check_window(self.start, self.end, f"border closure of {self.crossing!r}")
+
     @property
     def timed(self) -> bool:
         """Whether the closure has a time window."""
@@ -178,6 +209,14 @@ class Curfew:
     windows: tuple[tuple[int, int], ...]
     mode: str = "any"
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"curfew on {self.element!r}"
+        _check_element(self.element, self.mode, where)
+        if not self.windows:
+            raise DataError(f"{where} windows: expected at least one window")
+        for window in self.windows:
+            _fields.check_window(window, f"{where} windows")
 
     @property
     def closed_share(self) -> float:
@@ -205,6 +244,11 @@ class Surge:
     scale: float = 1.0
     requests: tuple[Request, ...] = ()
 
+    def __post_init__(self) -> None:
+        scale = _fields.number(self.scale, "surge scale", positive=True)
+        if scale > 100:
+            raise DataError(f"surge scale: expected a factor > 0 and <= 100, got {scale!r}")
+
 
 @dataclass(frozen=True)
 class RandomFailures:
@@ -224,6 +268,14 @@ class RandomFailures:
     seed: int = 0
     probability: Mapping[str, float] = field(default_factory=lambda: {"default": 0.0})
     elements: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _fields.whole(self.seed, "random failures seed", minimum=0)
+        for kind, value in self.probability.items():
+            _fields.choice(kind, FAILURE_KINDS, "random failures probability")
+            _fields.share(value, f"random failures probability {kind}")
+        for name, value in self.elements.items():
+            _fields.share(value, f"random failures elements {name}")
 
     def of_kind(self, kind: str) -> float:
         """Probability of an element of ``kind``."""
