@@ -150,7 +150,7 @@ def load_network(
     corridors
         Corridor ids to load (default: all in the corridor file).
     corridor_file
-        Corridor definitions YAML (default: ``data/corridors.yaml``).
+        Corridor definitions YAML (default: ``mobility/data/corridors.yaml``).
     options
         Graph build options (clipping, consolidation, fragment policy).
     use_cache
