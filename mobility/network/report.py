@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mobility.network.restrictions import TurnRestriction
 from mobility.network.tags import TagIssue
 
 #: Examples of unparsed values kept per OSM key.
@@ -52,6 +53,11 @@ class LoadReport:
     unattached_places
         Corridor places farther than the attach distance from the loaded
         network (a partial extract, or a place outside it).
+    turn_restrictions
+        Turn restriction relations by outcome: ``read``, ``binding`` (apply
+        to columns), ``on_graph`` (binding and attached to a road edge), and
+        the reasons others are not applied (``not_binding``, ``conditional``,
+        ``via_way``: unsupported, ``unknown_value``, ``incomplete``).
     """
 
     source: str
@@ -65,6 +71,13 @@ class LoadReport:
     fragments: dict[str, FragmentSummary] = field(default_factory=dict)
     consolidated_nodes: dict[str, tuple[int, int]] = field(default_factory=dict)
     unattached_places: list[str] = field(default_factory=list)
+    turn_restrictions: dict[str, int] = field(default_factory=dict)
+
+    def count_restrictions(self, restrictions: list[TurnRestriction], attached: set[int]) -> None:
+        """Count turn restrictions by status; ``attached``: relation ids on the graph."""
+        counts = Counter(str(item.status) for item in restrictions)
+        self.turn_restrictions = {"read": len(restrictions), **counts}
+        self.turn_restrictions["on_graph"] = len(attached)
 
     def add_issues(self, way_id: int, issues: list[TagIssue]) -> None:
         """Count unparsed tag values of one way and keep a few examples."""
@@ -111,6 +124,18 @@ class LoadReport:
             out.append(
                 f"corridor places not on the loaded network: {len(self.unattached_places)} "
                 f"({names}{f', and {more} more' if more > 0 else ''})"
+            )
+        if self.turn_restrictions.get("read"):
+            counts = self.turn_restrictions
+            skipped = ", ".join(
+                f"{counts[key]:,} {key.replace('_', ' ')}"
+                for key in ("not_binding", "conditional", "via_way", "unknown_value", "incomplete")
+                if counts.get(key)
+            )
+            out.append(
+                f"turn restrictions: {counts['read']:,} read, {counts.get('binding', 0):,} "
+                f"bind columns, {counts.get('on_graph', 0):,} on the road graph"
+                + (f"; not applied: {skipped}" if skipped else "")
             )
         out.append(f"unparsed tag values: {self.unparsed_total:,}")
         for key, count in self.unparsed.most_common():
