@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import osmium
+import pytest
+
+from mobility.network.build import BuildOptions, build_graphs
+from mobility.network.osm_data import OsmWays
+from mobility.network.read_pbf import read_osm_pbf
+from mobility.network.read_xml import read_osm_xml
+from mobility.network.report import LoadReport
+from mobility.routing.edges import EdgeTable
+from mobility.routing.turn_engine import TurnPathEngine
+from mobility.routing.turns import ROAD_TURNS, TurnRules, turn_arcs
+
+DATA = Path(__file__).parent.parent / "data"
+TURNS = DATA / "turns.osm"
+#: No turn limit at all: U-turns allowed, restrictions still read.
+U_TURNS_ALLOWED = TurnRules(max_deflection_deg=180.0)
+
+
+def _pbf(tmp_path: Path) -> Path:
+    target = tmp_path / "turns.osm.pbf"
+    with osmium.SimpleWriter(str(target)) as writer:
+        for obj in osmium.FileProcessor(str(TURNS)):
+            writer.add(obj)
+    return target
+
+
+class Roads:
+    """The road graph of the turns fixture with a turn-aware engine."""
+
+    def __init__(self, ways: OsmWays, rules: TurnRules) -> None:
+        self.report = LoadReport("turns.osm", "osm-xml")
+        options = BuildOptions(clip=False, consolidate_tolerance_m=0, fragments="keep")
+        graphs = build_graphs(ways, clip_polygon=None, options=options, report=self.report)
+        self.table = EdgeTable.from_graph(graphs["road"])
+        table = self.table
+        self.engine = TurnPathEngine(
+            table.n_nodes,
+            table.u,
+            table.v,
+            np.arange(table.n_edges),
+            table.length_m,
+            turn_arcs(table, rules),
+        )
+
+    def route(self, a: int, b: int) -> list[int] | None:
+        """OSM node ids of the shortest route from ``a`` to ``b``."""
+        table = self.table
+        edges = self.engine.shortest_path(table.index(a), table.index(b))
+        if edges is None:
+            return None
+        return [int(table.nodes[table.u[edges[0]]])] + [int(table.nodes[table.v[e]]) for e in edges]
+
+
+Reader = Callable[[Path], OsmWays]
+
+
+@pytest.fixture(params=["xml", "pbf"])
+def read(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], OsmWays]:
+    if request.param == "xml":
+        return lambda: read_osm_xml(TURNS)
+    return lambda: read_osm_pbf(_pbf(tmp_path))
+
+
+def _turns(path: list[int] | None) -> set[tuple[int, int, int]]:
+    assert path is not None
+    return set(zip(path, path[1:], path[2:], strict=False))
+
+
+# Junction A (node 100): arms W 101, E 102, S 103, N 104 (mid nodes).
+@pytest.mark.parametrize(
+    ("origin", "target", "forbidden", "restriction"),
+    [
+        (101, 104, (101, 100, 104), "no_left_turn"),
+        (102, 104, (102, 100, 104), "no_right_turn"),
+        (103, 104, (103, 100, 104), "no_straight_on"),
+        (102, 103, (102, 100, 103), "no_left_turn except psv;bicycle"),
+        (103, 101, (103, 100, 101), "restriction:hgv=no_left_turn"),
+        # Junction B (node 200): only_right_turn from W, only_left_turn from E,
+        # only_straight_on from N, all into the S arm.
+        (201, 204, (201, 200, 204), "only_right_turn"),
+        (201, 202, (201, 200, 202), "only_right_turn"),
+        (202, 204, (202, 200, 204), "only_left_turn"),
+        (202, 201, (202, 200, 201), "only_left_turn"),
+        (204, 201, (204, 200, 201), "only_straight_on"),
+        (204, 202, (204, 200, 202), "only_straight_on"),
+    ],
+)
+def test_restriction_forbids_the_turn(
+    read: Callable[[], OsmWays],
+    origin: int,
+    target: int,
+    forbidden: tuple[int, int, int],
+    restriction: str,
+) -> None:
+    ways = read()
+    free = Roads(ways, TurnRules(max_deflection_deg=150.0, apply_restrictions=False))
+    bound = Roads(ways, ROAD_TURNS)
+    direct = free.route(origin, target)
+    assert direct == list(forbidden), "without restrictions the turn is the shortest way"
+    detour = bound.route(origin, target)
+    assert forbidden not in _turns(detour), restriction
+    assert detour is not None and len(detour) > len(direct)
+
+
+@pytest.mark.parametrize(
+    ("origin", "target", "why"),
+    [
+        (101, 103, "no_right_turn except=hgv does not bind columns"),
+        (103, 102, "restriction:motorcar alone does not bind columns"),
+        (104, 101, "restriction:conditional is not applied"),
+        (201, 203, "only_right_turn allows the right turn"),
+        (202, 203, "only_left_turn allows the left turn"),
+        (204, 203, "only_straight_on allows straight on"),
+        (101, 102, "turns without a restriction stay allowed"),
+    ],
+)
+def test_allowed_turns_stay_direct(
+    read: Callable[[], OsmWays], origin: int, target: int, why: str
+) -> None:
+    roads = Roads(read(), ROAD_TURNS)
+    junction = 100 if origin < 200 else 200
+    assert roads.route(origin, target) == [origin, junction, target], why
+
+
+def test_dual_carriageway_u_turn(read: Callable[[], OsmWays]) -> None:
+    ways = read()
+    # From the northbound carriageway (301) to the southbound one (305) opposite:
+    # shortest by a U-turn at 303 where the carriageways join.
+    u_turn = [301, 302, 303, 304, 305]
+    assert Roads(ways, TurnRules(180.0, apply_restrictions=False)).route(301, 305) == u_turn
+    # The no_u_turn relation alone forbids it where U-turns are otherwise allowed
+    # (the route then turns on the two-way road beyond) ...
+    assert Roads(ways, U_TURNS_ALLOWED).route(301, 305) == [301, 302, 303, 306, 303, 304, 305]
+    turn_round = [301, 302, 303, 306, 306, 303, 304, 305]
+    # ... and columns never make U-turns: they go round the loop block 306-309.
+    assert Roads(ways, TurnRules(150.0, apply_restrictions=False)).route(301, 305) == turn_round
+    assert Roads(ways, ROAD_TURNS).route(301, 305) == turn_round
+
+
+def test_u_turn_allowed_where_the_rules_say(read: Callable[[], OsmWays]) -> None:
+    roads = Roads(read(), ROAD_TURNS)
+    table = roads.table
+    arcs = turn_arcs(table, TurnRules(150.0, apply_restrictions=False), [table.index(303)])
+    engine = TurnPathEngine(
+        table.n_nodes, table.u, table.v, np.arange(table.n_edges), table.length_m, arcs
+    )
+    edges = engine.shortest_path(table.index(301), table.index(305))
+    assert edges is not None and [int(table.nodes[table.v[e]]) for e in edges] == [
+        302,
+        303,
+        304,
+        305,
+    ]
+
+
+def test_load_report_counts_restrictions(read: Callable[[], OsmWays]) -> None:
+    ways = read()
+    by_id = {r.relation_id: r for r in ways.restrictions}
+    assert sorted(by_id) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 21]
+    assert by_id[7].restriction == "no_left_turn" and by_id[7].status == "binding"
+    assert by_id[9].status == "via_way"
+    report = Roads(ways, ROAD_TURNS).report
+    assert report.turn_restrictions == {
+        "read": 13,
+        "binding": 9,
+        "not_binding": 2,
+        "conditional": 1,
+        "via_way": 1,
+        "on_graph": 9,
+    }
+    assert any("turn restrictions: 13 read, 9 bind columns" in line for line in report.lines())
