@@ -312,6 +312,14 @@ class Router:
             )
         return self._modes[mode]
 
+    def reversal_nodes(self, mode: str) -> frozenset[int]:
+        """Graph nodes where the mode's turn rules allow a reversal or U-turn."""
+        rules = self.turns[mode]
+        if rules is None:
+            return frozenset()
+        table = self._mode(mode).table
+        return frozenset(int(table.nodes[i]) for i in self._reverse_nodes(mode, table, rules))
+
     def _reverse_nodes(self, mode: str, table: EdgeTable, rules: TurnRules) -> list[int]:
         """Node indices where the turn rules allow a reversal."""
         places = [
@@ -575,6 +583,24 @@ class Router:
             notes.append(f"{designation} reverses at {where} (+{cost_s / 60:g} min)")
         return travel_s
 
+    def _turn_hint(self, mode: str, feasible: NDArray[np.bool_], source: int, target: int) -> str:
+        """Where one more reversal (or U-turn) would open a route, as advice."""
+        table = self._mode(mode).table
+        engine = self.path_engine(mode, np.flatnonzero(feasible), table.length_m)
+        if not isinstance(engine, TurnPathEngine):
+            return ""
+        found = engine.best_turn_point(source, target)
+        if found is None:
+            return ""
+        node, length_m = found
+        osm_id = int(table.nodes[node])
+        data = table.graph.nodes[osm_id]
+        return (
+            f"; turning at node {osm_id} ({data['x']:.4f}, {data['y']:.4f}) would give a "
+            f"{length_m / 1000:.1f} km route: add 'node:{osm_id}' to the turn rules' reverse_at "
+            "where that is possible"
+        )
+
     def _column_pass_times(
         self, table: EdgeTable, column: Column, speeds: NDArray[np.float64]
     ) -> NDArray[np.float64]:
@@ -605,7 +631,8 @@ class Router:
             if node_engine.shortest_path(source, target) is not None:
                 return NoRouteError(
                     f"no {mode} route for {need.label} {ends}: every route needs a turn the "
-                    f"turn rules forbid ({_describe_turns(mode, rules)})",
+                    f"turn rules forbid ({_describe_turns(mode, rules)})"
+                    + self._turn_hint(mode, feasible, source, target),
                     [],
                 )
         blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)

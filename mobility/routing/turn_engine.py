@@ -145,6 +145,38 @@ class TurnPathEngine:
         _, tree = self.one_to_all(source)
         return self.path_edges(tree, source, target)
 
+    def best_turn_point(self, source: int, target: int) -> tuple[int, float] | None:
+        """Node where one forbidden turn would give the cheapest route, and that route's cost.
+
+        For explanations when no route exists: forward costs from ``source``
+        meet backward costs to ``target`` at a node where no allowed turn joins
+        them. ``None`` where the two never meet (no single turn helps).
+        """
+        n_states = self.n_states
+        starts = self._leaving(source)
+        ends = np.flatnonzero(self._head == target)
+        if not len(starts) or not len(ends):
+            return None
+        forward = dijkstra(self._matrix, directed=True, indices=starts, min_only=True)
+        arrive = forward + self._state_weights
+        # Backward: the transposed arcs plus a virtual state entered by every edge into target.
+        matrix = self._matrix.tocoo()
+        rows = np.r_[matrix.col, np.full(len(ends), n_states)]
+        cols = np.r_[matrix.row, ends]
+        data = np.r_[matrix.data, self._state_weights[ends]]
+        backward_matrix = scipy.sparse.csr_matrix(
+            (data, (rows, cols)), shape=(n_states + 1, n_states + 1)
+        )
+        backward = dijkstra(backward_matrix, directed=True, indices=n_states)[:n_states]
+        reach = np.full(self.n_nodes, np.inf)
+        np.minimum.at(reach, self._head, arrive)
+        leave = np.full(self.n_nodes, np.inf)
+        np.minimum.at(leave, self._tail, backward)
+        leave[target] = np.inf
+        total = reach + leave
+        best = int(np.argmin(total))
+        return (best, float(total[best])) if np.isfinite(total[best]) else None
+
     def edge_between(self, a: int, b: int) -> int:
         """Index (in the table) of the cheapest usable edge from node ``a`` to node ``b``.
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -8,13 +9,23 @@ import osmium
 import pytest
 
 from mobility.network.build import BuildOptions, build_graphs
+from mobility.network.load import load_network
 from mobility.network.osm_data import OsmWays
 from mobility.network.read_pbf import read_osm_pbf
 from mobility.network.read_xml import read_osm_xml
 from mobility.network.report import LoadReport
 from mobility.routing.edges import EdgeTable
+from mobility.routing.engine import PathEngine
+from mobility.routing.router import NoRouteError, Router
 from mobility.routing.turn_engine import TurnPathEngine
-from mobility.routing.turns import ROAD_TURNS, TurnRules, turn_arcs
+from mobility.routing.turns import (
+    RAIL_TURNS,
+    ROAD_TURNS,
+    TurnRules,
+    edge_bearings,
+    turn_angles_deg,
+    turn_arcs,
+)
 
 DATA = Path(__file__).parent.parent / "data"
 TURNS = DATA / "turns.osm"
@@ -175,3 +186,60 @@ def test_load_report_counts_restrictions(read: Callable[[], OsmWays]) -> None:
         "on_graph": 9,
     }
     assert any("turn restrictions: 13 read, 9 bind columns" in line for line in report.lines())
+
+
+def _sharp_nodes(table: EdgeTable, edges: list[int], limit_deg: float) -> list[int]:
+    """OSM ids of the nodes where a path turns more sharply than ``limit_deg``."""
+    if len(edges) < 2:
+        return []
+    starts, ends = edge_bearings(table, RAIL_TURNS.bearing_lookahead_m)
+    path = np.array(edges)
+    turn = turn_angles_deg(ends, starts, path[:-1], path[1:])
+    return [int(table.nodes[table.v[path[i]]]) for i in np.flatnonzero(np.abs(turn) > limit_deg)]
+
+
+@pytest.mark.realdata
+def test_rail_routes_on_the_2014_railways_follow_the_track(
+    shared_osm: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    network = load_network(shared_osm / "nl-railways-2014")
+    router = Router(network)
+    table = router.table("rail")
+    allowed = router.reversal_nodes("rail")
+    shortest = PathEngine(table.n_nodes, table.u, table.v, np.arange(table.n_edges), table.length_m)
+    terminals = [
+        p for p in network.places if p.mode == "rail" and p.kind == "rail_terminal" and p.node
+    ]
+    lines, reversing_before, routed, skipped = [], 0, 0, []
+    for a, b in itertools.combinations(terminals, 2):
+        base = shortest.shortest_path(table.index(a.node), table.index(b.node))
+        if base is None:  # a gap in the 2014 line file (e.g. near Assen)
+            skipped.append(f"{a.place_id} - {b.place_id}")
+            continue
+        base_m = float(table.length_m[base].sum())
+        forbidden = [n for n in _sharp_nodes(table, base, 60.0) if n not in allowed]
+        reversing_before += bool(_sharp_nodes(table, base, 60.0))
+        try:
+            plan = router.route(a.place_id, b.place_id, "leopard-2a7", mode="rail", k=1)
+        except NoRouteError as error:
+            # Only where the track itself makes the train reverse outside a terminal.
+            assert forbidden, f"{a.place_id} - {b.place_id}: {error}"
+            assert "turn rules forbid" in str(error)
+            lines.append(f"{a.place_id} - {b.place_id}: needs a reversal at {forbidden}")
+            continue
+        route = plan.routes[0]
+        edges = [table.key_index[key] for key in route.edges]
+        assert [n for n in _sharp_nodes(table, edges, 60.0) if n not in allowed] == []
+        assert route.length_m >= base_m * (1 - 1e-9)
+        if not forbidden:
+            assert route.length_m <= 1.02 * base_m
+        routed += 1
+        lines.append(
+            f"{a.place_id} - {b.place_id}: {route.length_m / 1000:.1f} km, shortest track "
+            f"{base_m / 1000:.1f} km (ratio {route.length_m / base_m:.3f})"
+        )
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+        print(f"shortest track paths that reverse: {reversing_before}; routed {routed}")
+        print(f"not connected in the 2014 file: {', '.join(skipped) or 'none'}")
+    assert reversing_before > 0 and routed >= 10
