@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from shapely.geometry import LineString
 
 from mobility.errors import DataError
 from mobility.network.restrictions import EDGE_ATTRIBUTE
@@ -117,15 +116,20 @@ class TurnArcs:
     reversal: NDArray[np.bool_]
 
 
-def _geometries(table: EdgeTable) -> NDArray[np.object_]:
-    geometries = []
-    nodes = table.graph.nodes
-    for u, v, key in table.keys:
-        geometry = table.graph.edges[u, v, key].get("geometry")
-        if geometry is None or geometry.is_empty:
-            geometry = LineString([(nodes[u]["x"], nodes[u]["y"]), (nodes[v]["x"], nodes[v]["y"])])
-        geometries.append(geometry)
-    return np.array(geometries, dtype=object)
+Restricted = list[tuple[int, tuple[tuple[int, str, int], ...]]]
+
+
+def _edge_data(table: EdgeTable) -> tuple[NDArray[np.object_], Restricted]:
+    """Geometry of every edge (None where it has none) and the restricted edges, in one pass."""
+    geometries = np.empty(table.n_edges, dtype=object)
+    restricted = []
+    # The table lists the edges in the graph's iteration order.
+    for edge, (_, _, data) in enumerate(table.graph.edges(data=True)):
+        geometries[edge] = data.get("geometry")
+        entries = data.get(EDGE_ATTRIBUTE)
+        if entries:
+            restricted.append((edge, entries))
+    return geometries, restricted
 
 
 def _bearing_deg(start: NDArray[np.float64], end: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -137,18 +141,23 @@ def _bearing_deg(start: NDArray[np.float64], end: NDArray[np.float64]) -> NDArra
 
 
 def edge_bearings(
-    table: EdgeTable, lookahead_m: float
+    table: EdgeTable, lookahead_m: float, geometries: NDArray[np.object_] | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Heading of every edge as it leaves its tail and as it enters its head (degrees)."""
-    geometries = _geometries(table)
-    fraction = np.minimum(lookahead_m / np.maximum(table.length_m, 1e-9), 1.0)
-    fraction = np.nan_to_num(fraction, nan=1.0)
-
-    def at(position: NDArray[np.float64] | float) -> NDArray[np.float64]:
-        points = shapely.line_interpolate_point(geometries, position, normalized=True)
-        return np.asarray(shapely.get_coordinates(points), dtype=np.float64)
-
-    first, ahead, behind, last = at(0.0), at(fraction), at(1.0 - fraction), at(1.0)
+    if geometries is None:
+        geometries = _edge_data(table)[0]
+    nodes = table.graph.nodes
+    xy = np.array([(nodes[n]["x"], nodes[n]["y"]) for n in table.nodes.tolist()], dtype=np.float64)
+    first, last = xy[table.u], xy[table.v]
+    # Edges without a geometry are straight; the others are followed for lookahead_m.
+    ahead, behind = last.copy(), first.copy()
+    shaped = np.flatnonzero(shapely.is_geometry(geometries) & ~shapely.is_empty(geometries))
+    if len(shaped):
+        fraction = np.minimum(lookahead_m / np.maximum(table.length_m[shaped], 1e-9), 1.0)
+        fraction = np.nan_to_num(fraction, nan=1.0)
+        for target, position in ((ahead, fraction), (behind, 1.0 - fraction)):
+            points = shapely.line_interpolate_point(geometries[shaped], position, normalized=True)
+            target[shaped] = shapely.get_coordinates(points)
     return _bearing_deg(first, ahead), _bearing_deg(behind, last)
 
 
@@ -189,7 +198,8 @@ def turn_arcs(table: EdgeTable, rules: TurnRules, reverse_nodes: Iterable[int] =
         ``rules.reversal_s``).
     """
     from_edge, to_edge = candidate_turns(table)
-    starts, ends = edge_bearings(table, rules.bearing_lookahead_m)
+    geometries, restricted = _edge_data(table)
+    starts, ends = edge_bearings(table, rules.bearing_lookahead_m, geometries)
     turn = turn_angles_deg(ends, starts, from_edge, to_edge)
     # Without a heading (a zero-length edge), only going straight back along the
     # same way counts as a reversal.
@@ -202,8 +212,8 @@ def turn_arcs(table: EdgeTable, rules: TurnRules, reverse_nodes: Iterable[int] =
     at_reverse[np.fromiter(reverse_nodes, dtype=np.int64)] = True
     may_reverse = at_reverse[table.v[from_edge]]
     keep = ~sharp | may_reverse
-    if rules.apply_restrictions:
-        keep &= ~restricted_turns(table, from_edge, to_edge, turn)
+    if rules.apply_restrictions and restricted:
+        keep &= ~restricted_turns(table, from_edge, to_edge, turn, restricted)
     return TurnArcs(
         from_edge=from_edge[keep],
         to_edge=to_edge[keep],
@@ -217,6 +227,7 @@ def restricted_turns(
     from_edge: NDArray[np.int64],
     to_edge: NDArray[np.int64],
     turn: NDArray[np.float64],
+    restricted: list[tuple[int, tuple[tuple[int, str, int], ...]]],
 ) -> NDArray[np.bool_]:
     """Which candidate turns an OSM turn restriction forbids.
 
@@ -229,13 +240,6 @@ def restricted_turns(
     straightest for ``*_straight_on``, sharpest for ``*_u_turn``.
     """
     forbidden = np.zeros(len(from_edge), dtype=bool)
-    restricted = [
-        (edge, entries)
-        for edge, entries in enumerate(table.graph.edges[k].get(EDGE_ATTRIBUTE) for k in table.keys)
-        if entries
-    ]
-    if not restricted:
-        return forbidden
     group_start = np.searchsorted(from_edge, np.arange(table.n_edges + 1))
     for edge, entries in restricted:
         arcs = np.arange(group_start[edge], group_start[edge + 1])
