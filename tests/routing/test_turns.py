@@ -11,9 +11,11 @@ import pytest
 from mobility.network.build import BuildOptions, build_graphs
 from mobility.network.load import load_network
 from mobility.network.osm_data import OsmWays
+from mobility.network.places import _split_edge
 from mobility.network.read_pbf import read_osm_pbf
 from mobility.network.read_xml import read_osm_xml
 from mobility.network.report import LoadReport
+from mobility.network.restrictions import EDGE_ATTRIBUTE
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import PathEngine
 from mobility.routing.router import NoRouteError, Router
@@ -243,3 +245,28 @@ def test_rail_routes_on_the_2014_railways_follow_the_track(
         print(f"shortest track paths that reverse: {reversing_before}; routed {routed}")
         print(f"not connected in the 2014 file: {', '.join(skipped) or 'none'}")
     assert reversing_before > 0 and routed >= 10
+
+
+def test_restrictions_survive_a_place_splitting_the_from_edge() -> None:
+    roads = Roads(read_osm_xml(TURNS), ROAD_TURNS)
+    graph = roads.table.graph
+    # A place between 101 and 100 splits the W arm's edges both ways (new node -1).
+    (key,) = graph.get_edge_data(101, 100)
+    _split_edge(graph, 101, 100, key, [0.5], -1)
+    assert EDGE_ATTRIBUTE not in graph.edges[101, -1, 0]
+    assert graph.edges[-1, 100, 0][EDGE_ATTRIBUTE]  # the piece ending at the via node keeps it
+    table = EdgeTable.from_graph(graph)
+    engine = TurnPathEngine(
+        table.n_nodes,
+        table.u,
+        table.v,
+        np.arange(table.n_edges),
+        table.length_m,
+        turn_arcs(table, ROAD_TURNS),
+    )
+    edges = engine.shortest_path(table.index(-1), table.index(104))
+    assert edges is not None
+    nodes = [int(table.nodes[table.v[e]]) for e in edges]
+    assert nodes[:2] != [100, 104] and nodes[-1] == 104  # still no left turn at 100
+    straight = engine.shortest_path(table.index(-1), table.index(102))
+    assert straight is not None and [int(table.nodes[table.v[e]]) for e in straight] == [100, 102]
