@@ -184,19 +184,8 @@ def _build_mode(
         if mode == "road":
             report.count_restrictions(ways.restrictions, set())
         return graph
-    all_positions = np.concatenate([run for _, run in runs])
-    uses = np.bincount(all_positions, minlength=len(ways.node_ids))
-    is_split = uses >= 2
-    for _, run in runs:
-        is_split[run[0]] = True
-        is_split[run[-1]] = True
     by_from = _restrictions_by_from(ways.restrictions) if mode == "road" else {}
-    split_ids = [node for node, tags in ways.node_tags.items() if _is_junction_tagged(tags)]
-    split_ids += [via for _, via in by_from]
-    for node_id in split_ids:
-        index = int(np.searchsorted(ways.node_ids, node_id))
-        if index < len(ways.node_ids) and ways.node_ids[index] == node_id:
-            is_split[index] = True
+    is_split = _split_positions(ways, runs, [via for _, via in by_from])
     attached: set[int] = set()
     parsed_cache: dict[int, tuple[dict[str, Any], int]] = {}
     for way_index, run in runs:
@@ -247,6 +236,24 @@ def _build_mode(
         if data.get("lanes") is None:
             data.pop("lanes", None)
     return graph
+
+
+def _split_positions(
+    ways: OsmWays, runs: list[tuple[int, NDArray[np.int64]]], via_nodes: list[int]
+) -> NDArray[np.bool_]:
+    """Node positions where edges end: shared nodes, run ends, tagged and via nodes."""
+    all_positions = np.concatenate([run for _, run in runs])
+    uses = np.bincount(all_positions, minlength=len(ways.node_ids))
+    is_split = uses >= 2
+    for _, run in runs:
+        is_split[run[0]] = True
+        is_split[run[-1]] = True
+    split_ids = [node for node, tags in ways.node_tags.items() if _is_junction_tagged(tags)]
+    for node_id in split_ids + via_nodes:
+        index = int(np.searchsorted(ways.node_ids, node_id))
+        if index < len(ways.node_ids) and ways.node_ids[index] == node_id:
+            is_split[index] = True
+    return is_split
 
 
 def _restrictions_by_from(
