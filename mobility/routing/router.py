@@ -253,8 +253,9 @@ class Router:
     road_turns, rail_turns
         Turn rules of columns and trains (see :mod:`mobility.routing.turns`):
         by default no U-turns and OSM turn restrictions obeyed on roads, no
-        reversal on rail except at rail terminals and ramps (20 minutes).
-        ``None`` routes that mode on nodes, ignoring turns.
+        reversal on rail except at rail terminals, ramps and stations and
+        within 3 km of a terminal or ramp (20 minutes). ``None`` routes that
+        mode on nodes, ignoring turns.
     """
 
     def __init__(
