@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from mobility.network.restrictions import TurnRestriction
+from mobility.network.restrictions import EDGE_ATTRIBUTE, TurnRestriction
 from mobility.network.tags import TagIssue
 
 #: Examples of unparsed values kept per OSM key.
@@ -55,7 +55,8 @@ class LoadReport:
         network (a partial extract, or a place outside it).
     turn_restrictions
         Turn restriction relations by outcome: ``read``, ``binding`` (apply
-        to columns), ``on_graph`` (binding and attached to a road edge), and
+        to columns), ``on_graph`` (binding and on a road edge of the loaded
+        graph, after clipping, consolidation and fragment dropping), and
         the reasons others are not applied (``not_binding``, ``conditional``,
         ``via_way``: unsupported, ``unknown_value``, ``incomplete``).
     """
@@ -78,6 +79,17 @@ class LoadReport:
         counts = Counter(str(item.status) for item in restrictions)
         self.turn_restrictions = {"read": len(restrictions), **counts}
         self.turn_restrictions["on_graph"] = len(attached)
+
+    def count_restrictions_on_graph(self, graph: Any) -> None:
+        """Recount the restrictions still on the graph's edges (after consolidation)."""
+        if not self.turn_restrictions:
+            return
+        relations = {
+            relation
+            for _, _, entries in graph.edges(data=EDGE_ATTRIBUTE)
+            for relation, _, _ in entries or ()
+        }
+        self.turn_restrictions["on_graph"] = len(relations)
 
     def add_issues(self, way_id: int, issues: list[TagIssue]) -> None:
         """Count unparsed tag values of one way and keep a few examples."""

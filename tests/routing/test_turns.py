@@ -270,3 +270,17 @@ def test_restrictions_survive_a_place_splitting_the_from_edge() -> None:
     assert nodes[:2] != [100, 104] and nodes[-1] == 104  # still no left turn at 100
     straight = engine.shortest_path(table.index(-1), table.index(102))
     assert straight is not None and [int(table.nodes[table.v[e]]) for e in straight] == [100, 102]
+
+
+def test_loaded_network_keeps_the_restrictions() -> None:
+    # Default options: consolidation (nothing within 20 m merges here) and dropping
+    # fragments under 2 km, which drops the dual carriageway and its relation 21.
+    network = load_network(TURNS, options=BuildOptions(clip=False), use_cache=False)
+    assert network.report.fragments["road"].dropped == 1
+    assert network.report.turn_restrictions["on_graph"] == 8
+    relations = {
+        entry[0]
+        for _, _, entries in network.road.edges(data=EDGE_ATTRIBUTE)
+        for entry in entries or ()
+    }
+    assert relations == {1, 2, 3, 5, 7, 11, 12, 13}
