@@ -2,16 +2,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import osmium
 import pytest
 
+from mobility.model.corridor import load_corridors
 from mobility.network.build import BuildOptions, build_graphs
-from mobility.network.load import load_network
+from mobility.network.load import Network, load_network
 from mobility.network.osm_data import OsmWays
-from mobility.network.places import _split_edge
+from mobility.network.places import NetworkPlace, _split_edge
 from mobility.network.read_pbf import read_osm_pbf
 from mobility.network.read_xml import read_osm_xml
 from mobility.network.report import LoadReport
@@ -28,6 +30,7 @@ from mobility.routing.turns import (
     turn_angles_deg,
     turn_arcs,
 )
+from tests.routing.conftest import make_graph
 
 DATA = Path(__file__).parent.parent / "data"
 TURNS = DATA / "turns.osm"
@@ -284,3 +287,28 @@ def test_loaded_network_keeps_the_restrictions() -> None:
         for entry in entries or ()
     }
     assert relations == {1, 2, 3, 5, 7, 11, 12, 13}
+
+
+def _reversing_line() -> Network:
+    """Rail terminal 1 -> 3 -> crossing 2: the track turns straight back at 3 (x by id)."""
+    rail = make_graph([(1, 3, {"railway": "rail"}), (3, 2, {"railway": "rail"})])
+    places = [
+        NetworkPlace("rail_terminal", "Terminal", ("tiny",), 4.01, 52.0, "rail", 1, 0.0, "rt-1"),
+        NetworkPlace("bcp", "Crossing", ("tiny",), 4.02, 52.0, "rail", 2, 0.0, "bcp-2"),
+    ]
+    corridors = load_corridors(DATA / "corridors-tiny.yaml")
+    return Network(road=make_graph([]), rail=rail, corridors=corridors, places=places)
+
+
+def test_trains_reverse_only_where_allowed_and_pay_for_it() -> None:
+    network = _reversing_line()
+    strict = Router(network, rail_turns=replace(RAIL_TURNS, reverse_within_m=0.0))
+    with pytest.raises(NoRouteError, match=r"turn rules forbid.*turning at node 3 .*'node:3'"):
+        strict.route("rt-1", "bcp-2", "leopard-2a7", mode="rail", k=1)
+    rules = replace(RAIL_TURNS, reverse_within_m=0.0, reverse_at=frozenset({"node:3"}))
+    plan = Router(network, rail_turns=rules).route("rt-1", "bcp-2", "leopard-2a7", mode="rail")
+    (route,) = plan.routes
+    assert [edge[:2] for edge in route.edges] == [(1, 3), (3, 2)]
+    assert "MSR reverses at node 3 (+20 min)" in plan.notes
+    free = Router(network, rail_turns=None).route("rt-1", "bcp-2", "leopard-2a7", mode="rail")
+    assert route.driving_s == pytest.approx(free.routes[0].driving_s + 1200.0)
