@@ -160,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--formation", choices=("close", "open", "extended"), default="open", help="column type"
     )
     route.add_argument(
+        "--reverse-at",
+        action="append",
+        default=[],
+        metavar="WHERE",
+        help="also allow a reversal (rail) or U-turn (road) at a place kind, place id or "
+        "node:<id> (repeatable; 20 min for trains)",
+    )
+    route.add_argument(
         "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
     )
     route.add_argument("--format", choices=("text", "json", "geojson"), default="text")
@@ -336,13 +344,22 @@ def _print_vehicles(args: argparse.Namespace) -> None:
 
 
 def _route(args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
     from mobility.model.column import FORMATIONS, ColumnRules
     from mobility.model.vehicle import load_vehicles
     from mobility.routing.output import plan_dict, plan_geojson, plan_lines
     from mobility.routing.router import Router
+    from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS
 
     catalogue = load_vehicles(*(args.vehicles_file or ()))
-    router = Router(_load(args), catalogue)
+    extra = frozenset(args.reverse_at)
+    router = Router(
+        _load(args),
+        catalogue,
+        road_turns=replace(ROAD_TURNS, reverse_at=ROAD_TURNS.reverse_at | extra),
+        rail_turns=replace(RAIL_TURNS, reverse_at=RAIL_TURNS.reverse_at | extra),
+    )
     plan = router.route(
         args.origin,
         args.destination,

@@ -212,6 +212,7 @@ def load_network(
         road=graphs["road"], rail=graphs["rail"], corridors=corridor_set, report=report
     )
     network.places = attach_places(network.road, network.rail, corridor_set)
+    report.count_restrictions_on_graph(network.road)
     report.unattached_places = [p.name for p in network.places if p.node is None]
     report.one_way_places = one_way_places(network.road, network.rail, network.places)
     logger.info("built network from %s in %.1f s", path, time.perf_counter() - started)
