@@ -56,12 +56,13 @@ def detached_edges(graph: nx.MultiDiGraph) -> list[tuple[int, int, int]]:
     return detached
 
 
-def _matrix(graph: nx.MultiDiGraph) -> tuple[Any, dict[int, int]]:
+def _matrix(graph: nx.MultiDiGraph, weight: str = "length_m") -> tuple[Any, dict[int, int]]:
+    """Sparse matrix of the shortest edge between each node pair, and the node index."""
     from scipy.sparse import csr_matrix
 
     index = {node: i for i, node in enumerate(graph.nodes)}
     best: dict[tuple[int, int], float] = {}
-    for u, v, length_m in graph.edges(data="length_m"):
+    for u, v, length_m in graph.edges(data=weight):
         if u != v:
             cell = (index[u], index[v])
             best[cell] = min(best.get(cell, np.inf), max(float(length_m), 1e-9))
