@@ -35,6 +35,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import shapely
 from numpy.typing import NDArray
 from shapely.geometry import LineString
 
@@ -47,8 +48,12 @@ logger = logging.getLogger(__name__)
 #: How often a part that would shorten paths too much is clustered again,
 #: each time at half the previous tolerance.
 REFINE_ROUNDS = 3
+#: A strongly connected part of more nodes than this is clustered again.
+MAX_JUNCTION_NODES = 128
 #: Upper bound on the cells of one batch of the all-pairs computation.
 _BATCH_CELLS = 4_000_000
+#: An edge without any of these keys is not restricted (a fast first test).
+_PLAIN_KEYS = frozenset({"bridge", "tunnel", *RESTRICTION_ATTRIBUTES})
 
 
 def is_restricted(data: dict[str, Any]) -> bool:
@@ -93,30 +98,31 @@ class _Candidates:
 
 def _candidates(graph: nx.MultiDiGraph) -> _Candidates:
     """Unpinned nodes (no restricted edge at them) and the edges joining two of them."""
-    pinned: set[int] = set()
-    for u, v, data in graph.edges(data=True):
-        if is_restricted(data):
-            pinned.update((u, v))
-    nodes = np.fromiter((node for node in graph.nodes if node not in pinned), dtype=np.int64)
-    lon = np.fromiter((graph.nodes[n]["x"] for n in nodes.tolist()), float, len(nodes))
-    lat = np.fromiter((graph.nodes[n]["y"] for n in nodes.tolist()), float, len(nodes))
-    x, y = transformer(4326, METRIC_CRS).transform(lon, lat) if len(nodes) else (lon, lat)
-    index_of = {node: i for i, node in enumerate(nodes.tolist())}
-    rows: list[int] = []
-    cols: list[int] = []
-    lengths: list[float] = []
-    for u, v, length_m in graph.edges(data="length_m"):
-        iu, iv = index_of.get(u), index_of.get(v)
-        if iu is not None and iv is not None and iu != iv:
-            rows.append(iu)
-            cols.append(iv)
-            lengths.append(float(length_m))
+    all_nodes = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    index_of = {node: i for i, node in enumerate(all_nodes.tolist())}
+    size = graph.number_of_edges()
+    head = np.empty(size, dtype=np.int64)
+    tail = np.empty(size, dtype=np.int64)
+    length_m = np.empty(size)
+    restricted = np.empty(size, dtype=bool)
+    for i, (u, v, data) in enumerate(graph.edges(data=True)):
+        head[i], tail[i] = index_of[u], index_of[v]
+        length_m[i] = data["length_m"]
+        restricted[i] = not _PLAIN_KEYS.isdisjoint(data) and is_restricted(data)
+    free = np.ones(len(all_nodes), dtype=bool)
+    free[head[restricted]] = False
+    free[tail[restricted]] = False
+    renumber = np.cumsum(free) - 1
+    lon = np.fromiter((x for _, x in graph.nodes(data="x")), float, len(all_nodes))[free]
+    lat = np.fromiter((y for _, y in graph.nodes(data="y")), float, len(all_nodes))[free]
+    x, y = transformer(4326, METRIC_CRS).transform(lon, lat) if len(lon) else (lon, lat)
+    inside = free[head] & free[tail] & (head != tail)
     return _Candidates(
-        nodes=nodes,
+        nodes=all_nodes[free],
         xy_m=np.column_stack([x, y]).astype(float),
-        edge_from=np.asarray(rows, dtype=np.int64),
-        edge_to=np.asarray(cols, dtype=np.int64),
-        edge_length_m=np.asarray(lengths, dtype=float),
+        edge_from=renumber[head[inside]],
+        edge_to=renumber[tail[inside]],
+        edge_length_m=length_m[inside],
     )
 
 
@@ -153,10 +159,14 @@ def _worst_shortening_m(found: _Candidates, part: NDArray[np.int64]) -> NDArray[
     A move from node a to node b of a part costs d(a, b) through the part's
     own edges before the merge and the two stubs r(a) + r(b) to the part's
     centre after it. All pairs are found by Floyd-Warshall on padded
-    ``(parts, k, k)`` arrays, in batches of parts of similar size.
+    ``(parts, k, k)`` arrays, in batches of parts of similar size. A part of
+    more than :data:`MAX_JUNCTION_NODES` nodes is not one junction (a chain of
+    close nodes along a street): it gets infinity without being computed.
     """
     worst = np.full(int(part.max()) + 1 if len(part) else 0, -np.inf)
-    members = np.flatnonzero(part >= 0)
+    large = np.bincount(part[part >= 0], minlength=len(worst)) > MAX_JUNCTION_NODES
+    worst[large] = np.inf
+    members = np.flatnonzero((part >= 0) & ~large[np.maximum(part, 0)])
     if len(members) == 0:
         return worst
     members = members[np.argsort(part[members], kind="stable")]
@@ -269,56 +279,105 @@ def consolidate_junctions(
         return graph
     merged = nx.MultiDiGraph(**graph.graph)
     _add_merged_nodes(graph, merged, mapping)
-    for u, v, data in graph.edges(data=True):
-        nu, nv = mapping.get(u, u), mapping.get(v, v)
-        if nu == nv and u != v:
-            continue  # a connector inside the junction
-        attributes = dict(data)
-        if u in mapping or v in mapping:
-            # Every node of a merged junction moved to its centre, the
-            # surviving one included: reach it from the edge's old ends.
-            coords = list(attributes["geometry"].coords)
-            if u in mapping:
-                coords.insert(0, (merged.nodes[nu]["x"], merged.nodes[nu]["y"]))
-            if v in mapping:
-                coords.append((merged.nodes[nv]["x"], merged.nodes[nv]["y"]))
-            array = np.asarray(coords)
-            length_m = float(
-                haversine_m(array[:-1, 0], array[:-1, 1], array[1:, 0], array[1:, 1]).sum()
-            )
-            attributes.update(geometry=LineString(coords), length=length_m, length_m=length_m)
-        merged.add_edge(nu, nv, **attributes)
+    edges = [
+        (u, v, data)
+        for u, v, data in graph.edges(data=True)
+        # Connectors inside a junction vanish; self-loops of the input stay.
+        if u == v or mapping.get(u, u) != mapping.get(v, v)
+    ]
+    moved = [i for i, (u, v, _) in enumerate(edges) if u in mapping or v in mapping]
+    stretched = _stretch_to_centres(merged, mapping, [edges[i] for i in moved])
+    attributes = [dict(data) for _, _, data in edges]
+    for i, (geometry, length_m) in zip(moved, stretched, strict=True):
+        attributes[i].update(geometry=geometry, length=length_m, length_m=length_m)
+    merged.add_edges_from(
+        (mapping.get(u, u), mapping.get(v, v), data)
+        for (u, v, _), data in zip(edges, attributes, strict=True)
+    )
     report.consolidated_nodes[mode] = (before, merged.number_of_nodes())
     logger.info(
-        "%s: merged %d nodes into %d junctions",
-        mode,
-        len(mapping),
-        len(set(mapping.values())),
+        "%s: merged %d nodes into %d junctions", mode, len(mapping), len(set(mapping.values()))
     )
     return merged
+
+
+def _stretch_to_centres(
+    merged: nx.MultiDiGraph,
+    mapping: dict[int, int],
+    edges: list[tuple[int, int, dict[str, Any]]],
+) -> list[tuple[LineString, float]]:
+    """Return the new geometry and length of edges ending in a merged junction.
+
+    Every node of a merged junction moved to its centre, the surviving one
+    included: each such end gets one more vertex, the centre, so that the
+    geometry ends exactly on its node; the length is measured again.
+    """
+    if not edges:
+        return []
+    coords, owner = shapely.get_coordinates(
+        [data["geometry"] for _, _, data in edges], return_index=True
+    )
+    count = np.bincount(owner, minlength=len(edges))
+    at_start = np.array([u in mapping for u, _, _ in edges])
+    at_end = np.array([v in mapping for _, v, _ in edges])
+    new_count = count + at_start + at_end
+    new_first = np.concatenate([[0], np.cumsum(new_count)[:-1]])
+    old_first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    out = np.empty((int(new_count.sum()), 2))
+    out[new_first[owner] + at_start[owner] + np.arange(len(owner)) - old_first[owner]] = coords
+    start_nodes = [mapping[u] for u, _, _ in edges if u in mapping]
+    end_nodes = [mapping[v] for _, v, _ in edges if v in mapping]
+    for ends, where, nodes in (
+        (at_start, new_first, start_nodes),
+        (at_end, new_first + new_count - 1, end_nodes),
+    ):
+        out[where[ends]] = np.array(
+            [(merged.nodes[n]["x"], merged.nodes[n]["y"]) for n in nodes], dtype=float
+        ).reshape(-1, 2)
+    new_owner = np.repeat(np.arange(len(edges)), new_count)
+    segment_m = haversine_m(out[:-1, 0], out[:-1, 1], out[1:, 0], out[1:, 1])
+    same = new_owner[:-1] == new_owner[1:]
+    length_m = np.bincount(new_owner[:-1][same], weights=segment_m[same], minlength=len(edges))
+    lines = shapely.linestrings(out, indices=new_owner)
+    return list(zip(lines.tolist(), length_m.tolist(), strict=True))
 
 
 def _add_merged_nodes(
     graph: nx.MultiDiGraph, merged: nx.MultiDiGraph, mapping: dict[int, int]
 ) -> None:
     """Add the nodes of ``graph`` to ``merged``, one per junction, at its centre."""
+    members = np.fromiter(mapping, dtype=np.int64, count=len(mapping))
+    junction, group = np.unique(
+        np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping)), return_inverse=True
+    )
+    size = np.bincount(group)
+    centre = {
+        int(node): (float(x), float(y))
+        for node, x, y in zip(
+            junction.tolist(),
+            np.bincount(group, [graph.nodes[n]["x"] for n in members.tolist()]) / size,
+            np.bincount(group, [graph.nodes[n]["y"] for n in members.tolist()]) / size,
+            strict=True,
+        )
+    }
+    merged.add_nodes_from(
+        (node, dict(data)) for node, data in graph.nodes(data=True) if node not in mapping
+    )
     groups: dict[int, list[int]] = {}
-    for node, representative in mapping.items():
-        groups.setdefault(representative, []).append(node)
-    centre: dict[int, tuple[float, float]] = {}
-    for representative, cluster in groups.items():
-        xs = [graph.nodes[n]["x"] for n in cluster]
-        ys = [graph.nodes[n]["y"] for n in cluster]
-        centre[representative] = (float(np.mean(xs)), float(np.mean(ys)))
+    for node, target in mapping.items():
+        groups.setdefault(target, []).append(node)
     for node, data in graph.nodes(data=True):
-        target = mapping.get(node, node)
+        if node not in mapping:
+            continue
+        target = mapping[node]
         if target in merged:
-            # Keep the first name seen in id order for a merged junction.
+            # Keep the first name seen in node order for a merged junction.
             for key, value in data.items():
                 merged.nodes[target].setdefault(key, value)
             continue
-        attributes = dict(data)
-        if target in centre:
-            attributes["x"], attributes["y"] = centre[target]
-            attributes["merged_ids"] = sorted(groups[target])
-        merged.add_node(target, **attributes)
+        merged.add_node(target, **data)
+        merged.nodes[target].update(
+            x=centre[target][0],
+            y=centre[target][1],
+            merged_ids=sorted(groups[target]),
+        )
