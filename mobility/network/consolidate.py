@@ -96,25 +96,28 @@ class _Candidates:
     edge_length_m: NDArray[np.float64]
 
 
-def _candidates(graph: nx.MultiDiGraph) -> _Candidates:
+_Nodes = dict[int, dict[str, Any]]
+_Edges = list[tuple[int, int, dict[str, Any]]]
+
+
+def _candidates(nodes: _Nodes, edges: _Edges) -> _Candidates:
     """Unpinned nodes (no restricted edge at them) and the edges joining two of them."""
-    all_nodes = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    all_nodes = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
     index_of = {node: i for i, node in enumerate(all_nodes.tolist())}
-    size = graph.number_of_edges()
-    head = np.empty(size, dtype=np.int64)
-    tail = np.empty(size, dtype=np.int64)
-    length_m = np.empty(size)
-    restricted = np.empty(size, dtype=bool)
-    for i, (u, v, data) in enumerate(graph.edges(data=True)):
-        head[i], tail[i] = index_of[u], index_of[v]
-        length_m[i] = data["length_m"]
-        restricted[i] = not _PLAIN_KEYS.isdisjoint(data) and is_restricted(data)
+    head = np.fromiter((index_of[u] for u, _, _ in edges), np.int64, len(edges))
+    tail = np.fromiter((index_of[v] for _, v, _ in edges), np.int64, len(edges))
+    length_m = np.fromiter((data["length_m"] for _, _, data in edges), float, len(edges))
+    restricted = np.fromiter(
+        (not _PLAIN_KEYS.isdisjoint(data) and is_restricted(data) for _, _, data in edges),
+        bool,
+        len(edges),
+    )
     free = np.ones(len(all_nodes), dtype=bool)
     free[head[restricted]] = False
     free[tail[restricted]] = False
     renumber = np.cumsum(free) - 1
-    lon = np.fromiter((x for _, x in graph.nodes(data="x")), float, len(all_nodes))[free]
-    lat = np.fromiter((y for _, y in graph.nodes(data="y")), float, len(all_nodes))[free]
+    lon = np.fromiter((data["x"] for data in nodes.values()), float, len(nodes))[free]
+    lat = np.fromiter((data["y"] for data in nodes.values()), float, len(nodes))[free]
     x, y = transformer(4326, METRIC_CRS).transform(lon, lat) if len(lon) else (lon, lat)
     inside = free[head] & free[tail] & (head != tail)
     return _Candidates(
@@ -217,12 +220,12 @@ def _worst_shortening_m(found: _Candidates, part: NDArray[np.int64]) -> NDArray[
     return worst
 
 
-def _clusters(graph: nx.MultiDiGraph, tolerance_m: float) -> dict[int, int]:
+def _clusters(nodes: _Nodes, edges: _Edges, tolerance_m: float) -> dict[int, int]:
     """Map each node to be merged onto its part's representative (lowest id)."""
     # scipy is imported here so that loading a cached network does not pay for it.
     from scipy.spatial import cKDTree
 
-    found = _candidates(graph)
+    found = _candidates(nodes, edges)
     if len(found.nodes) < 2:
         return {}
     pairs = cKDTree(found.xy_m).query_pairs(r=tolerance_m, output_type="ndarray")
@@ -273,23 +276,22 @@ def consolidate_junctions(
         The merged graph; :func:`consolidation_mapping` gives the merged ids.
     """
     before = graph.number_of_nodes()
-    mapping = _clusters(graph, tolerance_m) if tolerance_m > 0 else {}
+    nodes: _Nodes = dict(graph.nodes(data=True))
+    edges: _Edges = list(iter(graph.edges(data=True)))  # no O(E) len() of the view
+    mapping = _clusters(nodes, edges, tolerance_m) if tolerance_m > 0 else {}
     if not mapping:
         report.consolidated_nodes[mode] = (before, before)
         return graph
     merged = nx.MultiDiGraph(**graph.graph)
-    _add_merged_nodes(graph, merged, mapping)
-    edges = [
-        (u, v, data)
-        for u, v, data in graph.edges(data=True)
-        # Connectors inside a junction vanish; self-loops of the input stay.
-        if u == v or mapping.get(u, u) != mapping.get(v, v)
-    ]
+    _add_merged_nodes(nodes, merged, mapping)
+    # Connectors inside a junction vanish; self-loops of the input stay.
+    edges = [(u, v, d) for u, v, d in edges if u == v or mapping.get(u, u) != mapping.get(v, v)]
     moved = [i for i, (u, v, _) in enumerate(edges) if u in mapping or v in mapping]
     stretched = _stretch_to_centres(merged, mapping, [edges[i] for i in moved])
-    attributes = [dict(data) for _, _, data in edges]
+    attributes = [data for _, _, data in edges]  # add_edges_from copies them
     for i, (geometry, length_m) in zip(moved, stretched, strict=True):
-        attributes[i].update(geometry=geometry, length=length_m, length_m=length_m)
+        attributes[i] = {**attributes[i], "geometry": geometry, "length": length_m}
+        attributes[i]["length_m"] = length_m
     merged.add_edges_from(
         (mapping.get(u, u), mapping.get(v, v), data)
         for (u, v, _), data in zip(edges, attributes, strict=True)
@@ -342,10 +344,8 @@ def _stretch_to_centres(
     return list(zip(lines.tolist(), length_m.tolist(), strict=True))
 
 
-def _add_merged_nodes(
-    graph: nx.MultiDiGraph, merged: nx.MultiDiGraph, mapping: dict[int, int]
-) -> None:
-    """Add the nodes of ``graph`` to ``merged``, one per junction, at its centre."""
+def _add_merged_nodes(nodes: _Nodes, merged: nx.MultiDiGraph, mapping: dict[int, int]) -> None:
+    """Add the nodes to ``merged``, one per junction, at its centre."""
     members = np.fromiter(mapping, dtype=np.int64, count=len(mapping))
     junction, group = np.unique(
         np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping)), return_inverse=True
@@ -355,18 +355,17 @@ def _add_merged_nodes(
         int(node): (float(x), float(y))
         for node, x, y in zip(
             junction.tolist(),
-            np.bincount(group, [graph.nodes[n]["x"] for n in members.tolist()]) / size,
-            np.bincount(group, [graph.nodes[n]["y"] for n in members.tolist()]) / size,
+            np.bincount(group, [nodes[n]["x"] for n in members.tolist()]) / size,
+            np.bincount(group, [nodes[n]["y"] for n in members.tolist()]) / size,
             strict=True,
         )
     }
-    merged.add_nodes_from(
-        (node, dict(data)) for node, data in graph.nodes(data=True) if node not in mapping
-    )
+    # add_nodes_from copies the attribute dicts.
+    merged.add_nodes_from((node, data) for node, data in nodes.items() if node not in mapping)
     groups: dict[int, list[int]] = {}
     for node, target in mapping.items():
         groups.setdefault(target, []).append(node)
-    for node, data in graph.nodes(data=True):
+    for node, data in nodes.items():
         if node not in mapping:
             continue
         target = mapping[node]
@@ -377,7 +376,5 @@ def _add_merged_nodes(
             continue
         merged.add_node(target, **data)
         merged.nodes[target].update(
-            x=centre[target][0],
-            y=centre[target][1],
-            merged_ids=sorted(groups[target]),
+            x=centre[target][0], y=centre[target][1], merged_ids=sorted(groups[target])
         )

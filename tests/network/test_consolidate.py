@@ -273,9 +273,13 @@ def test_consolidation_invariants(
     edges = [(u % len(nodes) + 1, v % len(nodes) + 1, r) for u, v, r in edges]
     edges = [(u, v, r) for u, v, r in edges if u != v]
     graph = graph_of(nodes, edges)
+    snapshot = graph_of(nodes, edges)
     merged = consolidate_junctions(
         graph, tolerance_m=tolerance_m, mode="road", report=LoadReport("t", "t")
     )
+    # The input graph is left as it was.
+    assert dict(graph.nodes(data=True)) == dict(snapshot.nodes(data=True))
+    assert list(graph.edges(keys=True, data=True)) == list(snapshot.edges(keys=True, data=True))
     # Every restricted element survives with its own endpoints and limits.
     before = sorted((d["osmid"], u, v) for u, v, d in graph.edges(data=True) if is_restricted(d))
     after = sorted((d["osmid"], u, v) for u, v, d in merged.edges(data=True) if is_restricted(d))
