@@ -9,12 +9,15 @@ junction at one of its nodes and leaving at another is allowed only when the
 original graph already led from the one to the other inside the junction.
 Node pairs reachable before stay reachable, and no other pair becomes so.
 
-A merge also must not shorten a path by more than the tolerance: inside a
-merged junction a move between two of its nodes costs the two stubs to the
-junction centre instead of the route through the junction (on a one-way
-square or roundabout, the long way round). A part whose worst shortening
-exceeds the tolerance is clustered again at half the tolerance, a few times,
-and what still fails stays apart.
+A merge also must not shorten a move through the junction by more than the
+tolerance: inside a merged junction a move between two of its nodes costs the
+two stubs to the junction centre instead of the route through the junction
+(on a one-way square or roundabout, the long way round). A part whose worst
+shortening exceeds the tolerance is clustered again at half the tolerance, a
+few times, and what still fails stays apart. Along a path the shortenings of
+the junctions it passes add up (on the Hague main roads at 20 m: at most
+29 m on paths between unmerged nodes, 169 of 177,204 sampled pairs over 20 m;
+the median path is 0.02 % longer than in the raw graph).
 
 Every edge at a merged node is extended to the junction centre and its
 length recomputed, so edge geometries always start and end on their nodes.
