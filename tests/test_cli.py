@@ -36,6 +36,7 @@ def test_network_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_network_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["network", "export", str(tmp_path / "out"), *TINY]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".mobility-output",
         "places.geojson",
         "rail.geojson",
         "roads.geojson",

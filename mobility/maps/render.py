@@ -18,7 +18,7 @@ from typing import Any
 import folium
 from branca.element import Figure
 
-from mobility._atomic import write_text_atomic
+from mobility._atomic import write_file_checked
 from mobility.errors import DataError
 from mobility.maps.elements import JsCall, OfflineMap
 from mobility.maps.geometry import cumulative_m, slice_line
@@ -537,9 +537,20 @@ def map_html(fmap: folium.Map) -> str:
     return text
 
 
+#: Last line of every map file mobility saves: marks the file as replaceable.
+MAP_SIGNATURE = "<!-- written by mobility map -->"
+
+
 def save_map(fmap: folium.Map, path: str | Path) -> Path:
-    """Write the page of ``fmap`` to ``path`` atomically and return the path."""
+    """Write the page of ``fmap`` to ``path`` atomically and return the path.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a folder or a file that mobility did not write.
+    """
     target = Path(path)
-    write_text_atomic(target, map_html(fmap))
+    page = map_html(fmap) + "\n" + MAP_SIGNATURE + "\n"
+    write_file_checked(target, page.encode("utf-8"), signature=MAP_SIGNATURE.encode())
     logger.info("wrote map %s", target)
     return target

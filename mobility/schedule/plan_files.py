@@ -24,6 +24,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mobility import _json as strict_json
 from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
 from mobility.schedule.plan import Plan
@@ -86,25 +87,30 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
     plan
         The plan.
     out_dir
-        Target folder (replaced if it exists).
+        Target folder (replaced if it exists and mobility wrote it).
+
+    Raises
+    ------
+    OutputError
+        If ``out_dir`` holds a user's files, is a file, or cannot be written.
     extra
         More files (name to content), e.g. a map.
     """
     movements = [m.data for m in plan.movements]
     files = {
-        "movement_table.json": json.dumps(movements, indent=1, ensure_ascii=False),
+        "movement_table.json": strict_json.dumps(movements, indent=1, ensure_ascii=False),
         "movement_table.csv": _csv_text([_movement_row(m) for m in movements], CSV_COLUMNS),
-        "summary.json": json.dumps(plan.summary, indent=2, ensure_ascii=False),
-        "constraints.json": json.dumps(plan.constraints, indent=2, ensure_ascii=False),
+        "summary.json": strict_json.dumps(plan.summary, indent=2, ensure_ascii=False),
+        "constraints.json": strict_json.dumps(plan.constraints, indent=2, ensure_ascii=False),
         "utilisation.csv": _csv_text(
             plan.utilisation, ("resource", "name", "hour", "peak", "capacity")
         ),
-        "routes.geojson": json.dumps(
+        "routes.geojson": strict_json.dumps(
             {"type": "FeatureCollection", "features": plan.features}, ensure_ascii=False
         ),
     }
     contents = {name: text.encode("utf-8") for name, text in files.items()}
-    return write_folder_atomic(out_dir, {**contents, **(extra or {})})
+    return write_folder_atomic(out_dir, {**contents, **(extra or {})}, kind="plan")
 
 
 def read_plan_file(folder: Path, name: str) -> Any:
