@@ -271,7 +271,8 @@ def release_output(path: str | os.PathLike[str]) -> None:
 
 
 @atexit.register
-def _release_all() -> None:
+def release_all() -> None:
+    """Release every output lock this process holds."""
     for key in list(_HELD):
         release_output(key)
 

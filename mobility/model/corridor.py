@@ -103,7 +103,11 @@ class Place:
                     f"{where}: capacity {key!r} is not allowed for kind {self.kind!r}; "
                     f"expected {', '.join(allowed) or 'none'}"
                 )
-            if not isinstance(value, (int, float)) or value < 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value < math.inf
+            ):
                 raise DataError(f"{where}: capacity {key!r} must be a number >= 0, got {value!r}")
 
 

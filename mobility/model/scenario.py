@@ -8,6 +8,8 @@ plan is built (:mod:`mobility.schedule.instance`).
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,6 +22,10 @@ from mobility.errors import ScenarioError
 from mobility.model._yaml import read_yaml
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+#: Times outside these years are refused (far dates overflow date arithmetic).
+MIN_YEAR, MAX_YEAR = 1970, 2200
+#: Longest planning horizon, hours (90 days).
+MAX_HORIZON_H = 2160
 MODES = ("road", "rail", "any")
 OBJECTIVE_MODES = ("weighted", "lexicographic")
 Mode = Literal["road", "rail", "any"]
@@ -50,20 +56,27 @@ def _time(value: Any, where: str) -> datetime:
         raise _error(where, f"expected an ISO 8601 time with offset, got {value!r}")
     if moment.tzinfo is None:
         raise _error(where, f"{value!r} has no UTC offset (e.g. +01:00)")
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise _error(where, f"{value!r} is not a year from {MIN_YEAR} to {MAX_YEAR}")
     return moment
 
 
-def _number(value: Any, where: str, minimum: float | None = None) -> float:
+def _number(value: Any, where: str, minimum: float | None = None, maximum: float = 1e12) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _error(where, f"expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise _error(where, f"expected a finite number, got {value!r}")
     if minimum is not None and value < minimum:
         raise _error(where, f"must be >= {minimum:g}, got {value!r}")
+    if value > maximum:
+        raise _error(where, f"must be <= {maximum:g}, got {value!r}")
     return float(value)
 
 
-def _count(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _error(where, f"expected a whole number >= 0, got {value!r}")
+def _count(value: Any, where: str, maximum: int | None = None) -> int:
+    top = settings.max_vehicles if maximum is None else maximum
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+        raise _error(where, f"expected a whole number from 0 to {top:,}, got {value!r}")
     return value
 
 
@@ -391,8 +404,12 @@ def _request(raw: Any, where: str, start: datetime, end: datetime) -> Request:
     )
 
 
-def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
+def scenario_from_dict(
+    document: Any, origin: str = "<dict>", *, max_horizon_h: float = MAX_HORIZON_H
+) -> Scenario:
     """Build a :class:`Scenario` from a parsed YAML document.
+
+    ``max_horizon_h`` bounds ``horizon_h`` (default 90 days).
 
     Raises
     ------
@@ -403,7 +420,9 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
         raise ScenarioError(f"{origin}: expected a mapping with 'name', 'start', 'requests'")
     try:
         start = _time(_require(document, "start", origin), f"{origin}: start")
-        horizon_h = _number(_require(document, "horizon_h", origin), f"{origin}: horizon_h", 1)
+        horizon_h = _number(
+            _require(document, "horizon_h", origin), f"{origin}: horizon_h", 1, max_horizon_h
+        )
         end = start + timedelta(hours=horizon_h)
         raw_requests = _require(document, "requests", origin)
         if not isinstance(raw_requests, Sequence) or isinstance(raw_requests, str):
@@ -414,9 +433,16 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
         if not requests:
             raise _error(origin, "expected at least one request")
         ids = [r.id for r in requests]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
         if duplicates:
             raise _error(origin, f"request id {duplicates[0]!r} appears twice")
+        total = sum(r.vehicle_count for r in requests)
+        if total > settings.max_vehicles:
+            raise _error(
+                f"{origin}: requests",
+                f"{total:,} vehicles in all; at most {settings.max_vehicles:,} "
+                "(MOBILITY_MAX_VEHICLES)",
+            )
         closures = []
         for index, raw in enumerate(document.get("closures") or []):
             where = f"closures[{index}]"
@@ -445,6 +471,13 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
             raise _error(
                 f"{origin}: column formation", f"{formation!r} is not close, open or extended"
             )
+        unit_max = _count(column.get("march_unit_max", 25), "column march_unit_max", 1000)
+        unit_min = _count(column.get("march_unit_min", 10), "column march_unit_min", 1000)
+        if not 1 <= unit_min <= unit_max:
+            raise _error(
+                f"{origin}: column",
+                f"expected 1 <= march_unit_min <= march_unit_max, got {unit_min} and {unit_max}",
+            )
         return Scenario(
             name=str(document.get("name") or Path(origin).stem),
             start=start,
@@ -454,8 +487,8 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
             capacities=_capacities(document.get("capacities"), "capacities"),
             weights=_weights(document.get("weights"), "weights"),
             slot_min=slot,
-            march_unit_max=_count(column.get("march_unit_max", 25), "column march_unit_max"),
-            march_unit_min=_count(column.get("march_unit_min", 10), "column march_unit_min"),
+            march_unit_max=unit_max,
+            march_unit_min=unit_min,
             formation=formation,
             k_routes=k_routes,
             source=origin,

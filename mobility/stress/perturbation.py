@@ -44,7 +44,7 @@ from typing import Any
 
 from mobility.errors import DataError, ScenarioError
 from mobility.model._yaml import number, read_yaml, require
-from mobility.model.scenario import Request, scenario_from_dict
+from mobility.model.scenario import MAX_YEAR, MIN_YEAR, Request, scenario_from_dict
 
 ELEMENT_MODES = ("road", "rail", "any")
 FAILURE_KINDS = ("default", "bridge", "tunnel", "road", "rail")
@@ -432,6 +432,8 @@ def _time(value: Any, where: str) -> datetime | None:
             ) from None
     if moment.tzinfo is None:
         raise DataError(f"{where}: {value!r} has no UTC offset (e.g. +01:00)")
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise DataError(f"{where}: {value!r} is not a year from {MIN_YEAR} to {MAX_YEAR}")
     return moment
 
 
@@ -485,6 +487,7 @@ def _surge(raw: Any, where: str) -> Surge:
             parsed = scenario_from_dict(
                 {"start": _ANY_START, "horizon_h": _ANY_HORIZON_H, "requests": list(raw_requests)},
                 f"{where} requests",
+                max_horizon_h=_ANY_HORIZON_H,
             )
         except ScenarioError as error:
             raise DataError(str(error)) from None
