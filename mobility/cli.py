@@ -42,7 +42,7 @@ from mobility import __version__
 from mobility import _json as strict_json
 from mobility._atomic import claim_output, release_all
 from mobility._cli_types import max_alternatives, max_vehicles, real, whole
-from mobility.errors import MobilityError, ScenarioError
+from mobility.errors import DataError, MobilityError, ScenarioError
 from mobility.network.build import BuildOptions
 from mobility.network.export import EXPORT_FILES
 from mobility.network.load import Network, load_network
@@ -451,12 +451,26 @@ def _map(args: argparse.Namespace) -> None:
         out = claim_output(args.out or Path("maps") / "network.html", "file", signature=signature)
         fmap = render_network_map(_load(args), **tiles)
     else:
-        view = read_plan_view(args.plan_dir)
+        try:
+            view = read_plan_view(args.plan_dir)
+        except MobilityError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            raise _malformed_plan(args.plan_dir, error) from None
         out = args.out or Path("maps") / f"{_slug(args.plan_dir.resolve().name)}.html"
         claim_output(out, "file", signature=signature)
         fmap = render_plan_map(view, _load(args), colour_by=args.colour_by, **tiles)
     path = save_map(fmap, out)
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)
+
+
+def _malformed_plan(plan_dir: Path, error: Exception) -> MobilityError:
+    """Return the error for a plan folder edited into a shape the tools cannot read."""
+    detail = f"missing field {error}" if isinstance(error, KeyError) else str(error)[:200]
+    return DataError(
+        f"plan folder {str(plan_dir)!r} is malformed ({detail}); expected the files "
+        "'mobility plan' writes"
+    )
 
 
 def _slug(text: str) -> str:
@@ -498,7 +512,12 @@ def _print_summary(summary: dict[str, object]) -> None:
 def _validate(plan_dir: Path) -> int:
     from mobility.schedule.validate import validate_plan
 
-    violations = validate_plan(plan_dir)
+    try:
+        violations = validate_plan(plan_dir)
+    except MobilityError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise _malformed_plan(plan_dir, error) from None
     if violations:
         for violation in violations:
             error_console.print(str(violation), markup=False, highlight=False)
