@@ -48,6 +48,8 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -268,8 +270,26 @@ def _context(spec: ContextSpec) -> StressContext:
     return _CONTEXTS[key]
 
 
-def _init_worker(spec: ContextSpec) -> None:
-    """Process-pool initializer: build the context once per worker."""
+def watch_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    """Make this worker process exit when its parent dies (even by SIGKILL).
+
+    A killed parent cannot shut its pool down, and spawned workers would live
+    on, holding memory and CPU. A daemon thread checks the parent's pid and
+    exits the process once it changes (the worker was re-parented).
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mobility-parent-watch", daemon=True).start()
+
+
+def _init_worker(spec: ContextSpec, parent_pid: int | None = None) -> None:
+    """Process-pool initializer: die with the parent; build the context once per worker."""
+    if parent_pid is not None:
+        watch_parent(parent_pid)
     _context(spec)
 
 
@@ -526,7 +546,7 @@ def _run_process(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(spec,),
+        initargs=(spec, os.getpid()),
     )
     try:
         pending: dict[Future[list[dict[str, Any]]], list[Task]] = {
