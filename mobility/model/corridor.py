@@ -201,7 +201,7 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
         corridors[str(corridor_id)] = Corridor(
             id=str(corridor_id),
             name=str(raw.get("name", corridor_id)),
-            buffer_m=_number(_require(raw, "buffer_m", where), where),
+            buffer_m=_number(_require(raw, "buffer_m", where), f"{where} buffer_m"),
             spines=tuple(_points(spine, f"{where} spine") for spine in spines),
             description=str(raw.get("description", "")),
             source=str(raw.get("source", "") or ""),
@@ -227,8 +227,8 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
         terminals = tuple(
             Terminal(
                 name=str(_require(t, "name", f"{where} terminal")),
-                lon=_number(_require(t, "lon", f"{where} terminal"), where),
-                lat=_number(_require(t, "lat", f"{where} terminal"), where),
+                lon=_number(_require(t, "lon", f"{where} terminal"), f"{where} terminal lon"),
+                lat=_number(_require(t, "lat", f"{where} terminal"), f"{where} terminal lat"),
                 role=str(t.get("role", "")),
             )
             for t in raw.get("terminals") or []
@@ -242,8 +242,8 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
                 kind=str(_require(raw, "kind", where)),
                 name=str(_require(raw, "name", where)),
                 corridors=place_corridors,
-                lon=_number(_require(raw, "lon", where), where),
-                lat=_number(_require(raw, "lat", where), where),
+                lon=_number(_require(raw, "lon", where), f"{where} lon"),
+                lat=_number(_require(raw, "lat", where), f"{where} lat"),
                 mode=str(raw.get("mode", "road")),
                 counterpart=str(raw.get("counterpart", "") or ""),
                 terminals=terminals,
