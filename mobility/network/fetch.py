@@ -24,7 +24,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from mobility import settings
-from mobility._atomic import check_output, claim_output, release_output
+from mobility._atomic import claim_output, release_output
 from mobility.errors import FetchError
 from mobility.model.corridor import CorridorSet
 from mobility.network.corridor_geometry import corridor_polygons
@@ -107,11 +107,10 @@ def _download(
     data: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> Path:
-    check_output(out, "file", signature=_SIGNATURES[kind])
-    check_reachable(url)
     claim_output(out, "file", signature=_SIGNATURES[kind])
     tmp = ""
     try:
+        check_reachable(url)
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
         with os.fdopen(fd, "wb") as handle:
             method = requests.post if data is not None else requests.get
