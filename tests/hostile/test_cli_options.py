@@ -21,12 +21,12 @@ NET = ["network"]
 
 #: (command line, option named in the error)
 OPTIONS: list[tuple[list[str], str]] = [
-    *[([*NET, "--consolidate-m", v], "--consolidate-m") for v in ("nan", "inf", "-5", "1e300", "x")],
-    *[([*NET, "--min-fragment-m", v], "--min-fragment-m") for v in ("nan", "-1", "-inf")],
     *[
-        ([*NET, "export", "out", "--consolidate-m", v], "--consolidate-m")
-        for v in ("nan", "-0.5")
+        ([*NET, "--consolidate-m", v], "--consolidate-m")
+        for v in ("nan", "inf", "-5", "1e300", "x")
     ],
+    *[([*NET, "--min-fragment-m", v], "--min-fragment-m") for v in ("nan", "-1", "-inf")],
+    *[([*NET, "export", "out", "--consolidate-m", v], "--consolidate-m") for v in ("nan", "-0.5")],
     *[([*ROUTE, "--count", v], "--count") for v in ("0", "-3", "1000000000", "nan", "1e3", "")],
     *[([*ROUTE, "-k", v], "-k") for v in ("0", "1000000", "nan", "-1")],
     *[([*ROUTE, "--consolidate-m", v], "--consolidate-m") for v in ("nan", "-5")],
@@ -43,9 +43,7 @@ OPTIONS: list[tuple[list[str], str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("args", "option"), OPTIONS, ids=[" ".join(a[-3:]) for a, _ in OPTIONS]
-)
+@pytest.mark.parametrize(("args", "option"), OPTIONS, ids=[" ".join(a[-3:]) for a, _ in OPTIONS])
 def test_bad_option_is_a_usage_error(
     cli: Callable[..., Outcome], tmp_path: Path, args: list[str], option: str
 ) -> None:
