@@ -31,6 +31,8 @@ def read_yaml(path: Path, what: str) -> Any:
     try:
         if path.is_dir():
             raise DataError(f"{name} is a folder; expected a YAML file")
+        if path.exists() and not path.is_file():
+            raise DataError(f"{name} is a device, pipe or socket; expected a YAML file")
         size = path.stat().st_size
         if size > settings.max_yaml_bytes:
             raise DataError(

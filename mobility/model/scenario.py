@@ -76,7 +76,8 @@ def _number(value: Any, where: str, minimum: float | None = None, maximum: float
 def _count(value: Any, where: str, maximum: int | None = None) -> int:
     top = settings.max_vehicles if maximum is None else maximum
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
-        raise _error(where, f"expected a whole number from 0 to {top:,}, got {value!r}")
+        limit = " (MOBILITY_MAX_VEHICLES)" if maximum is None else ""
+        raise _error(where, f"expected a whole number from 0 to {top:,}{limit}, got {value!r}")
     return value
 
 
