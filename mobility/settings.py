@@ -27,7 +27,7 @@ max_alternatives
     Most route alternatives (``route -k``). Default: 50.
 max_yaml_nodes
     Most values a YAML file may expand to (aliases included), against alias
-    bombs. Environment: ``MOBILITY_MAX_YAML_NODES``. Default: 2,000,000.
+    bombs. Environment: ``MOBILITY_MAX_YAML_NODES``. Default: 1,000,000.
 max_yaml_bytes
     Largest YAML file read. Default: 64 MB.
 max_tag_value_chars
@@ -75,7 +75,7 @@ def _env_number(name: str, default: float) -> float:
 min_free_disk_mb: float = _env_number("MOBILITY_MIN_FREE_DISK_MB", 32)
 max_vehicles: int = int(_env_number("MOBILITY_MAX_VEHICLES", 100_000))
 max_alternatives: int = 50
-max_yaml_nodes: int = int(_env_number("MOBILITY_MAX_YAML_NODES", 2_000_000))
+max_yaml_nodes: int = int(_env_number("MOBILITY_MAX_YAML_NODES", 1_000_000))
 max_yaml_bytes: int = 64_000_000
 max_tag_value_chars: int = 65_536
 max_inflated_bytes: int = int(_env_number("MOBILITY_MAX_INFLATED_MB", 64_000) * 1_000_000)

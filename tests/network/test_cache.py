@@ -96,10 +96,12 @@ def test_cached_load_is_fast(isolated_cache: Path) -> None:
         | st.floats()
         | st.text(max_size=8)
         | st.binary(max_size=8),
-        lambda inner: st.lists(inner, max_size=4)
-        | st.tuples(inner, inner)
-        | st.dictionaries(st.text(max_size=4) | st.integers(), inner, max_size=4)
-        | st.frozensets(st.integers(), max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(st.text(max_size=4) | st.integers(), inner, max_size=4)
+            | st.frozensets(st.integers(), max_size=4)
+        ),
         max_leaves=20,
     )
 )
