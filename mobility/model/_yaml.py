@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from mobility import settings
-from mobility.errors import DataError
+from mobility.errors import DataError, MobilityError
 
 # libyaml's C loader when present: same safe semantics, ~10x faster.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -103,6 +103,35 @@ def check_expansion(document: Any, name: str, limit: int | None = None) -> int:
         return total
 
     return size(document, 0)
+
+
+T = TypeVar("T")
+
+
+def build_checked(build: Callable[[Any, str], T], document: Any, origin: str, what: str) -> T:
+    """Run a validating builder on a parsed document; return what it builds.
+
+    The builders check every field they know; a value of a shape they did not
+    foresee (a number where a list belongs, ...) still ends as a
+    :class:`DataError` naming the file, never as a traceback.
+
+    Raises
+    ------
+    DataError
+        On any invalid value.
+    """
+    try:
+        return build(document, origin)
+    except MobilityError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as error:
+        detail = _short(f"{type(error).__name__}: {error}", 200)
+        raise DataError(
+            f"{what} {origin!r}: a value has the wrong type or shape ({detail}); "
+            "expected the documented format"
+        ) from None
+    except RecursionError:
+        raise DataError(f"{what} {origin!r} nests too deeply") from None
 
 
 def require(mapping: Mapping[str, Any], key: str, where: str) -> Any:

@@ -15,8 +15,8 @@ from typing import Any
 
 from mobility import settings
 from mobility.errors import DataError
+from mobility.model._yaml import build_checked, read_yaml
 from mobility.model._yaml import number as _number
-from mobility.model._yaml import read_yaml
 from mobility.model._yaml import require as _require
 
 PLACE_KINDS = ("spod", "bcp", "csc", "staging", "rail_terminal", "ramp")
@@ -274,4 +274,5 @@ def load_corridors(path: str | Path | None = None) -> CorridorSet:
         If the file is missing, not YAML, or invalid.
     """
     path = Path(path) if path is not None else default_corridors_path()
-    return corridors_from_dict(read_yaml(path, "corridor file"), origin=str(path))
+    document = read_yaml(path, "corridor file")
+    return build_checked(corridors_from_dict, document, str(path), "corridor file")

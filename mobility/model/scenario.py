@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from mobility import settings
 from mobility.errors import ScenarioError
-from mobility.model._yaml import read_yaml
+from mobility.model._yaml import build_checked, read_yaml
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 #: Times outside these years are refused (far dates overflow date arithmetic).
@@ -517,9 +517,11 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     path = Path(path) if path is not None else default_scenario_path()
     try:
         document = read_yaml(path, "scenario file")
+        return build_checked(scenario_from_dict, document, str(path), "scenario file")
     except Exception as error:  # DataError from the reader, re-raised as a scenario error
+        if isinstance(error, ScenarioError):
+            raise
         raise ScenarioError(str(error)) from None
-    return scenario_from_dict(document, str(path))
 
 
 def local_clock_min(moment: datetime) -> int:

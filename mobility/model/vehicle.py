@@ -17,7 +17,7 @@ from typing import Any
 
 from mobility import settings
 from mobility.errors import DataError
-from mobility.model._yaml import number, read_yaml, require
+from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.model.adr import barred_categories
 from mobility.model.mlc import RunningGear, class_of_weight
 
@@ -453,7 +453,8 @@ def load_vehicles(*paths: str | Path) -> VehicleCatalogue:
         read_yaml(default_vehicles_path(), "vehicle catalogue"), str(default_vehicles_path())
     )
     for path in paths:
-        extra = catalogue_from_dict(read_yaml(Path(path), "vehicle file"), str(path))
+        document = read_yaml(Path(path), "vehicle file")
+        extra = build_checked(catalogue_from_dict, document, str(path), "vehicle file")
         catalogue = catalogue.merged(extra)
     return catalogue
 

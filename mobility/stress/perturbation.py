@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from mobility.errors import DataError, ScenarioError
-from mobility.model._yaml import number, read_yaml, require
+from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.model.scenario import MAX_YEAR, MIN_YEAR, Request, scenario_from_dict
 
 ELEMENT_MODES = ("road", "rail", "any")
@@ -616,7 +616,8 @@ def load_perturbation(path: str | Path) -> Perturbation:
         file, the entry and the expected form.
     """
     path = Path(path)
-    return perturbation_from_dict(read_yaml(path, "perturbation file"), str(path))
+    document = read_yaml(path, "perturbation file")
+    return build_checked(perturbation_from_dict, document, str(path), "perturbation file")
 
 
 def load_perturbations(paths: Iterable[str | Path], name: str | None = None) -> Perturbation:
