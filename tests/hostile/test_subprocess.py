@@ -160,7 +160,11 @@ def test_ctrl_c_leaves_nothing_half_written(tmp_path: Path, shared_cache: Path) 
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=_limits,
     )  # fmt: skip
-    time.sleep(6)
+    lock = tmp_path / "out" / ".p.mobility-lock"  # taken once the run has started
+    deadline = time.monotonic() + 60
+    while not lock.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert "Traceback" not in err, err[-3000:]
