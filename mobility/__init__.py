@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from mobility.errors import DataError, FetchError, InfeasibleError, MobilityError, ScenarioError
+from mobility.errors import (
+    DataError,
+    FetchError,
+    InfeasibleError,
+    MobilityError,
+    OutputError,
+    ScenarioError,
+)
 from mobility.model.column import Column, ColumnRules, build_column
 from mobility.model.corridor import Corridor, CorridorSet, Place, load_corridors
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
@@ -43,6 +50,7 @@ __all__ = [
     "MobilityError",
     "Network",
     "NoRouteError",
+    "OutputError",
     "Place",
     "Route",
     "RoutePlan",
