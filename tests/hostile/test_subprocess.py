@@ -179,3 +179,35 @@ def test_ctrl_c_leaves_nothing_half_written(tmp_path: Path, shared_cache: Path) 
         else []
     )
     assert leftovers == []
+
+
+WRITER = """
+import sys
+from mobility._atomic import write_folder_atomic
+files = {f"f{i:03d}.txt": bytes([i % 256]) * 20_000 for i in range(200)}
+print("ready", flush=True)
+round = 0
+while True:
+    round += 1
+    write_folder_atomic(sys.argv[1], {**files, "round.txt": str(round).encode()})
+"""
+
+
+@pytest.mark.parametrize("delay_s", [0.2, 0.45, 0.7])
+def test_a_kill_during_a_folder_write_is_recovered(tmp_path: Path, delay_s: float) -> None:
+    """Kill a writer at a random moment: the next write recovers and leaves no leftovers."""
+    from mobility._atomic import write_folder_atomic
+
+    target = tmp_path / "out" / "plan"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(target)],
+        stdout=subprocess.PIPE, text=True, env=env, preexec_fn=_limits,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    time.sleep(delay_s)
+    process.kill()
+    process.wait()
+    write_folder_atomic(target, {"a.txt": b"after the kill"})
+    assert sorted(p.name for p in target.iterdir()) == [".mobility-output", "a.txt"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["plan"]
