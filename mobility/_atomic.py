@@ -123,7 +123,7 @@ def check_output(
     path: str | os.PathLike[str],
     kind: Literal["folder", "file"],
     *,
-    signature: bytes | None = None,
+    signature: bytes | tuple[bytes, ...] | None = None,
     names: set[str] | None = None,
 ) -> Path:
     """Refuse an output location that is not safe to write; return it as a path.
@@ -169,9 +169,10 @@ def check_output(
     return target
 
 
-def _has_signature(path: Path, signature: bytes | None) -> bool:
+def _has_signature(path: Path, signature: bytes | tuple[bytes, ...] | None) -> bool:
     if signature is None:
         return False
+    signatures = signature if isinstance(signature, tuple) else (signature,)
     try:
         with path.open("rb") as handle:
             head = handle.read(1 << 16)
@@ -179,7 +180,7 @@ def _has_signature(path: Path, signature: bytes | None) -> bool:
             tail = handle.read()
     except OSError:
         return False
-    return signature in head or signature in tail
+    return any(s in head or s in tail for s in signatures)
 
 
 def _check_writable(target: Path) -> None:
@@ -208,7 +209,7 @@ def claim_output(
     path: str | os.PathLike[str],
     kind: Literal["folder", "file"],
     *,
-    signature: bytes | None = None,
+    signature: bytes | tuple[bytes, ...] | None = None,
     names: set[str] | None = None,
 ) -> Path:
     """Check an output location (see :func:`check_output`) and lock it for this process.
@@ -387,7 +388,10 @@ def _replace_folder(target: Path, files: dict[str, bytes], kind: str) -> None:
 
 
 def write_file_checked(
-    path: str | os.PathLike[str], data: bytes, *, signature: bytes | None = None
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    signature: bytes | tuple[bytes, ...] | None = None,
 ) -> Path:
     """Write one output file atomically, refusing to replace a file mobility did not write.
 

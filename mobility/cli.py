@@ -441,12 +441,12 @@ def _plan_map_files(plan: Plan, network: Network) -> dict[str, bytes]:
 
 def _map(args: argparse.Namespace) -> None:
     from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
-    from mobility.maps.render import MAP_SIGNATURE
+    from mobility.maps.render import MAP_SIGNATURES
 
     if args.network == (args.plan_dir is not None):
         raise ScenarioError("mobility map needs either PLAN_DIR or --network (not both)")
     tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
-    signature = MAP_SIGNATURE.encode()
+    signature = MAP_SIGNATURES
     if args.network:
         out = claim_output(args.out or Path("maps") / "network.html", "file", signature=signature)
         fmap = render_network_map(_load(args), **tiles)

@@ -539,6 +539,9 @@ def map_html(fmap: folium.Map) -> str:
 
 #: Last line of every map file mobility saves: marks the file as replaceable.
 MAP_SIGNATURE = "<!-- written by mobility map -->"
+#: What marks a map file as mobility's: the signature line, or (maps saved
+#: before it existed) the page titles mobility gives its maps.
+MAP_SIGNATURES = (MAP_SIGNATURE.encode(), b"<title>mobility plan: ", b"<title>mobility: ")
 
 
 def save_map(fmap: folium.Map, path: str | Path) -> Path:
@@ -551,6 +554,6 @@ def save_map(fmap: folium.Map, path: str | Path) -> Path:
     """
     target = Path(path)
     page = map_html(fmap) + "\n" + MAP_SIGNATURE + "\n"
-    write_file_checked(target, page.encode("utf-8"), signature=MAP_SIGNATURE.encode())
+    write_file_checked(target, page.encode("utf-8"), signature=MAP_SIGNATURES)
     logger.info("wrote map %s", target)
     return target
