@@ -683,14 +683,14 @@ def _stress(args: argparse.Namespace) -> None:
     from mobility.schedule.cpsat import SolverOptions
     from mobility.stress.perturbation import load_perturbations
     from mobility.stress.replan import stress_test
-    from mobility.stress.report import stress_report, write_report
+    from mobility.stress.report import REPORT_FILES, stress_report, write_report
 
     if args.time_limit <= 0:
         raise ScenarioError("--time-limit must be > 0")
     perturbation = load_perturbations(args.perturbation)
     scenario = load_scenario(args.scenario)
     out = args.out or Path("out") / "stress" / f"{_slug(scenario.name)}-{_slug(perturbation.name)}"
-    claim_output(out, "folder")
+    claim_output(out, "folder", names=set(REPORT_FILES))
     network = _load(args)
     context, _ = _stress_context(args, network)
     options = SolverOptions(time_limit_s=args.time_limit, workers=1, seed=0, deterministic=True)
@@ -734,7 +734,7 @@ def _criticality(args: argparse.Namespace) -> None:
     from mobility.stress.criticality import criticality
     from mobility.stress.montecarlo import monte_carlo, resilience_curve
     from mobility.stress.perturbation import load_perturbation
-    from mobility.stress.report import criticality_report, write_report
+    from mobility.stress.report import REPORT_FILES, criticality_report, write_report
     from mobility.stress.sweep import SweepOptions
 
     if args.top < 1 or args.runs < 1 or args.workers < 1:
@@ -749,7 +749,7 @@ def _criticality(args: argparse.Namespace) -> None:
             ) from None
     random_file = load_perturbation(args.monte_carlo) if args.monte_carlo else None
     name = "criticality" + ("-" + "-".join(args.corridor) if args.corridor else "")
-    out = claim_output(args.out or Path("out") / "stress" / name, "folder")
+    out = claim_output(args.out or Path("out") / "stress" / name, "folder", names=set(REPORT_FILES))
     network = _load(args)
     context, spec = _stress_context(args, network)
     sweep = SweepOptions(args.backend, args.workers, spec, args.scheduler)

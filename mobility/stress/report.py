@@ -154,6 +154,20 @@ def render_html(report: Report) -> str:
     return "\n".join(parts)
 
 
+#: Every file a report folder may hold: an older folder of only these may be replaced.
+REPORT_FILES = frozenset(
+    {
+        "report.md",
+        "report.html",
+        "results.json",
+        "map.html",
+        "throughput.svg",
+        "criticality.svg",
+        "resilience.svg",
+    }
+)
+
+
 def write_report(report: Report, out_dir: str | os.PathLike[str], fmt: str = "md") -> Path:
     """Write the report folder atomically and return its path.
 
