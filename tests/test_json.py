@@ -20,8 +20,7 @@ from mobility import _json
     )
 )
 def test_output_is_standard_json_and_keeps_finite_values(value: Any) -> None:
-    text = _json.dumps(value)
-    assert "Infinity" not in text and "NaN" not in text
+    text = _json.dumps(value)  # parse_constant below fails on bare NaN/Infinity
 
     def strict(constant: str) -> Any:
         raise AssertionError(f"non-standard constant {constant}")
