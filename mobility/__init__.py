@@ -16,7 +16,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from mobility._version import __version__
-from mobility.errors import DataError, FetchError, InfeasibleError, MobilityError, ScenarioError
+from mobility.errors import (
+    DataError,
+    FetchError,
+    InfeasibleError,
+    MobilityError,
+    OutputError,
+    ScenarioError,
+)
 from mobility.model.column import Column, ColumnRules, build_column
 from mobility.model.corridor import Corridor, CorridorSet, Place, load_corridors
 from mobility.model.scenario import Closure, Request, Scenario, load_scenario
@@ -105,6 +112,7 @@ __all__ = [
     "MobilityError",
     "Network",
     "NoRouteError",
+    "OutputError",
     "Perturbation",
     "Place",
     "PlanResult",

@@ -29,7 +29,6 @@ Commands
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -40,8 +39,12 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mobility import __version__
-from mobility.errors import MobilityError, ScenarioError
+from mobility import _json as strict_json
+from mobility._atomic import claim_output, release_all
+from mobility._cli_types import max_alternatives, max_vehicles, real, whole
+from mobility.errors import DataError, MobilityError, ScenarioError
 from mobility.network.build import BuildOptions
+from mobility.network.export import EXPORT_FILES
 from mobility.network.load import Network, load_network
 from mobility.network.summary import network_summary
 
@@ -77,7 +80,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--consolidate-m",
-        type=float,
+        type=real(0.0, 10_000.0),
         default=20.0,
         metavar="M",
         help="merge junction nodes closer than M metres (0: off; default 20)",
@@ -90,7 +93,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--min-fragment-m",
-        type=float,
+        type=real(0.0, 1e7),
         default=2000.0,
         metavar="M",
         help="drop_small: drop fragments shorter than M metres (default 2000)",
@@ -138,7 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--to", dest="destination", required=True, metavar="PLACE")
     route.add_argument("--vehicle", required=True, metavar="TYPE", help="catalogue id or name")
     route.add_argument(
-        "--count", type=int, default=1, metavar="N", help="vehicles in the column (default 1)"
+        "--count",
+        type=whole(1, max_vehicles),
+        default=1,
+        metavar="N",
+        help="vehicles in the column (default 1)",
     )
     route.add_argument(
         "--hazmat",
@@ -146,7 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADR",
         help="dangerous goods carried: ADR class (1.1, 3, ...) or tunnel code (B1000C, D/E, ...)",
     )
-    route.add_argument("-k", type=int, default=3, metavar="N", help="alternatives (default 3)")
+    route.add_argument(
+        "-k",
+        type=whole(1, max_alternatives),
+        default=3,
+        metavar="N",
+        help="alternatives (default 3)",
+    )
     route.add_argument(
         "--start", metavar="TIME", help="departure, ISO 8601 (default: next quarter hour)"
     )
@@ -177,9 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "scenario", nargs="?", type=Path, help="scenario YAML (default: the embedded example)"
     )
-    plan.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="solver limit")
-    plan.add_argument("--workers", type=int, default=2, metavar="N", help="solver workers")
-    plan.add_argument("--seed", type=int, default=0, help="solver random seed")
+    plan.add_argument(
+        "--time-limit",
+        type=real(0.0, 86_400.0, above=True),
+        default=10.0,
+        metavar="S",
+        help="solver limit",
+    )
+    plan.add_argument(
+        "--workers", type=whole(1, 256), default=2, metavar="N", help="solver workers"
+    )
+    plan.add_argument("--seed", type=whole(0), default=0, help="solver random seed")
     plan.add_argument(
         "--fast",
         action="store_true",
@@ -252,7 +273,7 @@ def _print_network(network: Network, as_json: bool) -> None:
     summary = network_summary(network)
     if as_json:
         print(
-            json.dumps(
+            strict_json.dumps(
                 {"corridors": summary, "report": network.report.to_dict()}, indent=2, default=str
             )
         )
@@ -324,7 +345,7 @@ def _print_vehicles(args: argparse.Namespace) -> None:
 
     catalogue = load_vehicles(*(args.vehicles_file or ()))
     if args.json:
-        print(json.dumps([asdict(v) for v in catalogue], indent=2))
+        print(strict_json.dumps([asdict(v) for v in catalogue], indent=2))
         return
     header = (
         f"{'id':<22} {'name':<34} {'gear':<7} {'t':>6} {'MLC':>4} {'h m':>5} {'w m':>5} "
@@ -373,9 +394,9 @@ def _route(args: argparse.Namespace) -> None:
         column_rules=ColumnRules(formation=FORMATIONS[args.formation]),
     )
     if args.format == "json":
-        print(json.dumps(plan_dict(plan), indent=2, ensure_ascii=False))
+        print(strict_json.dumps(plan_dict(plan), indent=2, ensure_ascii=False))
     elif args.format == "geojson":
-        print(json.dumps(plan_geojson(plan), ensure_ascii=False))
+        print(strict_json.dumps(plan_geojson(plan), ensure_ascii=False))
     else:
         for line in plan_lines(plan):
             console.print(line, markup=False, highlight=False)
@@ -386,11 +407,14 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.model.vehicle import load_vehicles
     from mobility.planning import write_plan
     from mobility.schedule.cpsat import SolverOptions
+    from mobility.schedule.plan_files import PLAN_FILES
     from mobility.schedule.planner import plan_scenario
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
     scenario = load_scenario(args.scenario)
+    out = args.out or Path("out") / "plans" / _slug(scenario.name)
+    claim_output(out, "folder", names={*PLAN_FILES, "map.html", "gantt.png", "utilisation.png"})
     network = _load(args)
     options = SolverOptions(
         time_limit_s=args.time_limit,
@@ -415,7 +439,7 @@ def _plan(args: argparse.Namespace) -> int:
         )
     with _spinner() as progress:
         progress.add_task("drawing the map and charts", total=None)
-        folder = write_plan(result, args.out)
+        folder = write_plan(result, out)
     console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
     return _validate(folder)
@@ -423,19 +447,36 @@ def _plan(args: argparse.Namespace) -> int:
 
 def _map(args: argparse.Namespace) -> None:
     from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
+    from mobility.maps.render import MAP_SIGNATURES
 
     if args.network == (args.plan_dir is not None):
         raise ScenarioError("mobility map needs either PLAN_DIR or --network (not both)")
     tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
+    signature = MAP_SIGNATURES
     if args.network:
+        out = claim_output(args.out or Path("maps") / "network.html", "file", signature=signature)
         fmap = render_network_map(_load(args), **tiles)
-        out = args.out or Path("maps") / "network.html"
     else:
-        view = read_plan_view(args.plan_dir)
-        fmap = render_plan_map(view, _load(args), colour_by=args.colour_by, **tiles)
+        try:
+            view = read_plan_view(args.plan_dir)
+        except MobilityError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            raise _malformed_plan(args.plan_dir, error) from None
         out = args.out or Path("maps") / f"{_slug(args.plan_dir.resolve().name)}.html"
+        claim_output(out, "file", signature=signature)
+        fmap = render_plan_map(view, _load(args), colour_by=args.colour_by, **tiles)
     path = save_map(fmap, out)
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)
+
+
+def _malformed_plan(plan_dir: Path, error: Exception) -> MobilityError:
+    """Return the error for a plan folder edited into a shape the tools cannot read."""
+    detail = f"missing field {error}" if isinstance(error, KeyError) else str(error)[:200]
+    return DataError(
+        f"plan folder {str(plan_dir)!r} is malformed ({detail}); expected the files "
+        "'mobility plan' writes"
+    )
 
 
 def _slug(text: str) -> str:
@@ -445,7 +486,12 @@ def _slug(text: str) -> str:
 def _validate(plan_dir: Path) -> int:
     from mobility.schedule.validate import validate_plan
 
-    violations = validate_plan(plan_dir)
+    try:
+        violations = validate_plan(plan_dir)
+    except MobilityError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise _malformed_plan(plan_dir, error) from None
     if violations:
         for violation in violations:
             error_console.print(str(violation), markup=False, highlight=False)
@@ -457,13 +503,18 @@ def _validate(plan_dir: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mobility`` command; return its exit code."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # usage errors (status 2), --help and --version (0)
+        return exit_.code if isinstance(exit_.code, int) else 2
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
         if args.command == "network":
+            if args.network_command == "export":
+                claim_output(args.out_dir, "folder", names=set(EXPORT_FILES))
             network = _load(args)
             if args.network_command == "export":
                 for path in export_paths(network, args.out_dir):
@@ -489,6 +540,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MobilityError as error:
         error_console.print(f"error: {error}", markup=False, highlight=False)
         return 2
+    except OSError as error:  # a file or folder the library could not read or write
+        error_console.print(f"error: {error}", markup=False, highlight=False)
+        return 2
+    except MemoryError:
+        error_console.print(
+            "error: out of memory; reduce the input or the limits in mobility.settings",
+            markup=False,
+        )
+        return 2
+    except KeyboardInterrupt:
+        error_console.print("interrupted: nothing half-written was left", markup=False)
+        return 130
+    finally:
+        release_all()
     return 0
 
 
@@ -508,9 +573,15 @@ def _add_stress_parsers(commands: argparse._SubParsersAction) -> None:  # type: 
         help="perturbation file (repeatable: they are combined)",
     )
     stress.add_argument(
-        "--time-limit", type=float, default=1.0, metavar="S", help="solver limit per plan"
+        "--time-limit",
+        type=real(0.0, 86_400.0, above=True),
+        default=1.0,
+        metavar="S",
+        help="solver limit per plan",
     )
-    stress.add_argument("--run", type=int, default=0, metavar="N", help="Monte Carlo run to draw")
+    stress.add_argument(
+        "--run", type=whole(0, 1_000_000), default=0, metavar="N", help="Monte Carlo run to draw"
+    )
     _add_report_options(stress)
 
     critical = commands.add_parser("criticality", help="rank elements by the loss they cause")
@@ -519,7 +590,9 @@ def _add_stress_parsers(commands: argparse._SubParsersAction) -> None:  # type: 
     critical.add_argument(
         "--by", choices=("stranded", "throughput", "time"), default="stranded", help="sort key"
     )
-    critical.add_argument("--top", type=int, default=20, metavar="K", help="elements listed")
+    critical.add_argument(
+        "--top", type=whole(1, 100_000), default=20, metavar="K", help="elements listed"
+    )
     critical.add_argument(
         "--resilience",
         metavar="K,K,...",
@@ -531,12 +604,16 @@ def _add_stress_parsers(commands: argparse._SubParsersAction) -> None:  # type: 
         metavar="YAML",
         help="also Monte Carlo runs of this file's random_failures",
     )
-    critical.add_argument("--runs", type=int, default=50, metavar="N", help="Monte Carlo runs")
-    critical.add_argument("--seed", type=int, default=0, help="seed of the resilience draws")
+    critical.add_argument(
+        "--runs", type=whole(1, 1_000_000), default=50, metavar="N", help="Monte Carlo runs"
+    )
+    critical.add_argument("--seed", type=whole(0), default=0, help="seed of the resilience draws")
     critical.add_argument(
         "--backend", choices=("serial", "process", "dask"), default="process", help="sweep backend"
     )
-    critical.add_argument("--workers", type=int, default=2, metavar="N", help="worker processes")
+    critical.add_argument(
+        "--workers", type=whole(1, 256), default=2, metavar="N", help="worker processes"
+    )
     critical.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler (dask backend)")
     critical.add_argument(
         "--results", type=Path, metavar="JSONL", help="append-only results file; resumes a sweep"
@@ -580,12 +657,14 @@ def _stress(args: argparse.Namespace) -> None:
     from mobility.schedule.cpsat import SolverOptions
     from mobility.stress.perturbation import load_perturbations
     from mobility.stress.replan import stress_test
-    from mobility.stress.report import stress_report, write_report
+    from mobility.stress.report import REPORT_FILES, stress_report, write_report
 
     if args.time_limit <= 0:
         raise ScenarioError("--time-limit must be > 0")
     perturbation = load_perturbations(args.perturbation)
     scenario = load_scenario(args.scenario)
+    out = args.out or Path("out") / "stress" / f"{_slug(scenario.name)}-{_slug(perturbation.name)}"
+    claim_output(out, "folder", names=set(REPORT_FILES))
     network = _load(args)
     context, _ = _stress_context(args, network)
     options = SolverOptions(time_limit_s=args.time_limit, workers=1, seed=0, deterministic=True)
@@ -595,7 +674,6 @@ def _stress(args: argparse.Namespace) -> None:
             scenario, network, perturbation, context=context, options=options, run=args.run
         )
         report = stress_report(result, network)
-    out = args.out or Path("out") / "stress" / f"{_slug(scenario.name)}-{_slug(perturbation.name)}"
     folder = write_report(report, out, args.format)
     for row in result.kpis():
         console.print(
@@ -630,7 +708,7 @@ def _criticality(args: argparse.Namespace) -> None:
     from mobility.stress.criticality import criticality
     from mobility.stress.montecarlo import monte_carlo, resilience_curve
     from mobility.stress.perturbation import load_perturbation
-    from mobility.stress.report import criticality_report, write_report
+    from mobility.stress.report import REPORT_FILES, criticality_report, write_report
     from mobility.stress.sweep import SweepOptions
 
     if args.top < 1 or args.runs < 1 or args.workers < 1:
@@ -644,6 +722,8 @@ def _criticality(args: argparse.Namespace) -> None:
                 f"--resilience expects whole numbers separated by commas, got {args.resilience!r}"
             ) from None
     random_file = load_perturbation(args.monte_carlo) if args.monte_carlo else None
+    name = "criticality" + ("-" + "-".join(args.corridor) if args.corridor else "")
+    out = claim_output(args.out or Path("out") / "stress" / name, "folder", names=set(REPORT_FILES))
     network = _load(args)
     context, spec = _stress_context(args, network)
     sweep = SweepOptions(args.backend, args.workers, spec, args.scheduler)
@@ -676,8 +756,7 @@ def _criticality(args: argparse.Namespace) -> None:
         network=network,
         title="Corridor criticality" + (f" ({', '.join(args.corridor)})" if args.corridor else ""),
     )  # fmt: skip
-    name = "criticality" + ("-" + "-".join(args.corridor) if args.corridor else "")
-    folder = write_report(content, args.out or Path("out") / "stress" / name, args.format)
+    folder = write_report(content, out, args.format)
     for row in ranked:
         console.print(
             f"{row.rank:>3}. {row.element.describe()} [{row.element.mode}]: {row.stranded} pairs "

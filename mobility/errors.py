@@ -25,3 +25,7 @@ class InfeasibleError(MobilityError, RuntimeError):
 
 class FetchError(MobilityError, ConnectionError):
     """An explicit download failed (offline, refused or timed out)."""
+
+
+class OutputError(MobilityError, OSError):
+    """An output location cannot be written safely (not ours, wrong kind, read-only, full)."""

@@ -21,3 +21,39 @@ def test_creates_parent_folders(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "c.txt"
     write_text_atomic(target, "x")
     assert target.read_text() == "x"
+
+
+def test_claim_checks_locks_and_release_leaves_nothing(tmp_path: Path) -> None:
+    from mobility._atomic import claim_output, release_output
+
+    target = tmp_path / "a" / "b" / "plan"
+    claim_output(target, "folder")
+    assert (tmp_path / "a" / "b" / ".plan.mobility-lock").exists()
+    claim_output(target, "folder")  # the same process may claim again
+    release_output(target)
+    assert list(tmp_path.iterdir()) == []  # lock and the folders made for it are gone
+
+
+def test_signed_file_is_replaced_unsigned_is_not(tmp_path: Path) -> None:
+    from mobility._atomic import write_file_checked
+    from mobility.errors import OutputError
+
+    target = tmp_path / "map.html"
+    write_file_checked(target, b"<html>1</html>\n<!-- sig -->\n", signature=b"<!-- sig -->")
+    write_file_checked(target, b"<html>2</html>\n<!-- sig -->\n", signature=b"<!-- sig -->")
+    assert b"2" in target.read_bytes()
+    target.write_bytes(b"a user's page")
+    with pytest.raises(OutputError, match="not written by mobility"):
+        write_file_checked(target, b"<!-- sig -->", signature=b"<!-- sig -->")
+    assert target.read_bytes() == b"a user's page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+
+
+def test_unmarked_folder_of_only_our_file_names_may_be_replaced(tmp_path: Path) -> None:
+    from mobility._atomic import MARKER, write_folder_atomic
+
+    target = tmp_path / "plan"
+    target.mkdir()
+    (target / "summary.json").write_text("{}")  # an older plan folder, before markers
+    write_folder_atomic(target, {"summary.json": b"{}", "x.csv": b""})
+    assert (target / MARKER).is_file()

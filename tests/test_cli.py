@@ -36,6 +36,7 @@ def test_network_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_network_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["network", "export", str(tmp_path / "out"), *TINY]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".mobility-output",
         "places.geojson",
         "rail.geojson",
         "roads.geojson",
@@ -87,7 +88,7 @@ def test_route_json_and_geojson(capsys: pytest.CaptureFixture[str]) -> None:
     ("extra", "message"),
     [
         (["--vehicle", "M1A2 SEPv3"], "every route crosses Maasbrug Venlo (A67) (MLC 100)"),
-        (["--vehicle", "fennek", "--count", "-3"], "vehicle count must be a whole number >= 1"),
+        (["--vehicle", "fennek", "--count", "-3"], "--count: expected a whole number from 1"),
         (["--vehicle", "fenek"], "did you mean 'Fennek'"),
         (["--vehicle", "fennek", "--start", "tomorrow"], "'tomorrow' is not an ISO 8601"),
     ],

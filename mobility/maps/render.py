@@ -18,7 +18,7 @@ from typing import Any
 import folium
 from branca.element import Figure
 
-from mobility._atomic import write_text_atomic
+from mobility._atomic import write_file_checked
 from mobility.errors import DataError
 from mobility.maps.elements import JsCall, OfflineMap
 from mobility.maps.geometry import cumulative_m, slice_line
@@ -544,9 +544,23 @@ def map_html(fmap: folium.Map) -> str:
     return text
 
 
+#: Last line of every map file mobility saves: marks the file as replaceable.
+MAP_SIGNATURE = "<!-- written by mobility map -->"
+#: What marks a map file as mobility's: the signature line, or (maps saved
+#: before it existed) the page titles mobility gives its maps.
+MAP_SIGNATURES = (MAP_SIGNATURE.encode(), b"<title>mobility plan: ", b"<title>mobility: ")
+
+
 def save_map(fmap: folium.Map, path: str | Path) -> Path:
-    """Write the page of ``fmap`` to ``path`` atomically and return the path."""
+    """Write the page of ``fmap`` to ``path`` atomically and return the path.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a folder or a file that mobility did not write.
+    """
     target = Path(path)
-    write_text_atomic(target, map_html(fmap))
+    page = map_html(fmap) + "\n" + MAP_SIGNATURE + "\n"
+    write_file_checked(target, page.encode("utf-8"), signature=MAP_SIGNATURES)
     logger.info("wrote map %s", target)
     return target

@@ -14,6 +14,7 @@ field) and says what was expected. ``error`` is the class raised:
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,14 @@ from typing import Any
 from mobility.errors import DataError, MobilityError
 
 ErrorClass = type[MobilityError]
+
+#: Years a time may fall in (beyond them date arithmetic overflows or means nothing here).
+MIN_YEAR, MAX_YEAR = 1970, 2200
+
+
+def shown(value: Any) -> str:
+    """Return a short repr of ``value`` for a message (long or nested input abbreviated)."""
+    return reprlib.repr(value)
 
 
 def require(raw: Mapping[str, Any], key: str, where: str, error: ErrorClass = DataError) -> Any:
@@ -45,15 +54,15 @@ def number(
     ``positive`` refuses 0 as well (``> 0``); ``minimum`` and ``maximum`` are inclusive.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise error(f"{where}: expected a number, got {value!r}")
+        raise error(f"{where}: expected a number, got {shown(value)}")
     if not math.isfinite(value):
-        raise error(f"{where}: expected a finite number, got {value!r}")
+        raise error(f"{where}: expected a finite number, got {shown(value)}")
     if positive and value <= 0:
-        raise error(f"{where}: expected a number > 0, got {value!r}")
+        raise error(f"{where}: expected a number > 0, got {shown(value)}")
     if minimum is not None and value < minimum:
-        raise error(f"{where}: must be >= {minimum:g}, got {value!r}")
+        raise error(f"{where}: must be >= {minimum:g}, got {shown(value)}")
     if maximum is not None and value > maximum:
-        raise error(f"{where}: must be <= {maximum:g}, got {value!r}")
+        raise error(f"{where}: must be <= {maximum:g}, got {shown(value)}")
     return float(value)
 
 
@@ -78,9 +87,9 @@ def whole(
         else "a whole number"
     )
     if isinstance(value, bool) or not isinstance(value, int):
-        raise error(f"{where}: expected {expected}, got {value!r}")
+        raise error(f"{where}: expected {expected}, got {shown(value)}")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise error(f"{where}: expected {expected}, got {value!r}")
+        raise error(f"{where}: expected {expected}, got {shown(value)}")
     return value
 
 
@@ -88,24 +97,24 @@ def share(value: Any, where: str, error: ErrorClass = DataError) -> float:
     """Return a share from 0 to 1."""
     result = number(value, where, error=error)
     if not 0.0 <= result <= 1.0:
-        raise error(f"{where}: expected a share from 0 to 1, got {value!r}")
+        raise error(f"{where}: expected a share from 0 to 1, got {shown(value)}")
     return result
 
 
 def text(value: Any, where: str, error: ErrorClass = DataError) -> str:
     """Return a non-empty name, ref or id (stripped); numbers are taken as text."""
     if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
-        raise error(f"{where}: expected a non-empty name, ref or id, got {value!r}")
+        raise error(f"{where}: expected a non-empty name, ref or id, got {shown(value)}")
     result = str(value).strip()
     if not result:
-        raise error(f"{where}: expected a non-empty name, ref or id, got {value!r}")
+        raise error(f"{where}: expected a non-empty name, ref or id, got {shown(value)}")
     return result
 
 
 def choice(value: Any, options: Collection[str], where: str, error: ErrorClass = DataError) -> str:
     """Return ``value`` if it is one of ``options``."""
     if not isinstance(value, str) or value not in options:
-        raise error(f"{where}: {value!r} is not one of {', '.join(options)}")
+        raise error(f"{where}: {shown(value)} is not one of {', '.join(options)}")
     return value
 
 
@@ -118,25 +127,27 @@ def moment(value: Any, where: str, error: ErrorClass = DataError) -> datetime:
             result = datetime.fromisoformat(value.strip())
         except ValueError:
             raise error(
-                f"{where}: {value!r} is not an ISO 8601 time (e.g. 2026-11-24T06:00+01:00)"
+                f"{where}: {shown(value)} is not an ISO 8601 time (e.g. 2026-11-24T06:00+01:00)"
             ) from None
     else:
-        raise error(f"{where}: expected an ISO 8601 time with offset, got {value!r}")
+        raise error(f"{where}: expected an ISO 8601 time with offset, got {shown(value)}")
     if result.tzinfo is None or result.utcoffset() is None:
-        raise error(f"{where}: {value!r} has no UTC offset (e.g. +01:00)")
+        raise error(f"{where}: {shown(value)} has no UTC offset (e.g. +01:00)")
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise error(f"{where}: {shown(value)} is not a year from {MIN_YEAR} to {MAX_YEAR}")
     return result
 
 
 def clock(value: Any, where: str, error: ErrorClass = DataError) -> int:
     """Return ``HH:MM`` (``24:00`` allowed) as minutes after midnight."""
     if not isinstance(value, str):
-        raise error(f"{where}: expected a clock time HH:MM in quotes, got {value!r}")
+        raise error(f"{where}: expected a clock time HH:MM in quotes, got {shown(value)}")
     try:
         hours, minutes = (int(part) for part in value.strip().split(":"))
     except ValueError:
-        raise error(f"{where}: expected a clock time HH:MM, got {value!r}") from None
+        raise error(f"{where}: expected a clock time HH:MM, got {shown(value)}") from None
     if not (0 <= minutes < 60 and (0 <= hours < 24 or (hours == 24 and minutes == 0))):
-        raise error(f"{where}: expected a clock time HH:MM, got {value!r}")
+        raise error(f"{where}: expected a clock time HH:MM, got {shown(value)}")
     return hours * 60 + minutes
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from mobility import settings
 from mobility.errors import DataError
+from mobility.model._yaml import build_checked, read_yaml
 from mobility.model._yaml import number as _number
-from mobility.model._yaml import read_yaml
 from mobility.model._yaml import require as _require
 
 PLACE_KINDS = ("spod", "bcp", "csc", "staging", "rail_terminal", "ramp")
@@ -103,7 +103,11 @@ class Place:
                     f"{where}: capacity {key!r} is not allowed for kind {self.kind!r}; "
                     f"expected {', '.join(allowed) or 'none'}"
                 )
-            if not isinstance(value, (int, float)) or value < 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value < math.inf
+            ):
                 raise DataError(f"{where}: capacity {key!r} must be a number >= 0, got {value!r}")
 
 
@@ -197,7 +201,7 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
         corridors[str(corridor_id)] = Corridor(
             id=str(corridor_id),
             name=str(raw.get("name", corridor_id)),
-            buffer_m=_number(_require(raw, "buffer_m", where), where),
+            buffer_m=_number(_require(raw, "buffer_m", where), f"{where} buffer_m"),
             spines=tuple(_points(spine, f"{where} spine") for spine in spines),
             description=str(raw.get("description", "")),
             source=str(raw.get("source", "") or ""),
@@ -223,8 +227,8 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
         terminals = tuple(
             Terminal(
                 name=str(_require(t, "name", f"{where} terminal")),
-                lon=_number(_require(t, "lon", f"{where} terminal"), where),
-                lat=_number(_require(t, "lat", f"{where} terminal"), where),
+                lon=_number(_require(t, "lon", f"{where} terminal"), f"{where} terminal lon"),
+                lat=_number(_require(t, "lat", f"{where} terminal"), f"{where} terminal lat"),
                 role=str(t.get("role", "")),
             )
             for t in raw.get("terminals") or []
@@ -238,8 +242,8 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
                 kind=str(_require(raw, "kind", where)),
                 name=str(_require(raw, "name", where)),
                 corridors=place_corridors,
-                lon=_number(_require(raw, "lon", where), where),
-                lat=_number(_require(raw, "lat", where), where),
+                lon=_number(_require(raw, "lon", where), f"{where} lon"),
+                lat=_number(_require(raw, "lat", where), f"{where} lat"),
                 mode=str(raw.get("mode", "road")),
                 counterpart=str(raw.get("counterpart", "") or ""),
                 terminals=terminals,
@@ -270,4 +274,5 @@ def load_corridors(path: str | Path | None = None) -> CorridorSet:
         If the file is missing, not YAML, or invalid.
     """
     path = Path(path) if path is not None else default_corridors_path()
-    return corridors_from_dict(read_yaml(path, "corridor file"), origin=str(path))
+    document = read_yaml(path, "corridor file")
+    return build_checked(corridors_from_dict, document, str(path), "corridor file")

@@ -8,6 +8,7 @@ plan is built (:mod:`mobility.schedule.instance`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,9 +19,13 @@ from zoneinfo import ZoneInfo
 from mobility import settings
 from mobility.errors import ScenarioError
 from mobility.model import _fields
-from mobility.model._yaml import read_yaml
+from mobility.model._yaml import build_checked, read_yaml
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+#: Times outside these years are refused (far dates overflow date arithmetic).
+MIN_YEAR, MAX_YEAR = _fields.MIN_YEAR, _fields.MAX_YEAR
+#: Longest planning horizon, hours (90 days).
+MAX_HORIZON_H = 2160
 MODES = ("road", "rail", "any")
 OBJECTIVE_MODES = ("weighted", "lexicographic")
 FORMATIONS = ("close", "open", "extended")
@@ -40,11 +45,15 @@ def _time(value: Any, where: str) -> datetime:
     return _fields.moment(value, where, ScenarioError)
 
 
-def _number(value: Any, where: str, minimum: float | None = None) -> float:
-    return _fields.number(value, where, minimum=minimum, error=ScenarioError)
+def _number(value: Any, where: str, minimum: float | None = None, maximum: float = 1e12) -> float:
+    return _fields.number(value, where, minimum=minimum, maximum=maximum, error=ScenarioError)
 
 
-def _count(value: Any, where: str) -> int:
+def _count(value: Any, where: str, maximum: int | None = None) -> int:
+    top = settings.max_vehicles if maximum is None else maximum
+    if isinstance(value, int) and not isinstance(value, bool) and value > top:
+        limit = " (MOBILITY_MAX_VEHICLES)" if maximum is None else ""
+        raise _error(where, f"expected a whole number from 0 to {top:,}{limit}, got {value!r}")
     return _fields.whole(value, where, minimum=0, error=ScenarioError)
 
 
@@ -420,8 +429,12 @@ def _request(raw: Any, where: str, start: datetime, end: datetime) -> Request:
     )
 
 
-def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
+def scenario_from_dict(
+    document: Any, origin: str = "<dict>", *, max_horizon_h: float = MAX_HORIZON_H
+) -> Scenario:
     """Build a :class:`Scenario` from a parsed YAML document.
+
+    ``max_horizon_h`` bounds ``horizon_h`` (default 90 days).
 
     Raises
     ------
@@ -432,7 +445,9 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
         raise ScenarioError(f"{origin}: expected a mapping with 'name', 'start', 'requests'")
     try:
         start = _time(_require(document, "start", origin), f"{origin}: start")
-        horizon_h = _number(_require(document, "horizon_h", origin), f"{origin}: horizon_h", 1)
+        horizon_h = _number(
+            _require(document, "horizon_h", origin), f"{origin}: horizon_h", 1, max_horizon_h
+        )
         end = start + timedelta(hours=horizon_h)
         raw_requests = _require(document, "requests", origin)
         if not isinstance(raw_requests, Sequence) or isinstance(raw_requests, str):
@@ -443,9 +458,16 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
         if not requests:
             raise _error(origin, "expected at least one request")
         ids = [r.id for r in requests]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
         if duplicates:
             raise _error(origin, f"request id {duplicates[0]!r} appears twice")
+        total = sum(r.vehicle_count for r in requests)
+        if total > settings.max_vehicles:
+            raise _error(
+                f"{origin}: requests",
+                f"{total:,} vehicles in all; at most {settings.max_vehicles:,} "
+                "(MOBILITY_MAX_VEHICLES)",
+            )
         closures = []
         for index, raw in enumerate(document.get("closures") or []):
             where = f"closures[{index}]"
@@ -474,6 +496,13 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
             raise _error(
                 f"{origin}: column formation", f"{formation!r} is not close, open or extended"
             )
+        unit_max = _count(column.get("march_unit_max", 25), "column march_unit_max", 1000)
+        unit_min = _count(column.get("march_unit_min", 10), "column march_unit_min", 1000)
+        if not 1 <= unit_min <= unit_max:
+            raise _error(
+                f"{origin}: column",
+                f"expected 1 <= march_unit_min <= march_unit_max, got {unit_min} and {unit_max}",
+            )
         return Scenario(
             name=str(document.get("name") or Path(origin).stem),
             start=start,
@@ -483,8 +512,8 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
             capacities=_capacities(document.get("capacities"), "capacities"),
             weights=_weights(document.get("weights"), "weights"),
             slot_min=slot,
-            march_unit_max=_count(column.get("march_unit_max", 25), "column march_unit_max"),
-            march_unit_min=_count(column.get("march_unit_min", 10), "column march_unit_min"),
+            march_unit_max=unit_max,
+            march_unit_min=unit_min,
             formation=formation,
             k_routes=k_routes,
             source=origin,
@@ -512,9 +541,11 @@ def load_scenario(path: str | Path | None = None) -> Scenario:
     path = Path(path) if path is not None else default_scenario_path()
     try:
         document = read_yaml(path, "scenario file")
+        return build_checked(scenario_from_dict, document, str(path), "scenario file")
     except Exception as error:  # DataError from the reader, re-raised as a scenario error
+        if isinstance(error, ScenarioError):
+            raise
         raise ScenarioError(str(error)) from None
-    return scenario_from_dict(document, str(path))
 
 
 def local_clock_min(moment: datetime) -> int:

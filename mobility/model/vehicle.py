@@ -17,7 +17,7 @@ from typing import Any
 
 from mobility import settings
 from mobility.errors import DataError
-from mobility.model._yaml import number, read_yaml, require
+from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.model.adr import barred_categories
 from mobility.model.mlc import RunningGear, class_of_weight
 
@@ -334,15 +334,17 @@ def _carrier(raw: Any, where: str) -> Carrier | None:
     if not isinstance(raw, Mapping):
         raise DataError(f"{where}: 'carrier' must be a mapping or null")
     where = f"{where} carrier"
-    axles = number(require(raw, "axles", where), where)
+    axles = number(require(raw, "axles", where), f"{where} axles")
     if axles < 1 or axles != int(axles):
         raise DataError(f"{where}: axles must be a whole number >= 1, got {axles:g}")
     return Carrier(
-        payload_t=number(require(raw, "payload_t", where), where),
-        deck_height_m=number(require(raw, "deck_height_m", where), where),
-        deck_length_m=number(require(raw, "deck_length_m", where), where),
+        payload_t=number(require(raw, "payload_t", where), f"{where} payload_t"),
+        deck_height_m=number(require(raw, "deck_height_m", where), f"{where} deck_height_m"),
+        deck_length_m=number(require(raw, "deck_length_m", where), f"{where} deck_length_m"),
         axles=int(axles),
-        loaded_max_speed_kph=number(require(raw, "loaded_max_speed_kph", where), where),
+        loaded_max_speed_kph=number(
+            require(raw, "loaded_max_speed_kph", where), f"{where} loaded_max_speed_kph"
+        ),
     )
 
 
@@ -366,7 +368,7 @@ def vehicle_from_dict(raw: Mapping[str, Any], where: str) -> VehicleType:
         raise DataError(f"{where}: expected a mapping")
     vehicle_id = str(require(raw, "id", where))
     where = f"{where} ({vehicle_id!r})"
-    mlc = number(require(raw, "mlc", where), where)
+    mlc = number(require(raw, "mlc", where), f"{where} mlc")
     if mlc != int(mlc):
         raise DataError(f"{where}: mlc must be a whole class number, got {mlc:g}")
     axle = raw.get("max_axle_load_t")
@@ -378,13 +380,13 @@ def vehicle_from_dict(raw: Mapping[str, Any], where: str) -> VehicleType:
         name=str(require(raw, "name", where)),
         category=str(require(raw, "category", where)),
         running_gear=require(raw, "running_gear", where),
-        weight_t=number(require(raw, "weight_t", where), where),
+        weight_t=number(require(raw, "weight_t", where), f"{where} weight_t"),
         mlc=int(mlc),
-        height_m=number(require(raw, "height_m", where), where),
-        width_m=number(require(raw, "width_m", where), where),
-        length_m=number(require(raw, "length_m", where), where),
-        max_speed_kph=number(require(raw, "max_speed_kph", where), where),
-        max_axle_load_t=None if axle is None else number(axle, where),
+        height_m=number(require(raw, "height_m", where), f"{where} height_m"),
+        width_m=number(require(raw, "width_m", where), f"{where} width_m"),
+        length_m=number(require(raw, "length_m", where), f"{where} length_m"),
+        max_speed_kph=number(require(raw, "max_speed_kph", where), f"{where} max_speed_kph"),
+        max_axle_load_t=None if axle is None else number(axle, f"{where} max_axle_load_t"),
         het_required=het_required,
         hazmat=_hazmat(raw.get("hazmat"), where),
         carrier=_carrier(raw.get("carrier"), where),
@@ -451,7 +453,8 @@ def load_vehicles(*paths: str | Path) -> VehicleCatalogue:
         read_yaml(default_vehicles_path(), "vehicle catalogue"), str(default_vehicles_path())
     )
     for path in paths:
-        extra = catalogue_from_dict(read_yaml(Path(path), "vehicle file"), str(path))
+        document = read_yaml(Path(path), "vehicle file")
+        extra = build_checked(catalogue_from_dict, document, str(path), "vehicle file")
         catalogue = catalogue.merged(extra)
     return catalogue
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from shapely.geometry import mapping
 
+from mobility._atomic import write_folder_atomic
 from mobility.network.load import Network
 
 EXPORT_FILES = ("roads.geojson", "rail.geojson", "places.geojson")
@@ -74,38 +73,32 @@ def place_features(network: Network) -> list[dict[str, Any]]:
 def export_network(network: Network, out_dir: str | Path) -> list[Path]:
     """Write ``roads.geojson``, ``rail.geojson`` and ``places.geojson`` into ``out_dir``.
 
-    All three are serialised to temporary files first and only then renamed
-    into place, so a failure leaves no partial export.
+    The folder is written atomically (:func:`mobility._atomic.write_folder_atomic`):
+    all three files appear together or not at all, and an existing folder is
+    only replaced if mobility wrote it.
 
     Returns
     -------
     list of Path
         The written files.
+
+    Raises
+    ------
+    OutputError
+        If ``out_dir`` holds a user's files, is a file, or cannot be written.
     """
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     collections = {
         "roads.geojson": edge_features(network.road),
         "rail.geojson": edge_features(network.rail),
         "places.geojson": place_features(network),
     }
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, features in collections.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            staged.append((tmp, folder / name))
-            os.chmod(tmp, 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(
-                    {"type": "FeatureCollection", "features": features},
-                    handle,
-                    ensure_ascii=False,
-                    allow_nan=False,
-                )
-        for tmp, final in staged:
-            os.replace(tmp, final)
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    files = {
+        name: json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode("utf-8")
+        for name, features in collections.items()
+    }
+    folder = write_folder_atomic(out_dir, files, kind="network export")
     return [folder / name for name in EXPORT_FILES]

@@ -4,6 +4,8 @@
 OSM XML from an Overpass API; ``fetch_geofabrik`` downloads a Geofabrik PBF
 extract. Both fail within seconds when offline (a short connect probe runs
 first) and write atomically, so an interrupted download leaves nothing behind.
+A download that is not OSM data (a captive portal's HTML page) is refused, and
+an existing file is only replaced by a download of the same kind.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from mobility import settings
+from mobility._atomic import claim_output, release_output
 from mobility.errors import FetchError
 from mobility.model.corridor import CorridorSet
 from mobility.network.corridor_geometry import corridor_polygons
@@ -74,13 +77,41 @@ def overpass_query(corridors: CorridorSet) -> str:
     return "[out:xml][timeout:600];\n(\n" + "\n".join(statements) + "\n);\n(._;>;);\nout body;\n"
 
 
+#: What the start of a download must hold, by kind: a PBF's first block header
+#: names ``OSMHeader``; an OSM XML document has an ``<osm`` root element.
+_SIGNATURES = {"pbf": b"OSMHeader", "xml": b"<osm"}
+_HEAD_BYTES = 4096
+
+
+def _check_head(head: bytes, kind: str, url: str, content_type: str) -> None:
+    """Refuse a download that is not OSM data (a captive portal's page, an error page)."""
+    if kind == "pbf":
+        ok = _SIGNATURES["pbf"] in head[:64]
+    else:
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        ok = text.startswith((b"<?xml", b"<osm")) and _SIGNATURES["xml"] in text
+    if not ok:
+        sample = head[:80].decode("utf-8", "replace").replace("\n", " ")
+        raise FetchError(
+            f"download of {url} is not OSM {'PBF' if kind == 'pbf' else 'XML'} data "
+            f"(content type {content_type or 'unknown'!r}, starts {sample!r}); "
+            "a captive portal or proxy may have answered: nothing was saved"
+        )
+
+
 def _download(
-    url: str, out: Path, *, data: str | None = None, progress: ProgressCallback | None = None
+    url: str,
+    out: Path,
+    *,
+    kind: str,
+    data: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Path:
-    check_reachable(url)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    claim_output(out, "file", signature=_SIGNATURES[kind])
+    tmp = ""
     try:
+        check_reachable(url)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
         with os.fdopen(fd, "wb") as handle:
             method = requests.post if data is not None else requests.get
             with method(
@@ -89,17 +120,27 @@ def _download(
                 response.raise_for_status()
                 total = int(response.headers.get("content-length", 0)) or None
                 done = 0
+                head = b""
                 for chunk in response.iter_content(chunk_size=1 << 20):
+                    if len(head) < _HEAD_BYTES:
+                        head += chunk[: _HEAD_BYTES - len(head)]
+                        if len(head) >= _HEAD_BYTES:
+                            _check_head(head, kind, url, response.headers.get("content-type", ""))
                     handle.write(chunk)
                     done += len(chunk)
                     if progress is not None:
                         progress(done, total)
+                _check_head(head, kind, url, response.headers.get("content-type", ""))
         os.replace(tmp, out)
     except requests.RequestException as error:
         raise FetchError(f"download of {url} failed: {error}") from error
+    except OSError as error:
+        raise FetchError(f"download of {url} to {str(out)!r} failed: {error}") from error
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        release_output(out)
     return out
 
 
@@ -111,7 +152,7 @@ def fetch_overpass(
     progress: ProgressCallback | None = None,
 ) -> Path:
     """Download the corridors' road and rail ways as OSM XML to ``out``."""
-    return _download(url, Path(out), data=overpass_query(corridors), progress=progress)
+    return _download(url, Path(out), kind="xml", data=overpass_query(corridors), progress=progress)
 
 
 def fetch_geofabrik(
@@ -121,4 +162,4 @@ def fetch_geofabrik(
     progress: ProgressCallback | None = None,
 ) -> Path:
     """Download a Geofabrik PBF extract (by default the Netherlands) to ``out``."""
-    return _download(url, Path(out), progress=progress)
+    return _download(url, Path(out), kind="pbf", progress=progress)

@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from mobility.errors import DataError
 from mobility.network.restrictions import TurnRestriction
 
 Mode = Literal["road", "rail"]
@@ -136,9 +137,18 @@ class WayCollector:
             self.node_tags[node_id] = tags
 
     def finish(self) -> OsmWays:
-        """Return the collected data as arrays, nodes sorted by id."""
+        """Return the collected data as arrays, nodes sorted by id.
+
+        Raises
+        ------
+        DataError
+            If a node or way id appears twice (the input is two extracts
+            concatenated, or was edited: which copy is right is unknown).
+        """
         refs = np.asarray(self.refs, dtype=np.int64)
         node_ids = np.asarray(self.node_ids, dtype=np.int64)
+        _refuse_duplicates(node_ids, "node")
+        _refuse_duplicates(np.asarray(self.way_ids, dtype=np.int64), "way")
         # Readers that cannot know in advance which nodes ways need (XML) keep all;
         # drop the unreferenced ones here.
         referenced = np.flatnonzero(np.isin(node_ids, refs))
@@ -158,6 +168,16 @@ class WayCollector:
             node_tags=_referenced_tags(self.node_tags, refs),
             ways_read=self.ways_read,
             restrictions=self.restrictions,
+        )
+
+
+def _refuse_duplicates(ids: NDArray[np.int64], what: str) -> None:
+    ordered = np.sort(ids)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if repeated.size:
+        raise DataError(
+            f"{what} id {int(repeated[0])} appears twice ({np.unique(repeated).size:,} "
+            f"repeated {what} ids); expected each id once (merge extracts with osmium merge)"
         )
 
 

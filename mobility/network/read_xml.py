@@ -2,12 +2,16 @@
 
 The parser is ``defusedxml``'s: entity declarations (billion laughs) and
 external entities (local file disclosure) are refused before any expansion.
+What reaches the parser is bounded (:class:`_BoundedStream`): inflated size,
+and the longest run without markup (whitespace bombs, giant tag values).
+Ids beyond 64 bits are refused.
 """
 
 from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import logging
 import lzma
 import zlib
@@ -18,6 +22,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 
+from mobility import settings
 from mobility.errors import DataError
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
 from mobility.network.restrictions import is_restriction_relation, parse_restriction
@@ -35,6 +40,64 @@ def _open(path: Path) -> IO[bytes]:
     if name.endswith(".gz"):
         return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
+
+
+class _BoundedStream(io.RawIOBase):
+    """A read-only stream that refuses hostile XML before the parser buffers it.
+
+    OSM XML holds no text between elements and short attribute values, so a
+    long run of bytes without ``<`` or ``>`` is a whitespace or text bomb or a
+    giant tag value (which makes expat re-parse its buffer quadratically):
+    more than ``max_run`` such bytes is refused, as is inflating beyond
+    ``max_total`` bytes.
+    """
+
+    def __init__(self, raw: IO[bytes], max_run: int, max_total: int) -> None:
+        self.raw = raw
+        self.max_run = max_run
+        self.max_total = max_total
+        self.total = 0
+        self.run = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        data = self.raw.read(min(len(view), 1 << 16))
+        self._check(data)
+        view[: len(data)] = data
+        return len(data)
+
+    def _check(self, data: bytes) -> None:
+        self.total += len(data)
+        if self.total > self.max_total:
+            raise DataError(
+                f"inflates beyond {self.max_total:,} bytes; refused (MOBILITY_MAX_INFLATED_MB)"
+            )
+        first = min((i for i in (data.find(b"<"), data.find(b">")) if i >= 0), default=-1)
+        if first < 0:
+            self.run += len(data)
+        else:
+            self.run += first
+            self._check_run()
+            self.run = len(data) - 1 - max(data.rfind(b"<"), data.rfind(b">"))
+        self._check_run()
+
+    def _check_run(self) -> None:
+        if self.run > self.max_run:
+            raise DataError(
+                f"holds more than {self.max_run:,} bytes without markup near byte "
+                f"{self.total:,} (a padding bomb or a value longer than "
+                f"{settings.max_tag_value_chars:,} characters); refused"
+            )
+
+
+def _osm_id(text: str | None) -> int:
+    value = int(text)  # type: ignore[arg-type]  # None: TypeError, reported by the caller
+    if not -(2**63) <= value < 2**63:
+        raise ValueError(f"id {text} is beyond 64 bits")
+    return value
 
 
 def read_osm_xml(path: str | Path) -> OsmWays:
@@ -62,7 +125,9 @@ def read_osm_xml(path: str | Path) -> OsmWays:
     collector = WayCollector()
     collector.ways_read = 0
     try:
-        with _open(path) as stream:
+        with _open(path) as raw:
+            limit = settings.max_tag_value_chars + 4096
+            stream = io.BufferedReader(_BoundedStream(raw, limit, settings.max_inflated_bytes))
             _parse(stream, collector)
     except DefusedXmlException as error:
         raise DataError(
@@ -117,15 +182,13 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
         if tag == "node":
             node_tags = _tags(element, NODE_KEYS)
             try:
-                collector.add_node(
-                    int(element.get("id")),
-                    float(element.get("lon")),
-                    float(element.get("lat")),
-                    node_tags or None,
-                )
+                lon, lat = float(element.get("lon")), float(element.get("lat"))
+                if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # NaN fails too
+                    raise ValueError(f"lon/lat ({lon}, {lat}) is not a WGS84 position")
+                collector.add_node(_osm_id(element.get("id")), lon, lat, node_tags or None)
             except (TypeError, ValueError) as error:
                 raise DataError(
-                    f"node {element.get('id')!r} has no valid id/lat/lon: {error}"
+                    f"node {str(element.get('id'))[:40]!r} has no valid id/lat/lon: {error}"
                 ) from error
             element.clear()
         elif tag == "way":
@@ -134,11 +197,12 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
             mode = classify_way(way_tags)
             if mode is not None:
                 try:
-                    refs = [int(nd.get("ref")) for nd in element.iterfind("nd")]
-                    way_id = int(element.get("id"))
+                    refs = [_osm_id(nd.get("ref")) for nd in element.iterfind("nd")]
+                    way_id = _osm_id(element.get("id"))
                 except (TypeError, ValueError) as error:
                     raise DataError(
-                        f"way {element.get('id')!r} has an invalid id or node ref"
+                        f"way {str(element.get('id'))[:40]!r} has an invalid id or node ref: "
+                        f"{str(error)[:120]}"
                     ) from error
                 collector.add_way(way_id, refs, way_tags, mode)
             element.clear()

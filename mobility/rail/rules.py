@@ -15,7 +15,7 @@ from typing import Any, Literal
 from mobility import settings
 from mobility.errors import DataError
 from mobility.model import _fields
-from mobility.model._yaml import number, read_yaml, require
+from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.schedule.disruption import LOCAL_TIME, is_day_off
 
 SCHEMA = "mobility-rail/1"
@@ -179,7 +179,11 @@ def load_rail_rules(path: str | Path | None = None) -> RailRules:
     """
     path = Path(path) if path is not None else default_rail_path()
     raw = read_yaml(path, "rail rules")
-    where = f"rail rules {str(path)!r}"
+    return build_checked(_rail_rules_from_dict, raw, str(path), "rail rules")
+
+
+def _rail_rules_from_dict(raw: Any, origin: str) -> RailRules:
+    where = f"rail rules {origin!r}"
     if not isinstance(raw, Mapping) or raw.get("schema") != SCHEMA:
         raise DataError(f"{where}: expected a mapping with schema: {SCHEMA}")
     locomotives = {}

@@ -21,10 +21,12 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry import LineString
 
+from mobility import settings
 from mobility.errors import DataError, InfeasibleError
 from mobility.model.adr import code_for
 from mobility.model.clock import add_seconds, utc
 from mobility.model.column import Column, ColumnRules, build_column
+from mobility.model.scenario import MAX_YEAR, MIN_YEAR
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.build import haversine_m
 from mobility.network.load import Network
@@ -198,6 +200,8 @@ def parse_time(text: str) -> datetime:
             f"start time {text!r} is not an ISO 8601 date and time "
             "(expected e.g. 2026-11-24T06:00+01:00)"
         ) from None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise DataError(f"start time {text!r}: expected a year from {MIN_YEAR} to {MAX_YEAR}")
     return utc(moment)
 
 
@@ -438,8 +442,15 @@ class Router:
             When no route satisfies the limits, naming the elements that cut
             every route.
         """
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise DataError(f"vehicle count must be a whole number >= 1, got {count!r}")
+        if (
+            isinstance(count, bool)
+            or not isinstance(count, int)
+            or not 1 <= count <= settings.max_vehicles
+        ):
+            raise DataError(
+                f"vehicle count must be a whole number from 1 to {settings.max_vehicles:,} "
+                f"(MOBILITY_MAX_VEHICLES), got {count!r}"
+            )
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise DataError(f"number of alternatives must be a whole number >= 1, got {k!r}")
         if isinstance(start, str):

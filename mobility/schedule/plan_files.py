@@ -21,9 +21,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mobility import _json as strict_json
 from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
 from mobility.schedule.plan import Plan
@@ -86,25 +89,30 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
     plan
         The plan.
     out_dir
-        Target folder (replaced if it exists).
+        Target folder (replaced if it exists and mobility wrote it).
+
+    Raises
+    ------
+    OutputError
+        If ``out_dir`` holds a user's files, is a file, or cannot be written.
     extra
         More files (name to content), e.g. a map.
     """
     movements = [m.data for m in plan.movements]
     files = {
-        "movement_table.json": json.dumps(movements, indent=1, ensure_ascii=False),
+        "movement_table.json": strict_json.dumps(movements, indent=1, ensure_ascii=False),
         "movement_table.csv": _csv_text([_movement_row(m) for m in movements], CSV_COLUMNS),
-        "summary.json": json.dumps(plan.summary, indent=2, ensure_ascii=False),
-        "constraints.json": json.dumps(plan.constraints, indent=2, ensure_ascii=False),
+        "summary.json": strict_json.dumps(plan.summary, indent=2, ensure_ascii=False),
+        "constraints.json": strict_json.dumps(plan.constraints, indent=2, ensure_ascii=False),
         "utilisation.csv": _csv_text(
             plan.utilisation, ("resource", "name", "hour", "peak", "capacity")
         ),
-        "routes.geojson": json.dumps(
+        "routes.geojson": strict_json.dumps(
             {"type": "FeatureCollection", "features": plan.features}, ensure_ascii=False
         ),
     }
     contents = {name: text.encode("utf-8") for name, text in files.items()}
-    return write_folder_atomic(out_dir, {**contents, **(extra or {})})
+    return write_folder_atomic(out_dir, {**contents, **(extra or {})}, kind="plan")
 
 
 def read_plan_file(folder: Path, name: str) -> Any:
@@ -117,11 +125,65 @@ def read_plan_file(folder: Path, name: str) -> Any:
     """
     path = folder / name
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(f"plan folder {str(folder)!r} has no {name}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise DataError(f"{str(path)!r} cannot be read as JSON: {error}") from None
+    _check_shape(data, name, path)
+    return data
+
+
+#: Fields every row of movement_table.json has, with their JSON types.
+_MOVEMENT_FIELDS: dict[str, tuple[type, ...]] = {
+    "movement": (str,),
+    "request": (str,),
+    "mode": (str,),
+    "start": (str,),
+    "arrive": (str,),
+    "clear": (str,),
+    "checkpoints": (list,),
+}
+_TIME_FIELDS = ("release", "due", "start", "arrive", "clear")
+
+
+def _check_shape(data: Any, name: str, path: Path) -> None:
+    """Refuse a plan file whose structure is not what :func:`write_plan` writes."""
+    where = repr(str(path))
+    if name == "movement_table.json":
+        if not isinstance(data, list):
+            raise DataError(f"{where}: expected a list of movements, got {type(data).__name__}")
+        for index, row in enumerate(data):
+            _check_movement(row, f"{where} movement {index}")
+    elif name.endswith((".json", ".geojson")) and not isinstance(data, dict):
+        raise DataError(f"{where}: expected a JSON object, got {type(data).__name__}")
+
+
+def _check_movement(row: Any, where: str) -> None:
+    if not isinstance(row, dict):
+        raise DataError(f"{where}: expected an object, got {str(row)[:40]!r}")
+    for key, types in _MOVEMENT_FIELDS.items():
+        if key not in row:
+            raise DataError(f"{where}: missing field {key!r}")
+        if not isinstance(row[key], types):
+            raise DataError(
+                f"{where} {key}: expected {' or '.join(t.__name__ for t in types)}, "
+                f"got {str(row[key])[:40]!r}"
+            )
+    for key in _TIME_FIELDS:
+        if key in row:
+            try:
+                moment = datetime.fromisoformat(str(row[key]))
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None or not 1970 <= moment.year <= 2200:
+                raise DataError(
+                    f"{where} {key}: expected an ISO 8601 time with offset, "
+                    f"got {str(row[key])[:40]!r}"
+                )
+    for key, value in row.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise DataError(f"{where} {key}: expected a finite number, got {value!r}")
 
 
 def read_plan_files(plan_dir: str | Path) -> dict[str, Any]:

@@ -125,9 +125,10 @@ class CapacityModel:
                 f"capacity model vehicles_per_train must be >= 1, got {self.vehicles_per_train!r}"
             )
         for key, rate in self.port_exit_veh_per_h.items():
-            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate < 0:
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1e9:
                 raise DataError(
-                    f"capacity model port_exit_veh_per_h[{key!r}] must be >= 0, got {rate!r}"
+                    f"capacity model port_exit_veh_per_h[{key!r}] must be a finite number "
+                    f">= 0, got {rate!r}"
                 )
 
     @property

@@ -44,7 +44,7 @@ from typing import Any
 
 from mobility.errors import DataError, ScenarioError
 from mobility.model import _fields
-from mobility.model._yaml import number, read_yaml, require
+from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.model.scenario import Request, scenario_from_dict
 
 ELEMENT_MODES = ("road", "rail", "any")
@@ -498,6 +498,7 @@ def _surge(raw: Any, where: str) -> Surge:
             parsed = scenario_from_dict(
                 {"start": _ANY_START, "horizon_h": _ANY_HORIZON_H, "requests": list(raw_requests)},
                 f"{where} requests",
+                max_horizon_h=_ANY_HORIZON_H,
             )
         except ScenarioError as error:
             raise DataError(str(error)) from None
@@ -624,7 +625,8 @@ def load_perturbation(path: str | Path) -> Perturbation:
         file, the entry and the expected form.
     """
     path = Path(path)
-    return perturbation_from_dict(read_yaml(path, "perturbation file"), str(path))
+    document = read_yaml(path, "perturbation file")
+    return build_checked(perturbation_from_dict, document, str(path), "perturbation file")
 
 
 def load_perturbations(paths: Iterable[str | Path], name: str | None = None) -> Perturbation:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import logging
 import os
 import re
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mobility import _json as strict_json
 from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
 from mobility.network.load import Network
@@ -154,6 +154,20 @@ def render_html(report: Report) -> str:
     return "\n".join(parts)
 
 
+#: Every file a report folder may hold: an older folder of only these may be replaced.
+REPORT_FILES = frozenset(
+    {
+        "report.md",
+        "report.html",
+        "results.json",
+        "map.html",
+        "throughput.svg",
+        "criticality.svg",
+        "resilience.svg",
+    }
+)
+
+
 def write_report(report: Report, out_dir: str | os.PathLike[str], fmt: str = "md") -> Path:
     """Write the report folder atomically and return its path.
 
@@ -167,12 +181,12 @@ def write_report(report: Report, out_dir: str | os.PathLike[str], fmt: str = "md
     text = render_markdown(report) if fmt == "md" else render_html(report)
     files = {
         f"report.{fmt}": text.encode("utf-8"),
-        "results.json": json.dumps(report.data, indent=1, ensure_ascii=False, default=str).encode(
-            "utf-8"
-        ),
+        "results.json": strict_json.dumps(
+            report.data, indent=1, ensure_ascii=False, default=str
+        ).encode("utf-8"),
         **report.files,
     }
-    return write_folder_atomic(out_dir, files)
+    return write_folder_atomic(out_dir, files, kind="report")
 
 
 # --- charts -------------------------------------------------------------------------------

@@ -30,21 +30,26 @@ Results file
     With ``results=PATH`` every finished task is appended to a JSON-lines
     file at once (flushed and fsynced per line). The first line records the
     spec's fingerprint; each result line carries its task's id and
-    fingerprint. A sweep started again on the same file skips the tasks
-    already there, so an interrupted sweep resumes without losing or
-    repeating work; a line cut short by the interruption is dropped. A file
-    written for another spec, or holding a different task under the same
-    id, is refused.
+    fingerprint and a checksum bound to the spec. A sweep started again on
+    the same file skips the tasks already there, so an interrupted sweep
+    resumes without losing or repeating work; a line cut short by the
+    interruption is dropped. A file without the header (a user's notes), a
+    file written for another spec, a record edited or merged from another
+    sweep, or a different task under the same id is refused and never
+    changed. A lock keeps two sweeps from appending to one file.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib
 import json
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
@@ -53,6 +58,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from mobility import _json as strict_json
 from mobility.errors import DataError
 from mobility.network.build import BuildOptions
 from mobility.network.load import load_network
@@ -64,6 +70,8 @@ from mobility.stress.perturbation import Perturbation
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("serial", "process", "dask")
+#: ``tool`` of a results file's header line.
+RESULTS_TOOL = "mobility-sweep-results/2"
 Progress = Callable[[int, int], None]
 
 
@@ -262,8 +270,26 @@ def _context(spec: ContextSpec) -> StressContext:
     return _CONTEXTS[key]
 
 
-def _init_worker(spec: ContextSpec) -> None:
-    """Process-pool initializer: build the context once per worker."""
+def watch_parent(parent_pid: int, interval_s: float = 0.5) -> None:
+    """Make this worker process exit when its parent dies (even by SIGKILL).
+
+    A killed parent cannot shut its pool down, and spawned workers would live
+    on, holding memory and CPU. A daemon thread checks the parent's pid and
+    exits the process once it changes (the worker was re-parented).
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mobility-parent-watch", daemon=True).start()
+
+
+def _init_worker(spec: ContextSpec, parent_pid: int | None = None) -> None:
+    """Process-pool initializer: die with the parent; build the context once per worker."""
+    if parent_pid is not None:
+        watch_parent(parent_pid)
     _context(spec)
 
 
@@ -291,62 +317,111 @@ class ResultsFile:
         self.spec_fingerprint = spec_fingerprint
         self._handle: IO[str] | None = None
 
+    def _sum(self, record: dict[str, Any]) -> str:
+        """Checksum of a result line, bound to this sweep's spec: edits and merges show."""
+        body = {k: v for k, v in record.items() if k != "sum"}
+        text = json.dumps([self.spec_fingerprint, body], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    def _refuse(self, number: int, what: str) -> DataError:
+        return DataError(
+            f"results file {str(self.path)!r} line {number}: {what}; it is not this sweep's "
+            "untouched results file, so it was not used or changed: use another file"
+        )
+
     def load(self) -> dict[str, tuple[str, dict[str, Any]]]:
         """Results already in the file: task id to (task fingerprint, result).
 
         Raises
         ------
         DataError
-            If the file belongs to another sweep or a complete line is not JSON.
+            If the file is not a results file of this sweep: no header on its
+            first line, another sweep's header, a line that is not JSON, or a
+            result edited or merged from elsewhere (its checksum fails).
         """
         if not self.path.exists():
             return {}
-        text = self.path.read_text(encoding="utf-8")
+        if not self.path.is_file():
+            raise DataError(f"results file {str(self.path)!r} is not a file")
+        try:
+            text = self.path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError(f"results file {str(self.path)!r} is not UTF-8 text") from None
+        if not text:
+            return {}
         lines = text.split("\n")
         complete = lines[:-1]  # the part after the last newline is cut short, or empty
         found: dict[str, tuple[str, dict[str, Any]]] = {}
         for number, line in enumerate(complete, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DataError(
-                    f"results file {str(self.path)!r} line {number} is not JSON: {error}"
-                ) from None
-            if record.get("type") == "header":
+            record = self._record(number, line)
+            if number == 1:
+                if record.get("type") != "header" or record.get("tool") != RESULTS_TOOL:
+                    raise self._refuse(1, "no mobility results header")
                 if record.get("spec") != self.spec_fingerprint:
                     raise DataError(
                         f"results file {str(self.path)!r} belongs to another sweep (network, "
                         "corridors, vehicles or capacity assumptions differ); use another file"
                     )
-            elif record.get("type") == "result":
-                found[str(record["id"])] = (str(record["task"]), record["result"])
+                continue
+            if record.get("type") != "result" or record.get("sum") != self._sum(record):
+                raise self._refuse(number, "a record edited, or merged from another file")
+            task_id = str(record.get("id"))
+            if task_id in found:
+                raise self._refuse(number, f"task {task_id!r} a second time")
+            found[task_id] = (str(record["task"]), record["result"])
+        if not complete:  # one line without a newline: a header cut short, or a user's file
+            raise self._refuse(1, "no complete mobility results header")
         return found
 
+    def _record(self, number: int, line: str) -> dict[str, Any]:
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            raise self._refuse(number, "not a JSON record") from None
+        if not isinstance(record, dict):
+            raise self._refuse(number, "not a JSON object")
+        return record
+
     def open(self) -> None:
-        """Open for appending: drop a cut-short last line and write the header if new."""
+        """Open for appending: drop a cut-short last line and write the header if new.
+
+        Call :meth:`load` first: only a file it accepted is ever cut or appended to.
+
+        Raises
+        ------
+        DataError
+            If another sweep is writing the same file.
+        """
         exists = self.path.exists() and self.path.stat().st_size > 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a", encoding="utf-8")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise DataError(
+                f"results file {str(self.path)!r} is being written by another sweep"
+            ) from None
+        self._handle = handle
         if exists:
             data = self.path.read_bytes()
             keep = data.rfind(b"\n") + 1
             if keep < len(data):
                 logger.warning("results file %s: dropping a cut-short last line", self.path)
-                with self.path.open("r+b") as handle:
-                    handle.truncate(keep)
+                os.truncate(self.path, keep)
         else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = self.path.open("a", encoding="utf-8")
-        if not exists or self.path.stat().st_size == 0:
-            self._write({"type": "header", "spec": self.spec_fingerprint, "version": 1})
+            self._write({"type": "header", "tool": RESULTS_TOOL, "spec": self.spec_fingerprint})
 
     def append(self, task: Task, result: dict[str, Any]) -> None:
         """Append one result and make it durable."""
-        self._write({"type": "result", "id": task.id, "task": task.fingerprint(), "result": result})
+        record = {"type": "result", "id": task.id, "task": task.fingerprint(), "result": result}
+        record = strict_json.finite(record)  # standard JSON: what is read back is what was summed
+        self._write({**record, "sum": self._sum(record)})
 
     def _write(self, record: dict[str, Any]) -> None:
         assert self._handle is not None
-        self._handle.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
+        line = strict_json.dumps(record, sort_keys=True, ensure_ascii=False)
+        self._handle.write(line + "\n")
         self._handle.flush()
         os.fsync(self._handle.fileno())
 
@@ -471,7 +546,7 @@ def _run_process(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(spec,),
+        initargs=(spec, os.getpid()),
     )
     try:
         pending: dict[Future[list[dict[str, Any]]], list[Task]] = {

@@ -174,3 +174,21 @@ def test_layer_names_are_escaped_for_the_layer_control(atlas: mobility.Network) 
     page = map_html(fmap)
     assert XSS not in page
     assert '"closed by &lt;script&gt;alert(1)&lt;/script&gt;"' in page.replace("\\u0026", "&")
+
+
+def test_save_map_replaces_its_own_maps_only(tmp_path: Path) -> None:
+    import folium
+
+    from mobility.errors import OutputError
+
+    target = tmp_path / "m.html"
+    target.write_text(
+        "<html><head><title>mobility plan: old</title></head></html>"
+    )  # pre-signature
+    save_map(folium.Map(), target)
+    assert target.read_text().rstrip().endswith("<!-- written by mobility map -->")
+    save_map(folium.Map(), target)
+    target.write_text("<html><head><title>my page</title></head></html>")
+    with pytest.raises(OutputError, match="not written by mobility"):
+        save_map(folium.Map(), target)
+    assert "my page" in target.read_text()

@@ -97,7 +97,7 @@ def test_corrupt_cache_is_rebuilt(
     tmp_path: Path, tiny_corridors: Path, isolated_cache: Path
 ) -> None:
     load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
-    files = list(isolated_cache.glob("network-*.pickle"))
+    files = list(isolated_cache.glob("network-*.npz"))
     assert len(files) == 1
     data = bytearray(files[0].read_bytes())
     data[-10] ^= 0xFF
@@ -111,7 +111,7 @@ def test_corrupt_cache_is_rebuilt(
 
 def test_truncated_cache_file_is_rebuilt(isolated_cache: Path, tiny_corridors: Path) -> None:
     load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
-    (path,) = isolated_cache.glob("network-*.pickle")
+    (path,) = isolated_cache.glob("network-*.npz")
     path.write_bytes(path.read_bytes()[:50])
     network = load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
     assert network.rail.number_of_edges() == 4
@@ -147,7 +147,7 @@ def test_code_change_misses_the_cache(
     load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
     monkeypatch.setattr(cache, "code_digest", lambda: "a newer version of the code")
     load_network(TINY, corridor_file=tiny_corridors, corridors=["tiny"])
-    assert len(list(isolated_cache.glob("network-*.pickle"))) == 2
+    assert len(list(isolated_cache.glob("network-*.npz"))) == 2
 
 
 def test_graphs_follow_osmnx_conventions(tiny_corridors: Path) -> None:

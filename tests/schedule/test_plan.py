@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mobility
+from mobility._atomic import MARKER
 from mobility.errors import ScenarioError
 from mobility.model.scenario import Closure, load_scenario
 from mobility.routing.router import Router
@@ -89,7 +90,7 @@ def test_plan_files_validate_and_tampering_is_caught(
         load_scenario(tiny_scenario), atlas, router=router, options=SolverOptions(time_limit_s=5)
     )
     folder = write_plan(result.plan, tmp_path / "plan")
-    assert sorted(p.name for p in folder.iterdir()) == sorted(PLAN_FILES)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*PLAN_FILES, MARKER])
     assert validate_plan(folder) == []
     summary = json.loads((folder / "summary.json").read_text())
     kpis, baseline = summary["kpis"], summary["baseline"]
