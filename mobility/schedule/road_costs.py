@@ -66,6 +66,11 @@ class RoadCosts:
         Whether the edge's demand comes from a traffic file.
     source
         Where each edge's demand comes from (file and line, or the default).
+
+    Raises
+    ------
+    DataError
+        When the traffic file has counts for a road the network does not have.
     """
 
     def __init__(self, table: EdgeTable, model: TrafficModel) -> None:
@@ -96,6 +101,7 @@ class RoadCosts:
         counts = self.model.counts
         if counts is None:
             return
+        counts.check_roads(ref for ref in self.table.refs if ref)
         directions = compass(self.table)
         for edge, ref in enumerate(self.table.refs):
             if not ref or highways[edge] == "" or self.link[edge]:

@@ -4,6 +4,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from mobility.errors import DataError
 from mobility.routing.edges import EdgeTable
 from mobility.schedule.disruption import TrafficModel
 from mobility.schedule.road_costs import RoadCosts, compass, merge_sections, minute_clock
@@ -84,3 +85,10 @@ def test_merging_equal_stretches_is_exact() -> None:
     merged = merge_sections(sections)
     assert len(merged.time_h) == 2  # the A16 run, then the A58
     assert merged.time_h.sum() == pytest.approx(sections.time_h.sum())
+
+
+def test_counts_for_roads_the_network_lacks_are_refused() -> None:
+    table = EdgeTable.from_graph(motorway(1))
+    counts = TrafficCounts({("A99", "both", "weekday"): HourlyCounts((1.0,) * 24, "x.csv: line 2")})
+    with pytest.raises(DataError, match=r"x\.csv: line 2: field 'road' is 'A99'"):
+        RoadCosts(table, TrafficModel(counts=counts))
