@@ -79,12 +79,12 @@ def test_missing_hours_wrong_separators_and_unknown_formats(tmp_path: Path) -> N
     with pytest.raises(DataError, match="line 2: field 'hour': A16 south weekday lacks hours 13"):
         read_traffic(path)
     path.write_text("\n".join([HEADER.replace(",", "|"), "A16|south|weekday|0|5"]) + "\n")
-    with pytest.raises(DataError, match="counts.csv: line 1: header .* neither an NDW export"):
+    with pytest.raises(DataError, match=r"counts\.csv: line 1: header .* neither an NDW export"):
         read_traffic(path)
     mixed = [HEADER, *_day()]
     mixed[3] = mixed[3].replace(",", ";")
     path.write_text("\n".join(mixed) + "\n")
-    with pytest.raises(DataError, match="counts.csv: line 4: 1 fields, expected 5"):
+    with pytest.raises(DataError, match=r"counts\.csv: line 4: 1 fields, expected 5"):
         read_traffic(path)
     with pytest.raises(DataError, match="cannot read the traffic file"):
         read_traffic(tmp_path / "absent.csv")

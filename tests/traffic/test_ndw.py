@@ -30,9 +30,8 @@ def test_comma_separated_exports_without_lane_names_count_rows_as_lanes(tmp_path
     rows = [HEADER.replace(";", ",")]
     for hour in range(24):
         for flow in (60, 180, 300):
-            rows.append(
-                f"2022-06-20 {hour:02d}:00:00,2022-06-20 {hour:02d}:01:00,1,{flow},100,0131hrr0099ra"
-            )
+            start, end = f"2022-06-20 {hour:02d}:00:00", f"2022-06-20 {hour:02d}:01:00"
+            rows.append(f"{start},{end},1,{flow},100,0131hrr0099ra")
     path.write_text("\n".join(rows) + "\n")
     (day,) = read_ndw(path)
     assert day.lanes == 3 and day.veh_h_per_lane[5] == pytest.approx(180.0)
