@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario", nargs="?", type=Path, help="scenario YAML (default: the embedded example)"
     )
     plan.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="solver limit")
+    plan.add_argument(
+        "--traffic",
+        type=Path,
+        metavar="CSV",
+        help="measured civilian traffic: NDW export or road,direction,day_type,hour,veh_h_per_lane",
+    )
     plan.add_argument("--workers", type=int, default=2, metavar="N", help="solver workers")
     plan.add_argument("--seed", type=int, default=0, help="solver random seed")
     plan.add_argument(
@@ -372,14 +378,17 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.model.vehicle import load_vehicles
     from mobility.routing.router import Router
     from mobility.schedule.cpsat import SolverOptions
+    from mobility.schedule.disruption import TrafficModel
     from mobility.schedule.plan_files import write_plan
     from mobility.schedule.planner import plan_scenario
+    from mobility.traffic.read import read_traffic
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
     scenario = load_scenario(args.scenario)
     network = _load(args)
     router = Router(network, load_vehicles(*(args.vehicles_file or ())))
+    traffic = TrafficModel(counts=read_traffic(args.traffic)) if args.traffic else None
     options = SolverOptions(
         time_limit_s=args.time_limit,
         workers=args.workers,
@@ -394,7 +403,9 @@ def _plan(args: argparse.Namespace) -> int:
                 task, description=f"CP-SAT: objective {objective:,.1f}, bound {bound:,.1f}"
             )
 
-        result = plan_scenario(scenario, network, options=options, router=router, progress=report)
+        result = plan_scenario(
+            scenario, network, options=options, router=router, progress=report, traffic=traffic
+        )
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
     with _spinner() as progress:
         progress.add_task("drawing the map and charts", total=None)

@@ -9,6 +9,7 @@ from mobility.model.scenario import Scenario
 from mobility.network.load import Network
 from mobility.routing.router import Router
 from mobility.schedule.cpsat import Progress, SolverOptions, solve
+from mobility.schedule.disruption import TrafficModel
 from mobility.schedule.greedy import greedy_assignment
 from mobility.schedule.instance import Instance, build_instance
 from mobility.schedule.plan import Plan, build_plan
@@ -34,13 +35,15 @@ def plan_scenario(
     options: SolverOptions | None = None,
     router: Router | None = None,
     progress: Progress | None = None,
+    traffic: TrafficModel | None = None,
 ) -> PlanResult:
     """Build the instance, the greedy baseline, optimise, and return the plan.
 
     The optimiser starts from the baseline as a hint; should it stop (time
     limit) with a worse objective than the baseline, the baseline is kept.
+    ``traffic`` sets the civilian disruption model (default: class defaults).
     """
-    instance = build_instance(scenario, network, router)
+    instance = build_instance(scenario, network, router, traffic=traffic)
     baseline = greedy_assignment(instance)
     best = solve(instance, options, hint=baseline, progress=progress)
     if best.objective > baseline.objective:
