@@ -228,13 +228,29 @@ def route_delays_vh(
     params
         Model parameters.
     """
+    return section_delays_vh(sections, start_h, clock, params, by_section=False)[0]
+
+
+def section_delays_vh(
+    sections: Sections,
+    start_h: FloatArray,
+    clock: Clock,
+    params: BottleneckParams,
+    *,
+    by_section: bool = True,
+) -> FloatArray:
+    """Civilian delay per stretch (rows) and start time (columns), in vehicle-hours.
+
+    A stretch carries the delay accrued while the column is on it, plus the
+    release of the queue or the blocked on-ramp at its end. With
+    ``by_section=False`` one row holds the route's total (faster).
+    """
     rates = _rates(sections, params)
     start_h = np.asarray(start_h, dtype=np.float64)
-    queue = np.zeros_like(start_h)
-    total = np.zeros_like(start_h)
-    extra = np.zeros_like(start_h)
-    now = start_h.copy()
     n = len(sections.time_h)
+    queue = np.zeros_like(start_h)
+    result = np.zeros((n if by_section else 1, len(start_h)))
+    now = start_h.copy()
     quiet = np.asarray(
         (rates.growth <= 0).all(axis=1)
         & ~sections.extra_vh_per_h.any(axis=1)
@@ -243,6 +259,7 @@ def route_delays_vh(
     )
     for i in range(n):
         end = now + sections.time_h[i]
+        row = result[i if by_section else 0]
         if quiet[i] and not queue.any():
             # No queue can form and nothing else costs here: skip the integration.
             now = end
@@ -256,15 +273,16 @@ def route_delays_vh(
             queue, area = advance_queue(
                 queue, rates.growth[i, key], np.full_like(now, rates.exit_h[i]), stop - now
             )
-            total += rates.loss[i] * area
-            extra += sections.extra_vh_per_h[i, key] * (stop - now)
+            row += rates.loss[i] * area / params.pcu_per_vehicle
+            row += sections.extra_vh_per_h[i, key] * (stop - now)
             now = np.where(open_, np.where(stop > now, stop, end), now)
         key, _ = clock(np.nextafter(end, -np.inf))
         if i == n - 1 or sections.road[i + 1] != sections.road[i]:
-            total += _release(queue, rates.spare[i, key], params.max_queue_h)
+            row += _release(queue, rates.spare[i, key], params.max_queue_h) / params.pcu_per_vehicle
             queue = np.zeros_like(queue)
         ramp = sections.ramp_pcu_h[i, key]
         if ramp.any():
-            total += _ramp(ramp, float(sections.pass_h[i]), float(sections.column_pcu_h[i]), params)
+            pass_h, column = float(sections.pass_h[i]), float(sections.column_pcu_h[i])
+            row += _ramp(ramp, pass_h, column, params) / params.pcu_per_vehicle
         now = end
-    return np.asarray(total / params.pcu_per_vehicle + extra, dtype=np.float64)
+    return result

@@ -15,7 +15,12 @@ from numpy.typing import NDArray
 
 from mobility.routing.edges import EdgeTable
 from mobility.schedule.disruption import NIGHT_HOURS, TrafficModel
-from mobility.schedule.moving_bottleneck import Clock, Sections, route_delays_vh
+from mobility.schedule.moving_bottleneck import (
+    Clock,
+    Sections,
+    route_delays_vh,
+    section_delays_vh,
+)
 
 FloatArray = NDArray[np.float64]
 COMPASS = ("north", "east", "south", "west")
@@ -167,6 +172,38 @@ class RoadCosts:
         """Civilian delay (vehicle-hours) of the route for each start time."""
         sections = merge_sections(self.sections(edges, edge_s, pass_h, vehicles))
         return route_delays_vh(sections, start_h, clock, self.model.bottleneck())
+
+    def breakdown(
+        self,
+        edges: NDArray[np.int64],
+        edge_s: FloatArray,
+        pass_h: FloatArray,
+        vehicles: int,
+        start_h: float,
+        clock: Clock,
+    ) -> list[dict[str, object]]:
+        """Civilian delay of one start per route edge, with its hour and demand source.
+
+        Rows: ``road``, ``direction``, ``hour_key`` (when the head enters),
+        ``delay_vh``, ``demand`` (``measured``/``default``) and ``source``.
+        The rows sum to :meth:`route_costs` for that start.
+        """
+        sections = self.sections(edges, edge_s, pass_h, vehicles)
+        delays = section_delays_vh(sections, np.array([start_h]), clock, self.model.bottleneck())
+        entry = start_h + np.concatenate([[0.0], np.cumsum(sections.time_h)[:-1]])
+        keys, _ = clock(entry)
+        directions = compass(self.table) if len(edges) else []
+        return [
+            {
+                "road": self.table.refs[e],
+                "direction": directions[e],
+                "hour_key": int(keys[i]),
+                "delay_vh": float(delays[i, 0]),
+                "demand": "measured" if self.measured[e] else "default",
+                "source": self.source[e],
+            }
+            for i, e in enumerate(edges.tolist())
+        ]
 
 
 def merge_sections(sections: Sections) -> Sections:

@@ -92,3 +92,21 @@ def test_counts_for_roads_the_network_lacks_are_refused() -> None:
     counts = TrafficCounts({("A99", "both", "weekday"): HourlyCounts((1.0,) * 24, "x.csv: line 2")})
     with pytest.raises(DataError, match=r"x\.csv: line 2: field 'road' is 'A99'"):
         RoadCosts(table, TrafficModel(counts=counts))
+
+
+def test_breakdown_per_edge_sums_to_the_route_and_names_its_source() -> None:
+    graph = motorway(3, 12.0)
+    table = EdgeTable.from_graph(graph)
+    busy = HourlyCounts(tuple([1500.0] * 24), "counts.csv: line 2")
+    costs = RoadCosts(table, TrafficModel(counts=TrafficCounts({("A58", "both", "weekday"): busy})))
+    edges = np.array([table.key_index[k] for k in table.keys])
+    edge_s = table.length_m[edges] / SPEED_MS
+    pass_h = np.full(len(edges), 24 * 100 / SPEED_MS / 3600)
+    keys = (np.arange(2880) // 60) % 24
+    clock = minute_clock(keys, np.arange(2880) % 1440)
+    rows = costs.breakdown(edges, edge_s, pass_h, 24, 7.9, clock)
+    total = costs.route_costs(edges, edge_s, pass_h, 24, np.array([7.9]), clock)[0]
+    assert sum(float(str(r["delay_vh"])) for r in rows) == pytest.approx(total, rel=1e-9)
+    assert [r["demand"] for r in rows] == ["default"] * 3 + ["measured"]
+    assert rows[-1]["source"] == "counts.csv: line 2" and rows[0]["hour_key"] == 7
+    assert all(r["direction"] == "east" for r in rows)
