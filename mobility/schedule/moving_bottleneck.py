@@ -228,7 +228,8 @@ def route_delays_vh(
     params
         Model parameters.
     """
-    return section_delays_vh(sections, start_h, clock, params, by_section=False)[0]
+    total = section_delays_vh(sections, start_h, clock, params, by_section=False)
+    return np.asarray(total[0], dtype=np.float64)
 
 
 def section_delays_vh(
