@@ -130,6 +130,7 @@ class Option:
     disruption: NDArray[np.int64]
     peak_column_min: NDArray[np.int64]
     rail: RailLeg | None = None
+    pass_h: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ class Instance:
     horizon_min: int
     unplannable: list[Unplannable] = field(default_factory=list)
     rail_rules: RailRules | None = None
+    road_costs: RoadCosts | None = None
+    hour_clock: Clock | None = None
 
     def time(self, minutes: float) -> datetime:
         """Wall-clock time of a solver minute."""
@@ -382,7 +385,7 @@ def build_instance(
     logger.info("instance: %d march units, %d resources", len(tasks), len(resources))
     return Instance(
         scenario, tasks, resources, n_slots, slot, horizon_min, unplannable,
-        rail.rules if rail is not None else None,
+        rail.rules if rail is not None else None, costs, context.hour_clock,
     )  # fmt: skip
 
 
@@ -528,6 +531,7 @@ def _make_option(
             allowed=allowed,
             disruption=np.where(allowed, np.rint(per_slot * DISRUPTION_SCALE), 0).astype(np.int64),
             peak_column_min=np.rint(peak_min).astype(np.int64),
+            pass_h=pass_h,
         ),
         "",
     )
