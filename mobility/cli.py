@@ -202,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--seed", type=whole(0), default=0, help="solver random seed")
     plan.add_argument(
+        "--traffic",
+        type=Path,
+        metavar="CSV",
+        help="measured civilian traffic: NDW export or road,direction,day_type,hour,veh_h_per_lane",
+    )
+    plan.add_argument(
         "--fast",
         action="store_true",
         help="faster, non-reproducible parallel search (default: reproducible)",
@@ -407,8 +413,10 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.model.vehicle import load_vehicles
     from mobility.planning import write_plan
     from mobility.schedule.cpsat import SolverOptions
+    from mobility.schedule.disruption import TrafficModel
     from mobility.schedule.plan_files import PLAN_FILES
     from mobility.schedule.planner import plan_scenario
+    from mobility.traffic.read import read_traffic
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
@@ -416,6 +424,7 @@ def _plan(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
     claim_output(out, "folder", names={*PLAN_FILES, "map.html", "gantt.png", "utilisation.png"})
     network = _load(args)
+    traffic = TrafficModel(counts=read_traffic(args.traffic)) if args.traffic else None
     options = SolverOptions(
         time_limit_s=args.time_limit,
         workers=args.workers,
@@ -436,6 +445,7 @@ def _plan(args: argparse.Namespace) -> int:
             options=options,
             catalogue=load_vehicles(*(args.vehicles_file or ())),
             progress=report,
+            traffic=traffic,
         )
     with _spinner() as progress:
         progress.add_task("drawing the map and charts", total=None)

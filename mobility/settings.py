@@ -17,6 +17,10 @@ use_cache
 shared_osm_dir
     Folder of the real OSM extracts used by tests and benchmarks. Environment:
     ``MOBILITY_SHARED_OSM``. Default: ``../shared/osm`` beside the project.
+shared_traffic_dir
+    Folder of the measured traffic (NDW loop counts, Rijkswaterstaat jams) used by
+    tests and benchmarks. Environment: ``MOBILITY_SHARED_TRAFFIC``. Default:
+    ``../shared/traffic`` beside the project.
 download_timeout_s
     Connect and read timeout of the explicit ``fetch`` command.
 project_root
@@ -68,6 +72,9 @@ cache_dir: Path = Path(
 use_cache: bool = os.environ.get("MOBILITY_NO_CACHE", "") not in {"1", "true", "yes"}
 shared_osm_dir: Path = Path(
     os.environ.get("MOBILITY_SHARED_OSM", project_root.parent / "shared" / "osm")
+)
+shared_traffic_dir: Path = Path(
+    os.environ.get("MOBILITY_SHARED_TRAFFIC", project_root.parent / "shared" / "traffic")
 )
 download_timeout_s: float = 5.0
 examples_dir: Path = Path(os.environ.get("MOBILITY_EXAMPLES_DIR", project_root / "examples"))

@@ -35,6 +35,14 @@ def shared_osm() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_traffic() -> Path:
+    folder = settings.shared_traffic_dir
+    if not (folder / "ndw-loops").is_dir():
+        pytest.skip(f"measured traffic not found at {folder} (set MOBILITY_SHARED_TRAFFIC)")
+    return folder
+
+
+@pytest.fixture(scope="session")
 def catalogue() -> VehicleCatalogue:
     """The embedded vehicle catalogue."""
     return load_vehicles()

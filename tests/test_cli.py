@@ -137,3 +137,18 @@ def test_bad_scenario_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["plan", str(scenario), "--out", str(out), "--time-limit", "2"]) == 2
     assert "request 'R1' vehicles: unknown vehicle type 'hovercraft'" in capsys.readouterr().err
     assert not out.exists() and list(tmp_path.iterdir()) == [scenario]
+
+
+def test_plan_with_a_traffic_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = str(DATA / "scenario-tiny.yaml")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("road,direction,day_type,hour,veh_h_per_lane\nA16,south,weekday,0,-3\n")
+    out = tmp_path / "plan"
+    assert main(["plan", scenario, "--traffic", str(bad), "--out", str(out)]) == 2
+    assert "bad.csv: line 2: field 'veh_h_per_lane' is -3" in capsys.readouterr().err
+    assert not out.exists()
+    counts = str(DATA / "traffic" / "counts-tiny.csv")
+    assert (
+        main(["plan", scenario, "--traffic", counts, "--out", str(out), "--time-limit", "2"]) == 0
+    )
+    assert "valid (every constraint" in capsys.readouterr().out

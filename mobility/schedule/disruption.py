@@ -1,64 +1,64 @@
 """Civilian disruption: delay to other traffic when a column uses a road.
 
-The model, per road segment and hour (all figures are labelled planning
-assumptions, editable through :class:`TrafficModel`):
+Per road stretch, direction and hour:
 
-1. **Civilian demand** per lane in one direction: a daily volume per lane by
-   road class, spread over the day by an hourly profile. Weekdays have the
-   Dutch peaks (07-09 and 16-18, worst around 08:00 and 17:00); weekends and
-   public holidays (``holidays``, NL) have a flat midday hump.
-2. **Capacity left** while a column occupies the road: a lane carries about
-   2,100 vehicles per hour (ROA 2017, motorway at 15 % trucks); a column
-   takes one lane; on a single-lane carriageway it takes the lane, and
-   traffic gets past at a reduced overtaking rate.
-3. **Delay** by deterministic queueing (May, *Traffic Flow Fundamentals*,
-   1990, ch. 11): while demand exceeds the capacity left, a queue grows; it
-   clears at full capacity once the column has gone. Total delay is the
-   area of the queue triangle. Below capacity the slowing of traffic follows
-   the BPR link performance function (Bureau of Public Roads 1964):
-   t = t0 (1 + 0.15 (v/c)^4).
-4. **Penalties**: passage through built-up areas at night (23:00-06:00,
+1. **Civilian demand** per lane in the direction of travel: from a user's
+   traffic file where it covers the road (``mobility.traffic``: NDW exports
+   or the simple count CSV, *measured*), else from the class defaults in
+   ``traffic-profiles.yaml`` (*default*): a working-day volume per lane by
+   road class spread over the day by an hourly profile, both calibrated on
+   NDW loop-detector days for motorways; the other classes and weekends and
+   public holidays (``holidays``, NL) are labelled assumptions.
+2. **Delay** of the moving bottleneck the column makes, along its whole
+   route, in :mod:`mobility.schedule.moving_bottleneck` (Newell 1998;
+   Daganzo & Laval 2005): the queue behind the column is carried from edge
+   to edge and integrated exactly, so that the cost does not depend on how a
+   road is cut into edges; on-ramps the column blocks add their own queue.
+3. **Penalties**: passage through built-up areas at night (23:00-06:00,
    noise and sleep) counts as vehicle-hours per column vehicle-km; a rail
    path taken from passenger or freight traffic at a given hour counts as
-   the trains displaced times their delay.
+   the trains displaced times their delay (a labelled assumption).
 
 Delays are in civilian vehicle-hours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
-import holidays
-import numpy as np
-from numpy.typing import NDArray
+from mobility import settings
+from mobility.schedule.moving_bottleneck import BottleneckParams
+from mobility.traffic.calendar import LOCAL_TIME, is_day_off
+from mobility.traffic.counts import TrafficCounts
+from mobility.traffic.profiles import PROFILES_FILE, TrafficDefaults, load_defaults
 
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+__all__ = [
+    "LOCAL_TIME",
+    "NIGHT_HOURS",
+    "PEAK_HOURS",
+    "TrafficModel",
+    "default_traffic",
+    "hourly_share",
+    "is_day_off",
+    "is_peak",
+    "rail_path_cost_vh",
+]
 
-
-def _shares(weights: tuple[float, ...]) -> tuple[float, ...]:
-    total = sum(weights)
-    return tuple(w / total for w in weights)
-
-
-#: Share of the daily volume per lane and direction in each local hour, weekdays.
-#: Shape after Dutch motorway loop-detector profiles (NDW): morning peak 07-09
-#: with its top at 08, evening peak 16-18 with its top at 17.
-WEEKDAY_PROFILE = _shares((
-    0.008, 0.005, 0.004, 0.004, 0.008, 0.022, 0.052, 0.082, 0.088, 0.064, 0.052, 0.050,
-    0.050, 0.051, 0.054, 0.064, 0.080, 0.086, 0.068, 0.046, 0.034, 0.028, 0.021, 0.014,
-))  # fmt: skip
-#: Weekends and public holidays: no commuter peaks, a midday hump.
-WEEKEND_PROFILE = _shares((
-    0.012, 0.009, 0.007, 0.005, 0.005, 0.008, 0.014, 0.024, 0.040, 0.055, 0.066, 0.073,
-    0.076, 0.076, 0.075, 0.073, 0.070, 0.065, 0.056, 0.047, 0.040, 0.033, 0.025, 0.016,
-))  # fmt: skip
 PEAK_HOURS = frozenset({7, 8, 16, 17})
 NIGHT_HOURS = frozenset({23, 0, 1, 2, 3, 4, 5})
+
+
+@lru_cache(maxsize=8)
+def _defaults_at(path: str) -> TrafficDefaults:
+    return load_defaults(Path(path))
+
+
+def default_traffic() -> TrafficDefaults:
+    """Return the class defaults of the data folder (read once per path)."""
+    return _defaults_at(str(settings.data_dir / PROFILES_FILE))
 
 
 @dataclass(frozen=True)
@@ -67,123 +67,95 @@ class TrafficModel:
 
     Attributes
     ----------
-    daily_vehicles_per_lane
-        Daily civilian vehicles per lane and direction by road class
-        (assumption: Dutch motorways carry 80-110 thousand a day on 2x3
-        lanes at their busiest points, rural roads far less).
+    defaults
+        Class defaults of demand (``traffic-profiles.yaml``).
+    counts
+        Measured demand from a user's traffic file, by road and direction.
     lane_capacity_veh_h
         Vehicles per hour per lane (ROA 2017: 2,100 on motorways at 15 % trucks).
+    truck_share
+        Share of trucks in civilian traffic (assumption: the ROA 2017 reference
+        15 %; the NDW exports used carry no vehicle classes).
+    truck_pce
+        Passenger-car equivalents of a truck (HCM 6th ed. 2016, level terrain).
+    column_pce_per_vehicle
+        Passenger-car equivalents of a column vehicle (assumption: military
+        trucks and armour, longer and slower to accelerate than a lorry).
+    jam_density_pcu_km
+        Jam density per lane (assumption: 7.5 m per car at standstill).
+    lane_change_factor
+        Share of the remaining lanes' capacity that gets past a column
+        (assumption; lane changes cost capacity, Daganzo & Laval 2005).
     overtaking_share
-        Share of a single lane's capacity that gets past a column on a
-        single-lane carriageway.
+        Share of a single lane's capacity that overtakes a column on a
+        single-lane carriageway (assumption).
+    trip_length_km
+        Mean distance after which a queued vehicle leaves at an exit (assumption).
+    ramp_veh_per_lane_day
+        Working-day vehicles per on-ramp lane, spread by the profile (assumption).
     built_up_night_vh_per_vehicle_km
         Penalty in vehicle-hours per column vehicle-km through built-up
         areas at night.
     max_queue_h
-        Cap on the time a queue takes to clear (when demand stays above
-        capacity, e.g. in the peak, the queue would not clear by itself).
+        Cap on the time a released queue takes to clear (in the peak the
+        queue would not clear by itself).
     """
 
-    daily_vehicles_per_lane: Mapping[str, float] = field(
-        default_factory=lambda: {
-            "motorway": 16_000.0,
-            "trunk": 10_000.0,
-            "primary": 7_000.0,
-            "secondary": 4_000.0,
-            "tertiary": 2_500.0,
-        }
-    )
+    defaults: TrafficDefaults = field(default_factory=default_traffic)
+    counts: TrafficCounts | None = None
     lane_capacity_veh_h: float = 2100.0
+    truck_share: float = 0.15
+    truck_pce: float = 2.0
+    column_pce_per_vehicle: float = 2.5
+    jam_density_pcu_km: float = 133.0
+    lane_change_factor: float = 0.9
     overtaking_share: float = 0.3
+    trip_length_km: float = 20.0
+    ramp_veh_per_lane_day: float = 8000.0
     built_up_night_vh_per_vehicle_km: float = 0.01
     max_queue_h: float = 2.0
 
+    @property
+    def pcu_per_vehicle(self) -> float:
+        """Passenger-car units of an average civilian vehicle."""
+        return 1.0 + self.truck_share * (self.truck_pce - 1.0)
+
+    def bottleneck(self) -> BottleneckParams:
+        """Return the moving-bottleneck parameters, flows in pcu."""
+        return BottleneckParams(
+            lane_capacity_pcu_h=self.lane_capacity_veh_h * self.pcu_per_vehicle,
+            jam_density_pcu_km=self.jam_density_pcu_km,
+            lane_change_factor=self.lane_change_factor,
+            overtaking_share=self.overtaking_share,
+            trip_length_km=self.trip_length_km,
+            max_queue_h=self.max_queue_h,
+            pcu_per_vehicle=self.pcu_per_vehicle,
+        )
+
     def daily_volume(self, highway: str) -> float:
-        """Daily vehicles per lane of a road class (links count as their road)."""
-        base = highway.removesuffix("_link")
-        return self.daily_vehicles_per_lane.get(base, self.daily_vehicles_per_lane["tertiary"])
+        """Working-day vehicles per lane of a road class (links count as their road)."""
+        return self.defaults.daily(highway)
+
+    def profile(self, day_off: bool) -> tuple[float, ...]:
+        """Hourly shares of a working day or a day off, scaled to the working-day volume."""
+        if day_off:
+            scale = self.defaults.weekend_scale
+            return tuple(scale * s for s in self.defaults.weekend_profile)
+        return self.defaults.weekday_profile
 
 
-@lru_cache(maxsize=4096)
-def is_day_off(day: date) -> bool:
-    """Whether a date is a weekend day or a Dutch public holiday."""
-    return day.weekday() >= 5 or day in holidays.country_holidays("NL", years=day.year)
-
-
-def hourly_share(moment: datetime) -> float:
-    """Share of the daily volume travelling in the local hour of ``moment``."""
+def hourly_share(moment: datetime, model: TrafficModel | None = None) -> float:
+    """Share of that day's volume travelling in the local hour of ``moment``."""
     local = moment.astimezone(LOCAL_TIME)
-    profile = WEEKEND_PROFILE if is_day_off(local.date()) else WEEKDAY_PROFILE
-    return profile[local.hour]
+    defaults = model.defaults if model else default_traffic()
+    day_off = is_day_off(local.date())
+    return (defaults.weekend_profile if day_off else defaults.weekday_profile)[local.hour]
 
 
 def is_peak(moment: datetime) -> bool:
     """Whether ``moment`` falls in a weekday peak hour (07-09, 16-18 local)."""
     local = moment.astimezone(LOCAL_TIME)
     return not is_day_off(local.date()) and local.hour in PEAK_HOURS
-
-
-def segment_delay_vh(
-    demand_veh_h: float,
-    lanes: int,
-    occupied_h: float,
-    travel_time_h: float,
-    model: TrafficModel | None = None,
-) -> float:
-    """Civilian delay on one segment and direction while a column occupies it.
-
-    Parameters
-    ----------
-    demand_veh_h
-        Civilian vehicles per hour in the direction of the column (all lanes).
-    lanes
-        Lanes in that direction.
-    occupied_h
-        Hours the column occupies the segment (its pass time).
-    travel_time_h
-        Free-flow travel time of a civilian vehicle over the segment.
-    model
-        Parameters; defaults to :class:`TrafficModel`.
-
-    Returns
-    -------
-    float
-        Vehicle-hours of delay: queueing delay where demand exceeds the
-        capacity left, plus the BPR slowdown of the traffic that flows.
-    """
-    delays = segment_delays_vh(
-        np.array([demand_veh_h]),
-        np.array([lanes]),
-        np.array([occupied_h]),
-        np.array([travel_time_h]),
-        model,
-    )
-    return float(delays[0])
-
-
-def segment_delays_vh(
-    demand_veh_h: NDArray[np.float64],
-    lanes: NDArray[np.int64] | NDArray[np.float64],
-    occupied_h: NDArray[np.float64],
-    travel_time_h: NDArray[np.float64],
-    model: TrafficModel | None = None,
-) -> NDArray[np.float64]:
-    """Vectorised :func:`segment_delay_vh` over broadcastable arrays."""
-    model = model or TrafficModel()
-    lanes = np.maximum(np.asarray(lanes, dtype=np.float64), 1.0)
-    lane_capacity = model.lane_capacity_veh_h
-    capacity = lane_capacity * lanes
-    left = np.where(lanes > 1, lane_capacity * (lanes - 1), lane_capacity * model.overtaking_share)
-    growth = np.maximum(demand_veh_h - left, 0.0)
-    peak_queue = growth * occupied_h
-    spare = capacity - demand_veh_h
-    with np.errstate(divide="ignore", invalid="ignore"):
-        clear_h = np.where(spare > 0, peak_queue / np.where(spare > 0, spare, 1.0), np.inf)
-    clear_h = np.minimum(clear_h, model.max_queue_h)
-    queue_vh = 0.5 * peak_queue * (occupied_h + clear_h)
-    flowing = np.minimum(demand_veh_h, left)
-    bpr_vh = flowing * occupied_h * travel_time_h * 0.15 * (flowing / left) ** 4
-    return np.asarray(queue_vh + bpr_vh, dtype=np.float64)
 
 
 def rail_path_cost_vh(moment: datetime, passenger_trains_per_h: float = 4.0) -> float:

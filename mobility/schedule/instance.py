@@ -50,14 +50,12 @@ from mobility.routing.elements import element_keys
 from mobility.routing.router import NoRouteError, Route, Router
 from mobility.schedule.disruption import (
     LOCAL_TIME,
-    NIGHT_HOURS,
     PEAK_HOURS,
-    WEEKDAY_PROFILE,
-    WEEKEND_PROFILE,
     TrafficModel,
     is_day_off,
-    segment_delays_vh,
 )
+from mobility.schedule.moving_bottleneck import Clock
+from mobility.schedule.road_costs import RoadCosts, minute_clock
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +130,7 @@ class Option:
     disruption: NDArray[np.int64]
     peak_column_min: NDArray[np.int64]
     rail: RailLeg | None = None
+    pass_h: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +200,8 @@ class Instance:
     horizon_min: int
     unplannable: list[Unplannable] = field(default_factory=list)
     rail_rules: RailRules | None = None
+    road_costs: RoadCosts | None = None
+    hour_clock: Clock | None = None
 
     def time(self, minutes: float) -> datetime:
         """Wall-clock time of a solver minute."""
@@ -227,38 +228,6 @@ def hour_keys(scenario: Scenario, minutes: int) -> tuple[NDArray[np.int64], NDAr
 
 #: Hour keys (see :func:`hour_keys`) of the weekday peaks.
 PEAK_KEYS = frozenset(PEAK_HOURS)
-
-
-class _Costs:
-    """Civilian delay of route edges per hour key, for the road graph."""
-
-    def __init__(self, table: EdgeTable, model: TrafficModel) -> None:
-        self.table = table
-        self.model = model
-        self.profiles = np.array([*WEEKDAY_PROFILE, *WEEKEND_PROFILE])
-        highways = [str(table.data(e).get("highway") or "tertiary") for e in range(table.n_edges)]
-        self.daily = np.array([model.daily_volume(h) for h in highways])
-        self.lanes = np.nan_to_num(table.lanes, nan=1.0).clip(1, None)
-        free_kph = np.nan_to_num(table.maxspeed_kph, nan=100.0).clip(30, 130)
-        self.free_h = table.length_m / 1000 / free_kph
-        self.night = np.array([1.0 if key % 24 in NIGHT_HOURS else 0.0 for key in range(48)])
-
-    def edge_costs(
-        self, edges: NDArray[np.int64], pass_h: NDArray[np.float64], vehicles: int
-    ) -> NDArray[np.float64]:
-        """Delay (vehicle-hours) of each route edge (rows) for each hour key (columns)."""
-        lanes = self.lanes[edges][:, None]
-        demand = self.daily[edges][:, None] * lanes * self.profiles[None, :]
-        costs = segment_delays_vh(
-            demand, lanes, pass_h[:, None], self.free_h[edges][:, None], self.model
-        )
-        penalty = (
-            self.model.built_up_night_vh_per_vehicle_km
-            * vehicles
-            * (self.table.length_m[edges] / 1000)
-            * self.table.built_up[edges]
-        )
-        return np.asarray(costs + penalty[:, None] * self.night[None, :], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -315,7 +284,7 @@ def build_instance(
     n_slots = horizon_min // slot + 1
     keys, clock = hour_keys(scenario, horizon_min + 1)
     table = router.table("road")
-    costs = _Costs(table, traffic)
+    costs = RoadCosts(table, traffic)
     places = {p.id: p for p in network.corridors.places}
     by_name = {p.name: p for p in network.corridors.places}
     resources: dict[str, Resource] = {}
@@ -337,7 +306,7 @@ def build_instance(
 
     context = _OptionContext(
         scenario, slot_starts, horizon_min, keys, clock, costs, table, closures, places, by_name,
-        resource,
+        resource, minute_clock(keys, clock),
     )  # fmt: skip
     rail: RailContext | None = None
     for request in scenario.requests:
@@ -416,7 +385,7 @@ def build_instance(
     logger.info("instance: %d march units, %d resources", len(tasks), len(resources))
     return Instance(
         scenario, tasks, resources, n_slots, slot, horizon_min, unplannable,
-        rail.rules if rail is not None else None,
+        rail.rules if rail is not None else None, costs, context.hour_clock,
     )  # fmt: skip
 
 
@@ -427,12 +396,13 @@ class _OptionContext:
     horizon_min: int
     keys: NDArray[np.int64]
     clock: NDArray[np.int64]
-    costs: _Costs
+    costs: RoadCosts
     table: EdgeTable
     closures: list[_ClosureRule]
     places: dict[str, Place]
     by_name: dict[str, Place]
     resource: Callable[..., str]
+    hour_clock: Clock
 
 
 def _capacity(context: _OptionContext, place: Place, key: str) -> int | None:
@@ -544,10 +514,12 @@ def _make_option(
     )
     speed_ms = np.where(edge_s > 0, lengths / np.where(edge_s > 0, edge_s, 1.0), 1.0)
     pass_h = vehicles * interval / speed_ms / 3600
-    edge_costs = context.costs.edge_costs(edges, pass_h, vehicles)
+    per_slot = np.zeros(len(slots))
+    per_slot[allowed] = context.costs.route_costs(
+        edges, edge_s, pass_h, vehicles, slots[allowed] / 60, context.hour_clock
+    )
     minute = np.clip(slots[:, None] + entry_min[None, :], 0, context.horizon_min)
     hour_key = context.keys[minute]
-    per_slot = edge_costs[np.arange(len(edges))[None, :], hour_key].sum(axis=1)
     peak = np.isin(hour_key, list(PEAK_KEYS))
     peak_min = (peak * (edge_s / 60)[None, :]).sum(axis=1)
     return (
@@ -559,6 +531,7 @@ def _make_option(
             allowed=allowed,
             disruption=np.where(allowed, np.rint(per_slot * DISRUPTION_SCALE), 0).astype(np.int64),
             peak_column_min=np.rint(peak_min).astype(np.int64),
+            pass_h=pass_h,
         ),
         "",
     )

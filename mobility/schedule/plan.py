@@ -21,6 +21,7 @@ from mobility.model.clock import local_iso
 from mobility.model.scenario import LOCAL_TIME
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
+from mobility.schedule.civilian import civilian_delay_rows
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
 from mobility.schedule.rail_rows import mode_split, rail_constraints, rail_row
 from mobility.schedule.solution import Assignment, Costs, costs, usage
@@ -176,6 +177,7 @@ def build_plan(
             "late_min": late_min,
             "driving_s": round(route.driving_s, 1) if route is not None else 0.0,
             "disruption_vh": float(option.disruption[choice.slot]) / DISRUPTION_SCALE,
+            "civilian_delay": civilian_delay_rows(instance, task, choice.option, choice.slot),
             "peak_column_h": float(option.peak_column_min[choice.slot]) / 60,
             "checkpoints": [
                 {

@@ -10,6 +10,7 @@ from mobility.model.vehicle import VehicleCatalogue
 from mobility.network.load import Network, load_network
 from mobility.routing.router import Router
 from mobility.schedule.cpsat import Progress, SolverOptions, solve
+from mobility.schedule.disruption import TrafficModel
 from mobility.schedule.greedy import greedy_assignment
 from mobility.schedule.instance import build_instance
 from mobility.schedule.plan import build_plan
@@ -27,6 +28,7 @@ def plan_scenario(
     router: Router | None = None,
     catalogue: VehicleCatalogue | None = None,
     progress: Progress | None = None,
+    traffic: TrafficModel | None = None,
 ) -> PlanResult:
     """Build the instance, the greedy baseline, optimise, and return the plan.
 
@@ -48,6 +50,9 @@ def plan_scenario(
         Vehicle catalogue (default: the embedded one); ignored with ``router``.
     progress
         Called as ``progress(objective, bound, seconds)`` on each improvement.
+    traffic
+        The civilian disruption model (default: calibrated class defaults;
+        measured counts from a traffic file where given).
 
     Raises
     ------
@@ -62,7 +67,7 @@ def plan_scenario(
         network = router.network if router is not None else load_network()
     if router is None and catalogue is not None:
         router = Router(network, catalogue)
-    instance = build_instance(scenario, network, router)
+    instance = build_instance(scenario, network, router, traffic=traffic)
     baseline = greedy_assignment(instance)
     best = solve(instance, options, hint=baseline, progress=progress)
     if best.objective > baseline.objective:
