@@ -15,6 +15,8 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
+from mobility.network.structures import StructureIndex, structure_index
+
 #: Limit attributes read from the edges, in the units of their names.
 LIMIT_ATTRIBUTES = (
     "mlc_wheeled",
@@ -134,6 +136,11 @@ class EdgeTable:
             name = _first(data.get("name")) or _first(data.get("ref"))
             labels.append(str(name) if name else f"way {self.element[edge]}")
         return labels
+
+    @cached_property
+    def structures(self) -> StructureIndex:
+        """Bridges and tunnels grouped into logical structures (built on first use)."""
+        return structure_index(self)
 
     @cached_property
     def key_index(self) -> dict[tuple[int, int, int], int]:

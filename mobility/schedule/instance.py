@@ -470,10 +470,15 @@ def _make_option(
     border_arrivals: list[tuple[float, tuple[tuple[int, int], ...]]] = []
     for point in route.schedule.checkpoints:
         if point.kind in ("bridge", "tunnel"):
+            element = point.element or point.name
+            direction = element.rpartition("/")[2] if point.element else ""
             rid = context.resource(
-                f"structure:{point.name}", "structure", point.name, caps.structure_columns
+                f"structure:{element}",
+                "structure",
+                f"{point.name} {direction}".strip(),
+                caps.structure_columns,
             )
-            use(rid, offset(point.arrive), offset(point.clear))
+            use(rid, offset(point.arrive), offset(point.occupied_until))
         elif point.kind == "junction":
             rid = context.resource(
                 f"junction:{point.node}", "junction", point.name, caps.checkpoint_columns
@@ -553,7 +558,7 @@ def _make_option(
     return (
         Option(
             route=route,
-            uses=tuple(uses),
+            uses=_merged(uses),
             arrive_min=arrive_min,
             clear_min=clear_min,
             allowed=allowed,
@@ -562,6 +567,28 @@ def _make_option(
         ),
         "",
     )
+
+
+def _merged(uses: list[Use]) -> tuple[Use, ...]:
+    """One use per resource and option: a column never collides with itself.
+
+    A route that meets a resource twice (a junction passed twice, a structure
+    left and entered again) occupies it from the first arrival to the last
+    clearance.
+    """
+    merged: dict[str, Use] = {}
+    for item in uses:
+        old = merged.get(item.resource)
+        if old is None:
+            merged[item.resource] = item
+        else:
+            merged[item.resource] = Use(
+                item.resource,
+                min(old.start_min, item.start_min),
+                max(old.end_min, item.end_min),
+                max(old.demand, item.demand),
+            )
+    return tuple(merged.values())
 
 
 def _occupations(route: Route, start: datetime) -> dict[str, tuple[int, int]]:

@@ -185,6 +185,11 @@ def build_plan(
                     "arrive": _iso(c.arrive + shift),
                     "clear": _iso(c.clear + shift),
                     "detail": c.detail,
+                    **(
+                        {"leave": _iso(c.leave + shift), "element": c.element}
+                        if c.leave is not None
+                        else {}
+                    ),
                 }
                 for c in (route.schedule.checkpoints if route is not None else ())
             ],
