@@ -158,7 +158,9 @@ def structure_index(
     structures: list[Structure] = []
     for group in groups:
         edges = candidates[group]
-        structure = _structure(table, len(structures), edges, str(kinds[group[0]]), own, road, group)
+        structure = _structure(
+            table, len(structures), edges, str(kinds[group[0]]), own, road, group
+        )
         of_edge[edges] = structure.index
         for edge, direction in _directions(table, edges).items():
             directions[edge] = direction
@@ -225,9 +227,7 @@ def _join_near(
     for a, b, metres in zip(left.tolist(), right.tolist(), distance.tolist(), strict=True):
         if kinds[a] != kinds[b]:
             continue
-        if own[a] and own[a].casefold() == own[b].casefold() and metres <= named_gap_m:
-            sets.merge(a, b)
-        elif (
+        if (own[a] and own[a].casefold() == own[b].casefold() and metres <= named_gap_m) or (
             not own[a]
             and not own[b]
             and road[a]

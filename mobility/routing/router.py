@@ -261,6 +261,10 @@ class Router:
             raise DataError(f"mode {mode!r} is not road or rail")
         if mode not in self._modes:
             table = EdgeTable.from_graph(self.network.graph("road" if mode == "road" else "rail"))
+            table.node_names.update(
+                {p.node: p.name for p in self.network.places if p.mode == mode and p.place_id
+                 and p.node is not None}
+            )  # fmt: skip
             names: dict[int, str] = {}
             kinds: dict[int, str] = {}
             halt_places: set[int] = set()

@@ -205,6 +205,14 @@ def build_plan(
                 for h in (route.schedule.halts if route is not None else ())
             ],
             "ref_spans": _ref_spans(task, choice.option, shift),
+            "closure_spans": [
+                {
+                    "element": text,
+                    "from": _iso(scenario.start + shift + timedelta(minutes=begin)),
+                    "to": _iso(scenario.start + shift + timedelta(minutes=end)),
+                }
+                for text, begin, end in option.closure_spans
+            ],
             "requirements": need.to_dict(),
             "restricted_elements": _limits(instance, task, choice.option),
         }

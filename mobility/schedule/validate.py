@@ -263,12 +263,12 @@ def _check_closures(
     movements: list[dict[str, Any]], constraints: dict[str, Any], found: list[Violation]
 ) -> None:
     for closure in constraints["closures"]:
-        element = closure["element"].casefold()
+        element = closure["element"].strip().casefold()
         start, end = _t(closure["from"]), _t(closure["to"])
         for m in movements:
             spans = (
                 [
-                    (_t(c["arrive"]), _t(c["clear"]))
+                    (_t(c["arrive"]), _t(c.get("leave") or c["clear"]))
                     for c in m["checkpoints"]
                     if c["name"].casefold() == element or str(c["node"]) == element
                 ]
@@ -276,6 +276,11 @@ def _check_closures(
                     (_t(r["from"]), _t(r["to"]))
                     for r in m["ref_spans"]
                     if r["ref"].casefold() == element
+                ]
+                + [
+                    (_t(r["from"]), _t(r["to"]))
+                    for r in m.get("closure_spans") or ()
+                    if r["element"].casefold() == element
                 ]
                 + rail_spans(m, element)
             )

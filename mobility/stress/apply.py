@@ -18,7 +18,6 @@ avoid them.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -32,7 +31,7 @@ from mobility.model.scenario import LOCAL_TIME, Capacities, Closure, Request, Sc
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.edges import EdgeTable
-from mobility.routing.elements import element_keys, match_edges
+from mobility.routing.elements import element_keys, element_names, match_edges, suggest
 from mobility.routing.resolve import PlaceIndex
 from mobility.stress.perturbation import Perturbation, curfew_closures
 
@@ -83,13 +82,10 @@ def _where(perturbation: Perturbation) -> str:
     return f"perturbation {perturbation.source or perturbation.name!r}"
 
 
-def _unknown(table_labels: list[str], text: str, where: str, modes: str) -> ScenarioError:
-    candidates = sorted(set(table_labels))
-    close = difflib.get_close_matches(text, candidates, n=4, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+def _unknown(names: list[str], text: str, where: str, modes: str) -> ScenarioError:
     return ScenarioError(
-        f"{where}: element {text!r} matches no bridge, tunnel, road or line name, ref, "
-        f"'way <id>', place or node id of the {modes} network{hint}"
+        f"{where}: element {text!r} matches no bridge, tunnel, road section, road or line "
+        f"name, ref, 'way <id>', place or node id of the {modes} network{suggest(text, names)}"
     )
 
 
@@ -104,13 +100,10 @@ def match(context: StressContext, text: str, mode: str, where: str) -> dict[str,
     modes = MODES if mode == "any" else (mode,)
     found = {m: match_edges(context.modes[m].table, text, context.places) for m in modes}
     if not any(len(edges) for edges in found.values()):
-        labels = [
-            name
-            for m in modes
-            for name in (*context.modes[m].table.labels, *filter(None, context.modes[m].table.refs))
+        names = [
+            name for m in modes for name in element_names(context.modes[m].table, context.places)
         ]
-        labels += [p.name for p in context.places if p.mode in modes]
-        raise _unknown(labels, text, where, " or ".join(modes))
+        raise _unknown(names, text, where, " or ".join(modes))
     return found
 
 
