@@ -17,8 +17,26 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.edges import EdgeTable
+
+
+def network_table(network: Network, mode: str) -> EdgeTable:
+    """Edge table of the road or rail graph, its sections named by the network's places."""
+    table = EdgeTable.from_graph(network.road if mode == "road" else network.rail)
+    table.node_names.update(
+        {p.node: p.name for p in network.places if p.mode == mode and p.place_id
+         and p.node is not None}
+    )  # fmt: skip
+    return table
+
+
+def logical_elements(table: EdgeTable) -> dict[str, tuple[int, ...]]:
+    """Structure and section names (as written) to their edge indices."""
+    found = {s.name: s.edges for s in table.structures.structures}
+    found.update({s.name: s.edges for s in table.sections.sections})
+    return found
 
 
 def _structure_keys(table: EdgeTable) -> dict[str, list[int]]:

@@ -214,9 +214,9 @@ def _occupations(
             )
         for halt in m["halts"]:
             kind = "csc_night" if halt["kind"] == "daily_rest" else "csc"
-            rid = by_centre.get((kind, halt["name"]))
-            if halt["at_support_centre"] and rid:
-                found[rid].append((_t(halt["start"]), _t(halt["end"]), m["vehicle_count"], number))
+            centre = by_centre.get((kind, halt["name"]))
+            if halt["at_support_centre"] and centre:
+                found[centre].append((_t(halt["start"]), _t(halt["end"]), m["vehicle_count"], number))
     return found
 
 

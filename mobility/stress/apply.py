@@ -306,12 +306,12 @@ class StrandedRequest:
 
 def _closure_text(context: StressContext, text: str, where: str) -> str:
     """Return the text of a road element as the scheduler's closures match it."""
-    known = element_keys(context.modes["road"].table, context.places)
-    if text.strip().casefold() in known:
-        return text.strip()
     for place in context.places:
         if place.place_id and place.place_id.casefold() == text.strip().casefold():
             return place.name
+    known = element_keys(context.modes["road"].table, context.places)
+    if text.strip().casefold() in known:
+        return text.strip()
     raise ScenarioError(
         f"{where}: {text!r} cannot be closed in time windows by the scheduler; name the bridge, "
         "tunnel, road name or ref, place or node id"
@@ -339,21 +339,20 @@ def perturb_scenario(
     index = PlaceIndex(context.places, "road")
     closures = list(scenario.closures)
     for i, closure in enumerate(perturbation.closures):
-        if closure.timed and closure.mode in ("road", "any"):
-            edges = match_edges(context.modes["road"].table, closure.element, context.places)
-            if len(edges):
-                closures.append(
-                    Closure(
-                        _closure_text(context, closure.element, f"{where} closures[{i}]"),
-                        closure.start or scenario.start,
-                        closure.end or scenario.end,
-                        closure.reason or perturbation.name,
-                    )
+        # An element the network lacks is refused, never silently ignored.
+        found = match(context, closure.element, closure.mode, f"{where} closures[{i}]")
+        if closure.timed and closure.mode in ("road", "any") and len(found.get("road", ())):
+            closures.append(
+                Closure(
+                    _closure_text(context, closure.element, f"{where} closures[{i}]"),
+                    closure.start or scenario.start,
+                    closure.end or scenario.end,
+                    closure.reason or perturbation.name,
                 )
+            )
     for i, curfew in enumerate(perturbation.curfews):
-        if curfew.mode == "rail" or not len(
-            match_edges(context.modes["road"].table, curfew.element, context.places)
-        ):
+        found = match(context, curfew.element, curfew.mode, f"{where} curfews[{i}]")
+        if curfew.mode == "rail" or not len(found.get("road", ())):
             continue
         text = _closure_text(context, curfew.element, f"{where} curfews[{i}]")
         for begin, end in curfew_closures(curfew, scenario.start, scenario.end, LOCAL_TIME):

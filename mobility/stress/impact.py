@@ -679,6 +679,8 @@ def _elements(
         for s in table.structures.structures
     ]
     groups += [(mode, s.name, s.ref, s.edges, s.length_m, s.ways) for s in table.sections.sections]
+    # Ordered by smallest way id: stable, and ties in rankings keep the map's order.
+    groups.sort(key=lambda g: (min(g[5]) if g[5] else 1 << 62, g[1]))
     for kind, name, ref, edges, length_m, ways in groups:
         edge_array = np.array(edges, dtype=np.int64)
         if not len(edge_array) or not focus[edge_array].any():
