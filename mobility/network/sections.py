@@ -92,7 +92,8 @@ def _named_nodes(table: Any, names: dict[int, str]) -> tuple[Any, list[str]]:
     graph = table.graph
     found = dict(names)
     for node, data in graph.nodes(data=True):
-        name = node_name(data)
+        # Any named node may name a section's end; only junctions and stations cut one.
+        name = node_name(data) or str(data.get("name") or "")
         if name and int(node) not in found:
             found[int(node)] = name
     if not found:
@@ -195,13 +196,22 @@ def _length(table: Any, edges: NDArray[np.int64]) -> float:
 
 
 def _name(
-    table: Any, edges: NDArray[np.int64], is_break: NDArray[np.bool_], tree: Any, names: list[str]
+    table: Any, edges: NDArray[np.int64], is_break: NDArray[np.bool_], tree: Any, places: list[str]
 ) -> str:
     refs = Counter(table.refs[e] for e in edges.tolist() if table.refs[e])
-    labels = Counter(table.labels[e] for e in edges.tolist())
+    names = Counter(
+        str(name[0] if isinstance(name, list) else name)
+        for e in edges.tolist()
+        if (name := table.data(e).get("name"))
+    )
     way = min(_way(table, e) for e in edges.tolist())
-    label = refs.most_common(1)[0][0] if refs else labels.most_common(1)[0][0]
-    if label.startswith("way "):
+    ref = refs.most_common(1)[0][0] if refs else ""
+    name, count = names.most_common(1)[0] if names else ("", 0)
+    if ref and name and name != ref and 2 * count >= len(edges):
+        label = f"{ref} {name}"  # e.g. N44 Rijksstraatweg
+    else:
+        label = ref or name
+    if not label:
         label = "line" if table.data(int(edges[0])).get("railway") else "road"
     ends = sorted(
         {int(x) for x in (*table.u[edges].tolist(), *table.v[edges].tolist()) if is_break[x]}
@@ -215,7 +225,7 @@ def _name(
     )
     distance, nearest = tree.query(points)
     found = sorted(
-        {names[int(i)] for d, i in zip(distance.tolist(), nearest.tolist(), strict=True)
+        {places[int(i)] for d, i in zip(distance.tolist(), nearest.tolist(), strict=True)
          if d <= NAME_RADIUS_M}
     )  # fmt: skip
     if len(found) == 2:

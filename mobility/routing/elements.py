@@ -139,7 +139,7 @@ def element_spans_s(
     """Seconds after the start in which a route occupies every element it meets.
 
     Keys are the casefolded texts :func:`match_edges` accepts: names, refs,
-    structure names, ``way <id>``, node ids, place names and ids. A span runs
+    structure and section names, ``way <id>``, node ids, place names and ids. A span runs
     from the head entering the element (reaching the node) to the tail
     leaving it, ``pass_s`` after the head.
     """
@@ -153,6 +153,7 @@ def element_spans_s(
     for name, indices in _structure_keys(table).items():
         for index in indices:
             structure_names.setdefault(index, []).append(name)
+    sections = table.sections.sections
     node_spans: dict[int, tuple[float, float]] = {}
     for edge, begin, seconds in zip(edges, entry_s, travel_s, strict=True):
         end = begin + seconds + pass_s
@@ -161,6 +162,9 @@ def element_spans_s(
                 add(key.casefold(), begin, end)
         for name in structure_names.get(int(table.structures.of_edge[edge]), ()):
             add(name, begin, end)
+        section = int(table.sections.of_edge[edge])
+        if section >= 0:
+            add(sections[section].name.casefold(), begin, end)
         for node, moment in ((int(table.u[edge]), begin), (int(table.v[edge]), begin + seconds)):
             low, high = node_spans.get(node, (moment, moment + pass_s))
             node_spans[node] = (min(low, moment), max(high, moment + pass_s))

@@ -216,7 +216,9 @@ def _occupations(
             kind = "csc_night" if halt["kind"] == "daily_rest" else "csc"
             centre = by_centre.get((kind, halt["name"]))
             if halt["at_support_centre"] and centre:
-                found[centre].append((_t(halt["start"]), _t(halt["end"]), m["vehicle_count"], number))
+                found[centre].append(
+                    (_t(halt["start"]), _t(halt["end"]), m["vehicle_count"], number)
+                )
     return found
 
 

@@ -83,3 +83,27 @@ def test_every_structure_edge_is_in_exactly_one_structure(names: list[str], gaps
     assert sum(len(s.edges) for s in index.structures) == len(structure_edges)
     assert structure_edges == {e for e in range(table.n_edges) if table.bridge[e]}
     assert len({s.name for s in index.structures}) == len(index.structures)
+
+
+@pytest.mark.realdata
+def test_hague_routes_cross_each_structure_once(shared_osm: Path) -> None:
+    """Issue #13 item 7: the Utrechtsebaan was 11 checkpoints on one route."""
+    from collections import Counter
+
+    from mobility.routing.router import Router
+
+    network = mobility.load_network(
+        shared_osm / "nl332-the-hague-main-roads.osm",
+        corridor_file=Path(__file__).parent.parent.parent / "examples/real/hague-corridors.yaml",
+    )
+    router = Router(network)
+    table = router.table("road")
+    index = table.structures
+    assert len(index.structures) < 0.6 * int((table.bridge | table.tunnel).sum())
+    assert len({s.name for s in index.structures}) == len(index.structures)
+    plan = router.route("spod-scheveningen", "exit-a12-gouda", "boxer-apc", count=40, k=3)
+    for route in plan.routes:
+        points = [c for c in route.schedule.checkpoints if c.kind in ("bridge", "tunnel")]
+        assert max(Counter(c.element for c in points).values()) == 1
+        assert all(c.leave is not None and c.leave > c.clear for c in points)
+        assert len(route.schedule.checkpoints) < 0.25 * len(route.edges)

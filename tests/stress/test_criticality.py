@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
 from mobility.errors import DataError
+from mobility.network.load import load_network
 from mobility.stress.criticality import criticality, rank_elements
 from mobility.stress.impact import StressContext
 from mobility.stress.montecarlo import monte_carlo, resilience_curve, spread
 from mobility.stress.perturbation import Perturbation, RandomFailures
+from tests.stress.conftest import EXAMPLES
 
 
 def test_ranking_on_the_diamond(tiny_context: StressContext) -> None:
@@ -68,3 +73,24 @@ def test_monte_carlo_summary(tiny_context: StressContext) -> None:
 def test_spread() -> None:
     s = spread([1.0, 2.0, 3.0, 4.0])
     assert (s["mean"], s["min"], s["max"], s["p50"]) == (2.5, 1.0, 4.0, 2.5)
+
+
+@pytest.mark.realdata
+def test_criticality_on_the_hague_ranks_logical_elements_in_minutes(shared_osm: Path) -> None:
+    """Issue #13 item 8: structures and sections, not thousands of single OSM ways."""
+    network = load_network(
+        shared_osm / "nl332-the-hague-main-roads.osm",
+        corridor_file=EXAMPLES / "real" / "hague-corridors.yaml",
+    )
+    began = time.perf_counter()
+    context = StressContext(network, vehicles=("man-hx2-6x6",))
+    ranked = criticality(context, mode="road")
+    elapsed_s = time.perf_counter() - began
+    ways = {int(w) for w in context.modes["road"].table.element.tolist() if w >= 0}
+    assert len(ranked) < 0.4 * len(ways)  # about 1,000 elements for about 3,000 ways
+    kinds = {r.element.kind for r in ranked}
+    assert kinds == {"bridge", "tunnel", "road"}
+    assert len({r.element.name for r in ranked}) == len(ranked)
+    assert any(" between " in r.element.name for r in ranked[:50])
+    assert ranked[0].stranded > 0
+    assert elapsed_s < 240  # 68 s measured with the loading, on a busy 2-core machine
