@@ -199,18 +199,20 @@ def _name(
     table: Any, edges: NDArray[np.int64], is_break: NDArray[np.bool_], tree: Any, places: list[str]
 ) -> str:
     # Ref and name by length: a short loop or link does not name the section.
-    refs: Counter[str] = Counter()
-    names: Counter[str] = Counter()
+    refs: dict[str, float] = {}
+    names: dict[str, float] = {}
     for e in edges.tolist():
         metres = float(np.nan_to_num(table.length_m[e], nan=0.0)) + 1e-3
         if table.refs[e]:
-            refs[table.refs[e]] += metres
+            refs[table.refs[e]] = refs.get(table.refs[e], 0.0) + metres
         name = table.data(e).get("name")
         if name:
-            names[str(name[0] if isinstance(name, list) else name)] += metres
+            text = str(name[0] if isinstance(name, list) else name)
+            names[text] = names.get(text, 0.0) + metres
     way = min(_way(table, e) for e in edges.tolist())
-    ref = refs.most_common(1)[0][0] if refs else ""
-    name, named_m = names.most_common(1)[0] if names else ("", 0.0)
+    ref = max(refs, key=lambda r: refs[r]) if refs else ""
+    name = max(names, key=lambda n: names[n]) if names else ""
+    named_m = names.get(name, 0.0)
     total_m = float(np.nan_to_num(table.length_m[edges], nan=0.0).sum()) + 1e-3 * len(edges)
     if ref and name and name != ref and 2 * named_m >= total_m:
         label = f"{ref} {name}"  # e.g. N44 Rijksstraatweg

@@ -41,7 +41,10 @@ def _request(rid: str, origin: str) -> dict[str, Any]:
 
 
 def _instance(
-    network: mobility.Network, router: Router, origins: list[str], closures: list[Any] = ()
+    network: mobility.Network,
+    router: Router,
+    origins: list[str],
+    closures: tuple[dict[str, str], ...] = (),
 ) -> Instance:
     scenario = scenario_from_dict(
         {
@@ -93,11 +96,11 @@ def test_a_node_closure_blocks_every_route_through_it(
     dual: mobility.Network, dual_router: Router
 ) -> None:
     # Node 4 lies in the middle of the bridge: no checkpoint, yet closed all day.
-    closed = _instance(dual, dual_router, ["spod-west"], [{"element": "4"}])
+    closed = _instance(dual, dual_router, ["spod-west"], ({"element": "4"},))
     assert not closed.tasks and "closures block every start time" in closed.unplannable[0].reason
     for text in ("way 12", "Testbrug", "A50 between Aansluiting Test and East crossing"):
         window = {"element": text, "from": "2026-11-24T04:00+01:00", "to": "2026-11-24T08:00+01:00"}
-        instance = _instance(dual, dual_router, ["spod-west"], [window])
+        instance = _instance(dual, dual_router, ["spod-west"], (window,))
         allowed = instance.tasks[0].options[0].allowed
         open_ = _instance(dual, dual_router, ["spod-west"]).tasks[0].options[0].allowed
         assert allowed.sum() < open_.sum(), text
@@ -107,4 +110,4 @@ def test_an_unknown_element_is_refused_with_near_names(
     dual: mobility.Network, dual_router: Router
 ) -> None:
     with pytest.raises(ScenarioError, match=r"'Testbrg'.*did you mean 'Testbrug'"):
-        _instance(dual, dual_router, ["spod-west"], [{"element": "Testbrg"}])
+        _instance(dual, dual_router, ["spod-west"], ({"element": "Testbrg"},))
