@@ -167,12 +167,17 @@ def section_index(table: Any, names: dict[int, str] | None = None) -> SectionInd
             if used[name] > 1:  # one way cut into several sections at junctions
                 name = f"{key[:-1]}, part {used[name]})" if key.endswith(")") else key
             of_edge[edges] = len(sections)
-            refs = Counter(r for r in (table.refs[e] for e in edges.tolist()) if r)
+            ref_m: dict[str, float] = {}
+            for e in edges.tolist():
+                if table.refs[e]:
+                    ref_m[table.refs[e]] = ref_m.get(table.refs[e], 0.0) + float(
+                        np.nan_to_num(table.length_m[e], nan=0.0)
+                    )
             sections.append(
                 Section(
                     index=len(sections),
                     name=name,
-                    ref=refs.most_common(1)[0][0] if refs else "",
+                    ref=max(ref_m, key=lambda r: ref_m[r]) if ref_m else "",
                     ways=tuple(ways),
                     edges=tuple(int(e) for e in edges.tolist()),
                     length_m=_length(table, edges),

@@ -10,20 +10,25 @@ The solver's time unit is the **minute** after the scenario start; start
 times are multiples of ``slot_min`` minutes. Resources (:class:`Resource`)
 are what columns share:
 
-- ``structure``: a bridge or tunnel (movement credit), ``structure_columns``
-  columns at once, occupied from the head's arrival to the tail's clearance;
+- ``structure``: a bridge or tunnel in one direction of travel (movement
+  credit; one structure however many ways and carriageways OSM maps it
+  with, :mod:`mobility.network.structures`), ``structure_columns`` columns at
+  once, occupied from the head's arrival until the tail leaves its last edge,
+  once per route;
 - ``border``: a border crossing, ``border_columns`` columns at once, and the
   head must arrive inside an acceptance window (local time);
-- ``junction``: another checkpoint shared by several routes (road space),
+- ``junction``: a named junction where routes of different march units
+  merge (arrive on different edges, leave on the same one; road space),
   ``checkpoint_columns`` columns at once;
 - ``port``: an entry port's gate, one march unit at a time for vehicles
   over the gate rate;
 - ``csc``/``csc_night``: a support centre's parking for halts and its
   overnight capacity for daily rests, in vehicles.
 
-Closures forbid start slots whose occupation of the closed element (a
-structure, a junction or place by name, a road by ref) would overlap the
-closed window.
+Closures forbid start slots whose occupation of the closed element would
+overlap the closed window: a structure or section by name, a road by name or
+ref, an OSM way (``way <id>``), a place by name or id, or any node of the
+route by id (:func:`mobility.routing.elements.element_spans_s`).
 """
 
 from __future__ import annotations
