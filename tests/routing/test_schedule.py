@@ -6,11 +6,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+import mobility
 from mobility.errors import DataError
 from mobility.routing.edges import EdgeTable
+from mobility.routing.router import Router
 from mobility.routing.schedule import RoutePoints, column_schedule
 from mobility.routing.timing import HaltRules, MarchSpeeds, column_speeds_kph, travel_times_s
 from tests.routing.conftest import make_graph
+from tests.routing.test_elements import DATA
 
 START = datetime(2026, 11, 24, 6, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
@@ -97,10 +100,6 @@ def test_rules_are_validated() -> None:
 
 
 def test_a_structure_of_many_ways_is_one_checkpoint_occupied_until_the_tail_leaves() -> None:
-    import mobility
-    from mobility.routing.router import Router
-    from tests.routing.test_elements import DATA
-
     network = mobility.load_network(
         DATA / "structures.osm", corridor_file=DATA / "corridors-structures.yaml", use_cache=False
     )
