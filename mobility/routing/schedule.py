@@ -304,7 +304,13 @@ def column_schedule(
                     distance_m=distance_m,
                     arrive=at(departs_s),
                     clear=at(departs_s + passes[position]),
-                    detail=structure_detail.get(elements[position], ""),
+                    # Limits of every way of the structure (pieces may differ).
+                    detail=" / ".join(
+                        dict.fromkeys(
+                            d for way in structure.ways if (d := structure_detail.get(way, ""))
+                        )
+                    )
+                    or structure_detail.get(elements[position], ""),
                     lon=lon(node),
                     lat=lat(node),
                     element=f"{structure.name}/{structure_index.direction_of_edge[edge]}",
