@@ -1,37 +1,98 @@
-"""mobility: host-nation-support military mobility planner for the Netherlands."""
+"""mobility: host-nation-support military mobility planner for the Netherlands.
+
+The main job in a few lines (what ``mobility plan`` does)::
+
+    import mobility
+
+    result = mobility.plan_scenario()  # the embedded brigade on the embedded atlas
+    print(result)  # KPIs of the plan and of the greedy baseline
+    folder = mobility.write_plan(result, "out/plans/brigade")  # with map.html and charts
+    assert mobility.validate_plan(folder) == []
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
+from mobility._version import __version__
 from mobility.errors import DataError, FetchError, InfeasibleError, MobilityError, ScenarioError
 from mobility.model.column import Column, ColumnRules, build_column
 from mobility.model.corridor import Corridor, CorridorSet, Place, load_corridors
+from mobility.model.scenario import Closure, Request, Scenario, load_scenario
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.build import BuildOptions
 from mobility.network.load import Network, load_network
 from mobility.network.report import LoadReport
+from mobility.schedule.options import SolverOptions
 
 if TYPE_CHECKING:
+    from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
+    from mobility.planning import write_plan
     from mobility.routing.router import NoRouteError, Route, RoutePlan, Router
+    from mobility.schedule.planner import plan_scenario
+    from mobility.schedule.result import Kpis, PlanResult
+    from mobility.schedule.validate import Violation, validate_plan
+    from mobility.stress import (
+        Perturbation,
+        StressContext,
+        StressResult,
+        load_perturbation,
+        load_perturbations,
+        monte_carlo,
+        resilience_curve,
+        stress_report,
+        stress_test,
+        write_report,
+    )
+    from mobility.stress.criticality import criticality
 
-# Routing pulls in scipy; it is imported on first use so that `import mobility`
-# and the network commands stay fast.
-_LAZY = {"NoRouteError", "Route", "RoutePlan", "Router"}
+# Routing, the solver, maps and stress tests pull in scipy, OR-Tools, folium and
+# matplotlib; they are imported on first use so that `import mobility` and the
+# network commands stay fast.
+_LAZY = {
+    **dict.fromkeys(("NoRouteError", "Route", "RoutePlan", "Router"), "mobility.routing.router"),
+    "plan_scenario": "mobility.schedule.planner",
+    "Kpis": "mobility.schedule.result",
+    "PlanResult": "mobility.schedule.result",
+    "write_plan": "mobility.planning",
+    "validate_plan": "mobility.schedule.validate",
+    "Violation": "mobility.schedule.validate",
+    **dict.fromkeys(
+        ("read_plan_view", "render_network_map", "render_plan_map", "save_map"), "mobility.maps"
+    ),
+    **dict.fromkeys(
+        (
+            "Perturbation",
+            "StressContext",
+            "StressResult",
+            "criticality",
+            "load_perturbation",
+            "load_perturbations",
+            "monte_carlo",
+            "resilience_curve",
+            "stress_report",
+            "stress_test",
+            "write_report",
+        ),
+        "mobility.stress",
+    ),
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        from mobility.routing import router
-
-        return getattr(router, name)
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'mobility' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [
     "BuildOptions",
+    "Closure",
     "Column",
     "ColumnRules",
     "Corridor",
@@ -39,20 +100,45 @@ __all__ = [
     "DataError",
     "FetchError",
     "InfeasibleError",
+    "Kpis",
     "LoadReport",
     "MobilityError",
     "Network",
     "NoRouteError",
+    "Perturbation",
     "Place",
+    "PlanResult",
+    "Request",
     "Route",
     "RoutePlan",
     "Router",
+    "Scenario",
     "ScenarioError",
+    "SolverOptions",
+    "StressContext",
+    "StressResult",
     "VehicleCatalogue",
     "VehicleType",
+    "Violation",
     "__version__",
     "build_column",
+    "criticality",
     "load_corridors",
     "load_network",
+    "load_perturbation",
+    "load_perturbations",
+    "load_scenario",
     "load_vehicles",
+    "monte_carlo",
+    "plan_scenario",
+    "read_plan_view",
+    "render_network_map",
+    "render_plan_map",
+    "resilience_curve",
+    "save_map",
+    "stress_report",
+    "stress_test",
+    "validate_plan",
+    "write_plan",
+    "write_report",
 ]

@@ -34,7 +34,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
@@ -44,9 +44,6 @@ from mobility.errors import MobilityError, ScenarioError
 from mobility.network.build import BuildOptions
 from mobility.network.load import Network, load_network
 from mobility.network.summary import network_summary
-
-if TYPE_CHECKING:
-    from mobility.schedule.plan import Plan
 
 # Long lines (names, routes) wrap in the terminal, not in the text.
 console = Console(soft_wrap=True)
@@ -71,7 +68,7 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
         "--corridor-file",
         type=Path,
         metavar="YAML",
-        help="corridor definitions (default: data/corridors.yaml)",
+        help="corridor definitions (default: the embedded corridors.yaml)",
     )
     parser.add_argument(
         "--no-clip",
@@ -161,6 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     route.add_argument(
         "--formation", choices=("close", "open", "extended"), default="open", help="column type"
+    )
+    route.add_argument(
+        "--reverse-at",
+        action="append",
+        default=[],
+        metavar="WHERE",
+        help="also allow a reversal (rail) or U-turn (road) at a place kind, place id or "
+        "node:<id> (repeatable; 20 min for trains)",
     )
     route.add_argument(
         "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
@@ -339,13 +344,22 @@ def _print_vehicles(args: argparse.Namespace) -> None:
 
 
 def _route(args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
     from mobility.model.column import FORMATIONS, ColumnRules
     from mobility.model.vehicle import load_vehicles
     from mobility.routing.output import plan_dict, plan_geojson, plan_lines
     from mobility.routing.router import Router
+    from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS
 
     catalogue = load_vehicles(*(args.vehicles_file or ()))
-    router = Router(_load(args), catalogue)
+    extra = frozenset(args.reverse_at)
+    router = Router(
+        _load(args),
+        catalogue,
+        road_turns=replace(ROAD_TURNS, reverse_at=ROAD_TURNS.reverse_at | extra),
+        rail_turns=replace(RAIL_TURNS, reverse_at=RAIL_TURNS.reverse_at | extra),
+    )
     plan = router.route(
         args.origin,
         args.destination,
@@ -370,16 +384,14 @@ def _route(args: argparse.Namespace) -> None:
 def _plan(args: argparse.Namespace) -> int:
     from mobility.model.scenario import load_scenario
     from mobility.model.vehicle import load_vehicles
-    from mobility.routing.router import Router
+    from mobility.planning import write_plan
     from mobility.schedule.cpsat import SolverOptions
-    from mobility.schedule.plan_files import write_plan
     from mobility.schedule.planner import plan_scenario
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
     scenario = load_scenario(args.scenario)
     network = _load(args)
-    router = Router(network, load_vehicles(*(args.vehicles_file or ())))
     options = SolverOptions(
         time_limit_s=args.time_limit,
         workers=args.workers,
@@ -394,27 +406,19 @@ def _plan(args: argparse.Namespace) -> int:
                 task, description=f"CP-SAT: objective {objective:,.1f}, bound {bound:,.1f}"
             )
 
-        result = plan_scenario(scenario, network, options=options, router=router, progress=report)
-    out = args.out or Path("out") / "plans" / _slug(scenario.name)
+        result = plan_scenario(
+            scenario,
+            network,
+            options=options,
+            catalogue=load_vehicles(*(args.vehicles_file or ())),
+            progress=report,
+        )
     with _spinner() as progress:
         progress.add_task("drawing the map and charts", total=None)
-        extra = _plan_map_files(result.plan, network)
-    folder = write_plan(result.plan, out, extra=extra)
-    _print_summary(result.plan.summary)
+        folder = write_plan(result, args.out)
+    console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
     return _validate(folder)
-
-
-def _plan_map_files(plan: Plan, network: Network) -> dict[str, bytes]:
-    """``map.html``, ``gantt.png`` and ``utilisation.png`` for the plan folder."""
-    from mobility.maps import map_html, plan_view, render_plan_map
-    from mobility.maps.charts import plan_charts
-
-    view = plan_view(plan)
-    return {
-        "map.html": map_html(render_plan_map(view, network)).encode("utf-8"),
-        **plan_charts(view),
-    }
 
 
 def _map(args: argparse.Namespace) -> None:
@@ -436,38 +440,6 @@ def _map(args: argparse.Namespace) -> None:
 
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text.lower()).strip("-")
-
-
-def _print_summary(summary: dict[str, object]) -> None:
-    def line(label: str, kpis: dict[str, object]) -> str:
-        gap = kpis.get("gap")
-        return (
-            f"{label}: on time {float(kpis['on_time_share']):.0%} of "  # type: ignore[arg-type]
-            f"{kpis['march_units']} march units, lateness {kpis['total_lateness_min']} min "
-            f"(max {kpis['max_lateness_min']}), civilian delay {kpis['civilian_delay_vh']} veh-h, "
-            f"peak column-hours {kpis['peak_column_h']}, status {kpis['solver_status']}, "
-            f"objective {kpis['objective']}, bound {kpis['bound']}, "
-            f"gap {'-' if gap is None else f'{float(gap):.1%}'}, "  # type: ignore[arg-type]
-            f"{kpis['solve_time_s']} s"
-            + (
-                f"; {kpis['rail_movements']} trains carry {kpis['rail_vehicles']} vehicles, "
-                f"{kpis['road_vehicles']} go by road"
-                if kpis.get("rail_movements")
-                else ""
-            )
-        )
-
-    console.print(
-        f"{summary['scenario']}: {summary['vehicles']} vehicles in "
-        f"{summary['march_units']} march units",
-        markup=False,
-        highlight=False,
-    )
-    console.print(line("plan", summary["kpis"]), markup=False, highlight=False)  # type: ignore[arg-type]
-    if "baseline" in summary:
-        console.print(line("greedy baseline", summary["baseline"]), markup=False, highlight=False)  # type: ignore[arg-type]
-    for text in summary.get("explanations") or []:  # type: ignore[attr-defined]
-        console.print(f"  {text}", markup=False, highlight=False)
 
 
 def _validate(plan_dir: Path) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from mobility.errors import DataError
 from mobility.schedule.plan import Plan
 from mobility.schedule.plan_files import read_plan_file
+from mobility.schedule.result import PlanResult
 
 
 @dataclass(frozen=True)
@@ -133,3 +134,14 @@ def read_plan_view(plan_dir: str | Path) -> PlanView:
                 f"{str(path)!r} line {line}: expected integer 'peak' and 'capacity' ({error})"
             ) from None
     return _view(summary, movements, routes["features"], rows, str(folder))
+
+
+def as_plan_view(plan: PlanView | PlanResult | Plan | str | Path) -> PlanView:
+    """Return the map's view of a plan given as a view, a result, a plan or a plan folder."""
+    if isinstance(plan, PlanView):
+        return plan
+    if isinstance(plan, PlanResult):
+        return plan_view(plan.plan)
+    if isinstance(plan, Plan):
+        return plan_view(plan)
+    return read_plan_view(plan)

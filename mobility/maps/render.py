@@ -28,7 +28,7 @@ from mobility.maps.layers import (
     network_bounds,
     to_latlngs,
 )
-from mobility.maps.plan_view import PlanView
+from mobility.maps.plan_view import PlanView, as_plan_view
 from mobility.maps.timeline import (
     ColumnTrack,
     busiest_moment_s,
@@ -42,6 +42,8 @@ from mobility.maps.timeline import (
 )
 from mobility.model.scenario import LOCAL_TIME
 from mobility.network.load import Network
+from mobility.schedule.plan import Plan
+from mobility.schedule.result import PlanResult
 
 logger = logging.getLogger(__name__)
 
@@ -449,7 +451,7 @@ def _plan_bounds(payload: dict[str, Any]) -> list[list[float]]:
 
 
 def render_plan_map(
-    view: PlanView,
+    view: PlanView | PlanResult | Plan | str | Path,
     network: Network | None = None,
     *,
     colour_by: str = "request",
@@ -462,11 +464,13 @@ def render_plan_map(
     Parameters
     ----------
     view
-        The plan (:func:`~mobility.maps.plan_view.plan_view` or
-        :func:`~mobility.maps.plan_view.read_plan_view`).
+        The plan: a view (:func:`~mobility.maps.plan_view.plan_view` or
+        :func:`~mobility.maps.plan_view.read_plan_view`), what
+        :func:`~mobility.plan_scenario` returned, a plan, or a plan folder.
     network
         The corridor network to draw under the routes (roads by class, rail,
-        critical points); without it only the plan is drawn.
+        critical points; default: the network of a plan result); without it
+        only the plan is drawn.
     colour_by
         Colour routes and columns by ``request`` or ``corridor``.
     tiles_url, tiles_attribution
@@ -474,6 +478,9 @@ def render_plan_map(
     step_s
         Step of the time control in seconds (default 15 minutes).
     """
+    if network is None and isinstance(view, PlanResult):
+        network = view.network
+    view = as_plan_view(view)
     payload = plan_payload(view, network=network, colour_by=colour_by, step_s=step_s)
     bounds = network_bounds(network) if network is not None else _plan_bounds(payload)
     title = f"mobility plan: {view.scenario}"

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from mobility.errors import DataError
+from mobility.model import _fields
 
 # libyaml's C loader when present: same safe semantics, ~10x faster.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,14 +34,10 @@ def read_yaml(path: Path, what: str) -> Any:
 
 
 def require(mapping: Mapping[str, Any], key: str, where: str) -> Any:
-    """Return ``mapping[key]`` or raise a :class:`DataError` naming the field."""
-    if key not in mapping:
-        raise DataError(f"{where}: missing field {key!r}")
-    return mapping[key]
+    """Return ``mapping[key]``; a missing key or ``None`` is a :class:`DataError` naming it."""
+    return _fields.require(mapping, key, where, DataError)
 
 
 def number(value: Any, where: str) -> float:
-    """Return ``value`` as a float; booleans and strings are refused."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataError(f"{where}: expected a number, got {value!r}")
-    return float(value)
+    """Return ``value`` as a float; booleans, strings, NaN and infinities are refused."""
+    return _fields.number(value, where, error=DataError)

@@ -1,6 +1,6 @@
 """Corridor definitions: the three military transit corridors and their places.
 
-Corridors are configuration, not code (``data/corridors.yaml``): the real
+Corridors are configuration, not code (``mobility/data/corridors.yaml``): the real
 routes are not public, so every entry carries a source or an assumption that a
 user can edit.
 """
@@ -262,7 +262,7 @@ def load_corridors(path: str | Path | None = None) -> CorridorSet:
     Parameters
     ----------
     path
-        A corridors YAML file; by default the embedded ``data/corridors.yaml``.
+        A corridors YAML file; by default the embedded ``mobility/data/corridors.yaml``.
 
     Raises
     ------

@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 
 from mobility import settings
 from mobility.errors import ScenarioError
+from mobility.model import _fields
 from mobility.model._yaml import read_yaml
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 MODES = ("road", "rail", "any")
 OBJECTIVE_MODES = ("weighted", "lexicographic")
+FORMATIONS = ("close", "open", "extended")
 Mode = Literal["road", "rail", "any"]
 
 
@@ -30,53 +32,20 @@ def _error(where: str, message: str) -> ScenarioError:
 
 
 def _require(raw: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in raw or raw[key] is None:
-        raise _error(where, f"missing field {key!r}")
-    return raw[key]
+    return _fields.require(raw, key, where, ScenarioError)
 
 
 def _time(value: Any, where: str) -> datetime:
     """Return an ISO 8601 time with offset (YAML may already have parsed it)."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise _error(
-                where, f"{value!r} is not an ISO 8601 time (e.g. 2026-11-24T06:00+01:00)"
-            ) from None
-    else:
-        raise _error(where, f"expected an ISO 8601 time with offset, got {value!r}")
-    if moment.tzinfo is None:
-        raise _error(where, f"{value!r} has no UTC offset (e.g. +01:00)")
-    return moment
+    return _fields.moment(value, where, ScenarioError)
 
 
 def _number(value: Any, where: str, minimum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _error(where, f"expected a number, got {value!r}")
-    if minimum is not None and value < minimum:
-        raise _error(where, f"must be >= {minimum:g}, got {value!r}")
-    return float(value)
+    return _fields.number(value, where, minimum=minimum, error=ScenarioError)
 
 
 def _count(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _error(where, f"expected a whole number >= 0, got {value!r}")
-    return value
-
-
-def _clock(value: Any, where: str) -> int:
-    """``HH:MM`` (``24:00`` allowed) as minutes after midnight."""
-    text = str(value).strip()
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-    except ValueError:
-        raise _error(where, f"expected a clock time HH:MM, got {value!r}") from None
-    if not (0 <= minutes < 60 and (0 <= hours < 24 or (hours == 24 and minutes == 0))):
-        raise _error(where, f"expected a clock time HH:MM, got {value!r}")
-    return hours * 60 + minutes
+    return _fields.whole(value, where, minimum=0, error=ScenarioError)
 
 
 @dataclass(frozen=True)
@@ -112,6 +81,24 @@ class Request:
     mode: Mode = "road"
     hazmat: str = ""
 
+    def __post_init__(self) -> None:
+        where = f"request {self.id!r}"
+        for name in ("id", "unit", "origin", "destination"):
+            _fields.text(getattr(self, name), f"{where} {name}", ScenarioError)
+        release = _time(self.available_from, f"{where} available_from")
+        if _time(self.required_by, f"{where} required_by") <= release:
+            raise _error(where, "required_by must be after available_from")
+        _fields.whole(self.priority, f"{where} priority", minimum=1, maximum=5, error=ScenarioError)
+        if not isinstance(self.vehicles, Mapping) or not self.vehicles:
+            raise _error(f"{where} vehicles", "expected a mapping of vehicle type to count")
+        for key, count in self.vehicles.items():
+            _count(count, f"{where} vehicles {key}")
+        if sum(self.vehicles.values()) == 0:
+            raise _error(f"{where} vehicles", "expected at least one vehicle")
+        _fields.choice(self.mode, MODES, f"{where} mode", ScenarioError)
+        if not isinstance(self.hazmat, str):
+            raise _error(f"{where} hazmat", f"expected an ADR class or code, got {self.hazmat!r}")
+
     @property
     def vehicle_count(self) -> int:
         """Number of vehicles."""
@@ -141,6 +128,12 @@ class Closure:
     start: datetime
     end: datetime
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"closure of {self.element!r}"
+        _fields.text(self.element, f"{where} element", ScenarioError)
+        if _time(self.end, f"{where} to") <= _time(self.start, f"{where} from"):
+            raise _error(where, "'to' must be after 'from'")
 
 
 @dataclass(frozen=True)
@@ -176,6 +169,20 @@ class Capacities:
         default_factory=lambda: {"default": ((0, 1440),)}
     )
     support_centres: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("structure_columns", "checkpoint_columns", "border_columns"):
+            _fields.whole(getattr(self, name), f"capacities {name}", minimum=1, error=ScenarioError)
+        for key, rate in self.port_exit_vehicles_per_hour.items():
+            _number(rate, f"capacities port_exit_vehicles_per_hour {key}", 1)
+        for key, windows in self.border_windows.items():
+            if not windows:
+                raise _error(f"capacities border_windows {key}", "expected at least one window")
+            for window in windows:
+                _fields.check_window(window, f"capacities border_windows {key}", ScenarioError)
+        for key, values in self.support_centres.items():
+            for name, value in values.items():
+                _count(value, f"capacities support_centres {key} {name}")
 
     def port_rate(self, *keys: str) -> float:
         """Return the gate rate of a port, looked up by its id or name."""
@@ -215,6 +222,11 @@ class Weights:
     makespan_per_min: float = 0.0
     mode: str = "weighted"
 
+    def __post_init__(self) -> None:
+        for name in ("lateness_per_min", "disruption_per_vehicle_hour", "makespan_per_min"):
+            _number(getattr(self, name), f"weights {name}", 0)
+        _fields.choice(self.mode, OBJECTIVE_MODES, "weights mode", ScenarioError)
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -253,6 +265,30 @@ class Scenario:
     k_routes: int = 3
     source: str = ""
 
+    def __post_init__(self) -> None:
+        where = f"scenario {self.name!r}"
+        _time(self.start, f"{where} start")
+        _number(self.horizon_h, f"{where} horizon_h", 1)
+        # No request at all is allowed here (a stress test may strand them all).
+        ids = [r.id for r in self.requests]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise _error(where, f"request id {duplicates[0]!r} appears twice")
+        _fields.whole(
+            self.slot_min, f"{where} slot_min", minimum=1, maximum=120, error=ScenarioError
+        )
+        _fields.whole(
+            self.k_routes, f"{where} k_routes", minimum=1, maximum=10, error=ScenarioError
+        )
+        smallest = _fields.whole(
+            self.march_unit_min, f"{where} column march_unit_min", minimum=1, error=ScenarioError
+        )
+        _fields.whole(
+            self.march_unit_max, f"{where} column march_unit_max", minimum=smallest,
+            error=ScenarioError,
+        )  # fmt: skip
+        _fields.choice(self.formation, FORMATIONS, f"{where} column formation", ScenarioError)
+
     @property
     def end(self) -> datetime:
         """End of the planning horizon."""
@@ -264,14 +300,7 @@ class Scenario:
 
 
 def _windows(raw: Any, where: str) -> tuple[tuple[int, int], ...]:
-    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
-        raise _error(where, 'expected a list of ["HH:MM", "HH:MM"] windows')
-    windows = []
-    for window in raw:
-        if not isinstance(window, Sequence) or isinstance(window, str) or len(window) != 2:
-            raise _error(where, f'expected ["HH:MM", "HH:MM"], got {window!r}')
-        windows.append((_clock(window[0], where), _clock(window[1], where)))
-    return tuple(windows)
+    return _fields.windows(raw, where, ScenarioError)
 
 
 def _capacities(raw: Any, where: str) -> Capacities:
@@ -468,8 +497,8 @@ def scenario_from_dict(document: Any, origin: str = "<dict>") -> Scenario:
 
 
 def default_scenario_path() -> Path:
-    """Path of the embedded example scenario."""
-    return settings.examples_dir / "scenarios" / "armoured-brigade.yaml"
+    """Path of the embedded example scenario (shipped in the package's data folder)."""
+    return settings.data_dir / "scenarios" / "armoured-brigade.yaml"
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:

@@ -1,4 +1,4 @@
-"""Vehicle types and the vehicle catalogue (``data/vehicles.yaml``).
+"""Vehicle types and the vehicle catalogue (``mobility/data/vehicles.yaml``).
 
 A vehicle type holds what a road must bear and clear: weight, Military Load
 Class, dimensions, axle load, speed, whether it must ride a heavy equipment

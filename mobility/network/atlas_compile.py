@@ -3,9 +3,10 @@
 The curated corridor atlas is written by hand in ``data/atlas/roads.yaml`` and
 ``data/atlas/rail.yaml`` (points, roads or lines as paths of points, bridges
 and tunnels as stretches of a road) and compiled into
-``data/corridor-atlas.osm``, an ordinary OSM XML file that flows through the
-same loader as a real extract. Ids are assigned deterministically, so the
-compiled file changes only when the sources do.
+``mobility/data/corridor-atlas.osm`` (package data, so that an installed
+wheel has it), an ordinary OSM XML file that flows through the same loader as
+a real extract; the sources are only in a source checkout. Ids are assigned
+deterministically, so the compiled file changes only when the sources do.
 
 Run ``python -m mobility.network.atlas_compile`` after editing the sources, or
 with ``--check`` to validate them and verify the compiled file is current.
@@ -33,6 +34,8 @@ from mobility.errors import DataError
 #: Consecutive points of a path farther apart than this are reported.
 MAX_POINT_SPACING_M = 5000.0
 SOURCE_FILES = ("roads.yaml", "rail.yaml")
+#: The hand-written sources, in the top-level ``data/`` of a source checkout.
+SOURCE_DIR = settings.project_root / "data" / "atlas"
 
 
 @dataclass
@@ -247,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="validate only; fail if the compiled file is stale"
     )
-    parser.add_argument("--source", type=Path, default=settings.data_dir / "atlas")
+    parser.add_argument("--source", type=Path, default=SOURCE_DIR)
     parser.add_argument("--out", type=Path, default=settings.data_dir / "corridor-atlas.osm")
     args = parser.parse_args(argv)
     xml, problems = compile_atlas(args.source)

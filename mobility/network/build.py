@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mobility.network.osm_data import Mode, OsmWays
 from mobility.network.report import FragmentSummary, LoadReport
+from mobility.network.restrictions import EDGE_ATTRIBUTE, TurnRestriction
 from mobility.network.tags import TagIssue, parse_oneway, parse_positive_int, parse_way_tags
 
 logger = logging.getLogger(__name__)
@@ -180,23 +181,18 @@ def _build_mode(
     report.ways_kept[mode] = len({way_index for way_index, _ in runs})
     graph = nx.MultiDiGraph(crs=WGS84)
     if not runs:
+        if mode == "road":
+            report.count_restrictions(ways.restrictions, set())
         return graph
-    all_positions = np.concatenate([run for _, run in runs])
-    uses = np.bincount(all_positions, minlength=len(ways.node_ids))
-    is_split = uses >= 2
-    for _, run in runs:
-        is_split[run[0]] = True
-        is_split[run[-1]] = True
-    for node_id, tags in ways.node_tags.items():
-        if _is_junction_tagged(tags):
-            index = int(np.searchsorted(ways.node_ids, node_id))
-            if index < len(ways.node_ids) and ways.node_ids[index] == node_id:
-                is_split[index] = True
+    by_from = _restrictions_by_from(ways.restrictions) if mode == "road" else {}
+    is_split = _split_positions(ways, runs, [via for _, via in by_from])
+    attached: set[int] = set()
     parsed_cache: dict[int, tuple[dict[str, Any], int]] = {}
     for way_index, run in runs:
         if way_index not in parsed_cache:
             parsed_cache[way_index] = _way_attributes(ways, way_index, mode, report)
         attributes, oneway = parsed_cache[way_index]
+        way_id = int(ways.way_ids[way_index])
         lon = ways.node_lon[run]
         lat = ways.node_lat[run]
         step_m = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
@@ -220,6 +216,10 @@ def _build_mode(
                 data.update(
                     length=length_m, length_m=length_m, oneway=oneway != 0, reversed=backward
                 )
+                turns = by_from.get((way_id, u if backward else v))
+                if turns:
+                    data[EDGE_ATTRIBUTE] = tuple(turns)
+                    attached.update(relation for relation, _, _ in turns)
                 if backward:
                     data["geometry"] = LineString(coords[::-1])
                     data["lanes"] = attributes.get("lanes_backward", attributes.get("lanes"))
@@ -228,12 +228,47 @@ def _build_mode(
                     data["geometry"] = LineString(coords)
                     data["lanes"] = attributes.get("lanes_forward", attributes.get("lanes"))
                     graph.add_edge(u, v, **data)
+    if mode == "road":
+        report.count_restrictions(ways.restrictions, attached)
     for _, _, data in graph.edges(data=True):
         data.pop("lanes_forward", None)
         data.pop("lanes_backward", None)
         if data.get("lanes") is None:
             data.pop("lanes", None)
     return graph
+
+
+def _split_positions(
+    ways: OsmWays, runs: list[tuple[int, NDArray[np.int64]]], via_nodes: list[int]
+) -> NDArray[np.bool_]:
+    """Node positions where edges end: shared nodes, run ends, tagged and via nodes."""
+    all_positions = np.concatenate([run for _, run in runs])
+    uses = np.bincount(all_positions, minlength=len(ways.node_ids))
+    is_split = uses >= 2
+    for _, run in runs:
+        is_split[run[0]] = True
+        is_split[run[-1]] = True
+    split_ids = [node for node, tags in ways.node_tags.items() if _is_junction_tagged(tags)]
+    for node_id in split_ids + via_nodes:
+        index = int(np.searchsorted(ways.node_ids, node_id))
+        if index < len(ways.node_ids) and ways.node_ids[index] == node_id:
+            is_split[index] = True
+    return is_split
+
+
+def _restrictions_by_from(
+    restrictions: list[TurnRestriction],
+) -> dict[tuple[int, int], list[tuple[int, str, int]]]:
+    """Binding restrictions keyed by (from way, via node): (relation, value, to way)."""
+    by_from: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
+    for item in restrictions:
+        if item.status != "binding":
+            continue
+        via = item.via_nodes[0]
+        for from_way in item.from_ways:
+            entries = by_from.setdefault((from_way, via), [])
+            entries.extend((item.relation_id, item.restriction, to) for to in item.to_ways)
+    return by_from
 
 
 def _node_attributes(tags: Mapping[str, str] | None) -> dict[str, str]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from mobility import settings
 from mobility._atomic import write_bytes_atomic, write_text_atomic
+from mobility._version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +83,6 @@ def code_digest() -> str:
 
 def cache_key(content: str, options: dict[str, Any]) -> str:
     """Key of a build: input content digest plus options, package version and code."""
-    from mobility import __version__
-
     payload = json.dumps(
         {
             "content": content,

@@ -22,6 +22,13 @@ from mobility.network.consolidate import consolidate_junctions
 from mobility.network.corridor_geometry import corridor_polygons, union_polygon
 from mobility.network.osm_data import ROAD_HIGHWAYS, Mode, OsmWays
 from mobility.network.places import NetworkPlace, attach_places, one_way_places
+from mobility.network.read_osmnx import (
+    GPKG_SUFFIXES,
+    GRAPHML_SUFFIXES,
+    geopackage_files,
+    read_osmnx_geopackage,
+    read_osmnx_graphml,
+)
 from mobility.network.read_pbf import PBF_SUFFIXES, read_osm_pbf
 from mobility.network.read_shapefile import find_shapefile_layers, read_geofabrik_shapefile
 from mobility.network.read_xml import XML_SUFFIXES, read_osm_xml
@@ -65,7 +72,9 @@ def default_atlas_path() -> Path:
 
 
 def detect_format(path: Path) -> str:
-    """Return ``osm-xml``, ``osm-pbf`` or ``shapefile`` for an input path.
+    """Return ``osm-xml``, ``osm-pbf``, ``shapefile``, ``osmnx-graphml`` or ``osmnx-gpkg``.
+
+    A folder holding a ``.gpkg`` (and no ``.shp``) is an osmnx GeoPackage.
 
     Raises
     ------
@@ -73,7 +82,10 @@ def detect_format(path: Path) -> str:
         If the path does not exist or its format is unknown.
     """
     name = path.name.lower()
-    if path.is_dir() or name.endswith(".shp"):
+    if path.is_dir():
+        suffixes = {child.suffix.lower() for child in path.iterdir()}
+        return "osmnx-gpkg" if ".shp" not in suffixes and ".gpkg" in suffixes else "shapefile"
+    if name.endswith(".shp"):
         return "shapefile"
     if not path.exists():
         raise DataError(f"input {str(path)!r} does not exist")
@@ -81,9 +93,14 @@ def detect_format(path: Path) -> str:
         return "osm-pbf"
     if name.endswith(XML_SUFFIXES):
         return "osm-xml"
+    if name.endswith(GRAPHML_SUFFIXES):
+        return "osmnx-graphml"
+    if name.endswith(GPKG_SUFFIXES):
+        return "osmnx-gpkg"
     raise DataError(
         f"input {str(path)!r} has an unknown format; expected OSM XML "
-        f"({', '.join(XML_SUFFIXES)}), OSM PBF (.osm.pbf) or a Geofabrik shapefile folder"
+        f"({', '.join(XML_SUFFIXES)}), OSM PBF (.osm.pbf), a Geofabrik shapefile folder, "
+        "an osmnx GraphML (.graphml) or an osmnx GeoPackage (.gpkg, or a folder of them)"
     )
 
 
@@ -95,10 +112,16 @@ def read_ways(
         return read_osm_pbf(path, progress=progress)
     if input_format == "shapefile":
         return read_geofabrik_shapefile(path)
+    if input_format == "osmnx-graphml":
+        return read_osmnx_graphml(path)
+    if input_format == "osmnx-gpkg":
+        return read_osmnx_geopackage(path)
     return read_osm_xml(path)
 
 
 def _input_files(path: Path, input_format: str) -> list[Path]:
+    if input_format == "osmnx-gpkg":
+        return geopackage_files(path)
     if input_format != "shapefile":
         return [path]
     files: list[Path] = []
@@ -121,12 +144,13 @@ def load_network(
     Parameters
     ----------
     source
-        An OSM XML (``.osm``, ``.osm.bz2``, ``.osm.gz``), OSM PBF, or Geofabrik
-        shapefile folder; by default the embedded corridor atlas.
+        An OSM XML (``.osm``, ``.osm.bz2``, ``.osm.gz``), OSM PBF, Geofabrik
+        shapefile folder, osmnx GraphML or osmnx GeoPackage (file or folder);
+        by default the embedded corridor atlas.
     corridors
         Corridor ids to load (default: all in the corridor file).
     corridor_file
-        Corridor definitions YAML (default: ``data/corridors.yaml``).
+        Corridor definitions YAML (default: ``mobility/data/corridors.yaml``).
     options
         Graph build options (clipping, consolidation, fragment policy).
     use_cache
@@ -166,6 +190,7 @@ def load_network(
     report = LoadReport(
         source="embedded atlas" if source is None else str(path), input_format=input_format
     )
+    report.notes.extend(ways.notes)
     polygons = corridor_polygons(corridor_set)
     clip = union_polygon(polygons) if options.clip else None
     graphs = build_graphs(ways, clip_polygon=clip, options=options, report=report)
@@ -187,6 +212,7 @@ def load_network(
         road=graphs["road"], rail=graphs["rail"], corridors=corridor_set, report=report
     )
     network.places = attach_places(network.road, network.rail, corridor_set)
+    report.count_restrictions_on_graph(network.road)
     report.unattached_places = [p.name for p in network.places if p.node is None]
     report.one_way_places = one_way_places(network.road, network.rail, network.places)
     logger.info("built network from %s in %.1f s", path, time.perf_counter() - started)

@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from mobility.network.restrictions import TurnRestriction
+
 Mode = Literal["road", "rail"]
 
 #: Road classes kept by default: the network a military column may use.
@@ -73,6 +75,11 @@ class OsmWays:
     ways_read
         Ways seen in the input before filtering, where the reader counts them
         (the PBF reader filters in C++ and does not).
+    notes
+        What the reader assumed about the input, for the load report (a
+        shapefile without ``.prj`` read as WGS84).
+    restrictions
+        Turn restriction relations (OSM XML and PBF; shapefiles have none).
     """
 
     way_ids: NDArray[np.int64]
@@ -85,6 +92,8 @@ class OsmWays:
     node_lat: NDArray[np.float64]
     node_tags: dict[int, dict[str, str]] = field(default_factory=dict)
     ways_read: int | None = None
+    notes: list[str] = field(default_factory=list)
+    restrictions: list[TurnRestriction] = field(default_factory=list)
 
     @property
     def n_ways(self) -> int:
@@ -106,6 +115,7 @@ class WayCollector:
         self.node_lat: list[float] = []
         self.node_tags: dict[int, dict[str, str]] = {}
         self.ways_read: int | None = None
+        self.restrictions: list[TurnRestriction] = []
 
     def add_way(self, way_id: int, refs: list[int], tags: dict[str, str], mode: Mode) -> None:
         """Keep one way (already classified)."""
@@ -147,6 +157,7 @@ class WayCollector:
             node_lat=np.asarray(self.node_lat, dtype=np.float64)[order],
             node_tags=_referenced_tags(self.node_tags, refs),
             ways_read=self.ways_read,
+            restrictions=self.restrictions,
         )
 
 

@@ -34,6 +34,7 @@ from shapely.ops import substring
 from mobility.model.corridor import CorridorSet, Place
 from mobility.network.build import haversine_m
 from mobility.network.corridor_geometry import METRIC_CRS, reproject
+from mobility.network.restrictions import EDGE_ATTRIBUTE
 
 logger = logging.getLogger(__name__)
 
@@ -107,12 +108,16 @@ def _twin(graph: nx.MultiDiGraph, u: int, v: int, data: dict[str, Any]) -> int |
     return None
 
 
-def _piece(data: dict[str, Any], geometry: LineString) -> dict[str, Any]:
+def _piece(data: dict[str, Any], geometry: LineString, at_head: bool) -> dict[str, Any]:
     coords = np.asarray(geometry.coords)
     length_m = float(
         haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1]).sum()
     )
-    return {**data, "geometry": geometry, "length": length_m, "length_m": length_m}
+    piece = {**data, "geometry": geometry, "length": length_m, "length_m": length_m}
+    if not at_head:
+        # Turn restrictions start from the edge at its head node: only the last piece has it.
+        piece.pop(EDGE_ATTRIBUTE, None)
+    return piece
 
 
 def _split_edge(
@@ -135,9 +140,9 @@ def _split_edge(
         itertools.pairwise(nodes), itertools.pairwise(cuts), strict=True
     ):
         piece = substring(geometry, start, end, normalized=True)
-        graph.add_edge(a, b, **_piece(data, piece))
+        graph.add_edge(a, b, **_piece(data, piece, b == v))
         if twin is not None:
-            graph.add_edge(b, a, **_piece(twin, LineString(list(piece.coords)[::-1])))
+            graph.add_edge(b, a, **_piece(twin, LineString(list(piece.coords)[::-1]), a == u))
     graph.remove_edge(u, v, key)
     if twin_key is not None:
         graph.remove_edge(v, u, twin_key)

@@ -1,9 +1,10 @@
 """Read OSM PBF files with pyosmium, in two filtered passes.
 
-Pass 1 reads only ways, filtered in C++ by tag (road classes and rail), and
-records the node ids they use. Pass 2 reads only those nodes, filtered in C++
-by id (a bitmap bounded by the highest node id: at most about 1.5 GB for
-today's OSM ids, held only during that pass). Memory therefore grows with the
+Pass 1 reads only ways and relations, filtered in C++ by tag (road classes
+and rail; turn restrictions), and records the node ids the ways use. Pass 2
+reads only those nodes, filtered in C++ by id (a bitmap bounded by the
+highest node id: at most about 1.5 GB for today's OSM ids, held only during
+that pass). Memory therefore grows with the
 kept network, not with the file: a 1.3 GB country extract never sits in
 memory whole. Clipping to the corridor
 polygons happens when the graph is built, on these kept nodes only.
@@ -25,6 +26,11 @@ from mobility.network.osm_data import (
     OsmWays,
     WayCollector,
     classify_way,
+)
+from mobility.network.restrictions import (
+    RELATION_TYPES,
+    is_restriction_relation,
+    parse_restriction,
 )
 from mobility.network.tags import NODE_KEYS, WAY_KEYS
 
@@ -60,14 +66,19 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
     if not path.is_file():
         raise DataError(f"OSM PBF file {str(path)!r} does not exist")
     collector = WayCollector()
-    wanted = [("highway", value) for value in sorted(ROAD_HIGHWAYS)] + [
-        ("railway", value) for value in sorted(RAIL_RAILWAYS)
-    ]
+    wanted = (
+        [("highway", value) for value in sorted(ROAD_HIGHWAYS)]
+        + [("railway", value) for value in sorted(RAIL_RAILWAYS)]
+        + [("type", value) for value in sorted(RELATION_TYPES)]
+    )
     try:
-        ways = osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(
+        ways = osmium.FileProcessor(str(path), osmium.osm.WAY | osmium.osm.RELATION).with_filter(
             osmium.filter.TagFilter(*wanted)
         )
         for count, way in enumerate(ways, start=1):
+            if isinstance(way, osmium.osm.Relation):
+                _relation(way, collector)
+                continue
             tags = {tag.k: tag.v for tag in way.tags if tag.k in WAY_KEYS}
             mode = classify_way(tags)
             if mode is None:
@@ -95,3 +106,11 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
             f"OSM PBF file {str(path)!r} cannot be read (truncated or not PBF?): {error}"
         ) from error
     return collector.finish()
+
+
+def _relation(relation: osmium.osm.Relation, collector: WayCollector) -> None:
+    tags = {tag.k: tag.v for tag in relation.tags}
+    if not is_restriction_relation(tags):
+        return
+    members = [(m.type, m.ref, m.role) for m in relation.members]
+    collector.restrictions.append(parse_restriction(relation.id, tags, members))

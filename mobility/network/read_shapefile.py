@@ -4,10 +4,16 @@ Two layouts are known: the older free shapefiles (``roads.shp`` and
 ``railways.shp`` with a ``type`` field) and the current ones
 (``gis_osm_roads_free_1.shp`` and ``gis_osm_railways_free_1.shp`` with
 ``fclass``). Lines become ways with the same OSM-style tags as the other
-readers. Shapefiles carry no node ids, so nodes are made from coordinates:
-identical vertices are one node, and line ends within ``snap_tolerance_m`` of
-another line's vertex are snapped onto it (Geofabrik lines are often split
-with small gaps).
+readers. Shapefiles carry no node ids, so nodes are made from coordinates
+(:mod:`mobility.network.line_snapping`): identical vertices are one node, and
+dead ends within ``snap_tolerance_m`` of another line are joined to it, at a
+vertex or by splitting the line (OSM data has small gaps that node ids hide).
+
+Each layer is checked first (:mod:`mobility.network.vector_checks`): a missing
+``.dbf``/``.shx``, a truncated file, a ``.prj`` that is no CRS, or coordinates
+impossible for the declared CRS raise :class:`~mobility.errors.DataError`.
+A layer in another CRS is reprojected; one without ``.prj`` is read as WGS84
+and noted in the load report.
 """
 
 from __future__ import annotations
@@ -20,15 +26,27 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.errors import DataError
-from mobility.network.corridor_geometry import transformer
+from mobility.network.line_snapping import snap_lines
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
+from mobility.network.vector_checks import check_shapefile_parts, declared_crs, to_wgs84
 
 logger = logging.getLogger(__name__)
 
 ROAD_LAYERS = ("gis_osm_roads_free_1.shp", "roads.shp")
 RAIL_LAYERS = ("gis_osm_railways_free_1.shp", "railways.shp")
-#: Projected CRS used for snapping distances (Amersfoort / RD New).
-SNAP_CRS = "EPSG:28992"
+#: Fields of a Geofabrik layer read (others are ignored).
+FIELDS = (
+    "osm_id",
+    "fclass",
+    "type",
+    "name",
+    "ref",
+    "oneway",
+    "maxspeed",
+    "bridge",
+    "tunnel",
+    "layer",
+)
 
 
 def find_shapefile_layers(path: str | Path) -> list[Path]:
@@ -80,96 +98,108 @@ def read_geofabrik_shapefile(path: str | Path, *, snap_tolerance_m: float = 10.0
     path
         A folder with the Geofabrik layout, or one of its ``.shp`` files.
     snap_tolerance_m
-        Line ends closer than this to a vertex of another line are joined to it.
+        Dead ends closer than this to another line are joined to it.
 
     Returns
     -------
     OsmWays
-        Road and rail ways with synthetic node ids.
+        Road and rail ways with synthetic node ids; ``notes`` says what the
+        reader assumed (a layer without ``.prj`` read as WGS84).
 
     Raises
     ------
     DataError
-        If no layer is found or a layer cannot be read.
+        If no layer is found, or a layer is incomplete, truncated, unreadable, or
+        its coordinates do not fit its declared CRS.
     """
-    import pyogrio  # imports pandas and geopandas: only when a shapefile is read
-
     collector = WayCollector()
     collector.ways_read = 0
     line_coords: list[NDArray[np.float64]] = []
     line_meta: list[tuple[int, dict[str, str]]] = []
+    notes: list[str] = []
     for layer in find_shapefile_layers(path):
-        is_rail = "rail" in layer.name.lower()
-        try:
-            frame = pyogrio.read_dataframe(layer)
-        except Exception as error:  # pyogrio raises several error types from GDAL
-            raise DataError(f"shapefile {str(layer)!r} cannot be read: {error}") from error
-        if frame.crs is not None and frame.crs.to_epsg() != 4326:
-            frame = frame.to_crs(4326)
-        records = frame.drop(columns="geometry").to_dict("records")
-        for record, geometry in zip(records, frame.geometry.array, strict=True):
-            collector.ways_read += 1
-            tags = _tags_from_record(record, is_rail)
-            if classify_way(tags) is None or geometry is None or geometry.is_empty:
-                continue
-            parts = list(geometry.geoms) if geometry.geom_type == "MultiLineString" else [geometry]
-            for part in parts:
-                coords = np.asarray(part.coords, dtype=np.float64)[:, :2]
-                if len(coords) >= 2:
-                    line_coords.append(coords)
-                    line_meta.append((int(record.get("osm_id") or 0), tags))
-    if not line_coords:
-        return collector.finish()
-    node_of_vertex, node_lonlat = _snap_vertices(line_coords, snap_tolerance_m)
-    start = 0
-    for coords, (osm_id, tags) in zip(line_coords, line_meta, strict=True):
-        refs = node_of_vertex[start : start + len(coords)].tolist()
-        start += len(coords)
-        # Drop repeated consecutive nodes that snapping may create.
-        refs = [ref for i, ref in enumerate(refs) if i == 0 or ref != refs[i - 1]]
-        mode = classify_way(tags)
-        if mode is not None:
-            collector.add_way(osm_id, refs, tags, mode)
-    for node_id, (lon, lat) in enumerate(node_lonlat):
-        collector.add_node(node_id, float(lon), float(lat), None)
-    return collector.finish()
+        lines, meta, read, note = _read_layer(layer)
+        collector.ways_read += read
+        line_coords.extend(lines)
+        line_meta.extend(meta)
+        notes.extend([note] if note else [])
+    if line_coords:
+        modes = np.array([tags.get("highway") is None for _, tags in line_meta], dtype=np.int64)
+        layers = np.array([_layer_of(tags) for _, tags in line_meta], dtype=np.int64)
+        snapped = snap_lines(line_coords, modes, layers, snap_tolerance_m)
+        for refs, (osm_id, tags) in zip(snapped.refs, line_meta, strict=True):
+            mode = classify_way(tags)
+            if mode is not None:
+                collector.add_way(osm_id, refs, tags, mode)
+        for node_id, (lon, lat) in enumerate(zip(snapped.node_lon, snapped.node_lat, strict=True)):
+            collector.add_node(node_id, float(lon), float(lat), None)
+        logger.info(
+            "%s: %d dead ends joined to nearby lines, %d lines split",
+            path,
+            snapped.dead_ends_joined,
+            snapped.lines_split,
+        )
+    ways = collector.finish()
+    ways.notes = notes
+    return ways
 
 
-def _snap_vertices(
-    lines: list[NDArray[np.float64]], tolerance_m: float
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Give every vertex a node id: equal vertices share one, near line ends are joined."""
-    from scipy.spatial import cKDTree
+def _layer_of(tags: dict[str, str]) -> int:
+    try:
+        return int(tags.get("layer", "0"))
+    except ValueError:
+        return 0
 
-    lonlat = np.concatenate(lines)
-    x, y = transformer(4326, SNAP_CRS).transform(lonlat[:, 0], lonlat[:, 1])
-    xy = np.column_stack([x, y])
-    # Identical vertices (shared OSM nodes) to one node.
-    keys = np.round(xy, 2)
-    unique_xy, vertex_node = np.unique(keys, axis=0, return_inverse=True)
-    vertex_node = vertex_node.ravel()
-    parent = np.arange(len(unique_xy))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = int(parent[i])
-        return i
+def _read_layer(
+    layer: Path,
+) -> tuple[list[NDArray[np.float64]], list[tuple[int, dict[str, str]]], int, str | None]:
+    """Lines (WGS84) and tags of the kept records of one layer, records read, and a note."""
+    import pyogrio  # imports pandas: only when a shapefile is read
+    import shapely
 
-    if tolerance_m > 0:
-        lengths = np.array([len(line) for line in lines])
-        ends = np.concatenate([np.cumsum(lengths) - lengths, np.cumsum(lengths) - 1])
-        line_of_vertex = np.repeat(np.arange(len(lines)), lengths)
-        tree = cKDTree(xy)
-        for end in ends:
-            for other in tree.query_ball_point(xy[end], r=tolerance_m):
-                if line_of_vertex[other] != line_of_vertex[end]:
-                    a, b = find(int(vertex_node[end])), find(int(vertex_node[other]))
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
-    roots = np.array([find(i) for i in range(len(unique_xy))])
-    _, compact = np.unique(roots, return_inverse=True)
-    node_of_vertex = compact.ravel()[vertex_node].astype(np.int64)
-    node_lonlat = np.zeros((int(node_of_vertex.max()) + 1, 2))
-    node_lonlat[node_of_vertex] = lonlat
-    return node_of_vertex, node_lonlat
+    check_shapefile_parts(layer)
+    crs = declared_crs(layer)
+    note = None
+    if crs is None:
+        note = f"{layer.name} has no .prj: its coordinates were read as WGS84 longitude/latitude"
+    try:
+        fields = [f for f in pyogrio.read_info(layer)["fields"] if f in FIELDS]
+        frame = pyogrio.read_dataframe(layer, columns=fields)
+    except Exception as error:  # pyogrio raises several error types from GDAL
+        raise DataError(f"shapefile {str(layer)!r} cannot be read: {error}") from error
+    if "fclass" not in frame.columns and "type" not in frame.columns:
+        raise DataError(
+            f"shapefile {str(layer)!r} has no field 'fclass' or 'type' (the road or railway "
+            f"class); its fields are {', '.join(map(str, frame.columns[:-1])) or 'none'}"
+        )
+    is_rail = "rail" in layer.name.lower()
+    records = frame.drop(columns="geometry").to_dict("records")
+    kept_tags: list[dict[str, str]] = []
+    kept_rows: list[int] = []
+    for row, record in enumerate(records):
+        tags = _tags_from_record(record, is_rail)
+        if classify_way(tags) is not None:
+            kept_tags.append(tags)
+            kept_rows.append(row)
+    geometries = frame.geometry.array[kept_rows] if kept_rows else frame.geometry.array[:0]
+    parts, part_row = shapely.get_parts(np.asarray(geometries), return_index=True)
+    coords, vertex_part = shapely.get_coordinates(parts, return_index=True)
+    lon, lat = to_wgs84(coords[:, 0], coords[:, 1], crs, f"shapefile {str(layer)!r}")
+    lonlat = np.column_stack([lon, lat])
+    bounds = np.searchsorted(vertex_part, np.arange(len(parts) + 1))
+    lines: list[NDArray[np.float64]] = []
+    meta: list[tuple[int, dict[str, str]]] = []
+    for part, row in enumerate(part_row.tolist()):
+        if bounds[part + 1] - bounds[part] >= 2:
+            lines.append(lonlat[bounds[part] : bounds[part + 1]])
+            osm_id = records[kept_rows[row]].get("osm_id")
+            meta.append((_osm_id(osm_id), kept_tags[row]))
+    return lines, meta, len(records), note
+
+
+def _osm_id(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -20,6 +20,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from mobility.errors import DataError
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
+from mobility.network.restrictions import is_restriction_relation, parse_restriction
 from mobility.network.tags import NODE_KEYS, WAY_KEYS
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,23 @@ def _tags(element: Any, keys: frozenset[str]) -> dict[str, str]:
     }
 
 
+def _relation(element: Any, collector: WayCollector) -> None:
+    tags = {tag.get("k"): tag.get("v", "") for tag in element.iterfind("tag")}
+    if not is_restriction_relation(tags):
+        return
+    try:
+        relation_id = int(element.get("id"))
+        members = [
+            (str(m.get("type", "")), int(m.get("ref")), str(m.get("role", "")))
+            for m in element.iterfind("member")
+        ]
+    except (TypeError, ValueError) as error:
+        raise DataError(
+            f"relation {element.get('id')!r} has an invalid id or member ref"
+        ) from error
+    collector.restrictions.append(parse_restriction(relation_id, tags, members))
+
+
 def _parse(stream: IO[bytes], collector: WayCollector) -> None:
     context = SafeElementTree.iterparse(stream, events=("start", "end"), forbid_dtd=False)
     root_seen = False
@@ -125,6 +143,7 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
                 collector.add_way(way_id, refs, way_tags, mode)
             element.clear()
         elif tag == "relation":
+            _relation(element, collector)
             element.clear()
     if not root_seen:
         raise DataError("the file is empty")

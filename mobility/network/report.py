@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mobility.network.restrictions import EDGE_ATTRIBUTE, TurnRestriction
 from mobility.network.tags import TagIssue
 
 #: Examples of unparsed values kept per OSM key.
@@ -32,7 +33,7 @@ class LoadReport:
     source
         The input (a path, or ``"embedded atlas"``).
     input_format
-        ``osm-xml``, ``osm-pbf`` or ``shapefile``.
+        ``osm-xml``, ``osm-pbf``, ``shapefile``, ``osmnx-graphml`` or ``osmnx-gpkg``.
     ways_read
         Ways in the input (``None`` where the reader filters before counting).
     ways_kept
@@ -57,6 +58,15 @@ class LoadReport:
         graph, each with what it allows: ``entry only`` (it reaches the core,
         nothing comes back: the start of a carriageway entering the extract) or
         ``exit only`` (it is reached from the core and leads nowhere).
+    notes
+        What the reader assumed about the input (a shapefile without ``.prj``
+        read as WGS84).
+    turn_restrictions
+        Turn restriction relations by outcome: ``read``, ``binding`` (apply
+        to columns), ``on_graph`` (binding and on a road edge of the loaded
+        graph, after clipping, consolidation and fragment dropping), and
+        the reasons others are not applied (``not_binding``, ``conditional``,
+        ``via_way``: unsupported, ``unknown_value``, ``incomplete``).
     """
 
     source: str
@@ -71,6 +81,25 @@ class LoadReport:
     consolidated_nodes: dict[str, tuple[int, int]] = field(default_factory=dict)
     unattached_places: list[str] = field(default_factory=list)
     one_way_places: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    turn_restrictions: dict[str, int] = field(default_factory=dict)
+
+    def count_restrictions(self, restrictions: list[TurnRestriction], attached: set[int]) -> None:
+        """Count turn restrictions by status; ``attached``: relation ids on the graph."""
+        counts = Counter(str(item.status) for item in restrictions)
+        self.turn_restrictions = {"read": len(restrictions), **counts}
+        self.turn_restrictions["on_graph"] = len(attached)
+
+    def count_restrictions_on_graph(self, graph: Any) -> None:
+        """Recount the restrictions still on the graph's edges (after consolidation)."""
+        if not self.turn_restrictions:
+            return
+        relations = {
+            relation
+            for _, _, entries in graph.edges(data=EDGE_ATTRIBUTE)
+            for relation, _, _ in entries or ()
+        }
+        self.turn_restrictions["on_graph"] = len(relations)
 
     def add_issues(self, way_id: int, issues: list[TagIssue]) -> None:
         """Count unparsed tag values of one way and keep a few examples."""
@@ -103,6 +132,7 @@ class LoadReport:
             f"outside corridors: {self.refs_outside_corridors:,}"
             + (" (--no-clip keeps them)" if self.refs_outside_corridors else ""),
         ]
+        out.extend(f"note: {note}" for note in self.notes)
         for mode, summary in self.fragments.items():
             out.append(
                 f"{mode} fragments ({summary.policy}): {summary.components} components, "
@@ -122,6 +152,18 @@ class LoadReport:
             out.append(
                 f"corridor places at a one-way end of the network: {len(self.one_way_places)} "
                 f"({', '.join(self.one_way_places)})"
+            )
+        if self.turn_restrictions.get("read"):
+            counts = self.turn_restrictions
+            skipped = ", ".join(
+                f"{counts[key]:,} {key.replace('_', ' ')}"
+                for key in ("not_binding", "conditional", "via_way", "unknown_value", "incomplete")
+                if counts.get(key)
+            )
+            out.append(
+                f"turn restrictions: {counts['read']:,} read, {counts.get('binding', 0):,} "
+                f"bind columns, {counts.get('on_graph', 0):,} on the road graph"
+                + (f"; not applied: {skipped}" if skipped else "")
             )
         out.append(f"unparsed tag values: {self.unparsed_total:,}")
         for key, count in self.unparsed.most_common():

@@ -5,9 +5,12 @@ way 7467814. :func:`section_index` cuts the non-structure edges of a graph
 into chains between *break nodes* (where the network branches: a node with
 other than two neighbours; a named junction, station or place node; the end
 of a bridge or tunnel) and names each chain by its road or line (ref, else
-name) and the nearest named junctions, stations or places at its two ends.
-Both directions of a road, and the two carriageways of a dual carriageway
-between the same named junctions, are one section. Bridges and tunnels are
+name) and the nearest named points at its two ends. Both directions of a
+road, and the two carriageways of a dual carriageway between the same named
+points, are one section. Chains whose two ends do not have two different
+names are named by the point nearest their middle and joined by that name
+(``A4 near Leidschendam``: the carriageways and short links of the A4 around
+that junction), else by their way (``N44 (way 61834674)``). Bridges and tunnels are
 elements of their own (:mod:`mobility.network.structures`).
 """
 
@@ -242,4 +245,10 @@ def _name(
     )  # fmt: skip
     if len(found) == 2:
         return f"{label} between {found[0]} and {found[1]}"
+    # Pieces between unnamed branches (ramps, short one-way links) are named
+    # by the nearest named point; pieces of one road near one point form one
+    # element ("A4 near Leidschendam"), as planners name them.
+    distance, nearest = tree.query(points.mean(axis=0))
+    if float(distance) <= NAME_RADIUS_M:
+        return f"{label} near {places[int(nearest)]}"
     return f"{label} (way {way})"

@@ -1,6 +1,6 @@
 """Military train consists: vehicles onto wagons, wagons into trains.
 
-Loading rule (labelled assumptions in ``data/rail.yaml``): a vehicle at or
+Loading rule (labelled assumptions in ``mobility/data/rail.yaml``): a vehicle at or
 above ``heavy_from_t`` (a main battle tank, a HET tractor) rides alone on a
 heavy wagon; lighter vehicles share flat wagons, first fit by decreasing
 length, as many as the deck length (with lashing gaps) and the payload

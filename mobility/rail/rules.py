@@ -1,6 +1,6 @@
 """Rail rules: rolling stock, loading rules, hour bands and line capacities.
 
-Read from ``data/rail.yaml`` (schema ``mobility-rail/1``) or a user file of
+Read from ``mobility/data/rail.yaml`` (schema ``mobility-rail/1``) or a user file of
 the same schema. Every figure there carries a source or an assumption.
 """
 
@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from mobility import settings
 from mobility.errors import DataError
+from mobility.model import _fields
 from mobility.model._yaml import number, read_yaml, require
 from mobility.schedule.disruption import LOCAL_TIME, is_day_off
 
@@ -132,21 +133,11 @@ def band_at(moment: datetime, night: Sequence[int], peaks: Sequence[Sequence[int
 
 
 def _clock(text: Any, where: str) -> int:
-    try:
-        hours, minutes = str(text).split(":")
-        value = int(hours) * 60 + int(minutes)
-    except ValueError:
-        raise DataError(f"{where}: expected a local time HH:MM, got {text!r}") from None
-    if not 0 <= int(minutes) < 60 or not 0 <= value <= 24 * 60:
-        raise DataError(f"{where}: {text!r} is not a time of day")
-    return value
+    return _fields.clock(text, where, DataError)
 
 
 def _positive(raw: Mapping[str, Any], key: str, where: str) -> float:
-    value = number(require(raw, key, where), f"{where} {key}")
-    if value <= 0:
-        raise DataError(f"{where} {key}: expected a positive number, got {value!r}")
-    return value
+    return _fields.number(require(raw, key, where), f"{where} {key}", positive=True)
 
 
 def _line(raw: Any, where: str) -> LineRules:
@@ -155,12 +146,9 @@ def _line(raw: Any, where: str) -> LineRules:
     paths = require(raw, "paths_per_h", where)
     if not isinstance(paths, Mapping) or set(paths) != set(BANDS):
         raise DataError(f"{where} paths_per_h: expected night, day and peak, got {paths!r}")
-    counts = {}
-    for band in BANDS:
-        value = paths[band]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise DataError(f"{where} paths_per_h {band}: expected a whole number >= 0")
-        counts[band] = value
+    counts = {
+        band: _fields.whole(paths[band], f"{where} paths_per_h {band}", minimum=0) for band in BANDS
+    }
     return LineRules(
         match=str(raw.get("match", "")).casefold(),
         max_length_m=_positive(raw, "max_length_m", where),
@@ -173,10 +161,7 @@ def _line(raw: Any, where: str) -> LineRules:
 def _shares(raw: Any, where: str) -> dict[str, float]:
     if not isinstance(raw, Mapping) or set(raw) != set(BANDS):
         raise DataError(f"{where}: expected night, day and peak, got {raw!r}")
-    shares = {band: number(raw[band], f"{where} {band}") for band in BANDS}
-    if not all(0 <= v <= 1 for v in shares.values()):
-        raise DataError(f"{where}: shares must lie in [0, 1], got {shares}")
-    return shares
+    return {band: _fields.share(raw[band], f"{where} {band}") for band in BANDS}
 
 
 def default_rail_path() -> Path:

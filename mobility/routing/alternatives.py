@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.errors import DataError
-from mobility.routing.engine import PathEngine
+from mobility.routing.engine import ShortestPaths
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def shared_fraction(
 
 
 def diverse_paths(
-    engine: PathEngine,
+    engine: ShortestPaths,
     weights: NDArray[np.float64],
     length_m: NDArray[np.float64],
     source: int,

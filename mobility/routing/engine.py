@@ -7,6 +7,8 @@ the alternative-route search) cost one vectorised pass, not a rebuild.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import scipy.sparse
 from numpy.typing import NDArray
@@ -15,6 +17,29 @@ from scipy.sparse.csgraph import dijkstra
 #: scipy's sparse graphs treat explicit zeros as missing edges; weights are
 #: floored at this positive value (seconds or metres: far below any real edge).
 MIN_WEIGHT = 1e-6
+
+
+class ShortestPaths(Protocol):
+    """What routing needs of a path engine (node-based or turn-aware)."""
+
+    def set_weights(self, weights: NDArray[np.float64]) -> None:
+        """Use new edge weights (indexed like the table)."""
+
+    def one_to_all(
+        self, source: int, limit: float = np.inf
+    ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+        """Distances from ``source`` to every node, and a path tree for :meth:`path_edges`."""
+
+    def path_edges(
+        self, predecessors: NDArray[np.int32], source: int, target: int
+    ) -> list[int] | None:
+        """Edges of the shortest path to ``target`` from a :meth:`one_to_all` result."""
+
+    def shortest_path(self, source: int, target: int) -> list[int] | None:
+        """Edges of the cheapest path, or ``None`` if ``target`` is unreachable."""
+
+    def edge_between(self, a: int, b: int) -> int:
+        """Index of the cheapest usable edge from node ``a`` to node ``b``."""
 
 
 class PathEngine:

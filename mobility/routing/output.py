@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 from shapely.geometry import mapping
 
+from mobility.model.clock import local_iso, local_time
 from mobility.routing.router import Route, RoutePlan
 from mobility.routing.schedule import Checkpoint, Halt
 
 
-def _time(moment: Any) -> str:
-    return str(moment.isoformat(timespec="minutes"))
+def _time(moment: datetime) -> str:
+    return local_iso(moment, timespec="minutes")
 
 
 def _finite(value: float) -> float | None:
@@ -155,8 +157,8 @@ def plan_lines(plan: RoutePlan) -> list[str]:
         lines.append("")
         lines.append(
             f"{route.designation}: {route.length_m / 1000:.1f} km, driving "
-            f"{route.driving_s / 3600:.1f} h, arrive {route.schedule.arrive:%a %H:%M}, "
-            f"clear {route.schedule.clear:%a %H:%M}"
+            f"{route.driving_s / 3600:.1f} h, arrive {local_time(route.schedule.arrive):%a %H:%M}, "
+            f"clear {local_time(route.schedule.clear):%a %H:%M}"
             + (
                 f", shares {route.shared_with_msr:.0%} with the MSR"
                 if route.designation != "MSR"
@@ -182,8 +184,8 @@ def plan_lines(plan: RoutePlan) -> list[str]:
                 (
                     point.distance_m,
                     0,
-                    f"  {point.distance_m / 1000:7.1f}  {point.arrive:%a %H:%M}  "
-                    f"{point.clear:%a %H:%M}  {point.kind}: {point.name}{detail}",
+                    f"  {point.distance_m / 1000:7.1f}  {local_time(point.arrive):%a %H:%M}  "
+                    f"{local_time(point.clear):%a %H:%M}  {point.kind}: {point.name}{detail}",
                 )
             )
         for halt in route.schedule.halts:
@@ -192,8 +194,8 @@ def plan_lines(plan: RoutePlan) -> list[str]:
                 (
                     halt.distance_m,
                     1,
-                    f"  {halt.distance_m / 1000:7.1f}  {halt.start:%a %H:%M}  "
-                    f"{halt.end:%a %H:%M}  halt ({halt.kind}): {halt.name}{where}",
+                    f"  {halt.distance_m / 1000:7.1f}  {local_time(halt.start):%a %H:%M}  "
+                    f"{local_time(halt.end):%a %H:%M}  halt ({halt.kind}): {halt.name}{where}",
                 )
             )
         lines.extend(text for _, _, text in sorted(events, key=lambda e: (e[0], e[1])))

@@ -7,9 +7,10 @@ where?" on a loaded :class:`~mobility.network.load.Network`.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -22,15 +23,17 @@ from shapely.geometry import LineString
 
 from mobility.errors import DataError, InfeasibleError
 from mobility.model.adr import code_for
+from mobility.model.clock import add_seconds, utc
 from mobility.model.column import Column, ColumnRules, build_column
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
+from mobility.network.build import haversine_m
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.alternatives import DiversityRules, diverse_paths
 from mobility.routing.classification import Classification, classify
 from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import network_table
-from mobility.routing.engine import PathEngine
+from mobility.routing.engine import PathEngine, ShortestPaths
 from mobility.routing.explain import BlockingElement, blocking_elements
 from mobility.routing.feasibility import feasible_edges
 from mobility.routing.requirements import Requirements
@@ -44,6 +47,8 @@ from mobility.routing.timing import (
     train_speeds_kph,
     travel_times_s,
 )
+from mobility.routing.turn_engine import TurnPathEngine
+from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS, TurnArcs, TurnRules, turn_arcs
 
 logger = logging.getLogger(__name__)
 
@@ -194,19 +199,19 @@ def parse_time(text: str) -> datetime:
             f"start time {text!r} is not an ISO 8601 date and time "
             "(expected e.g. 2026-11-24T06:00+01:00)"
         ) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=LOCAL_TIME)
+    return utc(moment)
 
 
 def _default_start() -> datetime:
     now = datetime.now(LOCAL_TIME).replace(second=0, microsecond=0)
-    return now + timedelta(minutes=(-now.minute) % 15)
+    return add_seconds(now, 60 * ((-now.minute) % 15))
 
 
 @dataclass(frozen=True)
 class _ClassData:
     """Path engine, feasible edges and edge times of one vehicle class on one graph."""
 
-    engine: PathEngine
+    engine: ShortestPaths
     feasible: NDArray[np.bool_]
     weights: NDArray[np.float64]
     speeds_kph: NDArray[np.float64]
@@ -218,7 +223,19 @@ class _ModeData:
     points: RoutePoints
     structure_details: dict[int, str]
     place_index: PlaceIndex
+    arcs: TurnArcs | None = None
     classes: dict[Requirements, _ClassData] = field(default_factory=dict)
+
+    @cached_property
+    def reversal_arcs(self) -> dict[tuple[int, int], float]:
+        """Allowed reversals (edge before, edge after) and their time cost."""
+        if self.arcs is None:
+            return {}
+        chosen = np.flatnonzero(self.arcs.reversal)
+        return {
+            (int(self.arcs.from_edge[i]), int(self.arcs.to_edge[i])): float(self.arcs.cost_s[i])
+            for i in chosen.tolist()
+        }
 
 
 class Router:
@@ -235,6 +252,12 @@ class Router:
         on each class).
     clearance_margin_m
         Safety margin added to vehicle heights against clearances.
+    road_turns, rail_turns
+        Turn rules of columns and trains (see :mod:`mobility.routing.turns`):
+        by default no U-turns and OSM turn restrictions obeyed on roads, no
+        reversal on rail except at rail terminals, ramps and stations and
+        within 3 km of a terminal or ramp (20 minutes). ``None`` routes that
+        mode on nodes, ignoring turns.
     """
 
     def __init__(
@@ -246,6 +269,8 @@ class Router:
         halt_rules: HaltRules | None = None,
         diversity: DiversityRules | None = None,
         clearance_margin_m: float = 0.0,
+        road_turns: TurnRules | None = ROAD_TURNS,
+        rail_turns: TurnRules | None = RAIL_TURNS,
     ) -> None:
         if clearance_margin_m < 0:
             raise DataError(f"clearance margin must be >= 0 m, got {clearance_margin_m}")
@@ -255,6 +280,7 @@ class Router:
         self.halt_rules = halt_rules or HaltRules()
         self.diversity = diversity or DiversityRules()
         self.clearance_margin_m = clearance_margin_m
+        self.turns: dict[str, TurnRules | None] = {"road": road_turns, "rail": rail_turns}
         self._modes: dict[str, _ModeData] = {}
 
     def _mode(self, mode: str) -> _ModeData:
@@ -277,13 +303,65 @@ class Router:
                     names[index], kinds[index] = place.name, kind
                 if place.kind == "csc":
                     halt_places.add(index)
+            rules = self.turns[mode]
             self._modes[mode] = _ModeData(
                 table,
                 RoutePoints(names, kinds, frozenset(halt_places)),
                 _structure_details(table),
                 PlaceIndex(self.network.places, mode),
+                None
+                if rules is None
+                else turn_arcs(table, rules, self._reverse_nodes(mode, table, rules)),
             )
         return self._modes[mode]
+
+    def reversal_nodes(self, mode: str) -> frozenset[int]:
+        """Graph nodes where the mode's turn rules allow a reversal or U-turn."""
+        rules = self.turns[mode]
+        if rules is None:
+            return frozenset()
+        table = self._mode(mode).table
+        return frozenset(int(table.nodes[i]) for i in self._reverse_nodes(mode, table, rules))
+
+    def _reverse_nodes(self, mode: str, table: EdgeTable, rules: TurnRules) -> list[int]:
+        """Node indices where the turn rules allow a reversal."""
+        places = [
+            place
+            for place in self.network.places
+            if place.mode == mode
+            and place.node is not None
+            and rules.reverse_at & {place.kind, place.role, place.place_id}
+        ]
+        nodes = {table.index(place.node) for place in places}
+        for item in rules.reverse_at:
+            if item.startswith("node:"):
+                try:
+                    nodes.add(table.index(int(item.removeprefix("node:"))))
+                except (KeyError, ValueError):
+                    raise DataError(
+                        f"turn rules: reverse_at {item!r} is not a node of the {mode} graph"
+                    ) from None
+        areas = [place for place in places if place.place_id]  # corridor places, not stations
+        if rules.reverse_within_m > 0 and areas:
+            graph = table.graph
+            lon = np.array([graph.nodes[n]["x"] for n in table.nodes.tolist()])
+            lat = np.array([graph.nodes[n]["y"] for n in table.nodes.tolist()])
+            for place in areas:
+                near = haversine_m(
+                    lon, lat, np.full_like(lon, place.lon), np.full_like(lat, place.lat)
+                )
+                nodes.update(np.flatnonzero(near <= rules.reverse_within_m).tolist())
+        return sorted(nodes)
+
+    def path_engine(
+        self, mode: str, edges: NDArray[np.int64], weights: NDArray[np.float64]
+    ) -> ShortestPaths:
+        """Return a path engine over ``edges`` of the mode's table (turn-aware where ruled)."""
+        data = self._mode(mode)
+        table = data.table
+        if data.arcs is None:
+            return PathEngine(table.n_nodes, table.u, table.v, edges, weights)
+        return TurnPathEngine(table.n_nodes, table.u, table.v, edges, weights, data.arcs)
 
     def table(self, mode: str = "road") -> EdgeTable:
         """Edge table of the road or rail graph (built once)."""
@@ -305,7 +383,7 @@ class Router:
                 speeds = column_speeds_kph(table, need.max_speed_kph, self.speeds)
                 feasible = feasible_edges(table, need, self.clearance_margin_m)
             weights = travel_times_s(table, speeds)
-            engine = PathEngine(table.n_nodes, table.u, table.v, np.flatnonzero(feasible), weights)
+            engine = self.path_engine(mode, np.flatnonzero(feasible), weights)
             data.classes[need] = _ClassData(engine, feasible, weights, speeds)
         return data.classes[need]
 
@@ -369,8 +447,7 @@ class Router:
             start = parse_time(start)
         elif start is None:
             start = _default_start()
-        elif start.tzinfo is None:
-            start = start.replace(tzinfo=LOCAL_TIME)
+        start = utc(start)
         requested = vehicle if isinstance(vehicle, VehicleType) else self.catalogue.get(vehicle)
         hazmat_code = code_for(hazmat) if hazmat else ""
         data = self._mode(mode)
@@ -431,10 +508,12 @@ class Router:
             pass_time = TRAIN_LENGTH_M / (speeds / 3.6)
         routes = []
         for rank, path in enumerate(found):
+            designation = "MSR" if rank == 0 else f"ASR {rank}"
+            travel_s = self._with_reversals(data, path.edges, weights, notes, designation)
             schedule = column_schedule(
                 table,
                 path.edges,
-                weights,
+                travel_s,
                 pass_time,
                 start,
                 data.points,
@@ -446,12 +525,12 @@ class Router:
             )
             routes.append(
                 Route(
-                    designation="MSR" if rank == 0 else f"ASR {rank}",
+                    designation=designation,
                     mode=mode,
                     edges=tuple(table.keys[e] for e in path.edges),
                     length_m=path.length_m,
                     driving_s=schedule.driving_s,
-                    edge_times_s=tuple(float(weights[e]) for e in path.edges),
+                    edge_times_s=tuple(float(travel_s[e]) for e in path.edges),
                     shared_with_msr=path.shared_with_best,
                     max_shared=path.max_shared,
                     refs=_refs(table, path.edges),
@@ -482,6 +561,48 @@ class Router:
             notes=tuple(notes),
         )
 
+    def _with_reversals(
+        self,
+        data: _ModeData,
+        edges: tuple[int, ...],
+        weights: NDArray[np.float64],
+        notes: list[str],
+        designation: str,
+    ) -> NDArray[np.float64]:
+        """Edge times of a route with the time of each reversal added to the edge after it."""
+        if data.arcs is None or not data.reversal_arcs or len(edges) < 2:
+            return weights
+        travel_s = weights
+        for before, after in itertools.pairwise(edges):
+            cost_s = data.reversal_arcs.get((before, after))
+            if cost_s is None:
+                continue
+            if travel_s is weights:
+                travel_s = weights.copy()
+            travel_s[after] += cost_s
+            node = data.table.v[before]
+            where = data.points.names.get(int(node), f"node {data.table.nodes[node]}")
+            notes.append(f"{designation} reverses at {where} (+{cost_s / 60:g} min)")
+        return travel_s
+
+    def _turn_hint(self, mode: str, feasible: NDArray[np.bool_], source: int, target: int) -> str:
+        """Where one more reversal (or U-turn) would open a route, as advice."""
+        table = self._mode(mode).table
+        engine = self.path_engine(mode, np.flatnonzero(feasible), table.length_m)
+        if not isinstance(engine, TurnPathEngine):
+            return ""
+        found = engine.best_turn_point(source, target)
+        if found is None:
+            return ""
+        node, length_m = found
+        osm_id = int(table.nodes[node])
+        data = table.graph.nodes[osm_id]
+        return (
+            f"; turning at node {osm_id} ({data['x']:.4f}, {data['y']:.4f}) would give a "
+            f"{length_m / 1000:.1f} km route: add 'node:{osm_id}' to the turn rules' reverse_at "
+            "where that is possible"
+        )
+
     def _column_pass_times(
         self, table: EdgeTable, column: Column, speeds: NDArray[np.float64]
     ) -> NDArray[np.float64]:
@@ -504,6 +625,18 @@ class Router:
         table = data.table
         source, target = table.index(origin.node), table.index(destination.node)
         ends = f"from {origin.name} to {destination.name}"
+        rules = self.turns[mode]
+        if rules is not None:
+            node_engine = PathEngine(
+                table.n_nodes, table.u, table.v, np.flatnonzero(feasible), table.length_m
+            )
+            if node_engine.shortest_path(source, target) is not None:
+                return NoRouteError(
+                    f"no {mode} route for {need.label} {ends}: every route needs a turn the "
+                    f"turn rules forbid ({_describe_turns(mode, rules)})"
+                    + self._turn_hint(mode, feasible, source, target),
+                    [],
+                )
         blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)
         if not blocking:
             one_way = [
@@ -560,6 +693,15 @@ class Router:
             options.append("rail (mobility route --mode rail between rail terminals)")
         options.append("a bridge or tunnel exemption from the road authority")
         return options
+
+
+def _describe_turns(mode: str, rules: TurnRules) -> str:
+    what = "reversal" if mode == "rail" else "U-turn"
+    where = f" except at {', '.join(sorted(rules.reverse_at))}" if rules.reverse_at else " anywhere"
+    text = f"no {what} (turn over {rules.max_deflection_deg:g} degrees){where}"
+    if rules.apply_restrictions and mode == "road":
+        text += ", OSM turn restrictions"
+    return text
 
 
 def _structure_details(table: EdgeTable) -> dict[int, str]:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
 
+from mobility.model.clock import add_seconds
 from mobility.routing.edges import EdgeTable
 from mobility.routing.timing import HaltRules
 
@@ -214,7 +215,7 @@ def column_schedule(
     halt_positions = [i for i, n in enumerate(node_indices) if n in points.halt_places]
 
     def at(seconds: float) -> datetime:
-        return start + timedelta(seconds=seconds)
+        return add_seconds(start, seconds)
 
     def lon(node: int) -> float:
         return float(table.graph.nodes[node]["x"])

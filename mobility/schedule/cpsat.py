@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
 from mobility.schedule.instance import Instance
+from mobility.schedule.options import SolverOptions
 from mobility.schedule.solution import Assignment, Choice, objective_of, usage
 from mobility.schedule.time_indexed import (
     OBJECTIVE_SCALE,
@@ -75,33 +76,6 @@ LP_SHARE = 0.6
 #: (times :data:`LP_SHARE`). Measured on a 2-core machine: the brigade LP
 #: takes 1,704 iterations (1.3 s), the Defender LP 15,946 (16 s under load).
 LP_ITERATIONS_PER_S = 3_000
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    """Solver settings.
-
-    Attributes
-    ----------
-    time_limit_s
-        Search limit. In deterministic mode it is a budget of work, never of
-        wall time: CP-SAT's deterministic time (about a second of wall time
-        per unit on an idle 2-core machine) and, for the LP relaxation,
-        :data:`LP_SHARE` of it times :data:`LP_ITERATIONS_PER_S` iterations;
-        a loaded machine takes longer and gives the same plan. Otherwise
-        wall-clock seconds, of which the LP may take :data:`LP_SHARE`.
-    workers
-        CP-SAT workers (non-deterministic mode).
-    seed
-        Random seed.
-    deterministic
-        Reproducible search (see the module notes).
-    """
-
-    time_limit_s: float = 10.0
-    workers: int = 2
-    seed: int = 0
-    deterministic: bool = True
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.model.adr import code_for
+from mobility.model.clock import local_iso
 from mobility.model.scenario import LOCAL_TIME
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
@@ -65,7 +66,7 @@ class Plan:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+    return local_iso(moment)
 
 
 def _limits(instance: Instance, task: Task, option_index: int) -> list[dict[str, Any]]:

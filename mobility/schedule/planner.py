@@ -3,43 +3,65 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from pathlib import Path
 
-from mobility.model.scenario import Scenario
-from mobility.network.load import Network
+from mobility.model.scenario import Scenario, load_scenario
+from mobility.model.vehicle import VehicleCatalogue
+from mobility.network.load import Network, load_network
 from mobility.routing.router import Router
 from mobility.schedule.cpsat import Progress, SolverOptions, solve
 from mobility.schedule.greedy import greedy_assignment
-from mobility.schedule.instance import Instance, build_instance
-from mobility.schedule.plan import Plan, build_plan
+from mobility.schedule.instance import build_instance
+from mobility.schedule.plan import build_plan
+from mobility.schedule.result import Kpis, PlanResult
 from mobility.schedule.solution import Assignment
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class PlanResult:
-    """A plan with what produced it."""
-
-    plan: Plan
-    instance: Instance
-    assignment: Assignment
-    baseline: Assignment
-
-
 def plan_scenario(
-    scenario: Scenario,
-    network: Network,
+    scenario: Scenario | str | Path | None = None,
+    network: Network | None = None,
     *,
     options: SolverOptions | None = None,
     router: Router | None = None,
+    catalogue: VehicleCatalogue | None = None,
     progress: Progress | None = None,
 ) -> PlanResult:
     """Build the instance, the greedy baseline, optimise, and return the plan.
 
     The optimiser starts from the baseline as a hint; should it stop (time
     limit) with a worse objective than the baseline, the baseline is kept.
+
+    Parameters
+    ----------
+    scenario
+        A scenario, the path of a scenario file, or ``None`` for the embedded
+        example (the armoured brigade).
+    network
+        The network to plan on (default: the embedded corridor atlas).
+    options
+        Solver settings (default: :class:`SolverOptions`, reproducible).
+    router
+        A router on ``network`` (default: one with ``catalogue``).
+    catalogue
+        Vehicle catalogue (default: the embedded one); ignored with ``router``.
+    progress
+        Called as ``progress(objective, bound, seconds)`` on each improvement.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario file is invalid, or names an unknown place or vehicle.
+    DataError
+        If the network's input is missing or malformed.
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if network is None:
+        network = router.network if router is not None else load_network()
+    if router is None and catalogue is not None:
+        router = Router(network, catalogue)
     instance = build_instance(scenario, network, router)
     baseline = greedy_assignment(instance)
     best = solve(instance, options, hint=baseline, progress=progress)
@@ -49,4 +71,8 @@ def plan_scenario(
             dict(baseline.choices), "greedy (solver stopped above it)", best.status,
             baseline.objective, best.bound, best.solve_time_s,
         )  # fmt: skip
-    return PlanResult(build_plan(instance, best, baseline), instance, best, baseline)
+    plan = build_plan(instance, best, baseline)
+    return PlanResult(plan, instance, best, baseline, network)
+
+
+__all__ = ["Kpis", "PlanResult", "plan_scenario"]

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from mobility.model.clock import local_iso
 from mobility.rail.leg import RailLeg
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
 from mobility.schedule.solution import Choice
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+    return local_iso(moment)
 
 
 def rail_row(leg: RailLeg, start: datetime, task: Task) -> dict[str, Any]:

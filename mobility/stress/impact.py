@@ -33,7 +33,7 @@ from mobility.model.vehicle import VehicleCatalogue
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.edges import EdgeTable
-from mobility.routing.engine import PathEngine
+from mobility.routing.engine import ShortestPaths
 from mobility.routing.feasibility import feasible_edges
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
@@ -325,7 +325,7 @@ class _Class:
     feasible: NDArray[np.bool_]
     weights: NDArray[np.float64]
     capacity: NDArray[np.float64]
-    engine: PathEngine
+    engine: ShortestPaths
     pairs: list[tuple[NetworkPlace, NetworkPlace]]
     base: dict[tuple[str, str], tuple[float, float, NDArray[np.int64]] | None] = field(
         default_factory=dict
@@ -428,9 +428,7 @@ class StressContext:
                         feasible,
                         weights,
                         road_capacity_veh_per_day(table, self.capacity, need.max_speed_kph),
-                        PathEngine(
-                            table.n_nodes, table.u, table.v, np.flatnonzero(feasible), weights
-                        ),
+                        self.router.path_engine(mode, np.flatnonzero(feasible), weights),
                         pairs,
                     )
                 )
@@ -444,7 +442,7 @@ class StressContext:
                     feasible,
                     weights,
                     capacity,
-                    PathEngine(table.n_nodes, table.u, table.v, np.arange(table.n_edges), weights),
+                    self.router.path_engine(mode, np.arange(table.n_edges), weights),
                     pairs,
                 )
             )

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from mobility.errors import DataError, ScenarioError
+from mobility.model import _fields
 from mobility.model._yaml import number, read_yaml, require
 from mobility.model.scenario import Request, scenario_from_dict
 
@@ -62,6 +63,20 @@ _KEYS = (
 #: Wide horizon for checking surge requests before a scenario is known.
 _ANY_START = datetime.fromisoformat("1970-01-01T00:00+00:00")
 _ANY_HORIZON_H = 200 * 365 * 24
+
+
+def _check_element(element: Any, mode: Any, where: str) -> None:
+    _fields.text(element, f"{where} element")
+    if mode not in ELEMENT_MODES:
+        raise DataError(f"{where}: mode {mode!r} is not one of {', '.join(ELEMENT_MODES)}")
+
+
+def _check_window(start: datetime | None, end: datetime | None, where: str) -> None:
+    for name, moment in (("from", start), ("to", end)):
+        if moment is not None:
+            _fields.moment(moment, f"{where} {name}")
+    if start is not None and end is not None and end <= start:
+        raise DataError(f"{where}: 'to' must be after 'from'")
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,10 @@ class ElementClosure:
     end: datetime | None = None
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        _check_element(self.element, self.mode, f"closure of {self.element!r}")
+        _check_window(self.start, self.end, f"closure of {self.element!r}")
+
     @property
     def timed(self) -> bool:
         """Whether the closure has a time window."""
@@ -109,6 +128,11 @@ class CapacityReduction:
     mode: str = "any"
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        where = f"capacity reduction of {self.element!r}"
+        _check_element(self.element, self.mode, where)
+        _fields.share(self.remaining, f"{where} remaining")
+
 
 @dataclass(frozen=True)
 class PortLoss:
@@ -130,6 +154,10 @@ class PortLoss:
     remaining: float = 0.0
     divert_to: str = ""
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        _fields.text(self.port, "port loss port")
+        _fields.share(self.remaining, f"port loss of {self.port!r} remaining")
 
 
 @dataclass(frozen=True)
@@ -155,6 +183,10 @@ class BorderClosure:
     divert_to: str = ""
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        _fields.text(self.crossing, "border closure crossing")
+        _check_window(self.start, self.end, f"border closure of {self.crossing!r}")
+
     @property
     def timed(self) -> bool:
         """Whether the closure has a time window."""
@@ -177,6 +209,14 @@ class Curfew:
     windows: tuple[tuple[int, int], ...]
     mode: str = "any"
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"curfew on {self.element!r}"
+        _check_element(self.element, self.mode, where)
+        if not self.windows:
+            raise DataError(f"{where} windows: expected at least one window")
+        for window in self.windows:
+            _fields.check_window(window, f"{where} windows")
 
     @property
     def closed_share(self) -> float:
@@ -204,6 +244,11 @@ class Surge:
     scale: float = 1.0
     requests: tuple[Request, ...] = ()
 
+    def __post_init__(self) -> None:
+        scale = _fields.number(self.scale, "surge scale", positive=True)
+        if scale > 100:
+            raise DataError(f"surge scale: expected a factor > 0 and <= 100, got {scale!r}")
+
 
 @dataclass(frozen=True)
 class RandomFailures:
@@ -223,6 +268,14 @@ class RandomFailures:
     seed: int = 0
     probability: Mapping[str, float] = field(default_factory=lambda: {"default": 0.0})
     elements: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _fields.whole(self.seed, "random failures seed", minimum=0)
+        for kind, value in self.probability.items():
+            _fields.choice(kind, FAILURE_KINDS, "random failures probability")
+            _fields.share(value, f"random failures probability {kind}")
+        for name, value in self.elements.items():
+            _fields.share(value, f"random failures elements {name}")
 
     def of_kind(self, kind: str) -> float:
         """Probability of an element of ``kind``."""
@@ -397,42 +450,23 @@ def _known(entry: Mapping[str, Any], allowed: Sequence[str], where: str) -> None
 
 
 def _text(entry: Mapping[str, Any], key: str, where: str) -> str:
-    value = require(entry, key, where)
-    if isinstance(value, bool) or value is None or not str(value).strip():
-        raise DataError(f"{where}: {key!r} must be a non-empty name, ref or id, got {value!r}")
-    return str(value).strip()
+    return _fields.text(require(entry, key, where), f"{where} {key}")
 
 
 def _mode(entry: Mapping[str, Any], where: str) -> str:
-    mode = str(entry.get("mode", "any"))
+    mode = entry.get("mode", "any")
     if mode not in ELEMENT_MODES:
         raise DataError(f"{where}: mode {mode!r} is not one of {', '.join(ELEMENT_MODES)}")
-    return mode
+    return str(mode)
 
 
 def _share(entry: Mapping[str, Any], key: str, where: str, default: float | None = None) -> float:
     value = entry.get(key, default) if default is not None else require(entry, key, where)
-    share = number(value, f"{where} {key}")
-    if not 0.0 <= share <= 1.0:
-        raise DataError(f"{where} {key}: expected a share from 0 to 1, got {value!r}")
-    return share
+    return _fields.share(value, f"{where} {key}")
 
 
 def _time(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        try:
-            moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise DataError(
-                f"{where}: {value!r} is not an ISO 8601 time (e.g. 2026-11-24T06:00+01:00)"
-            ) from None
-    if moment.tzinfo is None:
-        raise DataError(f"{where}: {value!r} has no UTC offset (e.g. +01:00)")
-    return moment
+    return None if value is None else _fields.moment(value, where)
 
 
 def _window(entry: Mapping[str, Any], where: str) -> tuple[datetime | None, datetime | None]:
@@ -443,29 +477,8 @@ def _window(entry: Mapping[str, Any], where: str) -> tuple[datetime | None, date
     return start, end
 
 
-def _clock(value: Any, where: str) -> int:
-    text = str(value).strip()
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-    except ValueError:
-        raise DataError(f"{where}: expected a clock time HH:MM, got {value!r}") from None
-    if not (0 <= minutes < 60 and (0 <= hours < 24 or (hours == 24 and minutes == 0))):
-        raise DataError(f"{where}: expected a clock time HH:MM, got {value!r}")
-    return hours * 60 + minutes
-
-
 def _windows(raw: Any, where: str) -> tuple[tuple[int, int], ...]:
-    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
-        raise DataError(f'{where}: expected a list of ["HH:MM", "HH:MM"] windows, got {raw!r}')
-    windows = []
-    for window in raw:
-        if not isinstance(window, Sequence) or isinstance(window, str) or len(window) != 2:
-            raise DataError(f'{where}: expected ["HH:MM", "HH:MM"], got {window!r}')
-        start, end = _clock(window[0], where), _clock(window[1], where)
-        if start == end:
-            raise DataError(f"{where}: window {window!r} is empty")
-        windows.append((start, end))
-    return tuple(windows)
+    return _fields.windows(raw, where)
 
 
 def _surge(raw: Any, where: str) -> Surge:
@@ -497,9 +510,7 @@ def _random(raw: Any, where: str) -> RandomFailures | None:
         return None
     entry = _mapping(raw, where)
     _known(entry, ("seed", "probability", "elements"), where)
-    seed = entry.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise DataError(f"{where} seed: expected a whole number >= 0, got {seed!r}")
+    seed = _fields.whole(entry.get("seed", 0), f"{where} seed", minimum=0)
     probability: dict[str, float] = {"default": 0.0}
     for kind, value in _mapping(entry.get("probability") or {}, f"{where} probability").items():
         if kind not in FAILURE_KINDS:

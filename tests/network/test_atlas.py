@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from mobility import BuildOptions, load_network
-from mobility.network.atlas_compile import compile_atlas
+from mobility.network.atlas_compile import SOURCE_DIR, compile_atlas
 from mobility.network.build import haversine_m
 from mobility.network.load import default_atlas_path
 from mobility.network.summary import network_summary
 
-ATLAS_SOURCES = default_atlas_path().parent / "atlas"
+ATLAS_SOURCES = SOURCE_DIR
 
 
 def test_compiled_atlas_is_current_and_clean() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,9 @@ import pytest
 
 import mobility
 from mobility.errors import DataError
+from mobility.model.clock import LOCAL_TIME
 from mobility.routing.edges import EdgeTable
+from mobility.routing.output import plan_lines
 from mobility.routing.router import Router
 from mobility.routing.schedule import RoutePoints, column_schedule
 from mobility.routing.timing import HaltRules, MarchSpeeds, column_speeds_kph, travel_times_s
@@ -124,3 +127,22 @@ def test_a_structure_of_many_ways_is_one_checkpoint_occupied_until_the_tail_leav
         "Testbrug",
         "East crossing",
     ]
+
+
+@pytest.mark.parametrize("start", ["2026-10-25T01:30", "2026-03-29T01:30"])
+def test_route_times_are_elapsed_time_across_a_clock_change(start: str) -> None:
+    """Issue #14: across the end of summer time a 5.9 km leg took 66 min, arriving an hour late."""
+    router = Router(mobility.load_network())
+    plan = router.route("Vlissingen", "bcp-venlo-a67", "boxer-apc", start=start, k=1)
+    route = plan.routes[0]
+    points = route.schedule.checkpoints
+    halts_s = sum((h.end - h.start).total_seconds() for h in route.schedule.halts)
+    assert (route.schedule.arrive - points[0].arrive).total_seconds() == pytest.approx(
+        route.driving_s + halts_s, abs=1
+    )
+    for earlier, later in itertools.pairwise(points):
+        assert later.arrive >= earlier.arrive
+        assert (later.arrive - earlier.arrive).total_seconds() < 3 * 3600
+    text = "\n".join(plan_lines(plan))
+    arrive_local = route.schedule.arrive.astimezone(LOCAL_TIME)
+    assert f"arrive {arrive_local:%a %H:%M}" in text

@@ -191,3 +191,35 @@ def test_the_default_plan_is_the_same_on_a_loaded_machine(tmp_path: Path) -> Non
             burner.wait()
     assert idle_bound is not None and idle_bound > 0
     assert (loaded_table, loaded_bound) == (idle_table, idle_bound)
+
+
+def test_plan_times_are_dutch_local_time_across_the_spring_clock_change(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    """Issue #14: times computed in UTC, written in CET before 02:00 and CEST after."""
+    text = tiny_scenario.read_text()
+    text = text.replace("start: 2026-11-24T00:00+01:00", "start: 2026-03-28T22:00+01:00")
+    text = text.replace("2026-11-24T04:00+01:00", "2026-03-29T00:30+01:00")
+    text = text.replace("2026-11-24T12:00+01:00", "2026-03-29T12:00+02:00")
+    text = text.replace("2026-11-24T14:00+01:00", "2026-03-29T14:00+02:00")
+    path = tmp_path / "spring.yaml"
+    path.write_text(text)
+    instance = build_instance(load_scenario(path), atlas, router)
+    folder = write_plan(build_plan(instance, greedy_assignment(instance)), tmp_path / "plan")
+    rows = json.loads((folder / "movement_table.json").read_text())
+    change = datetime.fromisoformat("2026-03-29T01:00+00:00")
+    seen = set()
+    for row in rows:
+        start, arrive = datetime.fromisoformat(row["start"]), datetime.fromisoformat(row["arrive"])
+        halts_s = sum(
+            (datetime.fromisoformat(h["end"]) - datetime.fromisoformat(h["start"])).total_seconds()
+            for h in row["halts"]
+        )
+        assert (arrive - start).total_seconds() == pytest.approx(row["driving_s"] + halts_s, abs=61)
+        for point in row["checkpoints"]:
+            moment = datetime.fromisoformat(point["arrive"])
+            offset = "+01:00" if moment < change else "+02:00"
+            assert point["arrive"].endswith(offset), point
+            seen.add(offset)
+    assert seen == {"+01:00", "+02:00"}
+    assert validate_plan(folder) == []

@@ -70,6 +70,13 @@ def diamond() -> Network:
         ],
         rail=True,
     )
+    # The branch runs beside the main line: through 14 at x = 4.14 it would turn back
+    # on itself, which a train cannot do.
+    rail.nodes[14]["x"], rail.nodes[14]["y"] = 4.12, 52.002
+    for u, v, data in rail.edges(data=True):
+        if 14 in (u, v):
+            nodes = rail.nodes
+            data["geometry"] = LineString([(nodes[n]["x"], nodes[n]["y"]) for n in (u, v)])
     places = [
         place("spod", "spod-a", 1),
         place("bcp", "bcp-d", 4),

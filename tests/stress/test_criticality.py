@@ -21,12 +21,12 @@ def test_ranking_on_the_diamond(tiny_context: StressContext) -> None:
     assert {r.road_loss for r in ranked} == {3000}
     assert all(r.stranded == 0 for r in ranked)
     # Elements are logical: the long road (two ways through node 3) is one section.
-    assert [r.element.name for r in ranked[:2]] == ["Short road (way 102)", "Short bridge"]
+    assert [r.element.name for r in ranked[:2]] == ["Short road near SPOD-A", "Short bridge"]
     assert ranked[0].extra_time_h > 0 and ranked[-1].extra_time_h == 0
     assert [r.rank for r in ranked] == [1, 2, 3]
     assert ranked[-1].element.ways == (103, 304)
     by_time = criticality(tiny_context, mode="road", by="time", top_k=1)
-    assert len(by_time) == 1 and by_time[0].element.name == "Short road (way 102)"
+    assert len(by_time) == 1 and by_time[0].element.name == "Short road near SPOD-A"
 
 
 def test_ranking_on_the_atlas_names_single_points_of_failure(atlas_context: StressContext) -> None:
@@ -87,10 +87,10 @@ def test_criticality_on_the_hague_ranks_logical_elements_in_minutes(shared_osm: 
     ranked = criticality(context, mode="road")
     elapsed_s = time.perf_counter() - began
     ways = {int(w) for w in context.modes["road"].table.element.tolist() if w >= 0}
-    assert len(ranked) < 0.4 * len(ways)  # about 1,000 elements for about 3,000 ways
+    assert len(ranked) < 0.3 * len(ways)  # about 700 elements for about 3,500 ways
     kinds = {r.element.kind for r in ranked}
     assert kinds == {"bridge", "tunnel", "road"}
     assert len({r.element.name for r in ranked}) == len(ranked)
     assert any(" between " in r.element.name for r in ranked[:50])
     assert ranked[0].stranded > 0
-    assert elapsed_s < 240  # 68 s measured with the loading, on a busy 2-core machine
+    assert elapsed_s < 240  # 8 s measured (70 s on a busy 2-core machine)

@@ -1,0 +1,84 @@
+"""The main job as library calls: a planned scenario written as a plan folder with its map.
+
+``mobility plan`` is :func:`~mobility.schedule.planner.plan_scenario`, then
+:func:`write_plan` (movement table, summary, constraints, utilisation,
+routes, ``map.html``, ``gantt.png``, ``utilisation.png``), then
+:func:`~mobility.schedule.validate.validate_plan` on the written folder.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mobility.errors import ScenarioError
+from mobility.network.load import Network
+from mobility.schedule.plan import Plan
+from mobility.schedule.plan_files import write_plan as write_plan_files
+from mobility.schedule.result import PlanResult
+
+logger = logging.getLogger(__name__)
+
+
+def plan_folder_name(scenario: str) -> str:
+    """Folder-safe name of a scenario (``out/plans/<name>`` by default)."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario.lower()).strip("-")
+
+
+def plan_map_files(plan: Plan, network: Network) -> dict[str, bytes]:
+    """Return ``map.html``, ``gantt.png`` and ``utilisation.png`` of a plan."""
+    from mobility.maps import map_html, plan_view, render_plan_map
+    from mobility.maps.charts import plan_charts
+
+    view = plan_view(plan)
+    return {
+        "map.html": map_html(render_plan_map(view, network)).encode("utf-8"),
+        **plan_charts(view),
+    }
+
+
+def write_plan(
+    result: PlanResult | Plan,
+    out_dir: str | Path | None = None,
+    *,
+    network: Network | None = None,
+    maps: bool = True,
+) -> Path:
+    """Write a plan folder atomically (replacing ``out_dir``) and return its path.
+
+    Parameters
+    ----------
+    result
+        What :func:`~mobility.plan_scenario` returned, or a bare plan.
+    out_dir
+        Target folder (default: ``out/plans/<scenario>`` under the current folder).
+    network
+        The map's background (default: the network of ``result``).
+    maps
+        Also write ``map.html``, ``gantt.png`` and ``utilisation.png``.
+
+    Raises
+    ------
+    ScenarioError
+        If ``maps`` is asked for a bare plan without a ``network``.
+    """
+    plan = result.plan if isinstance(result, PlanResult) else result
+    if network is None and isinstance(result, PlanResult):
+        network = result.network
+    out = (
+        Path(out_dir)
+        if out_dir is not None
+        else Path("out", "plans", plan_folder_name(plan.scenario))
+    )
+    extra: dict[str, bytes] = {}
+    if maps:
+        if network is None:
+            raise ScenarioError(
+                f"plan {plan.scenario!r}: the map needs the network; pass network= or maps=False"
+            )
+        logger.info("drawing the map and charts of %s", plan.scenario)
+        extra = plan_map_files(plan, network)
+    return write_plan_files(plan, out, extra=extra)
+
+
+__all__ = ["plan_folder_name", "plan_map_files", "write_plan"]

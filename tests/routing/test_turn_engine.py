@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mobility.routing.edges import EdgeTable
+from mobility.routing.engine import PathEngine
+from mobility.routing.turn_engine import TurnPathEngine
+from mobility.routing.turns import TurnArcs, candidate_turns
+from tests.routing.conftest import make_graph
+
+EDGES = st.lists(
+    st.tuples(st.integers(0, 9), st.integers(0, 9), st.floats(0.5, 5000)),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _table(edges: list[tuple[int, int, float]], source: int) -> EdgeTable:
+    graph = make_graph(((u, v, {"length_m": w}) for u, v, w in edges), two_way=False)
+    if source not in graph:
+        graph.add_node(source, x=0.0, y=0.0)
+    return EdgeTable.from_graph(graph)
+
+
+def _arcs(table: EdgeTable, keep: np.ndarray | None = None, cost: float = 0.0) -> TurnArcs:
+    from_edge, to_edge = candidate_turns(table)
+    keep = np.ones(len(from_edge), dtype=bool) if keep is None else keep
+    return TurnArcs(
+        from_edge[keep],
+        to_edge[keep],
+        np.full(int(keep.sum()), cost),
+        np.zeros(int(keep.sum()), dtype=bool),
+    )
+
+
+def _engine(table: EdgeTable, arcs: TurnArcs) -> TurnPathEngine:
+    return TurnPathEngine(
+        table.n_nodes, table.u, table.v, np.arange(table.n_edges), table.length_m, arcs
+    )
+
+
+def _line_graph_distances(table: EdgeTable, arcs: TurnArcs, source: int) -> dict[int, float]:
+    """Brute force: networkx Dijkstra on the line graph with a virtual source."""
+    line = nx.DiGraph()
+    for e in np.flatnonzero(table.u == source).tolist():
+        line.add_edge("s", e, weight=float(table.length_m[e]))
+    for a, b in zip(arcs.from_edge.tolist(), arcs.to_edge.tolist(), strict=True):
+        line.add_edge(a, b, weight=float(table.length_m[b]))
+    reached = nx.single_source_dijkstra_path_length(line, "s") if "s" in line else {}
+    best: dict[int, float] = {source: 0.0}
+    for state, distance in reached.items():
+        if state != "s":
+            node = int(table.v[state])
+            best[node] = min(best.get(node, np.inf), distance)
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(EDGES, st.integers(0, 9))
+def test_all_turns_allowed_is_node_dijkstra(
+    edges: list[tuple[int, int, float]], source_node: int
+) -> None:
+    table = _table(edges, source_node)
+    source = table.index(source_node)
+    node = PathEngine(table.n_nodes, table.u, table.v, np.arange(table.n_edges), table.length_m)
+    turn = _engine(table, _arcs(table))
+    expected, _ = node.one_to_all(source)
+    distances, tree = turn.one_to_all(source)
+    np.testing.assert_allclose(distances, expected, rtol=1e-9)
+    for target in np.flatnonzero(np.isfinite(distances)).tolist():
+        path = turn.path_edges(tree, source, target)
+        assert path is not None
+        assert sum(table.length_m[e] for e in path) == np.float64(distances[target]) or abs(
+            sum(table.length_m[e] for e in path) - distances[target]
+        ) < 1e-6 * max(1.0, distances[target])
+
+
+@settings(max_examples=80, deadline=None)
+@given(EDGES, st.integers(0, 9), st.data())
+def test_forbidden_turns_are_never_taken(
+    edges: list[tuple[int, int, float]], source_node: int, data: st.DataObject
+) -> None:
+    table = _table(edges, source_node)
+    source = table.index(source_node)
+    n_candidates = len(candidate_turns(table)[0])
+    keep = np.array(
+        data.draw(st.lists(st.booleans(), min_size=n_candidates, max_size=n_candidates)), dtype=bool
+    )
+    arcs = _arcs(table, keep)
+    allowed = set(zip(arcs.from_edge.tolist(), arcs.to_edge.tolist(), strict=True))
+    engine = _engine(table, arcs)
+    distances, tree = engine.one_to_all(source)
+    expected = _line_graph_distances(table, arcs, source)
+    assert {i for i in range(table.n_nodes) if np.isfinite(distances[i])} == set(expected)
+    for target, distance in expected.items():
+        assert abs(distances[target] - distance) <= 1e-6 * max(1.0, distance)
+        path = engine.path_edges(tree, source, target)
+        assert path is not None
+        if path:
+            assert int(table.u[path[0]]) == source and int(table.v[path[-1]]) == target
+        assert all(pair in allowed for pair in itertools.pairwise(path))
+
+
+def test_turn_cost_set_weights_and_limit() -> None:
+    # A square 1-2-3-4-1 of 1 km edges, two-way.
+    graph = make_graph([(1, 2, {}), (2, 3, {}), (3, 4, {}), (4, 1, {})])
+    table = EdgeTable.from_graph(graph)
+    engine = _engine(table, _arcs(table, cost=5000.0))
+    one, three = table.index(1), table.index(3)
+    distances, _ = engine.one_to_all(one)
+    assert distances[three] == 2000.0 + 5000.0  # one turn on the way
+    assert engine.one_to_all(one, limit=1500.0)[0][three] == np.inf
+    weights = table.length_m.copy()
+    weights[table.key_index[(1, 2, 0)]] = 10_000.0
+    engine.set_weights(weights)
+    path = engine.shortest_path(one, three)
+    assert path is not None and [table.keys[e][:2] for e in path] == [(1, 4), (4, 3)]
+    assert engine.edge_between(one, table.index(2)) == table.key_index[(1, 2, 0)]
+    assert engine.shortest_path(one, one) == []

@@ -1,0 +1,71 @@
+"""The main job through the public API, as a notebook does it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mobility
+from mobility.errors import ScenarioError
+from mobility.schedule.plan_files import PLAN_FILES
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def result() -> mobility.PlanResult:
+    options = mobility.SolverOptions(time_limit_s=2, workers=1)
+    return mobility.plan_scenario(DATA / "scenario-tiny.yaml", options=options)
+
+
+def test_plan_scenario_takes_a_path_and_loads_the_embedded_atlas(
+    result: mobility.PlanResult,
+) -> None:
+    assert result.scenario == "tiny-south"
+    assert result.network is not None and result.network.report.source == "embedded atlas"
+    assert isinstance(result.kpis, mobility.Kpis)
+    assert result.kpis.march_units == result.plan.summary["march_units"]
+    assert result.is_feasible()
+    baseline = result.baseline_kpis
+    assert baseline is not None and baseline.method == "greedy"
+    assert result.kpis.civilian_delay_vh <= baseline.civilian_delay_vh
+
+
+def test_summary_is_what_the_cli_prints(result: mobility.PlanResult) -> None:
+    lines = str(result).splitlines()
+    assert lines[0] == (
+        f"tiny-south: {result.plan.summary['vehicles']} vehicles in "
+        f"{result.kpis.march_units} march units"
+    )
+    assert lines[1] == f"plan: {result.kpis}"
+    assert lines[2].startswith("greedy baseline: on time")
+
+
+def test_write_and_validate_a_plan_folder(result: mobility.PlanResult, tmp_path: Path) -> None:
+    folder = mobility.write_plan(result, tmp_path / "plan")
+    names = {p.name for p in folder.iterdir()}
+    assert names == {*PLAN_FILES, "map.html", "gantt.png", "utilisation.png"}
+    assert mobility.validate_plan(folder) == []
+    bare = mobility.write_plan(result.plan, tmp_path / "bare", maps=False)
+    assert {p.name for p in bare.iterdir()} == set(PLAN_FILES)
+    with pytest.raises(ScenarioError, match="the map needs the network"):
+        mobility.write_plan(result.plan, tmp_path / "nomap")
+    assert not (tmp_path / "nomap").exists()
+
+
+def test_render_plan_map_takes_a_result_a_plan_or_a_folder(
+    result: mobility.PlanResult, tmp_path: Path
+) -> None:
+    folder = mobility.write_plan(result, tmp_path / "plan", maps=False)
+    for source in (result, result.plan, folder):
+        fmap = mobility.render_plan_map(source, result.network)
+        assert "tiny-south" in fmap.get_root().render()
+
+
+def test_the_default_output_folder_is_named_after_the_scenario(
+    result: mobility.PlanResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = mobility.write_plan(result, maps=False)
+    assert folder.resolve() == (tmp_path / "out" / "plans" / "tiny-south").resolve()
