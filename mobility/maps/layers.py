@@ -21,6 +21,7 @@ from mobility.errors import DataError
 from mobility.maps.elements import JsCall
 from mobility.network.export import edge_features, place_features
 from mobility.network.load import Network
+from mobility.routing.elements import logical_elements, network_table
 
 ROAD_STYLES: dict[str, dict[str, Any]] = {
     "motorway": {"color": "#c0392b", "weight": 3.5, "opacity": 0.7},
@@ -283,6 +284,12 @@ class _Index:
                 names = {_fmt(p.get("name")), _fmt(p.get("ref")), f"way {p.get('osmid')}"}
                 for name in names - {None}:
                     self._entry(str(name)).edges.append(feature)
+        for mode in ("road", "rail"):
+            table = network_table(network, mode)
+            for name, edges in logical_elements(table).items():
+                entry = self._entry(name)
+                if not entry.edges:
+                    entry.edges.extend(self.by_edge[table.keys[e]] for e in edges)
         for feature in place_features(network):
             p = feature["properties"]
             for name in {p["name"], p.get("place_id"), str(p.get("node"))} - {None, "None"}:

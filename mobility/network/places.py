@@ -361,6 +361,8 @@ def one_way_places(
 def _named_nodes(graph: nx.MultiDiGraph, mode: str) -> Iterable[NetworkPlace]:
     for node, data in graph.nodes(data=True):
         name = data.get("name")
+        if not name and data.get("highway") == "motorway_junction" and data.get("ref"):
+            name = f"exit {data['ref']}"  # a junction mapped with its number only
         if not name:
             continue
         if data.get("highway") == "motorway_junction" or data.get("barrier") == "border_control":

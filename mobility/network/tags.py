@@ -285,6 +285,8 @@ EDGE_TAG_PARSERS: dict[str, tuple[tuple[str, ...], _Parser]] = {
     "maxspeed_kph": (("maxspeed",), parse_maxspeed_kph),
     "bridge": (("bridge",), parse_yes_no_structure),
     "tunnel": (("tunnel",), parse_yes_no_structure),
+    "bridge_name": (("bridge:name",), _text),
+    "tunnel_name": (("tunnel:name",), _text),
     "layer": (("layer",), parse_layer),
     "tunnel_category": (("hazmat:adr_tunnel", "tunnel:category"), parse_tunnel_category),
     "maxweight_t": (("maxweight",), parse_weight_t),

@@ -7,13 +7,16 @@ feasibility run on these arrays (vectorised numpy, scipy's C Dijkstra).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
+
+from mobility.network.sections import SectionIndex, section_index
+from mobility.network.structures import StructureIndex, structure_index
 
 #: Limit attributes read from the edges, in the units of their names.
 LIMIT_ATTRIBUTES = (
@@ -72,6 +75,8 @@ class EdgeTable:
         Dangerous goods banned (``hazmat=no``/``designated``-style tagging).
     bridge, tunnel
         Structure flags.
+    node_names
+        Names of places attached to graph nodes, by node id (section names).
     """
 
     graph: nx.MultiDiGraph
@@ -91,6 +96,7 @@ class EdgeTable:
     hazmat_no: NDArray[np.bool_]
     bridge: NDArray[np.bool_]
     tunnel: NDArray[np.bool_]
+    node_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def n_nodes(self) -> int:
@@ -134,6 +140,21 @@ class EdgeTable:
             name = _first(data.get("name")) or _first(data.get("ref"))
             labels.append(str(name) if name else f"way {self.element[edge]}")
         return labels
+
+    @cached_property
+    def structures(self) -> StructureIndex:
+        """Bridges and tunnels grouped into logical structures (built on first use)."""
+        return structure_index(self)
+
+    @cached_property
+    def sections(self) -> SectionIndex:
+        """Road or rail sections between junctions (built on first use).
+
+        Named by the junctions and stations of the graph and by
+        :attr:`node_names` (places attached to the graph; set them before
+        first use).
+        """
+        return section_index(self, self.node_names)
 
     @cached_property
     def key_index(self) -> dict[tuple[int, int, int], int]:

@@ -34,6 +34,7 @@ from mobility.network.places import NetworkPlace
 from mobility.routing.alternatives import DiversityRules, diverse_paths
 from mobility.routing.classification import Classification, classify
 from mobility.routing.edges import EdgeTable
+from mobility.routing.elements import network_table
 from mobility.routing.engine import PathEngine, ShortestPaths
 from mobility.routing.explain import BlockingElement, blocking_elements
 from mobility.routing.feasibility import feasible_edges
@@ -290,7 +291,7 @@ class Router:
         if mode not in ("road", "rail"):
             raise DataError(f"mode {mode!r} is not road or rail")
         if mode not in self._modes:
-            table = EdgeTable.from_graph(self.network.graph("road" if mode == "road" else "rail"))
+            table = network_table(self.network, mode)
             names: dict[int, str] = {}
             kinds: dict[int, str] = {}
             halt_places: set[int] = set()

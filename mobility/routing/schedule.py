@@ -13,7 +13,7 @@ becomes a 45-minute break, past 9 h a day an 11-hour daily rest (EU 561/2006).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -45,6 +45,12 @@ class Checkpoint:
         Limits of a structure, e.g. ``MLC 60``.
     lon, lat
         WGS84 position of the node.
+    leave
+        When the tail leaves the whole structure (bridges and tunnels; else
+        ``clear``): the structure is occupied from ``arrive`` to ``leave``.
+    element
+        The structure and direction crossed, ``<structure name>/<direction>``
+        (bridges and tunnels; else empty).
     """
 
     name: str
@@ -56,6 +62,13 @@ class Checkpoint:
     detail: str = ""
     lon: float = float("nan")
     lat: float = float("nan")
+    leave: datetime | None = None
+    element: str = ""
+
+    @property
+    def occupied_until(self) -> datetime:
+        """End of the occupation: ``leave`` for a structure, else ``clear``."""
+        return self.leave if self.leave is not None else self.clear
 
 
 @dataclass(frozen=True)
@@ -194,7 +207,11 @@ def column_schedule(
     passes = np.asarray(pass_time_s[index], dtype=np.float64).tolist()
     lengths = table.length_m[index].tolist()
     elements = table.element[index].tolist()
-    structures = (table.bridge[index] | table.tunnel[index]).tolist()
+    structure_index = table.structures
+    crossings = structure_index.of_edge[index].tolist()
+    # A route occupies a structure once, from entering its first edge to leaving its last.
+    last_crossing = {c: p for p, c in enumerate(crossings) if c >= 0}
+    open_structures: dict[int, int] = {}
     halt_positions = [i for i, n in enumerate(node_indices) if n in points.halt_places]
 
     def at(seconds: float) -> datetime:
@@ -210,7 +227,6 @@ def column_schedule(
     halts: list[Halt] = []
     clock_s = distance_m = driving_s = 0.0
     since_halt_s = since_break_s = today_s = 0.0
-    previous_element = None
     for position, edge in enumerate(edges):
         node_index = node_indices[position]
         node = node_ids[position]
@@ -277,25 +293,38 @@ def column_schedule(
                     lat=lat(node),
                 )
             )
-        element = elements[position]
-        is_structure = structures[position]
-        if is_structure and element != previous_element:
+        crossed = crossings[position]
+        if crossed >= 0 and crossed not in open_structures:
+            structure = structure_index.structures[crossed]
+            open_structures[crossed] = len(checkpoints)
             checkpoints.append(
                 Checkpoint(
-                    name=table.label(edge),
-                    kind="tunnel" if table.tunnel[edge] else "bridge",
+                    name=structure.name,
+                    kind=structure.kind,
                     node=node,
                     distance_m=distance_m,
                     arrive=at(departs_s),
                     clear=at(departs_s + passes[position]),
-                    detail=structure_detail.get(element, ""),
+                    # Limits of every way of the structure (pieces may differ).
+                    detail=" / ".join(
+                        dict.fromkeys(
+                            d for way in structure.ways if (d := structure_detail.get(way, ""))
+                        )
+                    )
+                    or structure_detail.get(elements[position], ""),
                     lon=lon(node),
                     lat=lat(node),
+                    element=f"{structure.name}/{structure_index.direction_of_edge[edge]}",
                 )
             )
-        previous_element = element if is_structure else None
         step_s = travel[position]
         clock_s = departs_s + step_s
+        if crossed >= 0 and last_crossing[crossed] == position:
+            # The tail leaves the structure one pass time after the head leaves it.
+            at_entry = open_structures[crossed]
+            checkpoints[at_entry] = replace(
+                checkpoints[at_entry], leave=at(clock_s + passes[position])
+            )
         driving_s += step_s
         since_halt_s += step_s
         since_break_s += step_s

@@ -148,6 +148,7 @@ def edge_bearings(
         geometries = _edge_data(table)[0]
     nodes = table.graph.nodes
     xy = np.array([(nodes[n]["x"], nodes[n]["y"]) for n in table.nodes.tolist()], dtype=np.float64)
+    xy = xy.reshape(-1, 2)  # a graph without nodes (no rail in a road extract)
     first, last = xy[table.u], xy[table.v]
     # Edges without a geometry are straight; the others are followed for lookahead_m.
     ahead, behind = last.copy(), first.copy()

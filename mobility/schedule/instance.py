@@ -10,20 +10,25 @@ The solver's time unit is the **minute** after the scenario start; start
 times are multiples of ``slot_min`` minutes. Resources (:class:`Resource`)
 are what columns share:
 
-- ``structure``: a bridge or tunnel (movement credit), ``structure_columns``
-  columns at once, occupied from the head's arrival to the tail's clearance;
+- ``structure``: a bridge or tunnel in one direction of travel (movement
+  credit; one structure however many ways and carriageways OSM maps it
+  with, :mod:`mobility.network.structures`), ``structure_columns`` columns at
+  once, occupied from the head's arrival until the tail leaves its last edge,
+  once per route;
 - ``border``: a border crossing, ``border_columns`` columns at once, and the
   head must arrive inside an acceptance window (local time);
-- ``junction``: another checkpoint shared by several routes (road space),
+- ``junction``: a named junction where routes of different march units
+  merge (arrive on different edges, leave on the same one; road space),
   ``checkpoint_columns`` columns at once;
 - ``port``: an entry port's gate, one march unit at a time for vehicles
   over the gate rate;
 - ``csc``/``csc_night``: a support centre's parking for halts and its
   overnight capacity for daily rests, in vehicles.
 
-Closures forbid start slots whose occupation of the closed element (a
-structure, a junction or place by name, a road by ref) would overlap the
-closed window.
+Closures forbid start slots whose occupation of the closed element would
+overlap the closed window: a structure or section by name, a road by name or
+ref, an OSM way (``way <id>``), a place by name or id, or any node of the
+route by id (:func:`mobility.routing.elements.element_spans_s`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,10 +49,11 @@ from mobility.model.corridor import Place
 from mobility.model.scenario import Request, Scenario, in_windows
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.load import Network
+from mobility.network.places import NetworkPlace
 from mobility.rail.leg import RailLeg
 from mobility.rail.rules import RailRules, load_rail_rules
 from mobility.routing.edges import EdgeTable
-from mobility.routing.elements import element_keys
+from mobility.routing.elements import element_keys, element_names, element_spans_s, suggest
 from mobility.routing.router import NoRouteError, Route, Router
 from mobility.schedule.disruption import (
     LOCAL_TIME,
@@ -120,6 +127,9 @@ class Option:
         For a train: its terminal, consist, path and timing; ``route`` is
         then the road leg to the terminal (``None`` for a transfer inside
         the port or camp).
+    closure_spans
+        Per closed element (casefolded text) the route meets, the minute
+        offsets in which it occupies it (the validator re-checks these).
     """
 
     route: Route | None
@@ -131,6 +141,7 @@ class Option:
     peak_column_min: NDArray[np.int64]
     rail: RailLeg | None = None
     pass_h: NDArray[np.float64] | None = None
+    closure_spans: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,19 +249,22 @@ class _ClosureRule:
 
 
 def _check_closures(scenario: Scenario, network: Network, table: EdgeTable) -> None:
-    """Refuse closures of elements the network does not have."""
+    """Refuse closures of elements the network does not have, suggesting near names."""
     if not scenario.closures:
         return
     known = set(element_keys(table, network.places))
-    known |= {str(d.get("name")).casefold() for _, _, d in network.rail.edges(data=True)}
-    known |= {p.name.casefold() for p in network.corridors.places if p.mode == "rail"}
-    known |= {p.id.casefold() for p in network.corridors.places if p.mode == "rail"}
+    rail_names = {str(d.get("name")) for _, _, d in network.rail.edges(data=True) if d.get("name")}
+    rail_places = [p for p in network.corridors.places if p.mode == "rail"]
+    known |= {name.casefold() for name in rail_names}
+    known |= {p.name.casefold() for p in rail_places} | {p.id.casefold() for p in rail_places}
     for index, closure in enumerate(scenario.closures):
-        if closure.element.casefold() not in known:
+        if closure.element.strip().casefold() not in known:
+            names = [*element_names(table, network.places), *rail_names]
+            names += [p.name for p in rail_places]
             raise ScenarioError(
                 f"{scenario.source}: closures[{index}] element {closure.element!r} matches no "
-                "bridge, tunnel, road name or ref, place or node id of the road network, nor "
-                "a rail line, terminal or crossing"
+                "bridge, tunnel, road name or ref, 'way <id>', place or node id of the road "
+                f"network, nor a rail line, terminal or crossing{suggest(closure.element, names)}"
             )
 
 
@@ -292,7 +306,7 @@ def build_instance(
     unplannable: list[Unplannable] = []
     closures = [
         _ClosureRule(
-            c.element.casefold(), scenario.minutes(c.start), max(0, scenario.minutes(c.end))
+            c.element.strip().casefold(), scenario.minutes(c.start), max(0, scenario.minutes(c.end))
         )
         for c in scenario.closures
     ]
@@ -306,7 +320,7 @@ def build_instance(
 
     context = _OptionContext(
         scenario, slot_starts, horizon_min, keys, clock, costs, table, closures, places, by_name,
-        resource, minute_clock(keys, clock),
+        resource, minute_clock(keys, clock), tuple(network.places),
     )  # fmt: skip
     rail: RailContext | None = None
     for request in scenario.requests:
@@ -403,6 +417,7 @@ class _OptionContext:
     by_name: dict[str, Place]
     resource: Callable[..., str]
     hour_clock: Clock
+    network_places: tuple[NetworkPlace, ...] = ()
 
 
 def _capacity(context: _OptionContext, place: Place, key: str) -> int | None:
@@ -440,10 +455,15 @@ def _make_option(
     border_arrivals: list[tuple[float, tuple[tuple[int, int], ...]]] = []
     for point in route.schedule.checkpoints:
         if point.kind in ("bridge", "tunnel"):
+            element = point.element or point.name
+            direction = element.rpartition("/")[2] if point.element else ""
             rid = context.resource(
-                f"structure:{point.name}", "structure", point.name, caps.structure_columns
+                f"structure:{element}",
+                "structure",
+                f"{point.name} {direction}".strip(),
+                caps.structure_columns,
             )
-            use(rid, offset(point.arrive), offset(point.clear))
+            use(rid, offset(point.arrive), offset(point.occupied_until))
         elif point.kind == "junction":
             rid = context.resource(
                 f"junction:{point.node}", "junction", point.name, caps.checkpoint_columns
@@ -497,7 +517,11 @@ def _make_option(
     edge_s = np.asarray(route.edge_times_s)
     lengths = context.table.length_m[edges]
     entry_min = (route.edge_entry_s / 60).astype(np.int64)
-    spans = _occupations(route, start)
+    spans = _occupations(context, route, start)
+    closure_spans = tuple(
+        (text, *spans[text]) for text in dict.fromkeys(r.text for r in context.closures)
+        if text in spans
+    )  # fmt: skip
     for rule in context.closures:
         span = spans.get(rule.text)
         if span is None:
@@ -525,21 +549,52 @@ def _make_option(
     return (
         Option(
             route=route,
-            uses=tuple(uses),
+            uses=_merged(uses),
             arrive_min=arrive_min,
             clear_min=clear_min,
             allowed=allowed,
             disruption=np.where(allowed, np.rint(per_slot * DISRUPTION_SCALE), 0).astype(np.int64),
             peak_column_min=np.rint(peak_min).astype(np.int64),
             pass_h=pass_h,
+            closure_spans=closure_spans,
         ),
         "",
     )
 
 
-def _occupations(route: Route, start: datetime) -> dict[str, tuple[int, int]]:
-    """Minute spans in which the option occupies each named element, ref and node."""
+def _merged(uses: list[Use]) -> tuple[Use, ...]:
+    """One use per resource and option: a column never collides with itself.
+
+    A route that meets a resource twice (a junction passed twice, a structure
+    left and entered again) occupies it from the first arrival to the last
+    clearance.
+    """
+    merged: dict[str, Use] = {}
+    for item in uses:
+        old = merged.get(item.resource)
+        if old is None:
+            merged[item.resource] = item
+        else:
+            merged[item.resource] = Use(
+                item.resource,
+                min(old.start_min, item.start_min),
+                max(old.end_min, item.end_min),
+                max(old.demand, item.demand),
+            )
+    return tuple(merged.values())
+
+
+def _occupations(
+    context: _OptionContext, route: Route, start: datetime
+) -> dict[str, tuple[int, int]]:
+    """Minute spans in which the option occupies each element it meets.
+
+    Keyed by every text a closure may name (:func:`element_spans_s`):
+    checkpoint names, structures, road names and refs, ``way <id>``, every
+    node of the route (not only checkpoints) and the places at them.
+    """
     spans: dict[str, tuple[int, int]] = {}
+    base_min = (route.schedule.start - start).total_seconds() / 60
 
     def add(key: str, begin: float, end: float) -> None:
         low, high = spans.get(key, (math.inf, -math.inf))
@@ -547,31 +602,50 @@ def _occupations(route: Route, start: datetime) -> dict[str, tuple[int, int]]:
 
     for point in route.schedule.checkpoints:
         begin = (point.arrive - start).total_seconds() / 60
-        end = (point.clear - start).total_seconds() / 60
+        end = (point.occupied_until - start).total_seconds() / 60
         add(point.name.casefold(), begin, end)
         add(str(point.node), begin, end)
-    for ref, (begin_s, end_s) in route.ref_spans_s.items():
-        add(ref.casefold(), begin_s / 60, end_s / 60)
+    index = context.table.key_index
+    pass_s = (route.schedule.clear - route.schedule.arrive).total_seconds()
+    found = element_spans_s(
+        context.table,
+        [index[key] for key in route.edges],
+        route.edge_entry_s.tolist(),
+        route.edge_times_s,
+        pass_s,
+        context.network_places,
+    )
+    for key, (begin_s, end_s) in found.items():
+        add(key, base_min + begin_s / 60, base_min + end_s / 60)
     return spans
 
 
 def _drop_unshared_junctions(tasks: list[Task], resources: dict[str, Resource]) -> None:
-    """Keep junction resources only where routes of different requests meet.
+    """Keep junction resources only at real merge points.
 
-    March units of one request on one route keep their spacing along it, so
-    a junction only they use adds no constraint that their shared structures
-    and their port gate do not already impose.
+    A junction constrains columns only where routes of different march units
+    join: they arrive on different edges and leave on the same one. Columns
+    that pass through on the same road keep their spacing along it (their
+    shared structures and port gate already order them), and routes that
+    cross or part at a junction do not share its road space.
     """
-    requests: dict[str, set[str]] = {}
+    ways: dict[str, set[tuple[str, Any, Any]]] = {}
     for task in tasks:
         for option in task.options:
-            for item in option.uses:
-                requests.setdefault(item.resource, set()).add(task.request.id)
-    drop = {
-        rid
-        for rid, res in resources.items()
-        if res.kind == "junction" and len(requests.get(rid, ())) < 2
-    }
+            junctions = [u for u in option.uses if u.resource.startswith("junction:")]
+            if not junctions or option.route is None:
+                continue
+            edges = option.route.edges
+            position = {edge[0]: i for i, edge in reversed(list(enumerate(edges)))}
+            for item in junctions:
+                node = int(item.resource.split(":", 1)[1])
+                at = position.get(node)
+                if at is None:
+                    continue
+                incoming = edges[at - 1] if at > 0 else None
+                ways.setdefault(item.resource, set()).add((task.id, incoming, edges[at]))
+    keep = {rid for rid, seen in ways.items() if _merges(seen)}
+    drop = {rid for rid, res in resources.items() if res.kind == "junction" and rid not in keep}
     for index, task in enumerate(tasks):
         options = tuple(
             replace(o, uses=tuple(u for u in o.uses if u.resource not in drop))
@@ -580,3 +654,17 @@ def _drop_unshared_junctions(tasks: list[Task], resources: dict[str, Resource]) 
         tasks[index] = replace(task, options=options)
     for rid in drop:
         resources.pop(rid, None)
+
+
+def _merges(seen: set[tuple[str, Any, Any]]) -> bool:
+    """Whether two march units arrive on different edges and leave on the same one."""
+    by_exit: dict[Any, dict[Any, set[str]]] = {}
+    for task, incoming, outgoing in seen:
+        by_exit.setdefault(outgoing, {}).setdefault(incoming, set()).add(task)
+    for arrivals in by_exit.values():
+        if len(arrivals) < 2:
+            continue
+        tasks = set().union(*arrivals.values())
+        if len(tasks) >= 2:
+            return True
+    return False

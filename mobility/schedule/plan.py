@@ -188,6 +188,11 @@ def build_plan(
                     "arrive": _iso(c.arrive + shift),
                     "clear": _iso(c.clear + shift),
                     "detail": c.detail,
+                    **(
+                        {"leave": _iso(c.leave + shift), "element": c.element}
+                        if c.leave is not None
+                        else {}
+                    ),
                 }
                 for c in (route.schedule.checkpoints if route is not None else ())
             ],
@@ -203,6 +208,14 @@ def build_plan(
                 for h in (route.schedule.halts if route is not None else ())
             ],
             "ref_spans": _ref_spans(task, choice.option, shift),
+            "closure_spans": [
+                {
+                    "element": text,
+                    "from": _iso(scenario.start + shift + timedelta(minutes=begin)),
+                    "to": _iso(scenario.start + shift + timedelta(minutes=end)),
+                }
+                for text, begin, end in option.closure_spans
+            ],
             "requirements": need.to_dict(),
             "restricted_elements": _limits(instance, task, choice.option),
         }

@@ -180,14 +180,27 @@ def _occupations(
     found: dict[str, list[tuple[datetime, datetime, int, str]]] = defaultdict(list)
     for m in movements:
         number = m["movement"]
+        seen: dict[str, tuple[datetime, datetime, int, str]] = {}
         for point in m["checkpoints"]:
             span = (_t(point["arrive"]), _t(point["clear"]), 1, number)
-            if point["kind"] in ("bridge", "tunnel") and point["name"] in by_structure:
-                found[by_structure[point["name"]]].append(span)
+            if point["kind"] in ("bridge", "tunnel"):
+                # A structure is occupied until the tail leaves it, once per movement.
+                rid = f"structure:{point['element']}" if point.get("element") else ""
+                rid = rid if rid in resources else by_structure.get(point["name"], "")
+                if rid:
+                    end = _t(point.get("leave") or point["clear"])
+                    old = seen.get(rid)
+                    seen[rid] = (min(span[0], old[0]) if old else span[0],
+                                 max(end, old[1]) if old else end, 1, number)  # fmt: skip
             if point["kind"] == "junction" and f"junction:{point['node']}" in resources:
-                found[f"junction:{point['node']}"].append(span)
+                rid = f"junction:{point['node']}"
+                old = seen.get(rid)
+                seen[rid] = (min(span[0], old[0]) if old else span[0],
+                             max(span[1], old[1]) if old else span[1], 1, number)  # fmt: skip
             if point["kind"] in ("border", "destination") and point["name"] in by_border:
                 found[by_border[point["name"]]].append(span)
+        for rid, structure_span in seen.items():
+            found[rid].append(structure_span)
         if m.get("mode") == "rail":
             for train_rid, train_spans in train_occupations(m, constraints["rail"]).items():
                 found[train_rid].extend(train_spans)
@@ -201,9 +214,11 @@ def _occupations(
             )
         for halt in m["halts"]:
             kind = "csc_night" if halt["kind"] == "daily_rest" else "csc"
-            rid = by_centre.get((kind, halt["name"]))
-            if halt["at_support_centre"] and rid:
-                found[rid].append((_t(halt["start"]), _t(halt["end"]), m["vehicle_count"], number))
+            centre = by_centre.get((kind, halt["name"]))
+            if halt["at_support_centre"] and centre:
+                found[centre].append(
+                    (_t(halt["start"]), _t(halt["end"]), m["vehicle_count"], number)
+                )
     return found
 
 
@@ -250,12 +265,12 @@ def _check_closures(
     movements: list[dict[str, Any]], constraints: dict[str, Any], found: list[Violation]
 ) -> None:
     for closure in constraints["closures"]:
-        element = closure["element"].casefold()
+        element = closure["element"].strip().casefold()
         start, end = _t(closure["from"]), _t(closure["to"])
         for m in movements:
             spans = (
                 [
-                    (_t(c["arrive"]), _t(c["clear"]))
+                    (_t(c["arrive"]), _t(c.get("leave") or c["clear"]))
                     for c in m["checkpoints"]
                     if c["name"].casefold() == element or str(c["node"]) == element
                 ]
@@ -263,6 +278,11 @@ def _check_closures(
                     (_t(r["from"]), _t(r["to"]))
                     for r in m["ref_spans"]
                     if r["ref"].casefold() == element
+                ]
+                + [
+                    (_t(r["from"]), _t(r["to"]))
+                    for r in m.get("closure_spans") or ()
+                    if r["element"].casefold() == element
                 ]
                 + rail_spans(m, element)
             )

@@ -18,7 +18,6 @@ avoid them.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -32,7 +31,7 @@ from mobility.model.scenario import LOCAL_TIME, Capacities, Closure, Request, Sc
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.edges import EdgeTable
-from mobility.routing.elements import element_keys, match_edges
+from mobility.routing.elements import element_keys, element_names, match_edges, suggest
 from mobility.routing.resolve import PlaceIndex
 from mobility.stress.perturbation import Perturbation, curfew_closures
 
@@ -83,13 +82,10 @@ def _where(perturbation: Perturbation) -> str:
     return f"perturbation {perturbation.source or perturbation.name!r}"
 
 
-def _unknown(table_labels: list[str], text: str, where: str, modes: str) -> ScenarioError:
-    candidates = sorted(set(table_labels))
-    close = difflib.get_close_matches(text, candidates, n=4, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+def _unknown(names: list[str], text: str, where: str, modes: str) -> ScenarioError:
     return ScenarioError(
-        f"{where}: element {text!r} matches no bridge, tunnel, road or line name, ref, "
-        f"'way <id>', place or node id of the {modes} network{hint}"
+        f"{where}: element {text!r} matches no bridge, tunnel, road section, road or line "
+        f"name, ref, 'way <id>', place or node id of the {modes} network{suggest(text, names)}"
     )
 
 
@@ -104,13 +100,10 @@ def match(context: StressContext, text: str, mode: str, where: str) -> dict[str,
     modes = MODES if mode == "any" else (mode,)
     found = {m: match_edges(context.modes[m].table, text, context.places) for m in modes}
     if not any(len(edges) for edges in found.values()):
-        labels = [
-            name
-            for m in modes
-            for name in (*context.modes[m].table.labels, *filter(None, context.modes[m].table.refs))
+        names = [
+            name for m in modes for name in element_names(context.modes[m].table, context.places)
         ]
-        labels += [p.name for p in context.places if p.mode in modes]
-        raise _unknown(labels, text, where, " or ".join(modes))
+        raise _unknown(names, text, where, " or ".join(modes))
     return found
 
 
@@ -313,12 +306,12 @@ class StrandedRequest:
 
 def _closure_text(context: StressContext, text: str, where: str) -> str:
     """Return the text of a road element as the scheduler's closures match it."""
-    known = element_keys(context.modes["road"].table, context.places)
-    if text.strip().casefold() in known:
-        return text.strip()
     for place in context.places:
         if place.place_id and place.place_id.casefold() == text.strip().casefold():
             return place.name
+    known = element_keys(context.modes["road"].table, context.places)
+    if text.strip().casefold() in known:
+        return text.strip()
     raise ScenarioError(
         f"{where}: {text!r} cannot be closed in time windows by the scheduler; name the bridge, "
         "tunnel, road name or ref, place or node id"
@@ -346,21 +339,20 @@ def perturb_scenario(
     index = PlaceIndex(context.places, "road")
     closures = list(scenario.closures)
     for i, closure in enumerate(perturbation.closures):
-        if closure.timed and closure.mode in ("road", "any"):
-            edges = match_edges(context.modes["road"].table, closure.element, context.places)
-            if len(edges):
-                closures.append(
-                    Closure(
-                        _closure_text(context, closure.element, f"{where} closures[{i}]"),
-                        closure.start or scenario.start,
-                        closure.end or scenario.end,
-                        closure.reason or perturbation.name,
-                    )
+        # An element the network lacks is refused, never silently ignored.
+        found = match(context, closure.element, closure.mode, f"{where} closures[{i}]")
+        if closure.timed and closure.mode in ("road", "any") and len(found.get("road", ())):
+            closures.append(
+                Closure(
+                    _closure_text(context, closure.element, f"{where} closures[{i}]"),
+                    closure.start or scenario.start,
+                    closure.end or scenario.end,
+                    closure.reason or perturbation.name,
                 )
+            )
     for i, curfew in enumerate(perturbation.curfews):
-        if curfew.mode == "rail" or not len(
-            match_edges(context.modes["road"].table, curfew.element, context.places)
-        ):
+        found = match(context, curfew.element, curfew.mode, f"{where} curfews[{i}]")
+        if curfew.mode == "rail" or not len(found.get("road", ())):
             continue
         text = _closure_text(context, curfew.element, f"{where} curfews[{i}]")
         for begin, end in curfew_closures(curfew, scenario.start, scenario.end, LOCAL_TIME):

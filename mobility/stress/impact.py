@@ -57,16 +57,21 @@ TRAIN = "military-train"
 
 @dataclass(frozen=True)
 class Element:
-    """A network element that can fail: one OSM way (both directions).
+    """A logical network element that can fail, both directions and carriageways.
+
+    A bridge or tunnel (:mod:`mobility.network.structures`), or a road or
+    rail section between two junctions (:mod:`mobility.network.sections`):
+    what planners close and what the criticality ranking lists, however many
+    OSM ways it is mapped with.
 
     Attributes
     ----------
     mode
         ``road`` or ``rail``.
     id
-        OSM way id (negative for an edge without one).
+        Position among the mode's elements (stable for one network).
     name
-        Name, else ref, else ``way <id>``.
+        Unique name, e.g. ``Moerdijkbrug`` or ``A12 between Zoetermeer and Nootdorp``.
     ref
         Road ref (empty where none).
     kind
@@ -75,6 +80,8 @@ class Element:
         Edge table indices.
     length_m
         Length (one direction).
+    ways
+        OSM way ids, sorted.
     """
 
     mode: str
@@ -84,20 +91,26 @@ class Element:
     kind: str
     edges: tuple[int, ...]
     length_m: float
+    ways: tuple[int, ...] = ()
 
     @property
     def text(self) -> str:
-        """How a perturbation names exactly this element."""
-        return f"way {self.id}"
+        """How a perturbation names exactly this element (its unique name)."""
+        return self.name
 
     def describe(self) -> str:
-        """E.g. ``Moerdijkbrug (bridge, A16, way 1559)``."""
+        """E.g. ``Moerdijkbrug (bridge, A16, way 1559)``, ``A12 between X and Y (road, 4 ways)``."""
+        name, _, way = self.name.partition(" (way ")
         parts = [self.kind]
-        if self.ref and self.ref != self.name:
+        if self.ref and self.ref not in name:
             parts.append(self.ref)
-        if not self.name.startswith("way "):
-            parts.append(self.text)
-        return f"{self.name} ({', '.join(parts)})"
+        if way:
+            parts.append(f"way {way.rstrip(')')}")
+        elif len(self.ways) == 1:
+            parts.append(f"way {self.ways[0]}")
+        elif self.ways:
+            parts.append(f"{len(self.ways)} ways")
+        return f"{name} ({', '.join(parts)})"
 
 
 @dataclass(frozen=True)
@@ -653,39 +666,34 @@ class StressContext:
 def _elements(
     table: EdgeTable, mode: str, focus: NDArray[np.bool_]
 ) -> tuple[list[Element], NDArray[np.int64]]:
-    """Group edges into elements by OSM way (an edge without one is its own element)."""
-    ids = np.where(table.element >= 0, table.element, -1 - np.arange(table.n_edges))
+    """Logical elements: bridges and tunnels, then sections between junctions.
+
+    On the rail every element has kind ``rail``.
+    """
     element_of_edge = np.full(table.n_edges, -1, dtype=np.int64)
     elements: list[Element] = []
-    order = np.argsort(ids, kind="stable")
-    unique, starts = np.unique(ids[order], return_index=True)
-    stops = np.r_[starts[1:], len(order)]
-    for way, start, stop in zip(unique.tolist(), starts.tolist(), stops.tolist(), strict=True):
-        edges = order[start:stop]
-        if not focus[edges].any():
+    groups: list[tuple[str, str, str, tuple[int, ...], float, tuple[int, ...]]] = [
+        (s.kind if mode == "road" else "rail", s.name, s.ref, s.edges, s.length_m, s.ways)
+        for s in table.structures.structures
+    ]
+    groups += [(mode, s.name, s.ref, s.edges, s.length_m, s.ways) for s in table.sections.sections]
+    # Ordered by smallest way id: stable, and ties in rankings keep the map's order.
+    groups.sort(key=lambda g: (min(g[5]) if g[5] else 1 << 62, g[1]))
+    for kind, name, ref, edges, length_m, ways in groups:
+        edge_array = np.array(edges, dtype=np.int64)
+        if not len(edge_array) or not focus[edge_array].any():
             continue
-        first = int(edges[0])
-        if mode == "rail":
-            kind = "rail"
-        else:
-            kind = (
-                "tunnel"
-                if table.tunnel[edges].any()
-                else "bridge"
-                if table.bridge[edges].any()
-                else "road"
-            )
-        forward = edges[table.u[edges] == table.u[first]]
-        element_of_edge[edges] = len(elements)
+        element_of_edge[edge_array] = len(elements)
         elements.append(
             Element(
                 mode=mode,
-                id=int(way),
-                name=table.label(first),
-                ref=table.refs[first],
+                id=len(elements),
+                name=name,
+                ref=ref,
                 kind=kind,
-                edges=tuple(int(e) for e in edges.tolist()),
-                length_m=float(table.length_m[forward].sum()),
+                edges=edges,
+                length_m=length_m,
+                ways=ways,
             )
         )
     return elements, element_of_edge

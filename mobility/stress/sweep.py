@@ -127,7 +127,8 @@ class Task:
     id
         Unique within the sweep.
     elements
-        ``(mode, way id)`` of elements to close (kind ``elements``).
+        ``(mode, element id)`` of elements to close (kind ``elements``; see
+        :class:`~mobility.stress.impact.Element`).
     perturbation
         A perturbation to apply (kind ``perturbation``), in Monte Carlo run ``run``.
     random_k
@@ -240,7 +241,9 @@ def evaluate_task(context: StressContext, task: Task) -> dict[str, Any]:
         else:
             index = {(e.mode, e.id): e for e in context.elements()}
             missing = [
-                f"{mode} way {way}" for mode, way in task.elements if (mode, way) not in index
+                f"{mode} element {number}"
+                for mode, number in task.elements
+                if (mode, number) not in index
             ]
             if missing:
                 raise DataError(f"task {task.id!r}: no element {', '.join(missing)} in the network")

@@ -16,6 +16,7 @@ from mobility.routing.router import Router
 from mobility.routing.schedule import RoutePoints, column_schedule
 from mobility.routing.timing import HaltRules, MarchSpeeds, column_speeds_kph, travel_times_s
 from tests.routing.conftest import make_graph
+from tests.routing.test_elements import DATA
 
 START = datetime(2026, 11, 24, 6, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
@@ -99,6 +100,33 @@ def test_rules_are_validated() -> None:
         HaltRules(halt_every_s=6 * 3600)
     with pytest.raises(DataError, match="march speed rural_kph must be > 0"):
         MarchSpeeds(rural_kph=0)
+
+
+def test_a_structure_of_many_ways_is_one_checkpoint_occupied_until_the_tail_leaves() -> None:
+    network = mobility.load_network(
+        DATA / "structures.osm", corridor_file=DATA / "corridors-structures.yaml", use_cache=False
+    )
+    router = Router(network)
+    route = router.route("West port", "East crossing", "boxer-apc", count=20, k=1).routes[0]
+    table = router.table("road")
+    bridges = [c for c in route.schedule.checkpoints if c.kind == "bridge"]
+    assert [(c.name, c.element) for c in bridges] == [("Testbrug", "Testbrug/eastbound")]
+    # The three bridge edges are crossed before the tail leaves.
+    edges = [table.key_index[key] for key in route.edges]
+    on_bridge = [i for i, e in enumerate(edges) if table.bridge[e]]
+    assert len(on_bridge) == 3
+    crossing_s = sum(route.edge_times_s[i] for i in on_bridge)
+    point = bridges[0]
+    assert point.leave is not None and point.occupied_until == point.leave
+    pass_s = (point.clear - point.arrive).total_seconds()
+    held_s = (point.leave - point.arrive).total_seconds()
+    assert held_s >= crossing_s + pass_s - 1.0
+    assert [c.name for c in route.schedule.checkpoints] == [
+        "West port",
+        "Aansluiting Test",
+        "Testbrug",
+        "East crossing",
+    ]
 
 
 @pytest.mark.parametrize("start", ["2026-10-25T01:30", "2026-03-29T01:30"])

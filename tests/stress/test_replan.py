@@ -58,9 +58,14 @@ def test_scenario_copies(scenario: Scenario, atlas_context: StressContext) -> No
         scenario, Perturbation("lost", ports=(PortLoss("Vlissingen"),)), atlas_context
     )
     assert not lost.requests and [s.request for s in stranded] == ["R1", "R2"]
-    with pytest.raises(ScenarioError, match="cannot be closed in time windows"):
+    # Any element the network has can be closed in time windows, an OSM way included.
+    way, _ = perturb_scenario(
+        scenario, Perturbation("x", curfews=(Curfew("way 280", ((0, 60),)),)), atlas_context
+    )
+    assert {c.element for c in way.closures} == {"way 280"}
+    with pytest.raises(ScenarioError, match="matches no bridge"):
         perturb_scenario(
-            scenario, Perturbation("x", curfews=(Curfew("way 280", ((0, 60),)),)), atlas_context
+            scenario, Perturbation("x", curfews=(Curfew("Botlektunel", ((0, 60),)),)), atlas_context
         )
 
 

@@ -61,7 +61,7 @@ def test_criticality_report_with_curve_and_map(
         tmp_path / "c",
     )
     text = (folder / "report.md").read_text()
-    assert "| 1 | Short road (road, way 102)" in text and "Resilience curve" in text
+    assert "| 1 | Short road near SPOD-A (road, way 102)" in text and "Resilience curve" in text
     assert {"criticality.svg", "resilience.svg", "results.json", "report.md"} <= {
         p.name for p in folder.iterdir()
     }

@@ -140,7 +140,7 @@ def test_bad_sweeps(context: StressContext) -> None:
         run_sweep([task, task], SPEC, backend="serial", context=context)
     with pytest.raises(DataError, match="backend 'spark'"):
         run_sweep([task], SPEC, backend="spark")
-    with pytest.raises(DataError, match="no element road way 999999"):
+    with pytest.raises(DataError, match="no element road element 999999"):
         run_sweep(
             [Task("x", elements=(("road", 999999),))], SPEC, backend="serial", context=context
         )
