@@ -106,7 +106,7 @@ def test_every_command_works_on_a_real_extract(
         out = ok(run(case, cache_dir, "route", "--from", case.origin, "--to", destination,
                      "--vehicle", case.vehicle, "--format", "json"))  # fmt: skip
         routes = json.loads(out)["routes"]
-        assert routes and routes[0]["length_m"] > 1000
+        assert routes and routes[0]["length_km"] > 1
 
     plan_dir = tmp_path / "plan"
     ok(run(case, cache_dir, "plan", str(case.scenario), "--out", str(plan_dir),

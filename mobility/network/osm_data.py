@@ -136,8 +136,14 @@ class WayCollector:
         if tags:
             self.node_tags[node_id] = tags
 
-    def finish(self) -> OsmWays:
+    def finish(self, *, unique_ways: bool = True) -> OsmWays:
         """Return the collected data as arrays, nodes sorted by id.
+
+        Parameters
+        ----------
+        unique_ways
+            Refuse a way id seen twice. Graphs saved by osmnx legitimately
+            repeat one: each edge of a way split at junctions keeps its id.
 
         Raises
         ------
@@ -148,7 +154,8 @@ class WayCollector:
         refs = np.asarray(self.refs, dtype=np.int64)
         node_ids = np.asarray(self.node_ids, dtype=np.int64)
         _refuse_duplicates(node_ids, "node")
-        _refuse_duplicates(np.asarray(self.way_ids, dtype=np.int64), "way")
+        if unique_ways:
+            _refuse_duplicates(np.asarray(self.way_ids, dtype=np.int64), "way")
         # Readers that cannot know in advance which nodes ways need (XML) keep all;
         # drop the unreferenced ones here.
         referenced = np.flatnonzero(np.isin(node_ids, refs))

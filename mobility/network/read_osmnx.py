@@ -182,7 +182,7 @@ def ways_from_graph(
         }
         collector.add_node(int(node), lon, lat, kept or None)
     collector.ways_read = len(edges.u) - len(paired)
-    return collector.finish()
+    return collector.finish(unique_ways=False)
 
 
 def _oriented_line(
