@@ -252,7 +252,7 @@ def _solver(options: SolverOptions, limit_s: float) -> cp_model.CpSolver:
 class _Outcome:
     choices: dict[int, Choice]
     cost: int
-    bound: int
+    bound: int | None  # None: no bound is known (the LP did not finish, CP-SAT did not run)
     proven: bool
     status: str
 
@@ -308,8 +308,9 @@ def _optimise(
     hint = _columns_of(model, incumbent)
     keep[hint] = True
     if not complete:
+        known = lower if relaxation is not None else None
         return _improve_by_windows(
-            instance, model, stage, incumbent, keep, lower, options, limit_s, started
+            instance, model, stage, incumbent, keep, known, options, limit_s, started
         )
     columns = np.flatnonzero(keep)
     logger.info(
@@ -326,7 +327,8 @@ def _optimise(
     status = solver.solve(cp, _Progress(progress, offset))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.warning("CP-SAT found no solution (%s)", solver.status_name(status))
-        return _Outcome(incumbent, best_cost, lower, False, solver.status_name(status))
+        known = lower if relaxation is not None else None
+        return _Outcome(incumbent, best_cost, known, False, solver.status_name(status))
     choices = _read(model, columns, x, solver)
     cost = _stage_cost(stage, model, choices)
     if cost is None or cost > best_cost:
@@ -361,7 +363,7 @@ def _improve_by_windows(
     stage: _Stage,
     incumbent: dict[int, Choice],
     keep: NDArray[np.bool_],
-    lower: int,
+    lower: int | None,
     options: SolverOptions,
     limit_s: float,
     started: float,
@@ -454,7 +456,10 @@ def solve(
         )
         outcome = second
         proven = first.proven and second.proven
-        bound = (first.cost + second.bound) if first.proven else first.bound
+        if first.proven:
+            bound = None if second.bound is None else first.cost + second.bound
+        else:
+            bound = first.bound
         status = "OPTIMAL" if proven else "FEASIBLE"
     else:
         stage = _Stage(model.cost, makespan_unit)
@@ -462,12 +467,13 @@ def solve(
         bound, status = outcome.bound, outcome.status
     choices = outcome.choices
     objective = objective_of(instance, choices)
-    bound_cost = bound / OBJECTIVE_SCALE
+    # No bound known: NaN, written as "no bound" (never 0 and a 100 % gap).
+    bound_cost = math.nan if bound is None else min(bound / OBJECTIVE_SCALE, objective)
     return Assignment(
         choices=choices,
         method="cp-sat",
         status=status,
         objective=objective,
-        bound=min(bound_cost, objective),
+        bound=bound_cost,
         solve_time_s=time.perf_counter() - started,
     )

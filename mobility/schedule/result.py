@@ -85,13 +85,14 @@ class Kpis:
         return self.solver_status in FEASIBLE_STATUSES and self.scheduled == self.march_units
 
     def __str__(self) -> str:
-        gap = "-" if self.gap is None else f"{self.gap:.1%}"
+        bound = "no bound" if self.bound is None else f"bound {self.bound}"
+        gap = "" if self.gap is None else f", gap {self.gap:.1%}"
         text = (
             f"on time {self.on_time_share:.0%} of {self.march_units} march units, "
             f"lateness {self.total_lateness_min} min (max {self.max_lateness_min}), "
             f"civilian delay {self.civilian_delay_vh} veh-h, "
             f"peak column-hours {self.peak_column_h}, status {self.solver_status}, "
-            f"objective {self.objective}, bound {self.bound}, gap {gap}, {self.solve_time_s} s"
+            f"objective {self.objective}, {bound}{gap}, {self.solve_time_s} s"
         )
         if self.rail_movements:
             text += (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -19,12 +20,13 @@ from mobility._atomic import MARKER
 from mobility.errors import ScenarioError
 from mobility.model.scenario import Closure, load_scenario
 from mobility.routing.router import Router
-from mobility.schedule.cpsat import SolverOptions
+from mobility.schedule.cpsat import SolverOptions, solve
 from mobility.schedule.greedy import greedy_assignment
 from mobility.schedule.instance import build_instance
 from mobility.schedule.plan import build_plan
 from mobility.schedule.plan_files import PLAN_FILES, write_plan
 from mobility.schedule.planner import plan_scenario
+from mobility.schedule.result import Kpis
 from mobility.schedule.validate import validate_plan
 
 
@@ -224,3 +226,20 @@ def test_plan_times_are_dutch_local_time_across_the_spring_clock_change(
             seen.add(offset)
     assert seen == {"+01:00", "+02:00"}
     assert validate_plan(folder) == []
+
+
+def test_a_missing_bound_is_no_bound_never_zero(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    """Issue #14: an LP that did not finish gave bound 0 and a "gap 100 %"."""
+    instance = build_instance(load_scenario(tiny_scenario), atlas, router)
+    baseline = greedy_assignment(instance)
+    # A budget of one LP iteration and next to no CP-SAT time: no bound can be proven.
+    starved = solve(instance, SolverOptions(time_limit_s=1e-4, workers=1), hint=baseline)
+    assert math.isnan(starved.bound)
+    plan = build_plan(instance, starved, baseline)
+    kpis = Kpis(**plan.summary["kpis"])
+    assert kpis.bound is None and kpis.gap is None
+    assert "no bound" in str(kpis) and "gap" not in str(kpis)
+    full = solve(instance, SolverOptions(time_limit_s=5, workers=1), hint=baseline)
+    assert 0 < full.bound <= full.objective
