@@ -55,7 +55,7 @@ class BrowserReport:
         Counts of ``.leaflet-container``, ``path.mobility-route``,
         ``path.mobility-column`` and ``.mobility-train`` (train marker) elements.
     column_moves, train_moves
-        For each press of the time control's step button: whether the first
+        For each press of the time control's step button: whether any
         column's drawing (the first train marker's position) changed.
     screenshot
         PNG of the page.
@@ -162,11 +162,13 @@ def open_map(
             report.screenshot = page.screenshot()
             columns = page.locator("path.mobility-column")
             trains = page.locator(".leaflet-marker-icon.mobility-train")
+            shapes = "els => els.map(e => e.getAttribute('d'))"
             for _ in range(steps):
-                before = columns.first.get_attribute("d") if columns.count() else None
+                # Any column counts: at a given time some stand (halts, not yet left).
+                before = columns.evaluate_all(shapes) if columns.count() else None
                 where = trains.first.get_attribute("style") if trains.count() else None
                 page.click(".mobility-time-next")
-                after = columns.first.get_attribute("d") if columns.count() else None
+                after = columns.evaluate_all(shapes) if columns.count() else None
                 report.column_moves.append(before is not None and before != after)
                 moved = trains.first.get_attribute("style") if trains.count() else None
                 report.train_moves.append(where is not None and where != moved)
