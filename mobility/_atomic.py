@@ -110,6 +110,26 @@ def _sibling(target: Path, kind: str) -> Path:
     return target.with_name(f".{target.name}.{kind}")
 
 
+def _remove_ours(folder: Path) -> None:
+    """Delete a folder mobility wrote, its marker last.
+
+    A kill in the middle leaves the marker, so the next run still knows the
+    remains are its own and removes them (:func:`recover_output`).
+    """
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _is_ours(folder: Path, names: set[str] | None = None) -> bool:
     """Whether ``folder`` carries the marker, or holds only files of ``names``."""
     if (folder / MARKER).is_file():
@@ -313,7 +333,7 @@ def recover_output(path: str | os.PathLike[str]) -> None:
             old.rename(target)
             logger.warning("restored the previous %s after an interrupted run", target)
     for leftover in [*staged, *([old] if old.is_dir() and _is_ours(old) else [])]:
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove_ours(leftover)
         logger.warning("removed %s, left behind by an interrupted run", leftover)
 
 
@@ -376,7 +396,7 @@ def _replace_folder(target: Path, files: dict[str, bytes], kind: str) -> None:
             old = _sibling(target, _OLD)
             target.rename(old)
             staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_ours(old)
         else:
             staging.rename(target)
     except OSError as error:
