@@ -16,6 +16,7 @@ order, and each is placed once, never moved again:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -44,33 +45,42 @@ def _order(instance: Instance) -> list[int]:
     )
 
 
-def greedy_assignment(instance: Instance) -> Assignment:
-    """Schedule march units first-come-first-served."""
+def _one_pass(
+    instance: Instance, method: str, candidates: Callable[[int], Iterable[tuple[int, int]]]
+) -> Assignment:
+    """Place each march unit, in :func:`_order`, at its first candidate that fits.
+
+    ``candidates(task)`` yields ``(option, slot)`` pairs in order of preference.
+    """
     started = time.perf_counter()
     timelines = empty_timelines(instance)
     choices: dict[int, Choice] = {}
     for index in _order(instance):
-        task = instance.tasks[index]
-        for option_index, option in enumerate(task.options):
-            slot = next(
-                (
-                    s
-                    for s in np.flatnonzero(option.allowed).tolist()
-                    if fits(instance, timelines, option, s)
-                ),
-                None,
-            )
-            if slot is not None:
+        options = instance.tasks[index].options
+        for option_index, slot in candidates(index):
+            option = options[option_index]
+            if fits(instance, timelines, option, slot):
                 occupy(instance, timelines, option, slot)
                 choices[index] = Choice(option_index, slot)
                 break
     return Assignment(
         choices=choices,
-        method="greedy",
+        method=method,
         status="FEASIBLE",
         objective=objective_of(instance, choices),
         solve_time_s=time.perf_counter() - started,
     )
+
+
+def greedy_assignment(instance: Instance) -> Assignment:
+    """Schedule march units first-come-first-served."""
+
+    def earliest_first(index: int) -> Iterator[tuple[int, int]]:
+        for option_index, option in enumerate(instance.tasks[index].options):
+            for slot in np.flatnonzero(option.allowed).tolist():
+                yield option_index, slot
+
+    return _one_pass(instance, "greedy", earliest_first)
 
 
 def cost_aware_assignment(instance: Instance) -> Assignment:
@@ -81,27 +91,12 @@ def cost_aware_assignment(instance: Instance) -> Assignment:
     """
     from mobility.schedule.time_indexed import option_costs
 
-    started = time.perf_counter()
-    timelines = empty_timelines(instance)
-    choices: dict[int, Choice] = {}
-    for index in _order(instance):
-        task = instance.tasks[index]
-        if not task.options:
-            continue
+    def cheapest_first(index: int) -> Iterator[tuple[int, int]]:
+        if not instance.tasks[index].options:
+            return
         costs = option_costs(instance, index)
         options, slots = np.nonzero(costs >= 0)
-        ranked = np.lexsort((options, slots, costs[options, slots]))
-        for k in ranked.tolist():
-            option_index, slot = int(options[k]), int(slots[k])
-            option = task.options[option_index]
-            if fits(instance, timelines, option, slot):
-                occupy(instance, timelines, option, slot)
-                choices[index] = Choice(option_index, slot)
-                break
-    return Assignment(
-        choices=choices,
-        method="cost-aware greedy",
-        status="FEASIBLE",
-        objective=objective_of(instance, choices),
-        solve_time_s=time.perf_counter() - started,
-    )
+        for k in np.lexsort((options, slots, costs[options, slots])).tolist():
+            yield int(options[k]), int(slots[k])
+
+    return _one_pass(instance, "cost-aware greedy", cheapest_first)
