@@ -221,7 +221,15 @@ def build_plan(
         }
         coords = [list(c) for c in route.geometry.coords] if route is not None else []
         if option.rail is not None:
-            data.update(rail_row(option.rail, scenario.start + shift, task))
+            data.update(
+                rail_row(
+                    option.rail,
+                    scenario.start + shift,
+                    task,
+                    rules=instance.rail_rules,
+                    timetable=instance.rail_timetable,
+                )
+            )
             coords += [list(c) for c in option.rail.path.route.geometry.coords]
         movements.append(Movement(number, data))
         features.append(
