@@ -10,12 +10,12 @@ when the train leaves, as infrastructure managers allocate paths).
 Civilian cost of a section: of the regular trains running while the
 military train and its headway occupy the line, the band's knock-on share
 is delayed; passenger trains at the cost of
-:func:`~mobility.schedule.disruption.displaced_passenger_vh` each, freight
+:func:`displaced_passenger_vh` each, freight
 trains at ``freight_train_vh`` each. The passenger trains of a section in an
 hour are counted from a GTFS timetable where one is given and covers the
 section (:mod:`mobility.traffic.gtfs`); elsewhere they are the line's
 assumed ``passenger_per_h`` spread by the hourly profile
-(:func:`~mobility.schedule.disruption.rail_path_cost_vh`).
+(:func:`rail_path_cost_vh`).
 """
 
 from __future__ import annotations
@@ -26,13 +26,35 @@ from typing import TYPE_CHECKING
 
 from mobility.rail.rules import LineRules, RailRules
 from mobility.routing.router import Route
-from mobility.schedule.disruption import displaced_passenger_vh, rail_path_cost_vh
+from mobility.traffic.profiles import default_traffic
 
 if TYPE_CHECKING:
     from mobility.traffic.gtfs import RailTimetable
 
 #: Source of the passenger trains of a section without a timetable.
 ASSUMED_PASSENGER_SOURCE = "rail.yaml passenger_per_h (assumption) x hourly profile"
+
+
+def rail_path_cost_vh(moment: datetime, passenger_trains_per_h: float = 4.0) -> float:
+    """Delay equivalent of taking one rail path at ``moment``.
+
+    A military train on a mixed line displaces the regular trains of its
+    path; the cost is the trains displaced in that hour (scaled by the hourly
+    profile against a flat day) times an assumed 300 passengers delayed 15
+    minutes each, in vehicle-hour equivalents at 1.3 persons per car.
+    """
+    flat_share = 1 / 24
+    trains = passenger_trains_per_h * default_traffic().hourly_share(moment) / flat_share
+    return displaced_passenger_vh(trains)
+
+
+def displaced_passenger_vh(trains: float) -> float:
+    """Delay equivalent (veh-h) of ``trains`` passenger trains displaced in an hour.
+
+    Assumption: 300 passengers per train delayed 15 minutes each, in
+    vehicle-hour equivalents at 1.3 persons per car.
+    """
+    return trains * 300 * 0.25 / 1.3
 
 
 @dataclass(frozen=True)

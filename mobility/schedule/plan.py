@@ -17,8 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.model.adr import code_for
-from mobility.model.clock import local_iso
-from mobility.model.scenario import LOCAL_TIME
+from mobility.model.clock import LOCAL_TIME, local_iso
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
 from mobility.schedule.civilian import civilian_delay_rows

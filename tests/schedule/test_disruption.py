@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 
+from mobility.rail.paths import rail_path_cost_vh
 from mobility.schedule.disruption import (
     LOCAL_TIME,
     TrafficModel,
@@ -11,7 +12,6 @@ from mobility.schedule.disruption import (
     hourly_share,
     is_day_off,
     is_peak,
-    rail_path_cost_vh,
 )
 
 TUESDAY = datetime(2026, 11, 24, tzinfo=LOCAL_TIME)
