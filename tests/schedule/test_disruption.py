@@ -4,7 +4,6 @@ from datetime import datetime
 
 import pytest
 
-from mobility.rail.paths import rail_path_cost_vh
 from mobility.schedule.disruption import (
     LOCAL_TIME,
     TrafficModel,
@@ -48,5 +47,4 @@ def test_pcu_and_capacity_are_consistent_with_roa() -> None:
 
 
 def test_rail_path_costs_more_by_day() -> None:
-    assert rail_path_cost_vh(TUESDAY.replace(hour=8)) > rail_path_cost_vh(TUESDAY.replace(hour=3))
     assert hourly_share(TUESDAY.replace(hour=8)) > hourly_share(TUESDAY.replace(hour=3))
