@@ -13,7 +13,6 @@ The main job in a few lines (what ``mobility plan`` does)::
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
 from mobility.errors import (
     DataError,
@@ -24,7 +23,12 @@ from mobility.errors import (
     ScenarioError,
 )
 
+# typing.TYPE_CHECKING without importing typing: until mobility.__main__ runs,
+# a Ctrl-C would print a traceback (see there), so the import stays minimal.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from mobility._version import __version__
     from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
     from mobility.model.column import Column, ColumnRules, build_column

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Sequence
-from types import FrameType
+
+TYPE_CHECKING = False  # without importing typing (see mobility/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import FrameType
 
 #: Exit status of an interrupted command (128 + SIGINT, as a shell reports it).
 INTERRUPTED = 130

@@ -568,8 +568,11 @@ def _run_process(
                     finished(task, result)
     except KeyboardInterrupt:
         # Stop the workers now, not after their chunks (the results file keeps what is done).
-        for process in list(getattr(executor, "_processes", {}).values()):
+        processes = list(getattr(executor, "_processes", {}).values())
+        for process in processes:
             process.terminate()
+        for process in processes:
+            process.join(5)
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
