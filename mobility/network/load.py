@@ -206,10 +206,17 @@ def load_network(
         road_classes = ", ".join(sorted(h for h in ROAD_HIGHWAYS if not h.endswith("_link")))
         where = f" inside corridors {', '.join(corridor_set.corridors)}" if options.clip else ""
         read = "unknown" if report.ways_read is None else f"{report.ways_read:,}"
+        missing = report.refs_without_location
+        why = (
+            f"; {missing:,} node references name nodes the input does not hold: expected "
+            "an extract with the nodes of its ways"
+            if missing > report.refs_outside_corridors
+            else ""
+        )
         raise DataError(
             f"input {str(path)!r} has no road ({road_classes}) or rail ways{where} "
             f"(ways read: {read}, node refs outside corridors: "
-            f"{report.refs_outside_corridors:,})"
+            f"{report.refs_outside_corridors:,}){why}"
         )
     network = Network(
         road=graphs["road"], rail=graphs["rail"], corridors=corridor_set, report=report
