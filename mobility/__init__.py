@@ -13,9 +13,7 @@ The main job in a few lines (what ``mobility plan`` does)::
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
-from mobility._version import __version__
 from mobility.errors import (
     DataError,
     FetchError,
@@ -24,19 +22,25 @@ from mobility.errors import (
     OutputError,
     ScenarioError,
 )
-from mobility.model.column import Column, ColumnRules, build_column
-from mobility.model.corridor import Corridor, CorridorSet, Place, load_corridors
-from mobility.model.scenario import Closure, Request, Scenario, load_scenario
-from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
-from mobility.network.build import BuildOptions
-from mobility.network.load import Network, load_network
-from mobility.network.report import LoadReport
-from mobility.schedule.options import SolverOptions
 
+# typing.TYPE_CHECKING without importing typing: until mobility.__main__ runs,
+# a Ctrl-C would print a traceback (see there), so the import stays minimal.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
+    from mobility._version import __version__
     from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
+    from mobility.model.column import Column, ColumnRules, build_column
+    from mobility.model.corridor import Corridor, CorridorSet, Place, load_corridors
+    from mobility.model.scenario import Closure, Request, Scenario, load_scenario
+    from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
+    from mobility.network.build import BuildOptions
+    from mobility.network.load import Network, load_network
+    from mobility.network.report import LoadReport
     from mobility.planning import write_plan
     from mobility.routing.router import NoRouteError, Route, RoutePlan, Router
+    from mobility.schedule.options import SolverOptions
     from mobility.schedule.planner import plan_scenario
     from mobility.schedule.result import Kpis, PlanResult
     from mobility.schedule.validate import Violation, validate_plan
@@ -54,10 +58,22 @@ if TYPE_CHECKING:
     )
     from mobility.stress.criticality import criticality
 
-# Routing, the solver, maps and stress tests pull in scipy, OR-Tools, folium and
-# matplotlib; they are imported on first use so that `import mobility` and the
-# network commands stay fast.
+# Everything but the errors is imported on first use: `import mobility` takes
+# milliseconds (numpy, networkx, shapely, scipy, OR-Tools, folium and
+# matplotlib come later), so the command's entry point (mobility.__main__) can
+# catch Ctrl-C before any of them loads, and the network commands stay fast.
 _LAZY = {
+    "__version__": "mobility._version",
+    **dict.fromkeys(("Column", "ColumnRules", "build_column"), "mobility.model.column"),
+    **dict.fromkeys(
+        ("Corridor", "CorridorSet", "Place", "load_corridors"), "mobility.model.corridor"
+    ),
+    **dict.fromkeys(("Closure", "Request", "Scenario", "load_scenario"), "mobility.model.scenario"),
+    **dict.fromkeys(("VehicleCatalogue", "VehicleType", "load_vehicles"), "mobility.model.vehicle"),
+    "BuildOptions": "mobility.network.build",
+    **dict.fromkeys(("Network", "load_network"), "mobility.network.load"),
+    "LoadReport": "mobility.network.report",
+    "SolverOptions": "mobility.schedule.options",
     **dict.fromkeys(("NoRouteError", "Route", "RoutePlan", "Router"), "mobility.routing.router"),
     "plan_scenario": "mobility.schedule.planner",
     "Kpis": "mobility.schedule.result",

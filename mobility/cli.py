@@ -41,7 +41,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from mobility import __version__
 from mobility import _json as strict_json
 from mobility._atomic import claim_output, release_all
+from mobility._cli_progress import add_options as add_progress_options
+from mobility._cli_progress import show_progress
 from mobility._cli_types import max_alternatives, max_vehicles, real, whole
+from mobility._progress import advance, step
 from mobility.errors import DataError, MobilityError, ScenarioError
 from mobility.network.build import BuildOptions
 from mobility.network.export import EXPORT_FILES
@@ -101,16 +104,6 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
 
-def _spinner() -> Progress:
-    """Return a transient progress line on stderr: a description and the time taken."""
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``mobility`` command."""
     parser = argparse.ArgumentParser(
@@ -119,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mobility {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    add_progress_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     network = commands.add_parser("network", help="summarise (or export) the corridor network")
@@ -255,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--out", type=Path, required=True, metavar="PATH")
     fetch.add_argument("--corridor", action="append", metavar="NAME")
     fetch.add_argument("--url", help="alternative server or extract URL")
+    for command in [*commands.choices.values(), export]:  # after the command too
+        add_progress_options(command)
     return parser
 
 
@@ -265,11 +261,10 @@ def _load(args: argparse.Namespace) -> Network:
         fragments=args.fragments,
         min_fragment_length_m=args.min_fragment_m,
     )
-    with _spinner() as progress:
-        task = progress.add_task(f"loading {args.osm or 'embedded atlas'}", total=None)
+    with step(f"loading the network from {args.osm or 'the embedded atlas'}"):
 
         def report(stage: str, count: int) -> None:
-            progress.update(task, description=f"reading {stage}: {count:,}")
+            advance(f"{stage}: {count:,}")
 
         return load_network(
             args.osm,
@@ -443,24 +438,15 @@ def _plan(args: argparse.Namespace) -> int:
         seed=args.seed,
         deterministic=not args.fast,
     )
-    with _spinner() as progress:
-        task = progress.add_task(f"planning {scenario.name}", total=None)
-
-        def report(objective: float, bound: float, seconds: float) -> None:
-            progress.update(
-                task, description=f"CP-SAT: objective {objective:,.1f}, bound {bound:,.1f}"
-            )
-
+    with step(f"planning {scenario.name}"):
         result = plan_scenario(
             scenario,
             network,
             options=options,
             catalogue=load_vehicles(*(args.vehicles_file or ())),
-            progress=report,
             traffic=traffic,
         )
-    with _spinner() as progress:
-        progress.add_task("drawing the map and charts", total=None)
+    with step(f"writing {out} (map and charts)"):
         folder = write_plan(result, out)
     console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
@@ -477,7 +463,9 @@ def _map(args: argparse.Namespace) -> None:
     signature = MAP_SIGNATURES
     if args.network:
         out = claim_output(args.out or Path("maps") / "network.html", "file", signature=signature)
-        fmap = render_network_map(_load(args), **tiles)
+        network = _load(args)
+        with step("drawing the map"):
+            fmap = render_network_map(network, **tiles)
     else:
         try:
             view = read_plan_view(args.plan_dir)
@@ -487,8 +475,11 @@ def _map(args: argparse.Namespace) -> None:
             raise _malformed_plan(args.plan_dir, error) from None
         out = args.out or Path("maps") / f"{_slug(args.plan_dir.resolve().name)}.html"
         claim_output(out, "file", signature=signature)
-        fmap = render_plan_map(view, _load(args), colour_by=args.colour_by, **tiles)
-    path = save_map(fmap, out)
+        network = _load(args)
+        with step("drawing the map"):
+            fmap = render_plan_map(view, network, colour_by=args.colour_by, **tiles)
+    with step(f"writing {out}"):
+        path = save_map(fmap, out)
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)
 
 
@@ -533,13 +524,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    close_progress = show_progress(args, error_console)
     try:
         if args.command == "network":
             if args.network_command == "export":
                 claim_output(args.out_dir, "folder", names=set(EXPORT_FILES))
             network = _load(args)
             if args.network_command == "export":
-                for path in export_paths(network, args.out_dir):
+                with step(f"writing {args.out_dir}"):
+                    paths = export_paths(network, args.out_dir)
+                for path in paths:
                     console.print(f"wrote {path}")
             else:
                 _print_network(network, args.json)
@@ -575,6 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         error_console.print("interrupted: nothing half-written was left", markup=False)
         return 130
     finally:
+        close_progress()
         release_all()
     return 0
 
@@ -690,8 +685,7 @@ def _stress(args: argparse.Namespace) -> None:
     network = _load(args)
     context, _ = _stress_context(args, network)
     options = SolverOptions(time_limit_s=args.time_limit, workers=1, seed=0, deterministic=True)
-    with _spinner() as progress:
-        progress.add_task(f"stress test {perturbation.name}: baseline plan and replan", total=None)
+    with step(f"stress test {perturbation.name}: baseline plan and replan"):
         result = stress_test(
             scenario, network, perturbation, context=context, options=options, run=args.run
         )
@@ -711,19 +705,6 @@ def _stress(args: argparse.Namespace) -> None:
                 highlight=False,
             )
     console.print(f"wrote {folder}", markup=False, highlight=False)
-
-
-def _sweep_progress(label: str) -> Progress:
-    from rich.progress import MofNCompleteColumn
-
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=error_console,
-        transient=True,
-    )
 
 
 def _criticality(args: argparse.Namespace) -> None:
@@ -751,24 +732,23 @@ def _criticality(args: argparse.Namespace) -> None:
     sweep = SweepOptions(args.backend, args.workers, spec, args.scheduler)
     results = str(args.results) if args.results else None
     curve = summary = None
-    with _sweep_progress("criticality") as progress:
-        task = progress.add_task("elements", total=None)
 
-        def report(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+    def report(done: int, total: int) -> None:
+        advance(f"{done:,}/{total:,} done")
 
+    with step("criticality: every element's loss"):
         ranked = criticality(
             context, mode=args.mode, by=args.by, top_k=args.top, sweep=sweep, results=results,
             progress=report,
         )  # fmt: skip
-        if failures:
-            progress.update(task, description="resilience", completed=0, total=None)
+    if failures:
+        with step("resilience curve"):
             curve = resilience_curve(
                 context, failures, args.runs, seed=args.seed, mode=args.mode, weights=random_file,
                 sweep=sweep, results=results and results + ".resilience", progress=report,
             )  # fmt: skip
-        if random_file is not None:
-            progress.update(task, description="Monte Carlo", completed=0, total=None)
+    if random_file is not None:
+        with step("Monte Carlo runs"):
             summary = monte_carlo(
                 context, random_file, args.runs, sweep=sweep,
                 results=results and results + ".montecarlo", progress=report,

@@ -47,6 +47,18 @@ max_inflated_bytes
 max_gtfs_bytes
     Most bytes the ``.txt`` files of a GTFS timetable may hold (a feed is read
     into memory whole). Environment: ``MOBILITY_MAX_GTFS_MB``. Default: 2,000 MB.
+    Most bytes a compressed extract may inflate to (a PBF: the sum of its
+    blobs' uncompressed sizes). Environment: ``MOBILITY_MAX_INFLATED_MB``.
+    Default: 64,000 MB.
+max_pbf_node_id
+    Highest node id a way of a PBF extract may refer to: the reader's id
+    bitmap grows with it (about 50 MB at the default). Default: 2^45 (OSM's
+    ids are below 2^34 in 2025).
+max_osm_refs
+    Most node references the kept road and rail ways of a PBF extract may
+    hold (about 40 bytes each while reading). Environment:
+    ``MOBILITY_MAX_OSM_REFS``. Default: 100,000,000 (the Netherlands: a few
+    tens of millions).
 examples_dir
     Folder of the example scenarios and scripts of a source checkout (not
     installed). Environment: ``MOBILITY_EXAMPLES_DIR``. Default: ``examples/``
@@ -100,3 +112,5 @@ max_yaml_bytes: int = 64_000_000
 max_tag_value_chars: int = 65_536
 max_inflated_bytes: int = int(_env_number("MOBILITY_MAX_INFLATED_MB", 64_000) * 1_000_000)
 max_gtfs_bytes: int = int(_env_number("MOBILITY_MAX_GTFS_MB", 2_000) * 1_000_000)
+max_pbf_node_id: int = 2**45
+max_osm_refs: int = int(_env_number("MOBILITY_MAX_OSM_REFS", 100_000_000))

@@ -262,6 +262,7 @@ def loads(data: bytes) -> tuple[dict[str, Any], Any]:
         KeyError,
         ValueError,
         TypeError,
+        AttributeError,  # a member that is not .npy comes back as bytes
         zipfile.BadZipFile,
         RecursionError,
         GEOSException,

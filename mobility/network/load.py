@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mobility import settings
+from mobility._progress import step
 from mobility.errors import DataError
 from mobility.model.corridor import CorridorSet, default_corridors_path, load_corridors
 from mobility.network import cache
@@ -186,27 +187,36 @@ def load_network(
             logger.info("loaded network from cache %s", cache.cache_path(key))
             return cached
     started = time.perf_counter()
-    ways = read_ways(path, input_format, progress)
+    with step(f"reading {path.name}"):
+        ways = read_ways(path, input_format, progress)
     report = LoadReport(
         source="embedded atlas" if source is None else str(path), input_format=input_format
     )
     report.notes.extend(ways.notes)
     polygons = corridor_polygons(corridor_set)
     clip = union_polygon(polygons) if options.clip else None
-    graphs = build_graphs(ways, clip_polygon=clip, options=options, report=report)
-    for mode in ("road", "rail"):
-        graphs[mode] = consolidate_junctions(
-            graphs[mode], tolerance_m=options.consolidate_tolerance_m, mode=mode, report=report
-        )
-        _assign_corridors(graphs[mode], polygons)
+    with step("building the road and rail graphs"):
+        graphs = build_graphs(ways, clip_polygon=clip, options=options, report=report)
+        for mode in ("road", "rail"):
+            graphs[mode] = consolidate_junctions(
+                graphs[mode], tolerance_m=options.consolidate_tolerance_m, mode=mode, report=report
+            )
+            _assign_corridors(graphs[mode], polygons)
     if graphs["road"].number_of_edges() == 0 and graphs["rail"].number_of_edges() == 0:
         road_classes = ", ".join(sorted(h for h in ROAD_HIGHWAYS if not h.endswith("_link")))
         where = f" inside corridors {', '.join(corridor_set.corridors)}" if options.clip else ""
         read = "unknown" if report.ways_read is None else f"{report.ways_read:,}"
+        missing = report.refs_without_location
+        why = (
+            f"; {missing:,} node references name nodes the input does not hold: expected "
+            "an extract with the nodes of its ways"
+            if missing > report.refs_outside_corridors
+            else ""
+        )
         raise DataError(
             f"input {str(path)!r} has no road ({road_classes}) or rail ways{where} "
             f"(ways read: {read}, node refs outside corridors: "
-            f"{report.refs_outside_corridors:,})"
+            f"{report.refs_outside_corridors:,}){why}"
         )
     network = Network(
         road=graphs["road"], rail=graphs["rail"], corridors=corridor_set, report=report

@@ -19,6 +19,7 @@ from pathlib import Path
 import osmium
 import osmium.filter
 
+from mobility import settings
 from mobility.errors import DataError
 from mobility.network.osm_data import (
     RAIL_RAILWAYS,
@@ -27,6 +28,7 @@ from mobility.network.osm_data import (
     WayCollector,
     classify_way,
 )
+from mobility.network.pbf_frames import check_pbf_frames
 from mobility.network.restrictions import (
     RELATION_TYPES,
     is_restriction_relation,
@@ -60,11 +62,17 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
     Raises
     ------
     DataError
-        If the file is missing, truncated or not PBF.
+        If the file is missing, truncated or not PBF, if its frames exceed
+        the format's limits (:func:`~mobility.network.pbf_frames.check_pbf_frames`),
+        if a way refers to a node id that is negative or above
+        :data:`mobility.settings.max_pbf_node_id`, or if the kept ways refer
+        to more than :data:`mobility.settings.max_osm_refs` nodes in all.
     """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"OSM PBF file {str(path)!r} does not exist")
+    check_pbf_frames(path)
+    where = f"OSM PBF file {str(path)!r}"
     collector = WayCollector()
     wanted = (
         [("highway", value) for value in sorted(ROAD_HIGHWAYS)]
@@ -84,7 +92,14 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
             if mode is None:
                 continue
             refs = [node.ref for node in way.nodes]  # type: ignore[union-attr]
+            _check_refs(refs, f"{where}: way {way.id}")
             collector.add_way(way.id, refs, tags, mode)
+            if len(collector.refs) > settings.max_osm_refs:
+                raise DataError(
+                    f"{where}: its road and rail ways refer to more than "
+                    f"{settings.max_osm_refs:,} nodes; expected an extract of the corridors' "
+                    "size (MOBILITY_MAX_OSM_REFS raises the limit)"
+                )
             if progress is not None and count % 100_000 == 0:
                 progress("ways", count)
         # The id set is a C++ bitmap, bounded by the highest node id (about
@@ -108,9 +123,34 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
     return collector.finish()
 
 
+#: Most members of a turn restriction read (one has three or four); a larger
+#: one is counted as incomplete without reading its members.
+MAX_RESTRICTION_MEMBERS = 64
+
+
+def _check_refs(refs: list[int], where: str) -> None:
+    """Refuse node ids the id bitmap of the second pass cannot hold in bounded memory."""
+    if not refs:
+        return
+    lowest, highest = min(refs), max(refs)
+    if lowest < 0:
+        raise DataError(
+            f"{where} refers to node {lowest}; expected positive OSM ids (negative ids are "
+            "unsaved editor objects; this reader takes only positive ones)"
+        )
+    if highest > settings.max_pbf_node_id:
+        raise DataError(
+            f"{where} refers to node {highest}; expected an OSM id of at most "
+            f"{settings.max_pbf_node_id:,} (the PBF reader's bitmap grows with the highest id)"
+        )
+
+
 def _relation(relation: osmium.osm.Relation, collector: WayCollector) -> None:
     tags = {tag.k: tag.v for tag in relation.tags}
     if not is_restriction_relation(tags):
+        return
+    if len(relation.members) > MAX_RESTRICTION_MEMBERS:
+        collector.restrictions.append(parse_restriction(relation.id, tags, ()))
         return
     members = [(m.type, m.ref, m.role) for m in relation.members]
     collector.restrictions.append(parse_restriction(relation.id, tags, members))

@@ -43,11 +43,13 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
+from mobility._interrupt import call_interruptibly
 from mobility.schedule.instance import Instance
 from mobility.schedule.options import SolverOptions
 from mobility.schedule.solution import Assignment, Choice, objective_of, usage
@@ -231,6 +233,8 @@ def _solver(options: SolverOptions, limit_s: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     parameters = solver.parameters
     parameters.random_seed = options.seed
+    # Ctrl-C is ours (mobility._interrupt): CP-SAT would take it for its time limit.
+    parameters.catch_sigint_signal = False
     # Probing at every restart costs more than it gains on these models.
     parameters.cp_model_probing_level = 0
     if options.deterministic:
@@ -324,7 +328,8 @@ def _optimise(
     remaining = max(0.5, limit_s - (time.perf_counter() - started))
     solver = _solver(options, limit_s if options.deterministic else remaining)
     offset = time.perf_counter() - started
-    status = solver.solve(cp, _Progress(progress, offset))
+    callback = _Progress(progress, offset)
+    status = call_interruptibly(lambda: solver.solve(cp, callback), stop=solver.stop_search)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.warning("CP-SAT found no solution (%s)", solver.status_name(status))
         known = lower if relaxation is not None else None
@@ -400,7 +405,7 @@ def _improve_by_windows(
         fixed = current[~np.isin(model.task[current], window)]
         cp, x = _column_model(instance, model, stage, columns, fixed, None, current)
         solver = _solver(options, share)
-        status = solver.solve(cp)
+        status = call_interruptibly(partial(solver.solve, cp), stop=solver.stop_search)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
         members = set(window)

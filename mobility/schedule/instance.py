@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from mobility._progress import advance
 from mobility.errors import DataError, ScenarioError
 from mobility.model.column import FORMATIONS, Column, ColumnRules, MarchUnit, Serial, build_column
 from mobility.model.corridor import Place
@@ -329,7 +330,8 @@ def build_instance(
         resource, minute_clock(keys, clock), tuple(network.places),
     )  # fmt: skip
     rail: RailContext | None = None
-    for request in scenario.requests:
+    for number, request in enumerate(scenario.requests, start=1):
+        advance(f"request {number}/{len(scenario.requests)}")
         where = f"request {request.id!r}"
         types: dict[str, int] = {}
         moved_types: dict[str, VehicleType] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from mobility._progress import advance, step
 from mobility.model.scenario import Scenario, load_scenario
 from mobility.model.vehicle import VehicleCatalogue
 from mobility.network.load import Network, load_network
@@ -67,9 +68,19 @@ def plan_scenario(
         network = router.network if router is not None else load_network()
     if router is None and catalogue is not None:
         router = Router(network, catalogue)
-    instance = build_instance(scenario, network, router, traffic=traffic)
-    baseline = greedy_assignment(instance)
-    best = solve(instance, options, hint=baseline, progress=progress)
+    with step(f"building the instance of {scenario.name} (routing the alternatives)"):
+        instance = build_instance(scenario, network, router, traffic=traffic)
+    with step("greedy baseline"):
+        baseline = greedy_assignment(instance)
+
+    def report(objective: float, bound: float, seconds: float) -> None:
+        advance(f"objective {objective:,.1f}, bound {bound:,.1f}")
+        if progress is not None:
+            progress(objective, bound, seconds)
+
+    limit = (options or SolverOptions()).time_limit_s
+    with step(f"solving {len(instance.tasks):,} march units (LP and CP-SAT, limit {limit:g} s)"):
+        best = solve(instance, options, hint=baseline, progress=report)
     if best.objective > baseline.objective:
         logger.warning("CP-SAT stopped above the greedy baseline; the baseline is kept")
         best = Assignment(

@@ -351,6 +351,8 @@ def solve_relaxation(
     """
     from scipy.optimize import linprog
 
+    from mobility._interrupt import call_interruptibly
+
     skipped = LP_SKIPPED_KINDS if model.rows.nnz > LP_LARGE_NONZEROS else ()
     kept = np.flatnonzero([rid.split(":", 1)[0] not in skipped for rid in model.row_resource])
     rows = model.rows[kept]
@@ -358,15 +360,17 @@ def solve_relaxation(
     if cap is not None:
         rows = sparse.vstack([rows, sparse.csr_matrix(cap[0].astype(np.float64))]).tocsr()
         limits = np.append(limits, float(cap[1]))
-    result = linprog(
-        cost.astype(np.float64),
-        A_ub=rows if rows.shape[0] else None,
-        b_ub=limits if rows.shape[0] else None,
-        A_eq=model.task_matrix(),
-        b_eq=np.ones(model.n_tasks),
-        bounds=(0, 1),
-        method="highs",
-        options=_highs_options(time_limit_s, max_iterations),
+    result = call_interruptibly(
+        lambda: linprog(
+            cost.astype(np.float64),
+            A_ub=rows if rows.shape[0] else None,
+            b_ub=limits if rows.shape[0] else None,
+            A_eq=model.task_matrix(),
+            b_eq=np.ones(model.n_tasks),
+            bounds=(0, 1),
+            method="highs",
+            options=_highs_options(time_limit_s, max_iterations),
+        )
     )
     if result.status != 0:
         logger.info("LP relaxation not solved: %s", result.message)

@@ -41,6 +41,7 @@ Results file
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import importlib
@@ -48,6 +49,7 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -291,6 +293,8 @@ def watch_parent(parent_pid: int, interval_s: float = 0.5) -> None:
 
 def _init_worker(spec: ContextSpec, parent_pid: int | None = None) -> None:
     """Process-pool initializer: die with the parent; build the context once per worker."""
+    # Ctrl-C reaches the whole process group: the parent handles it and ends the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent_pid is not None:
         watch_parent(parent_pid)
     _context(spec)
@@ -552,17 +556,43 @@ def _run_process(
         initargs=(spec, os.getpid()),
     )
     try:
-        pending: dict[Future[list[dict[str, Any]]], list[Task]] = {
-            executor.submit(_run_chunk, spec, chunk): chunk for chunk in _chunks(todo, size)
-        }
+        with _workers_ignore_ctrl_c():  # the workers start at the first submissions
+            pending: dict[Future[list[dict[str, Any]]], list[Task]] = {
+                executor.submit(_run_chunk, spec, chunk): chunk for chunk in _chunks(todo, size)
+            }
         while pending:
             ready, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in ready:
                 chunk = pending.pop(future)
                 for task, result in zip(chunk, future.result(), strict=True):
                     finished(task, result)
+    except KeyboardInterrupt:
+        # Stop the workers now, not after their chunks (the results file keeps what is done).
+        processes = list(getattr(executor, "_processes", {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(5)
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Ignore SIGINT while workers are started: they inherit it from the start.
+
+    Their initializer ignores it too, but a Ctrl-C while a worker is still
+    importing would print its traceback.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _run_dask(

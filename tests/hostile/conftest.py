@@ -84,7 +84,7 @@ def _limits() -> None:
 
 @pytest.fixture
 def run_cli(shared_cache: Path, tmp_path: Path) -> Callable[..., Outcome]:
-    """Run ``python -m mobility.cli ARGS`` in ``tmp_path`` under memory and time limits."""
+    """Run ``python -m mobility ARGS`` (the entry point) in ``tmp_path`` under limits."""
 
     def run(*args: str, env: dict[str, str] | None = None, timeout_s: float = 90) -> Outcome:
         environment = {
@@ -96,7 +96,7 @@ def run_cli(shared_cache: Path, tmp_path: Path) -> Callable[..., Outcome]:
             **(env or {}),
         }
         completed = subprocess.run(
-            [sys.executable, "-m", "mobility.cli", *args],
+            [sys.executable, "-m", "mobility", *args],
             cwd=tmp_path,
             env=environment,
             capture_output=True,

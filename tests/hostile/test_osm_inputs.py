@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,6 +103,13 @@ EXTRACTS: dict[str, tuple[str, bytes, str]] = {
     "pbf-empty": ("a.osm.pbf", b"", "a.osm.pbf"),
     "pbf-html": ("a.osm.pbf", b"<html><body>captive portal</body></html>", "a.osm.pbf"),
     "unknown-suffix": ("a.txt", TINY.encode(), "unknown format"),
+    "ways-without-their-nodes": (
+        "a.osm",
+        re.sub(
+            r"<node[^>]*>.*?</node>", "", re.sub(r"<node[^>]*/>", "", TINY), flags=re.S
+        ).encode(),
+        "name nodes the input does not hold",
+    ),
 }
 
 
