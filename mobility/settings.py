@@ -42,14 +42,12 @@ max_tag_value_chars
     Longest OSM tag value or attribute kept (longer ones are refused).
     Default: 65,536 (OSM's own limit is 255).
 max_inflated_bytes
-    Most bytes a compressed extract may inflate to. Environment:
-    ``MOBILITY_MAX_INFLATED_MB``. Default: 64,000 MB.
-max_gtfs_bytes
-    Most bytes the ``.txt`` files of a GTFS timetable may hold (a feed is read
-    into memory whole). Environment: ``MOBILITY_MAX_GTFS_MB``. Default: 2,000 MB.
     Most bytes a compressed extract may inflate to (a PBF: the sum of its
     blobs' uncompressed sizes). Environment: ``MOBILITY_MAX_INFLATED_MB``.
     Default: 64,000 MB.
+max_gtfs_bytes
+    Most bytes the ``.txt`` files of a GTFS timetable may hold (a feed is read
+    into memory whole). Environment: ``MOBILITY_MAX_GTFS_MB``. Default: 2,000 MB.
 max_pbf_node_id
     Highest node id a way of a PBF extract may refer to: the reader's id
     bitmap grows with it (about 50 MB at the default). Default: 2^45 (OSM's
