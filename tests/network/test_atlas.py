@@ -66,6 +66,7 @@ def test_known_tunnel_categories(atlas: object) -> None:
     assert categories["Vlaketunnel"] == "C"
     assert categories["Botlektunnel"] == "D"
     assert categories["Beneluxtunnel"] == "C"
+    assert categories["Ketheltunnel"] == "C"
 
 
 def _nearest(graph: nx.MultiDiGraph, lon: float, lat: float) -> tuple[int, float]:

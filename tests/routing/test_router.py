@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mobility import BuildOptions, load_network
 from mobility.errors import DataError
 from mobility.model.column import ColumnRules
 from mobility.model.mlc import weight_t_of_class
@@ -231,3 +232,18 @@ def test_column_rules_reach_the_plan(router: Router) -> None:
         k=1,
     )
     assert plan.column is not None and [m.count for m in plan.column.march_units] == [9, 9, 9, 8]
+
+
+def test_ammunition_column_avoids_the_ketheltunnel(catalogue: VehicleCatalogue) -> None:
+    # Ketheltunnel (A4 Midden-Delfland): ADR category C on the ILenT list (#18). The
+    # A4 north of Schiedam lies outside the corridors: the whole atlas is loaded.
+    whole = Router(load_network(options=BuildOptions(clip=False), use_cache=False), catalogue)
+    ends = ("Knooppunt Kethelplein", "Knooppunt Ypenburg")
+    trucks = whole.route(*ends, "man-hx2-6x6", k=1, start=START)
+    ammo = whole.route(*ends, "ammunition-truck-1-1", start=START)
+    assert _crosses(trucks.routes[0], "Ketheltunnel")
+    assert "ADR category C" in next(
+        c.detail for c in trucks.routes[0].schedule.checkpoints if c.name == "Ketheltunnel"
+    )
+    assert ammo.routes and all(not _crosses(r, "Ketheltunnel") for r in ammo.routes)
+    assert "A13" in ammo.routes[0].refs  # round by the Kleinpolderplein
