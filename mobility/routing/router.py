@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -25,7 +26,7 @@ from mobility import settings
 from mobility.errors import DataError, InfeasibleError
 from mobility.model.adr import code_for
 from mobility.model.clock import add_seconds, utc
-from mobility.model.column import Column, ColumnRules, build_column
+from mobility.model.column import Column, ColumnRules, build_column, parking_area_m2
 from mobility.model.scenario import MAX_YEAR, MIN_YEAR
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.build import haversine_m
@@ -38,6 +39,13 @@ from mobility.routing.elements import network_table
 from mobility.routing.engine import PathEngine, ShortestPaths
 from mobility.routing.explain import BlockingElement, blocking_elements
 from mobility.routing.feasibility import feasible_edges
+from mobility.routing.halt_sites import (
+    ColumnFootprint,
+    HaltSite,
+    RouteSite,
+    corridor_sites,
+    snap_sites,
+)
 from mobility.routing.requirements import Requirements
 from mobility.routing.resolve import PlaceIndex
 from mobility.routing.schedule import ColumnSchedule, RoutePoints, column_schedule
@@ -254,6 +262,10 @@ class Router:
     speeds, halt_rules, diversity
         March speeds, halt rules and alternative bounds (defaults documented
         on each class).
+    halt_sites
+        Truck parking, rest and service areas where columns may halt, besides
+        the corridor file's support centres and staging areas (see
+        :mod:`mobility.routing.halt_sites`).
     clearance_margin_m
         Safety margin added to vehicle heights against clearances.
     road_turns, rail_turns
@@ -275,6 +287,7 @@ class Router:
         clearance_margin_m: float = 0.0,
         road_turns: TurnRules | None = ROAD_TURNS,
         rail_turns: TurnRules | None = RAIL_TURNS,
+        halt_sites: Sequence[HaltSite] = (),
     ) -> None:
         if clearance_margin_m < 0:
             raise DataError(f"clearance margin must be >= 0 m, got {clearance_margin_m}")
@@ -285,6 +298,10 @@ class Router:
         self.diversity = diversity or DiversityRules()
         self.clearance_margin_m = clearance_margin_m
         self.turns: dict[str, TurnRules | None] = {"road": road_turns, "rail": rail_turns}
+        self.halt_sites: tuple[HaltSite, ...] = (
+            *corridor_sites(network.corridors.places),
+            *halt_sites,
+        )
         self._modes: dict[str, _ModeData] = {}
 
     def _mode(self, mode: str) -> _ModeData:
@@ -294,7 +311,6 @@ class Router:
             table = network_table(self.network, mode)
             names: dict[int, str] = {}
             kinds: dict[int, str] = {}
-            halt_places: set[int] = set()
             for place in self.network.places:
                 if place.mode != mode or place.node is None:
                     continue
@@ -305,12 +321,10 @@ class Router:
                 # Corridor places win over junction and station names at a node.
                 if index not in names or place.place_id:
                     names[index], kinds[index] = place.name, kind
-                if place.kind == "csc":
-                    halt_places.add(index)
             rules = self.turns[mode]
             self._modes[mode] = _ModeData(
                 table,
-                RoutePoints(names, kinds, frozenset(halt_places)),
+                RoutePoints(names, kinds),
                 _structure_details(table),
                 PlaceIndex(self.network.places, mode),
                 None
@@ -512,8 +526,13 @@ class Router:
             column = build_column(
                 moved.name, {moved.id: count}, VehicleCatalogue({moved.id: moved}), column_rules
             )
+        footprint = None
         if mode == "road" and column is not None:
             pass_time = self._column_pass_times(table, column, speeds)
+            footprint = ColumnFootprint(
+                column.count,
+                parking_area_m2(v for unit in column.march_units for v in unit.vehicles),
+            )
         else:
             column = None
             pass_time = TRAIN_LENGTH_M / (speeds / 3.6)
@@ -533,6 +552,8 @@ class Router:
                 self.halt_rules,
                 data.structure_details,
                 halts_enabled=mode == "road",
+                sites=self._route_sites(table, path.edges) if mode == "road" else (),
+                footprint=footprint,
             )
             routes.append(
                 Route(
@@ -557,10 +578,13 @@ class Router:
                     graph=table.graph,
                 )
             )
-        for halt in (h for r in routes for h in r.schedule.halts):
-            if halt.kind == "daily_rest" and not halt.at_support_centre:
-                notes.append(f"daily rest at {halt.name} is outside a convoy support centre")
-                break
+        for route in routes:
+            unsited = route.schedule.unsited_halts
+            if unsited:
+                notes.append(
+                    f"{route.designation}: {len(unsited)} halt(s) without a site that fits the "
+                    f"column ({unsited[0].name}: {unsited[0].note})"
+                )
         return RoutePlan(
             origin=source_place,
             destination=target_place,
@@ -571,6 +595,16 @@ class Router:
             routes=tuple(routes),
             notes=tuple(notes),
         )
+
+    def _route_sites(self, table: EdgeTable, edges: tuple[int, ...]) -> list[RouteSite]:
+        """Halt sites within reach of a route, snapped to its nodes."""
+        nodes = [*table.u[np.asarray(edges)].tolist(), int(table.v[edges[-1]])]
+        graph_nodes = table.graph.nodes
+        ids = table.nodes[np.asarray(nodes)].tolist()
+        lon = np.array([graph_nodes[n]["x"] for n in ids], dtype=np.float64)
+        lat = np.array([graph_nodes[n]["y"] for n in ids], dtype=np.float64)
+        rules = self.halt_rules
+        return snap_sites(self.halt_sites, lon, lat, rules.max_off_route_m, rules.detour_kph)
 
     def _with_reversals(
         self,

@@ -452,6 +452,9 @@ def _make_option(
         low = math.floor(begin)
         uses.append(Use(rid, low, max(low + 1, math.ceil(end)), demand))
 
+    unsited = route.schedule.unsited_halts
+    if unsited:
+        return None, f"a halt has no site that fits the march unit ({unsited[0].note})"
     border_arrivals: list[tuple[float, tuple[tuple[int, int], ...]]] = []
     for point in route.schedule.checkpoints:
         if point.kind in ("bridge", "tunnel"):
