@@ -79,6 +79,10 @@ def _provenance(entry: Mapping[str, Any], where: str, problems: list[str]) -> di
     return tags
 
 
+def _is_halt_site(tags: Mapping[str, str]) -> bool:
+    return tags.get("highway") in ("rest_area", "services") or tags.get("amenity") == "parking"
+
+
 def _compile_file(
     document: Mapping[str, Any], origin: str, compiled: _Compiled, prefix: str
 ) -> None:
@@ -92,6 +96,9 @@ def _compile_file(
         tags = _tags(raw.get("tags"), where)
         if raw.get("name"):
             tags["name"] = str(raw["name"])
+        if raw.get("source") or raw.get("assumption") or _is_halt_site(tags):
+            # Rest and service areas are facts or assumptions like roads: say which.
+            tags |= _provenance(raw, where, compiled.problems)
         compiled.nodes[f"{prefix}:{key}"] = (
             compiled.new_id(),
             float(raw["lon"]),

@@ -320,6 +320,10 @@ WAY_KEYS: frozenset[str] = frozenset(
 NODE_KEYS: frozenset[str] = frozenset(
     {"name", "ref", "highway", "railway", "barrier", "public_transport"}
 )
+#: Keys of rest areas, service areas and HGV parking (halt sites), nodes or areas.
+SITE_KEYS: frozenset[str] = frozenset(
+    {"name", "highway", "amenity", "hgv", "capacity:hgv", "mobility:source", "mobility:assumption"}
+)
 
 
 def parse_way_tags(tags: Mapping[str, str]) -> tuple[dict[str, Any], list[TagIssue]]:

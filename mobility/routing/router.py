@@ -264,8 +264,8 @@ class Router:
         on each class).
     halt_sites
         Truck parking, rest and service areas where columns may halt, besides
-        the corridor file's support centres and staging areas (see
-        :mod:`mobility.routing.halt_sites`).
+        the corridor file's support centres and staging areas and the rest
+        areas of the loaded network (see :mod:`mobility.routing.halt_sites`).
     clearance_margin_m
         Safety margin added to vehicle heights against clearances.
     road_turns, rail_turns
@@ -300,6 +300,7 @@ class Router:
         self.turns: dict[str, TurnRules | None] = {"road": road_turns, "rail": rail_turns}
         self.halt_sites: tuple[HaltSite, ...] = (
             *corridor_sites(network.corridors.places),
+            *network.halt_sites,
             *halt_sites,
         )
         self._modes: dict[str, _ModeData] = {}

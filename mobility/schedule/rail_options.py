@@ -99,7 +99,7 @@ class RailContext:
                     terminal.id, border.id, vehicle, mode="rail", k=1,
                     start=self.option.scenario.start,
                 )  # fmt: skip
-                self.paths[key] = train_path(plan.routes[0], self.rules)
+                self.paths[key] = train_path(plan.routes[0], self.rules, border.id)
             except (NoRouteError, DataError) as error:
                 self.paths[key] = f"no rail path {terminal.name} -> {border.name}: {error}"
         return self.paths[key]
