@@ -11,7 +11,7 @@ import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -236,7 +236,7 @@ class _ModeData:
     structure_details: dict[int, str]
     place_index: PlaceIndex
     arcs: TurnArcs | None = None
-    classes: dict[Requirements, _ClassData] = field(default_factory=dict)
+    classes: dict[tuple[Requirements, tuple[int, ...]], _ClassData] = field(default_factory=dict)
 
     @cached_property
     def reversal_arcs(self) -> dict[tuple[int, int], float]:
@@ -392,8 +392,12 @@ class Router:
             return self.catalogue.loaded(vehicle)
         return vehicle
 
-    def _class(self, data: _ModeData, need: Requirements, mode: str) -> _ClassData:
-        if need not in data.classes:
+    def _class(
+        self, data: _ModeData, need: Requirements, mode: str, closed: NDArray[np.bool_]
+    ) -> _ClassData:
+        """Engine of a vehicle class, without the edges out of service (``closed``)."""
+        key = (need, tuple(np.flatnonzero(closed).tolist()))
+        if key not in data.classes:
             table = data.table
             if mode == "rail":
                 speeds = train_speeds_kph(table, need.max_speed_kph, self.speeds)
@@ -401,10 +405,11 @@ class Router:
             else:
                 speeds = column_speeds_kph(table, need.max_speed_kph, self.speeds)
                 feasible = feasible_edges(table, need, self.clearance_margin_m)
+            feasible = feasible & ~closed
             weights = travel_times_s(table, speeds)
             engine = self.path_engine(mode, np.flatnonzero(feasible), weights)
-            data.classes[need] = _ClassData(engine, feasible, weights, speeds)
-        return data.classes[need]
+            data.classes[key] = _ClassData(engine, feasible, weights, speeds)
+        return data.classes[key]
 
     def route(
         self,
@@ -501,12 +506,25 @@ class Router:
             need = Requirements.of([moved], hazmat_code=hazmat_code)
         if mode == "rail":
             need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
-        vehicle_class = self._class(data, need, mode)
+        # Elements are used only on the days they are in service (valid_from/valid_to).
+        day = start.astimezone(LOCAL_TIME).date()
+        closed = table.closed_on(day)
+        vehicle_class = self._class(data, need, mode, closed)
         weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
         found = diverse_paths(
             vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
         )
         if not found:
+            out_of_service = self._out_of_service(
+                data, vehicle_class.feasible, closed, source, target, day
+            )
+            if out_of_service:
+                raise NoRouteError(
+                    f"no {mode} route for {need.label} from {source_place.name} to "
+                    f"{target_place.name} on {day.isoformat()}: every route crosses an element "
+                    f"out of service that day: {out_of_service}",
+                    [],
+                )
             raise self._no_route(
                 data,
                 vehicle_class.feasible,
@@ -630,6 +648,37 @@ class Router:
             where = data.points.names.get(int(node), f"node {data.table.nodes[node]}")
             notes.append(f"{designation} reverses at {where} (+{cost_s / 60:g} min)")
         return travel_s
+
+    def _out_of_service(
+        self,
+        data: _ModeData,
+        feasible: NDArray[np.bool_],
+        closed: NDArray[np.bool_],
+        source: int,
+        target: int,
+        day: date,
+    ) -> str:
+        """Elements out of service on ``day`` on the route there would be without dates."""
+        if not closed.any():
+            return ""
+        table = data.table
+        engine = PathEngine(
+            table.n_nodes, table.u, table.v, np.flatnonzero(feasible | closed), table.length_m
+        )
+        path = engine.shortest_path(source, target)
+        if path is None:
+            return ""
+        first, end = table.service_days
+        found: dict[str, str] = {}
+        for edge in path:
+            if closed[edge]:
+                span = []
+                if first[edge] > 0:
+                    span.append(f"in service from {date.fromordinal(int(first[edge]))}")
+                if end[edge] < np.iinfo(np.int64).max:
+                    span.append(f"out of service from {date.fromordinal(int(end[edge]))}")
+                found.setdefault(table.labels[edge], " and ".join(span))
+        return ", ".join(f"{name} ({span})" for name, span in found.items())
 
     def _turn_hint(self, mode: str, feasible: NDArray[np.bool_], source: int, target: int) -> str:
         """Where one more reversal (or U-turn) would open a route, as advice."""

@@ -247,3 +247,22 @@ def test_ammunition_column_avoids_the_ketheltunnel(catalogue: VehicleCatalogue) 
     )
     assert ammo.routes and all(not _crosses(r, "Ketheltunnel") for r in ammo.routes)
     assert "A13" in ammo.routes[0].refs  # round by the Kleinpolderplein
+
+
+@pytest.mark.parametrize(
+    ("start", "open_"), [("2015-06-01T22:00", True), ("2026-11-24T22:00", False)]
+)
+def test_the_friesenbruecke_carries_trains_only_before_december_2015(
+    router: Router, start: str, open_: bool
+) -> None:
+    # Dated atlas elements (valid_from/valid_to) follow the plan's date (#18).
+    if open_:
+        plan = router.route("Groningen", "Ihrhove", "boxer-apc", mode="rail", k=1, start=start)
+        assert any("Friesenbrücke" in c.name for c in plan.routes[0].schedule.checkpoints)
+        return
+    with pytest.raises(NoRouteError) as caught:
+        router.route("Groningen", "Ihrhove", "boxer-apc", mode="rail", k=1, start=start)
+    assert "on 2026-11-24: every route crosses an element out of service that day" in str(
+        caught.value
+    )
+    assert "Friesenbrücke (out of service from 2015-12-03)" in str(caught.value)
