@@ -304,7 +304,7 @@ def column_schedule(
             f"{c.site.label}: "
             + (
                 c.site.misfit(footprint, False)
-                or f"fits, but more than {limit_text} before the next"
+                or f"fits, but the next that fits is over {limit_text} from it"
             )
             for c in sites
             if c.position <= position

@@ -45,3 +45,18 @@ def test_a_march_unit_with_no_site_to_halt_at_is_explained(
     assert instance.unplannable
     for item in instance.unplannable:
         assert "a halt has no site that fits the march unit (no site fits" in item.reason
+
+
+def test_service_area_places_are_shared_by_the_march_units_halting_there(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    instance = build_instance(load_scenario(tiny_scenario), atlas, router)
+    sites = {site.id: site for site in router.halt_sites}
+    shared = {
+        rid: resource
+        for rid, resource in instance.resources.items()
+        if rid.startswith("csc:") and rid.split(":", 1)[1] in sites
+    }
+    assert shared, "expected halts at a support centre or service area"
+    for rid, resource in shared.items():
+        assert resource.capacity == sites[rid.split(":", 1)[1]].vehicles
