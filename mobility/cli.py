@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
     )
     route.add_argument("--format", choices=("text", "json", "geojson"), default="text")
+    _add_halt_sites_option(route)
 
     plan = commands.add_parser("plan", help="schedule a scenario's movements (CP-SAT)")
     _add_source_options(plan)
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
     )
+    _add_halt_sites_option(plan)
     validate = commands.add_parser("validate", help="re-check a plan folder")
     validate.add_argument("plan_dir", type=Path, metavar="PLAN_DIR")
 
@@ -371,6 +373,23 @@ def _print_vehicles(args: argparse.Namespace) -> None:
         console.print(line.rstrip(), markup=False, highlight=False, soft_wrap=True)
 
 
+def _add_halt_sites_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--halt-sites",
+        type=Path,
+        action="append",
+        metavar="GEOJSON",
+        help="truck parking, rest and service areas where columns may halt (GeoJSON points "
+        "or polygons with truck_spots or area_m2; repeatable)",
+    )
+
+
+def _halt_sites(args: argparse.Namespace) -> list[Any]:
+    from mobility.routing.halt_sites import load_halt_sites
+
+    return [site for path in args.halt_sites or () for site in load_halt_sites(path)]
+
+
 def _route(args: argparse.Namespace) -> None:
     from dataclasses import replace
 
@@ -387,6 +406,7 @@ def _route(args: argparse.Namespace) -> None:
         catalogue,
         road_turns=replace(ROAD_TURNS, reverse_at=ROAD_TURNS.reverse_at | extra),
         rail_turns=replace(RAIL_TURNS, reverse_at=RAIL_TURNS.reverse_at | extra),
+        halt_sites=_halt_sites(args),
     )
     plan = router.route(
         args.origin,
@@ -413,6 +433,7 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.model.scenario import load_scenario
     from mobility.model.vehicle import load_vehicles
     from mobility.planning import write_plan
+    from mobility.routing.router import Router
     from mobility.schedule.cpsat import SolverOptions
     from mobility.schedule.disruption import TrafficModel
     from mobility.schedule.plan_files import PLAN_FILES
@@ -438,12 +459,14 @@ def _plan(args: argparse.Namespace) -> int:
         seed=args.seed,
         deterministic=not args.fast,
     )
+    catalogue = load_vehicles(*(args.vehicles_file or ()))
     with step(f"planning {scenario.name}"):
         result = plan_scenario(
             scenario,
             network,
             options=options,
-            catalogue=load_vehicles(*(args.vehicles_file or ())),
+            router=Router(network, catalogue, halt_sites=_halt_sites(args)),
+            catalogue=catalogue,
             traffic=traffic,
         )
     with step(f"writing {out} (map and charts)"):

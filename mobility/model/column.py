@@ -10,7 +10,7 @@ and serials) and takes pass time to go by a point (road space over speed).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -223,6 +223,32 @@ class Column:
         """Time for the whole column to pass a point of ``road_type`` at ``speed_kph``."""
         vehicles_m = road_space_m(self.count, self.rules.formation.interval_m[road_type])
         return pass_time_s(vehicles_m, speed_kph, self.time_gaps_s)
+
+
+#: Width of a parking bay for one military vehicle, metres (truck-park design practice:
+#: 3.5-4 m bays; an assumption, like the two below).
+PARKING_BAY_WIDTH_M = 3.5
+#: Clearance added to a vehicle's length in its bay, metres.
+PARKING_LENGTH_MARGIN_M = 2.0
+#: Factor for aisles and the way in and out (a truck park needs about twice its bays' area).
+PARKING_CIRCULATION = 2.0
+
+
+def parking_area_m2(vehicles: Iterable[tuple[VehicleType, int]]) -> float:
+    """Ground a halted group of ``(type, count)`` vehicles needs off the road (m2).
+
+    Each vehicle takes a bay of its length plus :data:`PARKING_LENGTH_MARGIN_M`
+    by :data:`PARKING_BAY_WIDTH_M` (or its own width if wider), times
+    :data:`PARKING_CIRCULATION` for aisles: about 130 m2 for a 16.5 m truck,
+    the usual design figure of a truck parking space.
+    """
+    bays = sum(
+        count
+        * (vehicle.length_m + PARKING_LENGTH_MARGIN_M)
+        * max(PARKING_BAY_WIDTH_M, vehicle.width_m)
+        for vehicle, count in vehicles
+    )
+    return bays * PARKING_CIRCULATION
 
 
 def _restriction_group(vehicle: VehicleType) -> tuple[str, bool]:

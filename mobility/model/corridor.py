@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,9 @@ class Place:
         day, hours per train).
     source, assumption
         Where the facts come from, or what is assumed (at least one is set).
+    valid_from, valid_to
+        The place is usable from ``valid_from`` and no longer from ``valid_to``
+        (e.g. a rail crossing whose onward line is cut); ``None``: open-ended.
     """
 
     id: str
@@ -85,6 +89,14 @@ class Place:
     capacity: Mapping[str, float] = field(default_factory=dict)
     source: str = ""
     assumption: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def open_on(self, day: date) -> bool:
+        """Whether the place is usable on ``day``."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
 
     def __post_init__(self) -> None:
         where = f"place {self.id!r}"
@@ -253,9 +265,22 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
                 capacity=dict(capacity),
                 source=str(raw.get("source", "") or ""),
                 assumption=str(raw.get("assumption", "") or ""),
+                valid_from=_date(raw.get("valid_from"), f"{where} valid_from"),
+                valid_to=_date(raw.get("valid_to"), f"{where} valid_to"),
             )
         )
     return CorridorSet(corridors=corridors, places=tuple(places))
+
+
+def _date(value: Any, where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise DataError(f"{where}: expected an ISO date YYYY-MM-DD, got {value!r}") from None
 
 
 def default_corridors_path() -> Path:

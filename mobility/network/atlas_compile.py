@@ -20,6 +20,7 @@ import math
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -69,7 +70,7 @@ def _tags(raw: Any, where: str) -> dict[str, str]:
 
 
 def _provenance(entry: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, str]:
-    tags = {}
+    tags = _dates(entry, where, problems)
     if entry.get("source"):
         tags["mobility:source"] = str(entry["source"])
     if entry.get("assumption"):
@@ -77,6 +78,24 @@ def _provenance(entry: Mapping[str, Any], where: str, problems: list[str]) -> di
     if not tags:
         problems.append(f"{where}: needs 'source' or 'assumption'")
     return tags
+
+
+def _dates(entry: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, str]:
+    """``valid_from``/``valid_to`` of an element as ``mobility:`` tags (ISO dates)."""
+    tags = {}
+    for key in ("valid_from", "valid_to"):
+        value = entry.get(key)
+        if value is None:
+            continue
+        try:
+            tags[f"mobility:{key}"] = date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            problems.append(f"{where}: {key} {value!r} is not an ISO date (YYYY-MM-DD)")
+    return tags
+
+
+def _is_halt_site(tags: Mapping[str, str]) -> bool:
+    return tags.get("highway") in ("rest_area", "services") or tags.get("amenity") == "parking"
 
 
 def _compile_file(
@@ -92,6 +111,9 @@ def _compile_file(
         tags = _tags(raw.get("tags"), where)
         if raw.get("name"):
             tags["name"] = str(raw["name"])
+        if raw.get("source") or raw.get("assumption") or _is_halt_site(tags):
+            # Rest and service areas are facts or assumptions like roads: say which.
+            tags |= _provenance(raw, where, compiled.problems)
         compiled.nodes[f"{prefix}:{key}"] = (
             compiled.new_id(),
             float(raw["lon"]),

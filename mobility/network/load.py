@@ -17,6 +17,7 @@ from mobility import settings
 from mobility._progress import step
 from mobility.errors import DataError
 from mobility.model.corridor import CorridorSet, default_corridors_path, load_corridors
+from mobility.model.halt_site import HaltSite
 from mobility.network import cache
 from mobility.network.build import BuildOptions, build_graphs
 from mobility.network.consolidate import consolidate_junctions
@@ -54,6 +55,8 @@ class Network:
         Named places attached to graph nodes.
     report
         What the load read, kept, dropped and could not parse.
+    halt_sites
+        Rest areas, service areas and HGV parking of the input (OSM XML).
     """
 
     road: nx.MultiDiGraph
@@ -61,6 +64,7 @@ class Network:
     corridors: CorridorSet
     places: list[NetworkPlace] = field(default_factory=list)
     report: LoadReport = field(default_factory=lambda: LoadReport("", ""))
+    halt_sites: list[HaltSite] = field(default_factory=list)
 
     def graph(self, mode: Mode) -> nx.MultiDiGraph:
         """Return the road or rail graph."""
@@ -219,8 +223,16 @@ def load_network(
             f"{report.refs_outside_corridors:,}){why}"
         )
     network = Network(
-        road=graphs["road"], rail=graphs["rail"], corridors=corridor_set, report=report
+        road=graphs["road"],
+        rail=graphs["rail"],
+        corridors=corridor_set,
+        report=report,
+        halt_sites=ways.halt_sites,
     )
+    if ways.halt_sites:
+        report.notes.append(
+            f"{len(ways.halt_sites):,} halt sites read (rest and service areas, HGV parking)"
+        )
     network.places = attach_places(network.road, network.rail, corridor_set)
     report.count_restrictions_on_graph(network.road)
     report.unattached_places = [p.name for p in network.places if p.node is None]

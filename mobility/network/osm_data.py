@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import shapely
 from numpy.typing import NDArray
 
 from mobility.errors import DataError
+from mobility.model.halt_site import HaltSite, polygon_area_m2, site_from_tags
 from mobility.network.restrictions import TurnRestriction
 
 Mode = Literal["road", "rail"]
@@ -81,6 +83,8 @@ class OsmWays:
         shapefile without ``.prj`` read as WGS84).
     restrictions
         Turn restriction relations (OSM XML and PBF; shapefiles have none).
+    halt_sites
+        Rest areas, service areas and HGV parking (OSM XML nodes and areas).
     """
 
     way_ids: NDArray[np.int64]
@@ -95,6 +99,7 @@ class OsmWays:
     ways_read: int | None = None
     notes: list[str] = field(default_factory=list)
     restrictions: list[TurnRestriction] = field(default_factory=list)
+    halt_sites: list[HaltSite] = field(default_factory=list)
 
     @property
     def n_ways(self) -> int:
@@ -117,6 +122,41 @@ class WayCollector:
         self.node_tags: dict[int, dict[str, str]] = {}
         self.ways_read: int | None = None
         self.restrictions: list[TurnRestriction] = []
+        self.site_nodes: dict[int, dict[str, str]] = {}
+        self.site_ways: list[tuple[int, list[int], dict[str, str]]] = []
+
+    def add_site(self, element: str, osm_id: int, refs: list[int], tags: dict[str, str]) -> None:
+        """Keep a rest area, service area or HGV parking (a node, or a way's outline)."""
+        if site_from_tags("-", tags, 0.0, 0.0, None) is None:
+            return
+        if element == "node":
+            self.site_nodes[osm_id] = tags
+        elif len(refs) >= 3:
+            self.site_ways.append((osm_id, refs, tags))
+
+    def _sites(self) -> list[HaltSite]:
+        if not self.site_nodes and not self.site_ways:
+            return []
+        wanted = set(self.site_nodes) | {r for _, refs, _ in self.site_ways for r in refs}
+        where = {
+            node: (lon, lat)
+            for node, lon, lat in zip(self.node_ids, self.node_lon, self.node_lat, strict=True)
+            if node in wanted
+        }
+        sites = []
+        for node, tags in self.site_nodes.items():
+            if node in where:
+                site = site_from_tags(f"osm_node_{node}", tags, *where[node], None)
+                sites.append(site)
+        for way, refs, tags in self.site_ways:
+            coords = [where[r] for r in refs if r in where]
+            if len(coords) < 3:
+                continue
+            outline = shapely.Polygon(coords) if len(coords) >= 4 else shapely.LineString(coords)
+            point = outline.representative_point()
+            area = polygon_area_m2(outline) if outline.area > 0 else None
+            sites.append(site_from_tags(f"osm_way_{way}", tags, point.x, point.y, area))
+        return [s for s in sites if s is not None]
 
     def add_way(self, way_id: int, refs: list[int], tags: dict[str, str], mode: Mode) -> None:
         """Keep one way (already classified)."""
@@ -175,6 +215,7 @@ class WayCollector:
             node_tags=_referenced_tags(self.node_tags, refs),
             ways_read=self.ways_read,
             restrictions=self.restrictions,
+            halt_sites=self._sites(),
         )
 
 

@@ -26,7 +26,7 @@ from mobility import settings
 from mobility.errors import DataError
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
 from mobility.network.restrictions import is_restriction_relation, parse_restriction
-from mobility.network.tags import NODE_KEYS, WAY_KEYS
+from mobility.network.tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +185,13 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
                 lon, lat = float(element.get("lon")), float(element.get("lat"))
                 if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # NaN fails too
                     raise ValueError(f"lon/lat ({lon}, {lat}) is not a WGS84 position")
-                collector.add_node(_osm_id(element.get("id")), lon, lat, node_tags or None)
+                node_id = _osm_id(element.get("id"))
+                collector.add_node(node_id, lon, lat, node_tags or None)
+                if (
+                    node_tags.get("highway") in ("rest_area", "services")
+                    or element.find("tag[@k='amenity']") is not None
+                ):
+                    collector.add_site("node", node_id, [], _tags(element, SITE_KEYS))
             except (TypeError, ValueError) as error:
                 raise DataError(
                     f"node {str(element.get('id'))[:40]!r} has no valid id/lat/lon: {error}"
@@ -205,6 +211,17 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
                         f"{str(error)[:120]}"
                     ) from error
                 collector.add_way(way_id, refs, way_tags, mode)
+            elif (
+                way_tags.get("highway") in ("rest_area", "services")
+                or element.find("tag[@k='amenity']") is not None
+            ):
+                try:
+                    refs = [_osm_id(nd.get("ref")) for nd in element.iterfind("nd")]
+                    way_id = _osm_id(element.get("id"))
+                except (TypeError, ValueError):
+                    pass  # a malformed area only costs a halt site
+                else:
+                    collector.add_site("way", way_id, refs, _tags(element, SITE_KEYS))
             element.clear()
         elif tag == "relation":
             _relation(element, collector)

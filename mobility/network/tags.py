@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 MPH_TO_KPH = 1.609344
@@ -230,6 +231,14 @@ def parse_yes_no_structure(raw: str) -> bool:
     return True
 
 
+def parse_date(raw: str) -> str:
+    """Parse an ISO date (``YYYY-MM-DD``) of an element's service span; kept as ISO text."""
+    try:
+        return date.fromisoformat(raw.strip()).isoformat()
+    except ValueError:
+        raise TagValueError(f"expected an ISO date YYYY-MM-DD, got {raw!r}") from None
+
+
 def parse_tunnel_category(raw: str) -> str:
     """Parse an ADR tunnel category (``A`` to ``E``)."""
     value = raw.strip().upper()
@@ -301,6 +310,8 @@ EDGE_TAG_PARSERS: dict[str, tuple[tuple[str, ...], _Parser]] = {
     "voltage": (("voltage",), parse_voltage_v),
     "tracks": (("tracks",), parse_positive_int),
     "gauge": (("gauge",), parse_positive_int),
+    "valid_from": (("mobility:valid_from",), parse_date),
+    "valid_to": (("mobility:valid_to",), parse_date),
 }
 
 # Every OSM key any reader must keep for the parsers above and the builder.
@@ -319,6 +330,10 @@ WAY_KEYS: frozenset[str] = frozenset(
 )
 NODE_KEYS: frozenset[str] = frozenset(
     {"name", "ref", "highway", "railway", "barrier", "public_transport"}
+)
+#: Keys of rest areas, service areas and HGV parking (halt sites), nodes or areas.
+SITE_KEYS: frozenset[str] = frozenset(
+    {"name", "highway", "amenity", "hgv", "capacity:hgv", "mobility:source", "mobility:assumption"}
 )
 
 

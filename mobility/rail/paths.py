@@ -79,6 +79,7 @@ class TrainPath:
 
     route: Route
     sections: tuple[Section, ...]
+    border_max_length_m: float | None = None
 
     @property
     def electrified(self) -> bool:
@@ -92,8 +93,11 @@ class TrainPath:
 
     @property
     def max_length_m(self) -> float:
-        """The shortest maximum train length of the lines on the path."""
-        return min(s.rules.max_length_m for s in self.sections)
+        """The shortest maximum train length of the lines on the path and its border crossing."""
+        lengths = [s.rules.max_length_m for s in self.sections]
+        if self.border_max_length_m is not None:
+            lengths.append(self.border_max_length_m)
+        return min(lengths)
 
     def bands(self) -> tuple[str, ...]:
         """Hour bands in which every section offers a military path."""
@@ -146,8 +150,12 @@ class TrainPath:
         return out
 
 
-def train_path(route: Route, rules: RailRules) -> TrainPath:
-    """Cut a rail route into line sections."""
+def train_path(route: Route, rules: RailRules, border_id: str = "") -> TrainPath:
+    """Cut a rail route into line sections.
+
+    ``border_id`` names the rail border crossing the route ends at; its rule
+    in the rail rules (``crossings``), if any, caps the train's length.
+    """
     graph = route.graph
     names = {c.node: c.name for c in route.schedule.checkpoints}
     entries = route.edge_entry_s.tolist()
@@ -178,7 +186,9 @@ def train_path(route: Route, rules: RailRules) -> TrainPath:
         current["edges"].append((u, v))  # type: ignore[attr-defined]
     if current is not None:
         sections.append(_section(current, rules))
-    return TrainPath(route, tuple(sections))
+    end = route.schedule.checkpoints[-1].name if route.schedule.checkpoints else ""
+    crossing = rules.crossing(border_id, end) if border_id else None
+    return TrainPath(route, tuple(sections), None if crossing is None else crossing.max_length_m)
 
 
 def _section(raw: dict[str, object], rules: RailRules) -> Section:

@@ -76,6 +76,26 @@ class LineRules:
 
 
 @dataclass(frozen=True)
+class CrossingRules:
+    """Limits of one rail border crossing (handover yards on either side).
+
+    Attributes
+    ----------
+    match
+        Place id of the crossing, or a case-folded substring of its name.
+    max_length_m
+        Longest train accepted across the border.
+    """
+
+    match: str
+    max_length_m: float
+
+    def applies_to(self, place_id: str, name: str) -> bool:
+        """Whether the rule is the crossing's (by id, or by part of its name)."""
+        return self.match == place_id.casefold() or self.match in name.casefold()
+
+
+@dataclass(frozen=True)
 class RailRules:
     """Everything the rail mode needs besides the rail graph and the places."""
 
@@ -94,6 +114,7 @@ class RailRules:
     default_line: LineRules
     lines: tuple[LineRules, ...]
     border_trains_per_h: int
+    crossings: tuple[CrossingRules, ...] = ()
 
     def line(self, name: str) -> LineRules:
         """Rules of the line called ``name`` (first matching entry, else the default)."""
@@ -102,6 +123,13 @@ class RailRules:
             if rules.match in folded:
                 return rules
         return self.default_line
+
+    def crossing(self, place_id: str, name: str = "") -> CrossingRules | None:
+        """Rules of a rail border crossing (first matching entry), or ``None``."""
+        for rules in self.crossings:
+            if rules.applies_to(place_id, name):
+                return rules
+        return None
 
     def band(self, moment: datetime) -> str:
         """Hour band of ``moment``: ``night``, ``peak`` (weekdays) or ``day``."""
@@ -117,6 +145,7 @@ class RailRules:
             "night": list(self.night),
             "peaks": [list(p) for p in self.peaks],
             "border_trains_per_h": self.border_trains_per_h,
+            "crossings": [asdict(c) for c in self.crossings],
         }
 
 
@@ -249,4 +278,23 @@ def _rail_rules_from_dict(raw: Any, origin: str) -> RailRules:
         default_line=_line(require(lines, "default", f"{where} lines"), f"{where} lines.default"),
         lines=tuple(_line(item, f"{where} lines.by_name[{i}]") for i, item in enumerate(by_name)),
         border_trains_per_h=round(_positive(raw, "border_trains_per_h", where)),
+        crossings=tuple(
+            _crossing(item, f"{where} crossings[{i}]")
+            for i, item in enumerate(_list(raw.get("crossings") or [], f"{where} crossings"))
+        ),
     )
+
+
+def _list(raw: Any, where: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise DataError(f"{where}: expected a list")
+    return raw
+
+
+def _crossing(raw: Any, where: str) -> CrossingRules:
+    if not isinstance(raw, Mapping):
+        raise DataError(f"{where}: expected a mapping, got {raw!r}")
+    match = str(require(raw, "match", where)).casefold().strip()
+    if not match:
+        raise DataError(f"{where} match: expected a crossing id or part of its name")
+    return CrossingRules(match, _positive(raw, "max_length_m", where))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -140,6 +141,30 @@ class EdgeTable:
             name = _first(data.get("name")) or _first(data.get("ref"))
             labels.append(str(name) if name else f"way {self.element[edge]}")
         return labels
+
+    @cached_property
+    def service_days(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """First day in service and first day out of service of every edge (date ordinals).
+
+        From the ``valid_from`` and ``valid_to`` attributes (ISO dates); an edge
+        without them is always in service.
+        """
+        first = np.zeros(self.n_edges, dtype=np.int64)
+        end = np.full(self.n_edges, np.iinfo(np.int64).max, dtype=np.int64)
+        edges = self.graph.edges
+        for index, key in enumerate(self.keys):
+            data = edges[key]
+            if "valid_from" in data:
+                first[index] = date.fromisoformat(str(data["valid_from"])).toordinal()
+            if "valid_to" in data:
+                end[index] = date.fromisoformat(str(data["valid_to"])).toordinal()
+        return first, end
+
+    def closed_on(self, day: date) -> NDArray[np.bool_]:
+        """Edges out of service on ``day`` (outside their ``valid_from``/``valid_to`` span)."""
+        first, end = self.service_days
+        ordinal = day.toordinal()
+        return np.asarray((ordinal < first) | (ordinal >= end), dtype=bool)
 
     @cached_property
     def structures(self) -> StructureIndex:

@@ -42,6 +42,10 @@ def _halt(halt: Halt) -> dict[str, Any]:
         "start": _time(halt.start),
         "end": _time(halt.end),
         "at_support_centre": halt.at_support_centre,
+        "site_kind": halt.site_kind,
+        "site_id": halt.site_id,
+        "detour_min": round(halt.detour_s / 60, 1),
+        "note": halt.note,
     }
 
 
@@ -189,13 +193,14 @@ def plan_lines(plan: RoutePlan) -> list[str]:
                 )
             )
         for halt in route.schedule.halts:
-            where = "" if halt.at_support_centre else " (roadside)"
+            where = f" ({halt.site_kind.replace('_', ' ')})" if halt.site_kind else ""
             events.append(
                 (
                     halt.distance_m,
                     1,
                     f"  {halt.distance_m / 1000:7.1f}  {local_time(halt.start):%a %H:%M}  "
-                    f"{local_time(halt.end):%a %H:%M}  halt ({halt.kind}): {halt.name}{where}",
+                    f"{local_time(halt.end):%a %H:%M}  halt ({halt.kind}): {halt.name}{where}"
+                    + (f"\n{'':34}{halt.note}" if halt.note else ""),
                 )
             )
         lines.extend(text for _, _, text in sorted(events, key=lambda e: (e[0], e[1])))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
 
@@ -24,7 +25,7 @@ from mobility import settings
 from mobility.errors import DataError, InfeasibleError
 from mobility.model.adr import code_for
 from mobility.model.clock import LOCAL_TIME, add_seconds, utc
-from mobility.model.column import Column, ColumnRules, build_column
+from mobility.model.column import Column, ColumnRules, build_column, parking_area_m2
 from mobility.model.scenario import MAX_YEAR, MIN_YEAR
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.build import haversine_m
@@ -37,6 +38,13 @@ from mobility.routing.elements import network_table
 from mobility.routing.engine import PathEngine, ShortestPaths
 from mobility.routing.explain import BlockingElement, blocking_elements
 from mobility.routing.feasibility import feasible_edges
+from mobility.routing.halt_sites import (
+    ColumnFootprint,
+    HaltSite,
+    RouteSite,
+    corridor_sites,
+    snap_sites,
+)
 from mobility.routing.requirements import Requirements
 from mobility.routing.resolve import PlaceIndex
 from mobility.routing.schedule import ColumnSchedule, RoutePoints, column_schedule
@@ -226,7 +234,7 @@ class _ModeData:
     structure_details: dict[int, str]
     place_index: PlaceIndex
     arcs: TurnArcs | None = None
-    classes: dict[Requirements, _ClassData] = field(default_factory=dict)
+    classes: dict[tuple[Requirements, tuple[int, ...]], _ClassData] = field(default_factory=dict)
 
     @cached_property
     def reversal_arcs(self) -> dict[tuple[int, int], float]:
@@ -252,6 +260,10 @@ class Router:
     speeds, halt_rules, diversity
         March speeds, halt rules and alternative bounds (defaults documented
         on each class).
+    halt_sites
+        Truck parking, rest and service areas where columns may halt, besides
+        the corridor file's support centres and staging areas and the rest
+        areas of the loaded network (see :mod:`mobility.routing.halt_sites`).
     clearance_margin_m
         Safety margin added to vehicle heights against clearances.
     road_turns, rail_turns
@@ -273,6 +285,7 @@ class Router:
         clearance_margin_m: float = 0.0,
         road_turns: TurnRules | None = ROAD_TURNS,
         rail_turns: TurnRules | None = RAIL_TURNS,
+        halt_sites: Sequence[HaltSite] = (),
     ) -> None:
         if clearance_margin_m < 0:
             raise DataError(f"clearance margin must be >= 0 m, got {clearance_margin_m}")
@@ -283,6 +296,11 @@ class Router:
         self.diversity = diversity or DiversityRules()
         self.clearance_margin_m = clearance_margin_m
         self.turns: dict[str, TurnRules | None] = {"road": road_turns, "rail": rail_turns}
+        self.halt_sites: tuple[HaltSite, ...] = (
+            *corridor_sites(network.corridors.places),
+            *network.halt_sites,
+            *halt_sites,
+        )
         self._modes: dict[str, _ModeData] = {}
 
     def _mode(self, mode: str) -> _ModeData:
@@ -292,7 +310,6 @@ class Router:
             table = network_table(self.network, mode)
             names: dict[int, str] = {}
             kinds: dict[int, str] = {}
-            halt_places: set[int] = set()
             for place in self.network.places:
                 if place.mode != mode or place.node is None:
                     continue
@@ -303,12 +320,10 @@ class Router:
                 # Corridor places win over junction and station names at a node.
                 if index not in names or place.place_id:
                     names[index], kinds[index] = place.name, kind
-                if place.kind == "csc":
-                    halt_places.add(index)
             rules = self.turns[mode]
             self._modes[mode] = _ModeData(
                 table,
-                RoutePoints(names, kinds, frozenset(halt_places)),
+                RoutePoints(names, kinds),
                 _structure_details(table),
                 PlaceIndex(self.network.places, mode),
                 None
@@ -375,8 +390,12 @@ class Router:
             return self.catalogue.loaded(vehicle)
         return vehicle
 
-    def _class(self, data: _ModeData, need: Requirements, mode: str) -> _ClassData:
-        if need not in data.classes:
+    def _class(
+        self, data: _ModeData, need: Requirements, mode: str, closed: NDArray[np.bool_]
+    ) -> _ClassData:
+        """Engine of a vehicle class, without the edges out of service (``closed``)."""
+        key = (need, tuple(np.flatnonzero(closed).tolist()))
+        if key not in data.classes:
             table = data.table
             if mode == "rail":
                 speeds = train_speeds_kph(table, need.max_speed_kph, self.speeds)
@@ -384,10 +403,11 @@ class Router:
             else:
                 speeds = column_speeds_kph(table, need.max_speed_kph, self.speeds)
                 feasible = feasible_edges(table, need, self.clearance_margin_m)
+            feasible = feasible & ~closed
             weights = travel_times_s(table, speeds)
             engine = self.path_engine(mode, np.flatnonzero(feasible), weights)
-            data.classes[need] = _ClassData(engine, feasible, weights, speeds)
-        return data.classes[need]
+            data.classes[key] = _ClassData(engine, feasible, weights, speeds)
+        return data.classes[key]
 
     def route(
         self,
@@ -484,12 +504,25 @@ class Router:
             need = Requirements.of([moved], hazmat_code=hazmat_code)
         if mode == "rail":
             need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
-        vehicle_class = self._class(data, need, mode)
+        # Elements are used only on the days they are in service (valid_from/valid_to).
+        day = start.astimezone(LOCAL_TIME).date()
+        closed = table.closed_on(day)
+        vehicle_class = self._class(data, need, mode, closed)
         weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
         found = diverse_paths(
             vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
         )
         if not found:
+            out_of_service = self._out_of_service(
+                data, vehicle_class.feasible, closed, source, target, day
+            )
+            if out_of_service:
+                raise NoRouteError(
+                    f"no {mode} route for {need.label} from {source_place.name} to "
+                    f"{target_place.name} on {day.isoformat()}: every route crosses an element "
+                    f"out of service that day: {out_of_service}",
+                    [],
+                )
             raise self._no_route(
                 data,
                 vehicle_class.feasible,
@@ -510,8 +543,13 @@ class Router:
             column = build_column(
                 moved.name, {moved.id: count}, VehicleCatalogue({moved.id: moved}), column_rules
             )
+        footprint = None
         if mode == "road" and column is not None:
             pass_time = self._column_pass_times(table, column, speeds)
+            footprint = ColumnFootprint(
+                column.count,
+                parking_area_m2(v for unit in column.march_units for v in unit.vehicles),
+            )
         else:
             column = None
             pass_time = TRAIN_LENGTH_M / (speeds / 3.6)
@@ -531,6 +569,8 @@ class Router:
                 self.halt_rules,
                 data.structure_details,
                 halts_enabled=mode == "road",
+                sites=self._route_sites(table, path.edges) if mode == "road" else (),
+                footprint=footprint,
             )
             routes.append(
                 Route(
@@ -555,10 +595,13 @@ class Router:
                     graph=table.graph,
                 )
             )
-        for halt in (h for r in routes for h in r.schedule.halts):
-            if halt.kind == "daily_rest" and not halt.at_support_centre:
-                notes.append(f"daily rest at {halt.name} is outside a convoy support centre")
-                break
+        for route in routes:
+            unsited = route.schedule.unsited_halts
+            if unsited:
+                notes.append(
+                    f"{route.designation}: {len(unsited)} halt(s) without a site that fits the "
+                    f"column ({unsited[0].name}: {unsited[0].note})"
+                )
         return RoutePlan(
             origin=source_place,
             destination=target_place,
@@ -569,6 +612,16 @@ class Router:
             routes=tuple(routes),
             notes=tuple(notes),
         )
+
+    def _route_sites(self, table: EdgeTable, edges: tuple[int, ...]) -> list[RouteSite]:
+        """Halt sites within reach of a route, snapped to its nodes."""
+        nodes = [*table.u[np.asarray(edges)].tolist(), int(table.v[edges[-1]])]
+        graph_nodes = table.graph.nodes
+        ids = table.nodes[np.asarray(nodes)].tolist()
+        lon = np.array([graph_nodes[n]["x"] for n in ids], dtype=np.float64)
+        lat = np.array([graph_nodes[n]["y"] for n in ids], dtype=np.float64)
+        rules = self.halt_rules
+        return snap_sites(self.halt_sites, lon, lat, rules.max_off_route_m, rules.detour_kph)
 
     def _with_reversals(
         self,
@@ -593,6 +646,37 @@ class Router:
             where = data.points.names.get(int(node), f"node {data.table.nodes[node]}")
             notes.append(f"{designation} reverses at {where} (+{cost_s / 60:g} min)")
         return travel_s
+
+    def _out_of_service(
+        self,
+        data: _ModeData,
+        feasible: NDArray[np.bool_],
+        closed: NDArray[np.bool_],
+        source: int,
+        target: int,
+        day: date,
+    ) -> str:
+        """Elements out of service on ``day`` on the route there would be without dates."""
+        if not closed.any():
+            return ""
+        table = data.table
+        engine = PathEngine(
+            table.n_nodes, table.u, table.v, np.flatnonzero(feasible | closed), table.length_m
+        )
+        path = engine.shortest_path(source, target)
+        if path is None:
+            return ""
+        first, end = table.service_days
+        found: dict[str, str] = {}
+        for edge in path:
+            if closed[edge]:
+                span = []
+                if first[edge] > 0:
+                    span.append(f"in service from {date.fromordinal(int(first[edge]))}")
+                if end[edge] < np.iinfo(np.int64).max:
+                    span.append(f"out of service from {date.fromordinal(int(end[edge]))}")
+                found.setdefault(table.labels[edge], " and ".join(span))
+        return ", ".join(f"{name} ({span})" for name, span in found.items())
 
     def _turn_hint(self, mode: str, feasible: NDArray[np.bool_], source: int, target: int) -> str:
         """Where one more reversal (or U-turn) would open a route, as advice."""

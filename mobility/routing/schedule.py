@@ -4,10 +4,17 @@ The head of the column moves edge by edge at the column speed. The tail
 passes a point one pass time after the head (road space over speed on that
 road, plus the gaps between march units and serials). Halts follow
 :class:`~mobility.routing.timing.HaltRules`: a halt at most every two hours
-of driving, taken at the last convoy support centre or staging area before
-the limit when the route passes one, else at the roadside junction where the
-limit falls; a halt that the next stretch would push past 4.5 h of driving
-becomes a 45-minute break, past 9 h a day an 11-hour daily rest (EU 561/2006).
+of driving, taken only at a halt site that fits the column (support centre,
+staging area, rest, service or truck-parking area; see
+:mod:`mobility.routing.halt_sites`): the last one before the limit, or an
+earlier one when the next that fits lies beyond the limit (the halt is then
+*moved earlier*, and its note says why). Where no site fits within the
+limit, the halt stands where the limit falls with no site and a note that
+explains it: such a schedule is not a plan (the scheduler refuses it). A
+halt that the next stretch would push past 4.5 h of driving becomes a
+45-minute break, past 9 h a day an 11-hour daily rest (EU 561/2006); a
+daily rest needs a site's overnight capacity. The drive to a site and back
+is part of the halt.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from numpy.typing import NDArray
 
 from mobility.model.clock import add_seconds
 from mobility.routing.edges import EdgeTable
+from mobility.routing.halt_sites import ColumnFootprint, RouteSite
 from mobility.routing.timing import HaltRules
 
 
@@ -78,17 +86,27 @@ class Halt:
     Attributes
     ----------
     name
-        Place of the halt (a support centre, or the junction at the roadside).
+        The halt site, or ``no halt site (roadside at km ...)``.
     kind
         ``short``, ``break`` (EU 561/2006 45 min) or ``daily_rest``.
     node, distance_m
-        Where the head halts.
+        Where the head leaves the route for the site.
     start, end
-        When the head stops and moves on.
+        When the head stops and moves on (the drive to the site and back included).
     at_support_centre
         Whether the halt is at a convoy support centre or staging area.
     lon, lat
-        WGS84 position of the node.
+        WGS84 position of the site (of the node where there is none).
+    site_kind
+        Kind of the site (``support_centre``, ``staging``, ``services``,
+        ``rest_area``, ``truck_parking``); ``""`` where no site fits.
+    site_id
+        Id of the site.
+    detour_s
+        Drive from the route to the site and back.
+    note
+        Why the halt is here: the last site that fits before the limit, moved
+        earlier because the next that fits is too far, or why no site fits.
     """
 
     name: str
@@ -100,6 +118,10 @@ class Halt:
     at_support_centre: bool
     lon: float = float("nan")
     lat: float = float("nan")
+    site_kind: str = ""
+    site_id: str = ""
+    detour_s: float = 0.0
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +147,11 @@ class ColumnSchedule:
     checkpoints: tuple[Checkpoint, ...]
     halts: tuple[Halt, ...]
 
+    @property
+    def unsited_halts(self) -> tuple[Halt, ...]:
+        """Halts for which no site fits the column (the schedule breaks a rule there)."""
+        return tuple(h for h in self.halts if not h.site_kind)
+
 
 @dataclass(frozen=True)
 class RoutePoints:
@@ -137,13 +164,10 @@ class RoutePoints:
     kinds
         Node index to checkpoint kind (``junction``, ``border``,
         ``support_centre``, ``station``).
-    halt_places
-        Node indices where a column may halt (support centres, staging).
     """
 
     names: Mapping[int, str]
     kinds: Mapping[int, str]
-    halt_places: frozenset[int]
 
 
 def _halt_kind(
@@ -154,6 +178,26 @@ def _halt_kind(
     if since_break_s + next_stretch_s > rules.break_after_s:
         return "break"
     return "short"
+
+
+def _hours(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}h{minutes % 60:02d}"
+
+
+@dataclass
+class _Driver:
+    """Driving since the last halt, the last break and the last daily rest (s)."""
+
+    since_halt_s: float = 0.0
+    since_break_s: float = 0.0
+    today_s: float = 0.0
+
+    def kind_after(self, rules: HaltRules, drive_s: float, next_stretch_s: float) -> str:
+        """Kind of a halt taken after ``drive_s`` more seconds of driving."""
+        return _halt_kind(
+            rules, self.since_break_s + drive_s, self.today_s + drive_s, next_stretch_s
+        )
 
 
 def column_schedule(
@@ -168,6 +212,8 @@ def column_schedule(
     rules: HaltRules | None = None,
     structure_detail: Mapping[int, str] | None = None,
     halts_enabled: bool = True,
+    sites: Sequence[RouteSite] = (),
+    footprint: ColumnFootprint | None = None,
 ) -> ColumnSchedule:
     """Schedule a column along ``edges`` from ``start``.
 
@@ -184,7 +230,7 @@ def column_schedule(
     start
         Departure of the head from the origin (timezone-aware).
     points
-        Named points and halt places of the network.
+        Named points of the network.
     origin_name, destination_name
         Names of the two ends.
     rules
@@ -193,9 +239,17 @@ def column_schedule(
         Text per element id for bridges and tunnels (their limits).
     halts_enabled
         ``False`` for trains, which follow their own path timetable.
+    sites
+        Halt sites snapped to this route
+        (:func:`~mobility.routing.halt_sites.snap_sites`).
+    footprint
+        Vehicles and parking area of the column, against which sites are
+        checked (default: one vehicle on no ground, which fits any site of
+        known size).
     """
     rules = rules or HaltRules()
     structure_detail = structure_detail or {}
+    footprint = footprint or ColumnFootprint(1, 0.0)
     index = np.asarray(edges, dtype=np.int64)
     route_travel = np.asarray(travel_s[index], dtype=np.float64)
     remaining_after = np.concatenate([np.cumsum(route_travel[::-1])[::-1], [0.0]]).tolist()
@@ -212,7 +266,7 @@ def column_schedule(
     # A route occupies a structure once, from entering its first edge to leaving its last.
     last_crossing = {c: p for p, c in enumerate(crossings) if c >= 0}
     open_structures: dict[int, int] = {}
-    halt_positions = [i for i, n in enumerate(node_indices) if n in points.halt_places]
+    limit_text = _hours(rules.halt_every_s)
 
     def at(seconds: float) -> datetime:
         return add_seconds(start, seconds)
@@ -223,62 +277,144 @@ def column_schedule(
     def lat(node: int) -> float:
         return float(table.graph.nodes[node]["y"])
 
+    def fitting(position: int, kind: str) -> RouteSite | None:
+        """Return the best site at ``position`` that fits the column for a halt of ``kind``."""
+        for candidate in sites:
+            if candidate.position == position and not candidate.site.misfit(
+                footprint, kind == "daily_rest"
+            ):
+                return candidate
+        return None
+
+    def next_fitting(position: int, driver: _Driver) -> tuple[RouteSite, float] | None:
+        """Return the next site after ``position`` that fits, and the drive to it."""
+        for candidate in sites:
+            if candidate.position <= position:
+                continue
+            drive_s = elapsed_before[candidate.position] - elapsed_before[position]
+            next_stretch = min(rules.halt_every_s, remaining_after[candidate.position])
+            kind = driver.kind_after(rules, drive_s, next_stretch)
+            if not candidate.site.misfit(footprint, kind == "daily_rest"):
+                return candidate, drive_s
+        return None
+
+    def misfits_since(position: int, since_s: float) -> str:
+        """Sites passed since the last halt and why none fits."""
+        passed = [
+            f"{c.site.label}: "
+            + (
+                c.site.misfit(footprint, False)
+                or f"fits, but the next that fits is over {limit_text} from it"
+            )
+            for c in sites
+            if c.position <= position
+            and elapsed_before[position] - elapsed_before[c.position] <= since_s
+        ]
+        return "; sites passed: " + "; ".join(dict.fromkeys(passed)) if passed else ""
+
     checkpoints: list[Checkpoint] = []
     halts: list[Halt] = []
     clock_s = distance_m = driving_s = 0.0
-    since_halt_s = since_break_s = today_s = 0.0
+    driver = _Driver()
     for position, edge in enumerate(edges):
         node_index = node_indices[position]
         node = node_ids[position]
         departs_s = clock_s
         remaining_s = remaining_after[position]
         finishing = (
-            since_halt_s + remaining_s <= rules.halt_every_s + rules.finish_grace_s
-            and since_break_s + remaining_s <= rules.break_after_s
-            and today_s + remaining_s <= rules.daily_driving_s
+            driver.since_halt_s + remaining_s <= rules.halt_every_s + rules.finish_grace_s
+            and driver.since_break_s + remaining_s <= rules.break_after_s
+            and driver.today_s + remaining_s <= rules.daily_driving_s
         )
-        if position > 0 and halts_enabled and not finishing:
-            must_halt = since_halt_s + travel[position] > rules.halt_every_s
-            next_halt_place = next((p for p in halt_positions if p > position), None)
-            to_next_place_s = (
-                elapsed_before[next_halt_place] - elapsed_before[position]
-                if next_halt_place is not None
-                else np.inf
-            )
-            early_at_place = (
-                node_index in points.halt_places
-                and since_halt_s >= rules.earliest_halt_s
-                and since_halt_s + to_next_place_s > rules.halt_every_s
-            )
-            if must_halt or early_at_place:
-                next_stretch = min(rules.halt_every_s, remaining_s)
-                kind = _halt_kind(rules, since_break_s, today_s, next_stretch)
+        if position > 0 and halts_enabled and not finishing and driver.since_halt_s > 0:
+            next_stretch = min(rules.halt_every_s, remaining_s)
+            kind = driver.kind_after(rules, 0.0, next_stretch)
+            here = fitting(position, kind)
+            must_halt = driver.since_halt_s + travel[position] > rules.halt_every_s
+            ahead = next_fitting(position, driver) if here is not None or must_halt else None
+            note = ""
+            take = None
+            if here is not None:
+                moved = driver.since_halt_s < rules.earliest_halt_s
+                when = f"moved earlier (after {_hours(driver.since_halt_s)} of driving): "
+                if ahead is None:
+                    take = here
+                    note = (when if moved else "") + "no site further on fits the column"
+                elif must_halt or (
+                    driver.since_halt_s + ahead[1] > rules.halt_every_s
+                    and (ahead[1] <= rules.halt_every_s or not moved)
+                ):
+                    take = here
+                    beyond = (
+                        f"the next site that fits, {ahead[0].site.label}, is "
+                        f"{_hours(ahead[1])} further, beyond the {limit_text} limit"
+                    )
+                    note = (
+                        when + beyond
+                        if moved
+                        else f"last site that fits before the {limit_text} limit ({beyond})"
+                    )
+            if take is not None or must_halt:
                 length_s = {
                     "short": rules.short_halt_s,
                     "break": rules.break_s,
                     "daily_rest": rules.daily_rest_s,
                 }[kind]
-                halts.append(
-                    Halt(
-                        name=points.names.get(
-                            node_index, f"roadside at km {distance_m / 1000:.1f}"
-                        ),
+                if take is not None:
+                    site = take.site
+                    detour_s = take.detour_s
+                    if detour_s > 0:
+                        note += (
+                            f"; {take.off_route_m / 1000:.1f} km off the route "
+                            f"(+{detour_s / 60:.0f} min there and back)"
+                        )
+                    halt = Halt(
+                        name=site.name,
+                        kind=kind,
+                        node=node,
+                        distance_m=distance_m,
+                        start=at(clock_s),
+                        end=at(clock_s + length_s + detour_s),
+                        at_support_centre=site.kind in ("support_centre", "staging"),
+                        lon=site.lon,
+                        lat=site.lat,
+                        site_kind=site.kind,
+                        site_id=site.id,
+                        detour_s=detour_s,
+                        note=note,
+                    )
+                else:
+                    detour_s = 0.0
+                    later = (
+                        f"; the next that fits is {ahead[0].site.label}, "
+                        f"{_hours(driver.since_halt_s + ahead[1])} after the last halt"
+                        if ahead is not None
+                        else "; none further on fits"
+                    )
+                    halt = Halt(
+                        name=f"no halt site (roadside at km {distance_m / 1000:.1f})",
                         kind=kind,
                         node=node,
                         distance_m=distance_m,
                         start=at(clock_s),
                         end=at(clock_s + length_s),
-                        at_support_centre=node_index in points.halt_places,
+                        at_support_centre=False,
                         lon=lon(node),
                         lat=lat(node),
+                        note=(
+                            f"no site fits {footprint.vehicles} vehicles "
+                            f"({footprint.area_m2:,.0f} m2) within {limit_text} of driving "
+                            f"after the last halt{later}"
+                            + misfits_since(position, driver.since_halt_s)
+                        ),
                     )
-                )
-                departs_s = clock_s + length_s
-                since_halt_s = 0.0
+                halts.append(halt)
+                departs_s = clock_s + length_s + detour_s
+                driver.since_halt_s = 0.0
                 if kind != "short":
-                    since_break_s = 0.0
+                    driver.since_break_s = 0.0
                 if kind == "daily_rest":
-                    today_s = 0.0
+                    driver.today_s = 0.0
         kind_here = points.kinds.get(node_index)
         if position == 0 or kind_here is not None:
             checkpoints.append(
@@ -326,9 +462,9 @@ def column_schedule(
                 checkpoints[at_entry], leave=at(clock_s + passes[position])
             )
         driving_s += step_s
-        since_halt_s += step_s
-        since_break_s += step_s
-        today_s += step_s
+        driver.since_halt_s += step_s
+        driver.since_break_s += step_s
+        driver.today_s += step_s
         distance_m += lengths[position]
     last = edges[-1]
     end_node = int(table.nodes[int(table.v[last])])

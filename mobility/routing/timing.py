@@ -65,6 +65,11 @@ class HaltRules:
     finish_grace_s
         A column this close to its destination drives on instead of halting,
         if the driving-time limits allow.
+    max_off_route_m
+        Farthest a halt site may lie from the route (assumption: 3 km, a
+        site reached from the nearest exit).
+    detour_kph
+        Speed of the drive from the route to a halt site and back (assumption).
     """
 
     halt_every_s: float = 2 * 3600.0
@@ -75,12 +80,16 @@ class HaltRules:
     daily_driving_s: float = 9 * 3600.0
     daily_rest_s: float = 11 * 3600.0
     finish_grace_s: float = 30 * 60.0
+    max_off_route_m: float = 3000.0
+    detour_kph: float = 30.0
 
     def __post_init__(self) -> None:
         if not 0 < self.earliest_halt_s <= self.halt_every_s <= self.break_after_s:
             raise DataError(
                 "halt rules must satisfy 0 < earliest_halt_s <= halt_every_s <= break_after_s"
             )
+        if not self.max_off_route_m >= 0 or not self.detour_kph > 0:
+            raise DataError("halt rules need max_off_route_m >= 0 and detour_kph > 0")
         if self.break_after_s > self.daily_driving_s:
             raise DataError("break_after_s must not exceed daily_driving_s")
 

@@ -47,6 +47,7 @@ from mobility._progress import advance
 from mobility.errors import DataError, ScenarioError
 from mobility.model.column import FORMATIONS, Column, ColumnRules, MarchUnit, Serial, build_column
 from mobility.model.corridor import Place
+from mobility.model.halt_site import HaltSite
 from mobility.model.scenario import Request, Scenario, in_windows
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.load import Network
@@ -328,6 +329,7 @@ def build_instance(
     context = _OptionContext(
         scenario, slot_starts, horizon_min, keys, clock, costs, table, closures, places, by_name,
         resource, minute_clock(keys, clock), tuple(network.places),
+        {site.id: site for site in router.halt_sites},
     )  # fmt: skip
     rail: RailContext | None = None
     for number, request in enumerate(scenario.requests, start=1):
@@ -431,6 +433,7 @@ class _OptionContext:
     resource: Callable[..., str]
     hour_clock: Clock
     network_places: tuple[NetworkPlace, ...] = ()
+    halt_sites: dict[str, HaltSite] = field(default_factory=dict)
 
 
 def _capacity(context: _OptionContext, place: Place, key: str) -> int | None:
@@ -465,6 +468,9 @@ def _make_option(
         low = math.floor(begin)
         uses.append(Use(rid, low, max(low + 1, math.ceil(end)), demand))
 
+    unsited = route.schedule.unsited_halts
+    if unsited:
+        return None, f"a halt has no site that fits the march unit ({unsited[0].note})"
     border_arrivals: list[tuple[float, tuple[tuple[int, int], ...]]] = []
     for point in route.schedule.checkpoints:
         if point.kind in ("bridge", "tunnel"):
@@ -499,6 +505,17 @@ def _make_option(
         use(rid, 0, vehicles * 60 / rate)
     for halt in route.schedule.halts:
         place = context.by_name.get(halt.name)
+        site = context.halt_sites.get(halt.site_id)
+        if place is None and site is not None and site.vehicles is not None:
+            # A truck park or service area: its places are shared like a centre's (#18).
+            night = halt.kind == "daily_rest"
+            kind = "csc_night" if night else "csc"
+            places = site.vehicles
+            if night and site.vehicles_overnight is not None:
+                places = site.vehicles_overnight
+            rid = context.resource(f"{kind}:{site.id}", kind, site.name, places)
+            use(rid, offset(halt.start), offset(halt.end), vehicles)
+            continue
         if not halt.at_support_centre or place is None:
             continue
         night = halt.kind == "daily_rest"

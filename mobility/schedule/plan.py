@@ -203,6 +203,10 @@ def build_plan(
                     "start": _iso(h.start + shift),
                     "end": _iso(h.end + shift),
                     "at_support_centre": h.at_support_centre,
+                    "site_kind": h.site_kind,
+                    "site_id": h.site_id,
+                    "detour_min": round(h.detour_s / 60, 1),
+                    "note": h.note,
                 }
                 for h in (route.schedule.halts if route is not None else ())
             ],

@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.errors import DataError
+from mobility.model.clock import LOCAL_TIME
 from mobility.model.column import Column, ColumnRules, MarchUnit, build_column
 from mobility.model.corridor import Place
 from mobility.model.scenario import Request, in_windows
@@ -101,7 +102,7 @@ class RailContext:
                     terminal.id, border.id, vehicle, mode="rail", k=1,
                     start=self.option.scenario.start,
                 )  # fmt: skip
-                self.paths[key] = train_path(plan.routes[0], self.rules)
+                self.paths[key] = train_path(plan.routes[0], self.rules, border.id)
             except (NoRouteError, DataError) as error:
                 self.paths[key] = f"no rail path {terminal.name} -> {border.name}: {error}"
         return self.paths[key]
@@ -144,7 +145,12 @@ def _terminals(rail: RailContext, origin: NetworkPlace) -> list[tuple[float, Pla
 
 
 def _border(rail: RailContext, destination: NetworkPlace) -> Place | None:
-    crossings = [p for p in rail.network.corridors.places if p.kind == "bcp" and p.mode == "rail"]
+    day = rail.option.scenario.start.astimezone(LOCAL_TIME).date()
+    crossings = [
+        p
+        for p in rail.network.corridors.places
+        if p.kind == "bcp" and p.mode == "rail" and p.open_on(day)  # dated crossings (#18)
+    ]
     if not crossings:
         return None
     return min(crossings, key=lambda p: (_km(destination, p), p.id))

@@ -215,7 +215,9 @@ def _occupations(
         for halt in m["halts"]:
             kind = "csc_night" if halt["kind"] == "daily_rest" else "csc"
             centre = by_centre.get((kind, halt["name"]))
-            if halt["at_support_centre"] and centre:
+            if halt.get("site_id") and f"{kind}:{halt['site_id']}" in resources:
+                centre = f"{kind}:{halt['site_id']}"  # a truck park or service area (#18)
+            if (halt["at_support_centre"] or halt.get("site_kind")) and centre:
                 found[centre].append(
                     (_t(halt["start"]), _t(halt["end"]), m["vehicle_count"], number)
                 )

@@ -49,6 +49,18 @@ def train_problems(m: dict[str, Any], rail: dict[str, Any]) -> list[tuple[str, s
             )
         if not section["electrified"] and consist["locomotive"]["traction"] != "diesel":
             found.append(("rail", f"electric traction on {section['line']}, not electrified"))
+    border = train.get("border") or {}
+    for crossing in rail.get("crossings") or []:
+        if (
+            crossing["match"] == str(border.get("id", "")).casefold()
+            or crossing["match"] in str(border.get("name", "")).casefold()
+        ):
+            if consist["length_m"] > crossing["max_length_m"] + 1e-6:
+                found.append(
+                    ("consist", f"{consist['length_m']:g} m train across {border.get('name')} "
+                                f"({crossing['max_length_m']:g} m)")
+                )  # fmt: skip
+            break
     road_end = _t(m["checkpoints"][-1]["clear"]) if m["checkpoints"] else _t(m["start"])
     loading_start, loading_end = _t(train["loading_start"]), _t(train["loading_end"])
     depart = _t(train["depart"])

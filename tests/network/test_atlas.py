@@ -66,6 +66,7 @@ def test_known_tunnel_categories(atlas: object) -> None:
     assert categories["Vlaketunnel"] == "C"
     assert categories["Botlektunnel"] == "D"
     assert categories["Beneluxtunnel"] == "C"
+    assert categories["Ketheltunnel"] == "C"
 
 
 def _nearest(graph: nx.MultiDiGraph, lon: float, lat: float) -> tuple[int, float]:
@@ -154,3 +155,10 @@ def test_junction_positions_match_real_osm(shared_osm: Path) -> None:
         assert nearest_m.min() < 1500, f"{tags['name']} is {nearest_m.min():.0f} m from real OSM"
         checked += 1
     assert checked >= 2  # Knooppunt Ypenburg and Knooppunt Prins Clausplein lie in the extract
+
+
+def test_atlas_service_areas_are_labelled_assumptions(atlas: object) -> None:
+    sites = atlas.halt_sites  # type: ignore[attr-defined]
+    assert len(sites) >= 40
+    assert all(s.kind == "services" and s.vehicles == 30 for s in sites)
+    assert all(s.name.endswith("(assumed)") and s.source.startswith("assumed:") for s in sites)

@@ -93,3 +93,32 @@ def test_real_hague_extract(shared_osm: Path) -> None:
     assert ways.ways_read == 3603
     assert ways.n_ways == 3603  # filtered to main roads already
     assert len(ways.node_ids) == 12992
+
+
+def test_rest_areas_services_and_truck_parks_are_read_as_halt_sites(tmp_path: Path) -> None:
+    # A services node, a rest-area outline (about 140 m x 111 m), an HGV car park and a
+    # car park without HGV: the last is no halt site (#18).
+    square = "".join(f"<nd ref='{n}'/>" for n in (11, 12, 13, 14, 11))
+    target = tmp_path / "sites.osm"
+    target.write_text(
+        "<osm version='0.6'>"
+        "<node id='1' lon='5.0' lat='52.0'/><node id='2' lon='5.1' lat='52.0'/>"
+        "<node id='3' lon='5.05' lat='52.001'><tag k='highway' v='services'/>"
+        "<tag k='name' v='De Kempen'/><tag k='capacity:hgv' v='45'/></node>"
+        "<node id='11' lon='5.0' lat='52.01'/><node id='12' lon='5.002' lat='52.01'/>"
+        "<node id='13' lon='5.002' lat='52.011'/><node id='14' lon='5.0' lat='52.011'/>"
+        "<node id='21' lon='5.06' lat='52.0'><tag k='amenity' v='parking'/>"
+        "<tag k='hgv' v='designated'/></node>"
+        "<node id='22' lon='5.07' lat='52.0'><tag k='amenity' v='parking'/></node>"
+        "<way id='100'><nd ref='1'/><nd ref='2'/><tag k='highway' v='motorway'/></way>"
+        f"<way id='200'>{square}<tag k='highway' v='rest_area'/></way>"
+        "</osm>"
+    )
+    sites = {s.id: s for s in read_osm_xml(target).halt_sites}
+    assert set(sites) == {"osm_node_3", "osm_node_21", "osm_way_200"}
+    services = sites["osm_node_3"]
+    assert (services.kind, services.name, services.vehicles) == ("services", "De Kempen", 45)
+    rest = sites["osm_way_200"]
+    assert rest.kind == "rest_area" and rest.vehicles is None
+    assert rest.area_m2 == pytest.approx(137 * 111.3, rel=0.02)
+    assert sites["osm_node_21"].kind == "truck_parking"

@@ -1,8 +1,9 @@
-"""A train's path: line sections cut from a rail route, and their civilian cost."""
+"""A train's path: line sections cut from a rail route, their civilian cost, length limits."""
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -82,3 +83,31 @@ def test_displaced_passengers_are_linear_in_trains(trains: float, more: float) -
         displaced_passenger_vh(trains) + displaced_passenger_vh(more)
     )
     assert displaced_passenger_vh(1.0) == pytest.approx(300 * 0.25 / 1.3)
+
+
+START = "2026-11-24T22:00+01:00"
+VENLO = "bcp-rail-venlo-kaldenkirchen"
+
+
+@pytest.fixture(scope="module")
+def venlo_route() -> mobility.Route:
+    router = Router(mobility.load_network(use_cache=False))
+    plan = router.route("rt-vlissingen-sloe", VENLO, "boxer-apc", mode="rail", k=1, start=START)
+    return plan.routes[0]
+
+
+def test_venlo_trains_are_650_m_by_the_border_rule_not_the_default(
+    venlo_route: mobility.Route,
+) -> None:
+    rules = load_rail_rules()
+    # Every line limit at 740 m (the default too): only the crossing rule holds 650 m.
+    long_lines = replace(
+        rules,
+        default_line=replace(rules.default_line, max_length_m=740.0),
+        lines=tuple(replace(line, max_length_m=740.0) for line in rules.lines),
+    )
+    assert train_path(venlo_route, long_lines).max_length_m == 740.0
+    path = train_path(venlo_route, long_lines, VENLO)
+    assert (path.border_max_length_m, path.max_length_m) == (650.0, 650.0)
+    without_rule: RailRules = replace(long_lines, crossings=())
+    assert train_path(venlo_route, without_rule, VENLO).max_length_m == 740.0

@@ -129,6 +129,12 @@ BROKEN = [
     ('night: {from: "22:00", to: "06:00"}', 'night: {from: "22h00", to: "06:00"}', "bands.night"),
     ('night: {from: "22:00", to: "06:00"}', 'night: {from: "22:00", to: "25:00"}', "bands.night"),
     ('{from: "06:00", to: "10:00"}', '{from: "06:00", to: "ten"}', "bands.peak[0]"),
+    (
+        '    max_length_m: 650.0\n    source: "ProRail / DB: trains crossing',
+        '    max_length_m: long\n    source: "ProRail / DB: trains crossing',
+        "crossings[0] max_length_m",
+    ),
+    ("  - match: bcp-rail-venlo-kaldenkirchen", '  - match: ""', "crossings[0] match"),
 ]
 
 
@@ -155,3 +161,10 @@ def test_missing_file_names_it(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.yaml"
     with pytest.raises(DataError, match=r"nowhere\.yaml"):
         load_rail_rules(path)
+
+
+def test_venlo_border_trains_are_650_m_by_a_crossing_rule(rules: RailRules) -> None:
+    venlo = rules.crossing("bcp-rail-venlo-kaldenkirchen")
+    assert venlo is not None and venlo.max_length_m == 650.0
+    assert rules.crossing("BCP-RAIL-VENLO-KALDENKIRCHEN") == venlo
+    assert rules.crossing("bcp-rail-zevenaar-emmerich", "Zevenaar - Emmerich") is None

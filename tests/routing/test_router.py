@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mobility import BuildOptions, load_network
 from mobility.errors import DataError
 from mobility.model.column import ColumnRules
 from mobility.model.mlc import weight_t_of_class
@@ -231,3 +232,37 @@ def test_column_rules_reach_the_plan(router: Router) -> None:
         k=1,
     )
     assert plan.column is not None and [m.count for m in plan.column.march_units] == [9, 9, 9, 8]
+
+
+def test_ammunition_column_avoids_the_ketheltunnel(catalogue: VehicleCatalogue) -> None:
+    # Ketheltunnel (A4 Midden-Delfland): ADR category C on the ILenT list (#18). The
+    # A4 north of Schiedam lies outside the corridors: the whole atlas is loaded.
+    whole = Router(load_network(options=BuildOptions(clip=False), use_cache=False), catalogue)
+    ends = ("Knooppunt Kethelplein", "Knooppunt Ypenburg")
+    trucks = whole.route(*ends, "man-hx2-6x6", k=1, start=START)
+    ammo = whole.route(*ends, "ammunition-truck-1-1", start=START)
+    assert _crosses(trucks.routes[0], "Ketheltunnel")
+    assert "ADR category C" in next(
+        c.detail for c in trucks.routes[0].schedule.checkpoints if c.name == "Ketheltunnel"
+    )
+    assert ammo.routes and all(not _crosses(r, "Ketheltunnel") for r in ammo.routes)
+    assert "A13" in ammo.routes[0].refs  # round by the Kleinpolderplein
+
+
+@pytest.mark.parametrize(
+    ("start", "open_"), [("2015-06-01T22:00", True), ("2026-11-24T22:00", False)]
+)
+def test_the_friesenbruecke_carries_trains_only_before_december_2015(
+    router: Router, start: str, open_: bool
+) -> None:
+    # Dated atlas elements (valid_from/valid_to) follow the plan's date (#18).
+    if open_:
+        plan = router.route("Groningen", "Ihrhove", "boxer-apc", mode="rail", k=1, start=start)
+        assert any("Friesenbrücke" in c.name for c in plan.routes[0].schedule.checkpoints)
+        return
+    with pytest.raises(NoRouteError) as caught:
+        router.route("Groningen", "Ihrhove", "boxer-apc", mode="rail", k=1, start=start)
+    assert "on 2026-11-24: every route crosses an element out of service that day" in str(
+        caught.value
+    )
+    assert "Friesenbrücke (out of service from 2015-12-03)" in str(caught.value)

@@ -11,6 +11,7 @@ import mobility
 from mobility.errors import DataError
 from mobility.model.clock import LOCAL_TIME
 from mobility.routing.edges import EdgeTable
+from mobility.routing.halt_sites import ColumnFootprint, HaltSite, RouteSite
 from mobility.routing.output import plan_lines
 from mobility.routing.router import Router
 from mobility.routing.schedule import RoutePoints, column_schedule
@@ -29,18 +30,31 @@ def _line(edges: int, **data: object) -> EdgeTable:
     return EdgeTable.from_graph(graph)
 
 
-def _schedule(table: EdgeTable, halt_places: frozenset[int] = frozenset(), pass_s: float = 0.0):  # type: ignore[no-untyped-def]
+def _site(position: int, vehicles: int | None = 300, **fields: object) -> RouteSite:
+    site = HaltSite(f"site-{position}", f"CSC {position}", "support_centre", 4.0, 52.0,
+                    vehicles, vehicles, **fields)  # type: ignore[arg-type]  # fmt: skip
+    return RouteSite(position, site, 0.0, 0.0)
+
+
+def _schedule(  # type: ignore[no-untyped-def]
+    table: EdgeTable,
+    halt_places: frozenset[int] = frozenset(),
+    pass_s: float = 0.0,
+    sites: tuple[RouteSite, ...] = (),
+    footprint: ColumnFootprint | None = None,
+):
     times = travel_times_s(table, column_speeds_kph(table, 80.0))
-    names = {int(i): f"CSC {i}" for i in halt_places}
     return column_schedule(
         table,
         list(range(table.n_edges)),
         times,
         np.full(table.n_edges, pass_s),
         START,
-        RoutePoints(names, {i: "support_centre" for i in names}, halt_places),
+        RoutePoints({}, {}),
         "A",
         "B",
+        sites=sites or tuple(_site(i) for i in sorted(halt_places)),
+        footprint=footprint,
     )
 
 
@@ -63,7 +77,57 @@ def test_halts_every_two_hours_and_a_break_before_four_and_a_half() -> None:
         ("break", 240_000.0),
     ]
     assert schedule.arrive - schedule.start == timedelta(hours=6)
-    assert all(not h.at_support_centre and "roadside" in h.name for h in schedule.halts)
+    # No site anywhere: the halts stand where the limit falls, flagged and explained.
+    assert schedule.unsited_halts == schedule.halts
+    for halt in schedule.halts:
+        assert not halt.at_support_centre and halt.name.startswith("no halt site (roadside")
+        assert "no site fits 1 vehicles" in halt.note and "none further on fits" in halt.note
+
+
+def test_a_site_too_small_for_the_column_is_passed_by() -> None:
+    # A 120-vehicle column: the truck park at 2 h holds 100, the centre at 1 h 40 holds 300.
+    sites = (_site(10, 300), _site(12, 100))
+    big = _schedule(_line(30), sites=sites, footprint=ColumnFootprint(120, 15_000.0))
+    small = _schedule(_line(30), sites=sites, footprint=ColumnFootprint(80, 10_000.0))
+    assert [h.name for h in big.halts][:1] == ["CSC 10"]
+    assert [h.name for h in small.halts][:1] == ["CSC 12"]
+    # By area where no capacity in vehicles is known: 120 trucks need more than 12,000 m2.
+    by_area = (_site(10, None, area_m2=20_000.0), _site(12, None, area_m2=12_000.0))
+    assert (
+        _schedule(_line(30), sites=by_area, footprint=ColumnFootprint(120, 15_000.0)).halts[0].name
+        == "CSC 10"
+    )
+
+
+def test_halt_moved_earlier_when_the_next_site_is_too_far() -> None:
+    # Sites after 50 min and 2 h 50 min of driving: the 2 h limit falls between them.
+    schedule = _schedule(_line(30), sites=(_site(5), _site(17)))
+    first, second = schedule.halts
+    assert (first.name, first.distance_m, first.site_kind) == ("CSC 5", 50_000.0, "support_centre")
+    assert first.note.startswith("moved earlier (after 0h50 of driving)")
+    assert "the next site that fits, CSC 17 (support centre), is 2h00 further" in first.note
+    assert (second.name, second.kind) == ("CSC 17", "break")
+    assert schedule.unsited_halts == ()
+
+
+def test_no_site_that_fits_is_explained() -> None:
+    schedule = _schedule(
+        _line(30), sites=(_site(10, 50),), footprint=ColumnFootprint(120, 15_000.0)
+    )
+    halt = schedule.halts[0]
+    assert halt in schedule.unsited_halts and halt.site_kind == ""
+    assert halt.distance_m == 120_000.0
+    assert "no site fits 120 vehicles (15,000 m2) within 2h00 of driving" in halt.note
+    assert "CSC 10 (support centre): 120 vehicles exceed its 50 places" in halt.note
+
+
+def test_the_drive_to_a_site_and_back_is_part_of_the_halt() -> None:
+    site = _site(12)
+    off = RouteSite(12, site.site, 1500.0, 2 * 1500.0 / (30 / 3.6))
+    schedule = _schedule(_line(30), sites=(off,))
+    halt = schedule.halts[0]
+    assert halt.end - halt.start == timedelta(minutes=15 + 6)
+    assert halt.detour_s == pytest.approx(360.0) and "1.5 km off the route" in halt.note
 
 
 def test_halt_moves_to_a_support_centre_passed_after_ninety_minutes() -> None:

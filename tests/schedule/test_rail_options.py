@@ -6,6 +6,8 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 import mobility
 from mobility.model.scenario import load_scenario
 from mobility.routing.router import Router
@@ -94,7 +96,9 @@ def test_trucks_due_soon_go_by_road(
 def test_a_mixed_request_splits_and_each_train_load_takes_its_cheapest_option(
     atlas: mobility.Network, router: Router, tmp_path: Path
 ) -> None:
-    path = scenario_file(tmp_path, request("MIX", "m1a2-sepv3: 12, man-hx2-6x6: 60"))
+    # 40 trucks: the truck-only train-load (22) can halt at a motorway service area on
+    # the way by road (30 truck places assumed); a train-load of 42 could not (#18).
+    path = scenario_file(tmp_path, request("MIX", "m1a2-sepv3: 12, man-hx2-6x6: 40"))
     result = plan(path, atlas, router)
     instance, chosen = result.instance, result.assignment.choices
     assert len(instance.tasks) >= 2
@@ -188,3 +192,21 @@ def test_validator_catches_tampered_trains(
     assert "rail" in tampered(electric_on_diesel_line)
     table_path.write_text(original)
     assert validate_plan(folder) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "crossing"),
+    [("2015-06-01", "bcp-rail-nieuweschans-weener"), ("2026-11-24", "bcp-rail-oldenzaal-bentheim")],
+)
+def test_trains_cross_at_nieuweschans_only_while_the_friesenbruecke_stands(
+    atlas: mobility.Network, tmp_path: Path, start: str, crossing: str
+) -> None:
+    # The Nieuweschans - Weener crossing is dated in the corridor file (#18).
+    text = request("EAST", "boxer-apc: 20", mode="rail", origin="spod-eemshaven",
+                   destination="bcp-nieuweschans-a7", due=f"{start}T23:00+01:00")  # fmt: skip
+    text = text.replace("2026-11-24T04:00", f"{start}T04:00")
+    path = scenario_file(tmp_path, text)
+    path.write_text(path.read_text().replace("start: 2026-11-24T00:00", f"start: {start}T00:00"))
+    instance = build_instance(load_scenario(path), atlas)
+    borders = {o.rail.border.id for t in instance.tasks for o in t.options if o.rail}
+    assert borders == {crossing}
