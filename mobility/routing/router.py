@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
@@ -33,6 +33,7 @@ from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.alternatives import DiversityRules, diverse_paths
 from mobility.routing.classification import Classification, classify
+from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import network_table
 from mobility.routing.engine import PathEngine, ShortestPaths
@@ -235,6 +236,9 @@ class _ModeData:
     place_index: PlaceIndex
     arcs: TurnArcs | None = None
     classes: dict[tuple[Requirements, tuple[int, ...]], _ClassData] = field(default_factory=dict)
+    closed_classes: dict[tuple[Requirements, tuple[str, ...], tuple[int, ...]], _ClassData] = field(
+        default_factory=dict
+    )
 
     @cached_property
     def reversal_arcs(self) -> dict[tuple[int, int], float]:
@@ -409,6 +413,24 @@ class Router:
             data.classes[key] = _ClassData(engine, feasible, weights, speeds)
         return data.classes[key]
 
+    def _closed_class(
+        self,
+        data: _ModeData,
+        need: Requirements,
+        mode: str,
+        closed: ClosedEdges,
+        out_of_service: NDArray[np.bool_],
+    ) -> _ClassData:
+        """Return the vehicle class with the closed edges out of use (cached per closure set)."""
+        dated = tuple(np.flatnonzero(out_of_service).tolist())
+        key = (need, closed.key, dated)
+        if key not in data.closed_classes:
+            base = self._class(data, need, mode, out_of_service)
+            usable = base.feasible & ~closed.mask
+            engine = self.path_engine(mode, np.flatnonzero(usable), base.weights)
+            data.closed_classes[key] = _ClassData(engine, usable, base.weights, base.speeds_kph)
+        return data.closed_classes[key]
+
     def route(
         self,
         origin: str,
@@ -423,6 +445,7 @@ class Router:
         self_propelled: bool = False,
         column_rules: ColumnRules | None = None,
         column: Column | None = None,
+        closed: ClosedEdges | None = None,
     ) -> RoutePlan:
         """Alternatives from ``origin`` to ``destination`` for ``count`` vehicles.
 
@@ -452,6 +475,11 @@ class Router:
             Route this column instead (e.g. one march unit of mixed vehicles,
             already as they move); ``vehicle`` then only names it and
             ``count`` is ignored.
+        closed
+            Edges of the mode's graph out of use (closures,
+            :func:`~mobility.routing.closed.closed_edges`): routes avoid
+            them, and when none is left the error names the closures and
+            restrictions that cut every route.
 
         Raises
         ------
@@ -506,32 +534,36 @@ class Router:
             need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
         # Elements are used only on the days they are in service (valid_from/valid_to).
         day = start.astimezone(LOCAL_TIME).date()
-        closed = table.closed_on(day)
-        vehicle_class = self._class(data, need, mode, closed)
+        out_of_service = table.closed_on(day)
+        vehicle_class = self._class(data, need, mode, out_of_service)
+        restricted = vehicle_class.feasible
+        if closed:
+            vehicle_class = self._closed_class(data, need, mode, closed, out_of_service)
         weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
         found = diverse_paths(
             vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
         )
         if not found:
-            out_of_service = self._out_of_service(
-                data, vehicle_class.feasible, closed, source, target, day
+            dated = self._out_of_service(
+                data, vehicle_class.feasible, out_of_service, source, target, day
             )
-            if out_of_service:
+            if dated:
                 raise NoRouteError(
                     f"no {mode} route for {need.label} from {source_place.name} to "
                     f"{target_place.name} on {day.isoformat()}: every route crosses an element "
-                    f"out of service that day: {out_of_service}",
+                    f"out of service that day: {dated}",
                     [],
                 )
             raise self._no_route(
                 data,
-                vehicle_class.feasible,
+                restricted,
                 need,
                 requested,
                 moved,
                 source_place,
                 target_place,
                 mode,
+                closed if closed else None,
             )
         if len(found) < k:
             notes.append(
@@ -622,6 +654,39 @@ class Router:
         lat = np.array([graph_nodes[n]["y"] for n in ids], dtype=np.float64)
         rules = self.halt_rules
         return snap_sites(self.halt_sites, lon, lat, rules.max_off_route_m, rules.detour_kph)
+
+    def reschedule(self, route: Route, column: Column) -> Route:
+        """Return ``route`` (a road route) with the schedule of another column on the same path.
+
+        The head's edge times stay those of the route (so its speeds and
+        reversals); halts, pass times and clearances are the column's. A
+        serial's march units are scheduled this way on their serial's route.
+        """
+        data = self._mode("road")
+        table = data.table
+        edges = [table.key_index[key] for key in route.edges]
+        travel_s = np.ones(table.n_edges, dtype=np.float64)
+        travel_s[edges] = route.edge_times_s
+        speeds_kph = np.ones(table.n_edges, dtype=np.float64)
+        speeds_kph[edges] = table.length_m[edges] / np.maximum(travel_s[edges], 1e-9) * 3.6
+        schedule = column_schedule(
+            table,
+            edges,
+            travel_s,
+            self._column_pass_times(table, column, np.maximum(speeds_kph, 1e-3)),
+            route.schedule.start,
+            data.points,
+            route.schedule.checkpoints[0].name,
+            route.schedule.checkpoints[-1].name,
+            self.halt_rules,
+            data.structure_details,
+            sites=self._route_sites(table, tuple(edges)),
+            footprint=ColumnFootprint(
+                column.count,
+                parking_area_m2(v for unit in column.march_units for v in unit.vehicles),
+            ),
+        )
+        return replace(route, schedule=schedule, driving_s=schedule.driving_s)
 
     def _with_reversals(
         self,
@@ -714,23 +779,27 @@ class Router:
         origin: NetworkPlace,
         destination: NetworkPlace,
         mode: str,
+        closed: ClosedEdges | None = None,
     ) -> InfeasibleError:
         table = data.table
         source, target = table.index(origin.node), table.index(destination.node)
         ends = f"from {origin.name} to {destination.name}"
         rules = self.turns[mode]
+        usable = feasible & ~closed.mask if closed is not None else feasible
         if rules is not None:
             node_engine = PathEngine(
-                table.n_nodes, table.u, table.v, np.flatnonzero(feasible), table.length_m
+                table.n_nodes, table.u, table.v, np.flatnonzero(usable), table.length_m
             )
             if node_engine.shortest_path(source, target) is not None:
                 return NoRouteError(
                     f"no {mode} route for {need.label} {ends}: every route needs a turn the "
                     f"turn rules forbid ({_describe_turns(mode, rules)})"
-                    + self._turn_hint(mode, feasible, source, target),
+                    + self._turn_hint(mode, usable, source, target),
                     [],
                 )
-        blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)
+        blocking = blocking_elements(
+            table, feasible, need, source, target, self.clearance_margin_m, closed
+        )
         if not blocking:
             one_way = [
                 entry
@@ -744,7 +813,7 @@ class Router:
             )
             return NoRouteError(
                 f"no {mode} route {ends}: the loaded {mode} network does not connect them "
-                f"(even ignoring every restriction){why}",
+                f"(even ignoring every restriction and closure){why}",
                 [],
             )
         who = need.label if moved is requested else f"{requested.name!r} on {moved.name!r}"
@@ -753,11 +822,12 @@ class Router:
         listed = ", ".join(b.describe() for b in blocking)
         values = sorted({v.vehicle for b in blocking for v in b.violations})
         options = self._options(requested, moved, origin, destination, mode)
+        if all(b.closed for b in blocking):
+            options = [o for o in options if "exemption" not in o] + ["lifting a closure"]
         crosses = "one of " if len(blocking) > 1 else ""
-        message = (
-            f"no {mode} route for {who} {ends}: every route crosses {crosses}{listed}"
-            f" (vehicle: {', '.join(values)})"
-        )
+        message = f"no {mode} route for {who} {ends}: every route crosses {crosses}{listed}"
+        if values:
+            message += f" (vehicle: {', '.join(values)})"
         if options:
             message += f"; options: {', '.join(options)}"
         return NoRouteError(message, blocking)

@@ -6,7 +6,8 @@ of the candidate paths, so that every train-load fits every path. Each
 train-load becomes one task whose options are:
 
 - **road** (``mode: any`` only): the train-load's vehicles as one serial of
-  march units on each road route alternative;
+  march units on each road route alternative, each march unit its own
+  movement (:mod:`mobility.schedule.serial_options`);
 - **rail**, per candidate loading terminal and hour band: a road leg from
   the origin to the road point nearest the terminal (none when the terminal
   is at the origin), a transfer to the ramp, loading, the train path to the
@@ -51,7 +52,9 @@ from mobility.schedule.instance import (
     Use,
     _make_option,
     _OptionContext,
+    route_knowing_closures,
 )
+from mobility.schedule.serial_options import serial_option
 from mobility.traffic.gtfs import RailTimetable
 
 #: Speed (km/h) assumed for the last hop from the road point to the ramp.
@@ -223,7 +226,10 @@ def rail_tasks(
             reasons.append(str(error))
     if not lots:
         if request.mode == "rail":
-            return [], [Unplannable(request.id, "no rail option: " + "; ".join(reasons))]
+            count = sum(n for _, n in vehicles)
+            units = math.ceil(count / max(1, rail.column_rules.march_unit_max))
+            reason = "no rail option: " + "; ".join(reasons)
+            return [], [Unplannable(request.id, reason, count, units)]
         return None
     tasks: list[Task] = []
     unplannable: list[Unplannable] = []
@@ -253,7 +259,7 @@ def rail_tasks(
             task_id = f"{request.id}/{lot_id}"
             tasks.append(Task(task_id, request, unit, release, due, tuple(options)))
         else:
-            unplannable.append(Unplannable(f"{request.id}/{lot_id}", "; ".join(why)))
+            unplannable.append(Unplannable(f"{request.id}/{lot_id}", "; ".join(why), unit.count))
     return tasks, unplannable
 
 
@@ -267,18 +273,20 @@ def _road_options(
 ) -> list[Option]:
     scenario = rail.option.scenario
     try:
-        plan = rail.router.route(
-            request.origin, request.destination, unit.types[0], hazmat=request.hazmat,
-            k=scenario.k_routes, start=scenario.start, column=column,
-        )  # fmt: skip
+        plan = route_knowing_closures(
+            rail.router, rail.option, request, unit.types[0], column, scenario.k_routes
+        )
     except NoRouteError as error:
         why.append(f"road: {error}")
         return []
     options = []
     for route in plan.routes:
-        option, reason = _make_option(
-            rail.option, route, plan.origin.place_id, plan.destination.place_id, unit, release
-        )
+        ends = (plan.origin.place_id, plan.destination.place_id)
+        if len(column.march_units) > 1:
+            # By road, a train-load moves as a serial of march units like any other unit.
+            option, reason = serial_option(rail.option, rail.router, route, column, *ends, release)
+        else:
+            option, reason = _make_option(rail.option, route, *ends, unit, release)
         if option is None:
             why.append(f"road {route.designation}: {reason}")
         else:
@@ -308,10 +316,9 @@ def _rail_options(
         anchor = _anchor(rail, terminal)
         transfer += math.ceil(_km(anchor, terminal) / RAMP_HOP_KPH * 60)
         try:
-            plan = rail.router.route(
-                request.origin, anchor.name, unit.types[0], hazmat=request.hazmat, k=1,
-                start=scenario.start, column=column,
-            )  # fmt: skip
+            plan = route_knowing_closures(
+                rail.router, context, request, unit.types[0], column, 1, anchor.name
+            )
         except (NoRouteError, DataError) as error:
             why.append(f"road leg to {terminal.name}: {error}")
             return []

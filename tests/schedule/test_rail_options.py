@@ -89,8 +89,10 @@ def test_trucks_due_soon_go_by_road(
     task = result.instance.tasks[0]
     assert {o.rail is None for o in task.options} == {True, False}
     rows = [m.data for m in result.plan.movements]
-    assert [r["mode"] for r in rows] == ["road"]
-    assert rows[0]["late_min"] == 0
+    # 30 trucks by road: two march units of at most 16, one after the other.
+    assert [r["mode"] for r in rows] == ["road", "road"]
+    assert [r["vehicle_count"] for r in rows] == [15, 15]
+    assert all(r["late_min"] == 0 for r in rows)
 
 
 def test_a_mixed_request_splits_and_each_train_load_takes_its_cheapest_option(
@@ -210,3 +212,62 @@ def test_trains_cross_at_nieuweschans_only_while_the_friesenbruecke_stands(
     instance = build_instance(load_scenario(path), atlas)
     borders = {o.rail.border.id for t in instance.tasks for o in t.options if o.rail}
     assert borders == {crossing}
+
+
+def test_train_loads_from_eemshaven_with_road_legs_validate(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    # Issue #14: the road leg to an inland ramp ends long before the train
+    # arrives; the train ride is not driving.
+    path = scenario_file(
+        tmp_path,
+        request(
+            "EEM",
+            "cv90-35nl: 40, man-hx2-6x6: 40",
+            mode="rail",
+            origin="spod-eemshaven",
+            destination="bcp-oldenzaal-gildehaus",
+            due="2026-11-26T06:00+01:00",
+        ),
+    )
+    path.write_text(path.read_text().replace("horizon_h: 48", "horizon_h: 72"))
+    result = plan(path, atlas, router)
+    rows = [m.data for m in result.plan.movements]
+    legs = [r for r in rows if r["checkpoints"]]
+    assert {r["mode"] for r in rows} == {"rail"} and legs  # some train-loads drive to a ramp
+    folder = write_plan(result.plan, tmp_path / "plan")
+    assert validate_plan(folder) == []
+    # A road leg that really drives too long without a halt is still caught.
+    table_path = folder / "movement_table.json"
+    table = json.loads(table_path.read_text())
+    row = next(r for r in table if r["movement"] == legs[0]["movement"])
+    end = datetime.fromisoformat(row["checkpoints"][-1]["arrive"]) + timedelta(hours=3)
+    row["checkpoints"][-1]["arrive"] = row["checkpoints"][-1]["clear"] = end.isoformat()
+    table_path.write_text(json.dumps(table))
+    assert "driver_hours" in {v.rule for v in validate_plan(folder)}
+
+
+def test_train_loads_by_road_move_in_march_units(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    # Trucks due early go by road: their train-loads become serials of march units.
+    path = scenario_file(
+        tmp_path, request("TRUCKS", "man-hx2-6x6: 60", due="2026-11-24T12:00+01:00")
+    )
+    result = plan(path, atlas, router)
+    limit = result.instance.scenario.march_unit_max
+    rows = [m.data for m in result.plan.movements]
+    road = [r for r in rows if r["mode"] == "road"]
+    assert road and all(r["vehicle_count"] <= limit for r in road)
+    by_task: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for row in road:
+        by_task.setdefault(row["task"], []).append(row)
+    serial = next(group for group in by_task.values() if len(group) > 1)
+    assert len({r["march_unit"] for r in serial}) == len(serial)
+    starts = {datetime.fromisoformat(r["start"]) for r in serial}
+    assert len(starts) == len(serial)  # one after another, never together
+    summary = result.plan.summary
+    assert summary["planned_march_units"] == len(rows) == summary["kpis"]["scheduled"]
+    assert sum(r["vehicle_count"] for r in rows) == summary["planned_vehicles"] == 60
+    folder = write_plan(result.plan, tmp_path / "plan")
+    assert validate_plan(folder) == []
