@@ -8,7 +8,7 @@ no ``__setstate__``). The archive is read with ``allow_pickle=False``.
 
 Values round-trip exactly: ``int``/``float``/``bool``/``str``/``None``,
 non-finite floats, lists, tuples, sets, frozensets, ``Counter``, dicts with any
-encodable keys, bytes, shapely geometries, networkx graphs (graph, node and
+encodable keys, bytes, dates, shapely geometries, networkx graphs (graph, node and
 edge attributes, keys, insertion order) and mobility dataclasses and enums.
 """
 
@@ -23,6 +23,7 @@ import json
 import math
 import zipfile
 from collections import Counter
+from datetime import date, datetime
 from typing import Any
 
 import networkx as nx
@@ -73,6 +74,8 @@ class _Encoder:
             return self._graph(value)
         if isinstance(value, bytes):
             return {TAG: "bytes", "v": base64.b64encode(value).decode("ascii")}
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return {TAG: "date", "v": value.isoformat()}
         if isinstance(value, np.generic):
             return self.encode(value.item())
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -152,6 +155,11 @@ class _Decoder:
             return self.geometries[index]
         if tag == "bytes":
             return base64.b64decode(str(body), validate=True)
+        if tag == "date":
+            try:
+                return date.fromisoformat(str(body))
+            except ValueError:
+                return _bad(tag)
         if tag == "graph":
             return self._graph(value)
         if tag == "enum":

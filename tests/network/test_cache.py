@@ -69,6 +69,7 @@ def _only_cache_file(folder: Path) -> Path:
 
 def test_network_round_trips_exactly(isolated_cache: Path) -> None:
     built = load_network()
+    assert _only_cache_file(isolated_cache).stat().st_size > 0  # everything could be cached
     cached = load_network()
     assert cached is not built
     _same(built, cached)
@@ -95,7 +96,8 @@ def test_cached_load_is_fast(isolated_cache: Path) -> None:
         | st.integers()
         | st.floats()
         | st.text(max_size=8)
-        | st.binary(max_size=8),
+        | st.binary(max_size=8)
+        | st.dates(),
         lambda inner: (
             st.lists(inner, max_size=4)
             | st.tuples(inner, inner)

@@ -139,27 +139,28 @@ def _through(option: Option, node: int) -> bool:
 def test_a_closure_for_the_whole_horizon_is_routed_around(
     tiny_scenario: Path, atlas: mobility.Network, router: Router
 ) -> None:
-    # Node 75 is on the recce squadron's best route but no checkpoint of it.
-    assert _through(build_instance(_tiny(tiny_scenario, []), atlas, router).tasks[0].options[0], 75)
-    instance = build_instance(_tiny(tiny_scenario, [("75", 0, 30)]), atlas, router)
+    # Node 77 (the Vlaketunnel's east end) is on the recce squadron's best route,
+    # and no checkpoint of it.
+    assert _through(build_instance(_tiny(tiny_scenario, []), atlas, router).tasks[0].options[0], 77)
+    instance = build_instance(_tiny(tiny_scenario, [("77", 0, 30)]), atlas, router)
     assert not instance.unplannable
     for task in instance.tasks:
         assert len(task.options) == 2  # k routes, none of them through the closure
-        assert not any(_through(o, 75) for o in task.options)
+        assert not any(_through(o, 77) for o in task.options)
         assert all(o.allowed.any() for o in task.options)
 
 
 def test_a_timed_closure_gives_options_through_it_and_around_it(
     tiny_scenario: Path, atlas: mobility.Network, router: Router, tmp_path: Path
 ) -> None:
-    scenario = _tiny(tiny_scenario, [("75", 4, 10)], k=1)
+    scenario = _tiny(tiny_scenario, [("77", 4, 10)], k=1)
     instance = build_instance(scenario, atlas, router)
     task = instance.tasks[0]
-    through = [o for o in task.options if _through(o, 75)]
-    around = [o for o in task.options if not _through(o, 75)]
+    through = [o for o in task.options if _through(o, 77)]
+    around = [o for o in task.options if not _through(o, 77)]
     assert through and around
     [(text, begin, end)] = through[0].closure_spans
-    assert text == "75"
+    assert text == "77"
     starts = instance.slot_min * np.flatnonzero(through[0].allowed)
     closed_from, closed_to = 4 * 60, 10 * 60
     assert not ((starts + begin < closed_to) & (starts + end > closed_from)).any()

@@ -250,10 +250,14 @@ def test_train_loads_from_eemshaven_with_road_legs_validate(
 def test_train_loads_by_road_move_in_march_units(
     atlas: mobility.Network, router: Router, tmp_path: Path
 ) -> None:
-    # Trucks due early go by road: their train-loads become serials of march units.
+    # Trucks due too early for a train go by road: their train-loads become
+    # serials of march units.
     path = scenario_file(
-        tmp_path, request("TRUCKS", "man-hx2-6x6: 60", due="2026-11-24T12:00+01:00")
+        tmp_path, request("TRUCKS", "man-hx2-6x6: 28", due="2026-11-24T10:00+01:00")
     )
+    # Lateness outweighs the road's civilian cost in the morning peak.
+    weights = "weights: {lateness_per_min: 1000, disruption_per_vehicle_hour: 1}\n"
+    path.write_text(path.read_text().replace("k_routes: 2\n", "k_routes: 2\n" + weights))
     result = plan(path, atlas, router)
     limit = result.instance.scenario.march_unit_max
     rows = [m.data for m in result.plan.movements]
@@ -268,6 +272,6 @@ def test_train_loads_by_road_move_in_march_units(
     assert len(starts) == len(serial)  # one after another, never together
     summary = result.plan.summary
     assert summary["planned_march_units"] == len(rows) == summary["kpis"]["scheduled"]
-    assert sum(r["vehicle_count"] for r in rows) == summary["planned_vehicles"] == 60
+    assert sum(r["vehicle_count"] for r in rows) == summary["planned_vehicles"] == 28
     folder = write_plan(result.plan, tmp_path / "plan")
     assert validate_plan(folder) == []
