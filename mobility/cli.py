@@ -234,7 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--colour-by", choices=("request", "corridor"), default="request", help="route colours"
     )
     map_parser.add_argument(
-        "--tiles", metavar="URL", help="tile layer URL template, e.g. a local tile server"
+        "--tiles",
+        metavar="URL",
+        help="tile server URL template (XYZ {z}/{x}/{y} or WMTS {TileMatrix}/{TileCol}/{TileRow}, "
+        "web Mercator) drawn instead of the offline background",
     )
     map_parser.add_argument("--tiles-attribution", metavar="TEXT", help="attribution of --tiles")
 
@@ -458,9 +461,12 @@ def _plan(args: argparse.Namespace) -> int:
 def _map(args: argparse.Namespace) -> None:
     from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
     from mobility.maps.render import MAP_SIGNATURES
+    from mobility.maps.tiles import tile_template
 
     if args.network == (args.plan_dir is not None):
         raise ScenarioError("mobility map needs either PLAN_DIR or --network (not both)")
+    if args.tiles:
+        tile_template(args.tiles)  # a bad template fails before the network is loaded
     tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
     signature = MAP_SIGNATURES
     if args.network:
