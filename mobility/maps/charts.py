@@ -40,7 +40,7 @@ ALWAYS_SHOWN = {
     "rail_border": "rail crossing",
 }
 #: Up to this many movements, each has its own labelled row in the Gantt chart.
-LABEL_ROWS_MAX = 80
+LABEL_ROWS_MAX = 150
 HALT_COLOUR = "#ffffff"
 DUE_COLOUR = "#000000"
 
@@ -133,7 +133,7 @@ def gantt_chart(view: PlanView, ax: Axes | None = None) -> Axes:
     colours = request_colours(view)
     rows = sorted(view.movements, key=lambda m: (str(m.get("request")), m["start"]))
     axis = _axes(
-        ax, (12, min(40.0, 2.5 + (0.22 if len(rows) <= LABEL_ROWS_MAX else 0.12) * len(rows)))
+        ax, (12, min(40.0, 2.5 + (0.16 if len(rows) <= LABEL_ROWS_MAX else 0.12) * len(rows)))
     )
     request_rows: dict[str, list[int]] = defaultdict(list)
     late = halts = False
@@ -153,7 +153,7 @@ def gantt_chart(view: PlanView, ax: Axes | None = None) -> Axes:
             late = True
     if len(rows) <= LABEL_ROWS_MAX:
         labels = [f"{row['movement']} {row.get('unit', '')}".strip()[:40] for row in rows]
-        axis.set_yticks(range(len(rows)), labels, fontsize=7)
+        axis.set_yticks(range(len(rows)), labels, fontsize=6 if len(rows) > 60 else 7)
     else:
         centres = [sum(i) / len(i) for i in request_rows.values()]
         axis.set_yticks(centres, list(request_rows), fontsize=7)

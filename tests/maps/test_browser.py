@@ -237,7 +237,9 @@ PORTS_ON_TOP = """(() => {
     const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
     const inside = x >= 0 && y >= 0 && x <= window.innerWidth && y <= window.innerHeight;
     const hit = document.elementFromPoint(x, y);
-    return {inside: inside, top: Boolean(hit && badge.contains(hit)), text: badge.textContent};
+    const label = badge.parentNode.querySelector(".mobility-badge-label");
+    return {inside: inside, top: Boolean(hit && badge.contains(hit)), text: badge.textContent,
+            name: label.textContent, named: getComputedStyle(label).visibility === "visible"};
   });
 })()"""
 
@@ -250,3 +252,5 @@ def test_ports_are_labelled_and_drawn_above_every_other_marker(
     ports = report.script_result
     assert len(ports) == 3 and all(p["text"] == "SPOD" for p in ports)
     assert all(p["top"] for p in ports if p["inside"]) and any(p["inside"] for p in ports)
+    assert all(p["named"] for p in ports)
+    assert {p["name"] for p in ports} >= {"Port of Rotterdam", "Eemshaven"}

@@ -147,14 +147,31 @@
     requestAnimationFrame(zoomClass);
   };
 
-  // A place name that would cover a network point's label, or a larger place's
-  // name, is hidden (places come largest first); network labels always show.
+  // Labels never cover one another. Every badge shows, and the names of ports and
+  // border crossings always; a terminal's or support centre's name that would
+  // cover a badge or a name shown before it is hidden at this zoom (its badge
+  // stays, with the name on hover). Place names go last, largest place first.
+  var ALWAYS_NAMED = ["spod", "bcp"];
+  var NAME_ORDER = ["spod", "bcp", "rail_terminal", "csc"];
+
   function declutter(container) {
     var overlaps = function (a, b) {
       return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
     };
-    var taken = Array.prototype.map.call(
-      container.querySelectorAll(".mobility-badge-box"), function (n) { return n.getBoundingClientRect(); });
+    var rect = function (n) { return n.getBoundingClientRect(); };
+    var taken = Array.prototype.map.call(container.querySelectorAll(".mobility-badge"), rect);
+    NAME_ORDER.forEach(function (kind) {
+      container.querySelectorAll(".mobility-labelled-" + kind + " .mobility-badge-label")
+        .forEach(function (label) {
+          label.classList.remove("mobility-place-hidden");
+          var box = rect(label);
+          if (ALWAYS_NAMED.indexOf(kind) < 0 && taken.some(function (t) { return overlaps(t, box); })) {
+            label.classList.add("mobility-place-hidden");
+          } else {
+            taken.push(box);
+          }
+        });
+    });
     container.querySelectorAll(".mobility-place").forEach(function (node) {
       node.classList.remove("mobility-place-hidden");
       var label = node.firstChild;
@@ -185,7 +202,7 @@
       var marker = L.marker(f.ll, {
         icon: L.divIcon({className: "mobility-labelled mobility-labelled-" + f.k,
                          html: badgeNode(data.badge, f.t), iconSize: null}),
-        zIndexOffset: data.badge.z, keyboard: false
+        zIndexOffset: data.badge.z, keyboard: false, title: f.t
       });
       marker.bindPopup(function () { return popupNode(f.t, f.p); }, popupOptions(map, 420));
       marker.addTo(layers.group);
