@@ -187,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = commands.add_parser("plan", help="schedule a scenario's movements (CP-SAT)")
     _add_source_options(plan)
+    _add_tiles_options(plan)
     plan.add_argument(
         "scenario", nargs="?", type=Path, help="scenario YAML (default: the embedded example)"
     )
@@ -233,13 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     map_parser.add_argument(
         "--colour-by", choices=("request", "corridor"), default="request", help="route colours"
     )
-    map_parser.add_argument(
-        "--tiles",
-        metavar="URL",
-        help="tile server URL template (XYZ {z}/{x}/{y} or WMTS {TileMatrix}/{TileCol}/{TileRow}, "
-        "web Mercator) drawn instead of the offline background",
-    )
-    map_parser.add_argument("--tiles-attribution", metavar="TEXT", help="attribution of --tiles")
+    _add_tiles_options(map_parser)
 
     _add_stress_parsers(commands)
 
@@ -411,6 +406,16 @@ def _route(args: argparse.Namespace) -> None:
             console.print(line, markup=False, highlight=False)
 
 
+def _add_tiles_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tiles",
+        metavar="URL",
+        help="tile server URL template (XYZ {z}/{x}/{y} or WMTS {TileMatrix}/{TileCol}/{TileRow}, "
+        "web Mercator) drawn on the map instead of the offline background",
+    )
+    parser.add_argument("--tiles-attribution", metavar="TEXT", help="attribution of --tiles")
+
+
 def _plan(args: argparse.Namespace) -> int:
     from mobility.model.scenario import load_scenario
     from mobility.model.vehicle import load_vehicles
@@ -423,6 +428,10 @@ def _plan(args: argparse.Namespace) -> int:
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
+    if args.tiles:
+        from mobility.maps.tiles import tile_template
+
+        tile_template(args.tiles)  # a bad template fails before the solve
     scenario = load_scenario(args.scenario)
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
     claim_output(out, "folder", names={*PLAN_FILES, "map.html", "gantt.png", "utilisation.png"})
@@ -452,7 +461,8 @@ def _plan(args: argparse.Namespace) -> int:
         )
     with _spinner() as progress:
         progress.add_task("drawing the map and charts", total=None)
-        folder = write_plan(result, out)
+        tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
+        folder = write_plan(result, out, **tiles)
     console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
     return _validate(folder)

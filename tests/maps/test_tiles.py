@@ -12,6 +12,7 @@ from mobility.cli import main
 from mobility.errors import ScenarioError
 from mobility.maps import render_network_map
 from mobility.maps.tiles import PDOK_BRT_TEMPLATE, tile_template
+from tests.maps.conftest import DATA
 
 
 def test_xyz_and_wmts_templates_become_leaflet_templates() -> None:
@@ -76,3 +77,26 @@ def test_map_with_a_bad_template_exits_2_and_writes_nothing(
     err = capsys.readouterr().err
     assert "--tiles" in err and "lacks {y}" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_plan_with_a_bad_template_exits_2_before_solving(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "plan"
+    scenario = str(DATA / "scenario-tiny.yaml")
+    code = main(
+        ["plan", scenario, "--out", str(out), "--tiles", "gopher://tiles.local/{z}/{x}/{y}"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--tiles" in err and "expected an http, https or file URL" in err
+    assert not out.exists()
+
+
+def test_a_plan_folder_map_draws_the_given_tiles(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    scenario = str(DATA / "scenario-tiny.yaml")
+    args = ["plan", scenario, "--out", str(out), "--fast", "--time-limit", "2"]
+    assert main([*args, "--tiles", PDOK_BRT_TEMPLATE, "--tiles-attribution", "PDOK"]) == 0
+    page = (out / "map.html").read_text(encoding="utf-8")
+    assert PDOK_BRT_TEMPLATE in page and "PDOK" in page
