@@ -41,9 +41,9 @@ def plan_map_files(
     from mobility.maps.charts import plan_charts
 
     view = plan_view(plan)
-    tiles = {"tiles_url": tiles_url, "tiles_attribution": tiles_attribution}
+    fmap = render_plan_map(view, network, tiles_url=tiles_url, tiles_attribution=tiles_attribution)
     return {
-        "map.html": map_html(render_plan_map(view, network, **tiles)).encode("utf-8"),
+        "map.html": map_html(fmap).encode("utf-8"),
         **plan_charts(view),
     }
 
