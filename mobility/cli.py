@@ -184,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = commands.add_parser("plan", help="schedule a scenario's movements (CP-SAT)")
     _add_source_options(plan)
+    _add_tiles_options(plan)
     plan.add_argument(
         "scenario", nargs="?", type=Path, help="scenario YAML (default: the embedded example)"
     )
@@ -237,10 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     map_parser.add_argument(
         "--colour-by", choices=("request", "corridor"), default="request", help="route colours"
     )
-    map_parser.add_argument(
-        "--tiles", metavar="URL", help="tile layer URL template, e.g. a local tile server"
-    )
-    map_parser.add_argument("--tiles-attribution", metavar="TEXT", help="attribution of --tiles")
+    _add_tiles_options(map_parser)
 
     _add_stress_parsers(commands)
 
@@ -431,6 +429,16 @@ def _route(args: argparse.Namespace) -> None:
             console.print(line, markup=False, highlight=False)
 
 
+def _add_tiles_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tiles",
+        metavar="URL",
+        help="tile server URL template (XYZ {z}/{x}/{y} or WMTS {TileMatrix}/{TileCol}/{TileRow}, "
+        "web Mercator) drawn on the map instead of the offline background",
+    )
+    parser.add_argument("--tiles-attribution", metavar="TEXT", help="attribution of --tiles")
+
+
 def _plan(args: argparse.Namespace) -> int:
     from mobility.model.scenario import load_scenario
     from mobility.model.vehicle import load_vehicles
@@ -446,6 +454,10 @@ def _plan(args: argparse.Namespace) -> int:
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
+    if args.tiles:
+        from mobility.maps.tiles import tile_template
+
+        tile_template(args.tiles)  # a bad template fails before the solve
     scenario = load_scenario(args.scenario)
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
     claim_output(
@@ -475,7 +487,8 @@ def _plan(args: argparse.Namespace) -> int:
             traffic=traffic,
         )
     with step(f"writing {out} (map and charts)"):
-        folder = write_plan(result, out)
+        tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
+        folder = write_plan(result, out, **tiles)
     console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
     # The folder as written is checked again; a plan with violations is no
@@ -493,9 +506,12 @@ def _plan(args: argparse.Namespace) -> int:
 def _map(args: argparse.Namespace) -> None:
     from mobility.maps import read_plan_view, render_network_map, render_plan_map, save_map
     from mobility.maps.render import MAP_SIGNATURES
+    from mobility.maps.tiles import tile_template
 
     if args.network == (args.plan_dir is not None):
         raise ScenarioError("mobility map needs either PLAN_DIR or --network (not both)")
+    if args.tiles:
+        tile_template(args.tiles)  # a bad template fails before the network is loaded
     tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
     signature = MAP_SIGNATURES
     if args.network:

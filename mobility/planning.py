@@ -26,14 +26,25 @@ def plan_folder_name(scenario: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario.lower()).strip("-")
 
 
-def plan_map_files(plan: Plan, network: Network) -> dict[str, bytes]:
-    """Return ``map.html``, ``gantt.png`` and ``utilisation.png`` of a plan."""
+def plan_map_files(
+    plan: Plan,
+    network: Network,
+    *,
+    tiles_url: str | None = None,
+    tiles_attribution: str | None = None,
+) -> dict[str, bytes]:
+    """Return ``map.html``, ``gantt.png`` and ``utilisation.png`` of a plan.
+
+    ``tiles_url`` and ``tiles_attribution``: an optional tile layer of the
+    map (see :func:`mobility.maps.render.base_map`).
+    """
     from mobility.maps import map_html, plan_view, render_plan_map
     from mobility.maps.charts import plan_charts
 
     view = plan_view(plan)
+    fmap = render_plan_map(view, network, tiles_url=tiles_url, tiles_attribution=tiles_attribution)
     return {
-        "map.html": map_html(render_plan_map(view, network)).encode("utf-8"),
+        "map.html": map_html(fmap).encode("utf-8"),
         **plan_charts(view),
     }
 
@@ -45,6 +56,8 @@ def write_plan(
     network: Network | None = None,
     maps: bool = True,
     validate: bool = True,
+    tiles_url: str | None = None,
+    tiles_attribution: str | None = None,
 ) -> Path:
     """Write a plan folder atomically (replacing ``out_dir``) and return its path.
 
@@ -67,6 +80,8 @@ def write_plan(
     validate
         Check the plan before writing it (leave on, except for a plan already
         checked or one written to be checked elsewhere).
+    tiles_url, tiles_attribution
+        An optional tile layer of the map (``mobility plan --tiles``).
 
     Raises
     ------
@@ -98,7 +113,8 @@ def write_plan(
                 f"plan {plan.scenario!r}: the map needs the network; pass network= or maps=False"
             )
         logger.info("drawing the map and charts of %s", plan.scenario)
-        extra.update(plan_map_files(plan, network))
+        tiles = {"tiles_url": tiles_url, "tiles_attribution": tiles_attribution}
+        extra.update(plan_map_files(plan, network, **tiles))
     return write_plan_files(plan, out, extra=extra)
 
 

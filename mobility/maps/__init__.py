@@ -2,8 +2,9 @@
 
 ``render_plan_map`` and ``render_network_map`` return a :class:`folium.Map`
 whose page inlines Leaflet (from the installed ``django-js-lib-leaflet``
-package) and this package's own script, and makes no network request;
-``save_map`` writes it atomically. ``add_closures_layer`` and
+package) and this package's own script, draws an offline background read
+from installed data packages (:mod:`mobility.maps.basemap`), and makes no
+network request; ``save_map`` writes it atomically. ``add_closures_layer`` and
 ``add_criticality_layer`` mark stress-test results on any of these maps.
 """
 

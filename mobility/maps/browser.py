@@ -58,7 +58,9 @@ class BrowserReport:
         For each press of the time control's step button: whether any
         column's drawing (the first train marker's position) changed.
     screenshot
-        PNG of the page.
+        PNG of the page when the map was drawn.
+    final_screenshot
+        PNG of the page after the steps and the script.
     script_result
         What the ``script`` given to :func:`open_map` returned.
     """
@@ -74,6 +76,7 @@ class BrowserReport:
     column_moves: list[bool] = field(default_factory=list)
     train_moves: list[bool] = field(default_factory=list)
     screenshot: bytes = b""
+    final_screenshot: bytes = b""
     script_result: Any = None
 
 
@@ -99,7 +102,7 @@ def open_map(
         Longest wait for the map to be drawn.
     script
         A JavaScript expression evaluated in the page after the steps; its
-        JSON-serialisable value becomes ``script_result``.
+        JSON-serialisable value (a promise is awaited) becomes ``script_result``.
 
     Raises
     ------
@@ -174,6 +177,7 @@ def open_map(
                 report.train_moves.append(where is not None and where != moved)
             if script is not None:
                 report.script_result = page.evaluate(script)
+            report.final_screenshot = page.screenshot()
         finally:
             browser.close()
     return report

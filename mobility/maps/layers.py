@@ -23,22 +23,32 @@ from mobility.network.export import edge_features, place_features
 from mobility.network.load import Network
 from mobility.routing.elements import logical_elements, network_table
 
+# Neutral greys and blue-greys: strong colours are kept for requests and units
+# (mobility.maps.colours.UNIT_PALETTE), so a column never takes a road's colour.
 ROAD_STYLES: dict[str, dict[str, Any]] = {
-    "motorway": {"color": "#c0392b", "weight": 3.5, "opacity": 0.7},
-    "trunk": {"color": "#e67e22", "weight": 3, "opacity": 0.7},
-    "primary": {"color": "#d4ac0d", "weight": 2.5, "opacity": 0.7},
-    "secondary": {"color": "#7f8c8d", "weight": 2, "opacity": 0.7},
-    "tertiary": {"color": "#aab7b8", "weight": 1.5, "opacity": 0.7},
+    "motorway": {"color": "#4f5b66", "weight": 3.5, "opacity": 0.8},
+    "trunk": {"color": "#67727c", "weight": 3, "opacity": 0.8},
+    "primary": {"color": "#7f8991", "weight": 2.5, "opacity": 0.8},
+    "secondary": {"color": "#99a1a8", "weight": 2, "opacity": 0.8},
+    "tertiary": {"color": "#b3b9be", "weight": 1.5, "opacity": 0.8},
 }
-RAIL_STYLE: dict[str, Any] = {"color": "#2c3e50", "weight": 2, "opacity": 0.8, "dashArray": "6 4"}
+RAIL_STYLE: dict[str, Any] = {"color": "#2e3a45", "weight": 2, "opacity": 0.8, "dashArray": "6 4"}
 POINT_KINDS: dict[str, tuple[str, str]] = {
     # kind: (layer name, colour)
-    "bridge": ("Bridges (MLC)", "#6c3483"),
-    "tunnel": ("Tunnels (ADR category)", "#873600"),
-    "bcp": ("Border crossings", "#cb4335"),
-    "spod": ("Ports (SPOD)", "#1f618d"),
-    "csc": ("Convoy support centres", "#1e8449"),
-    "rail_terminal": ("Rail terminals", "#b9770e"),
+    "bridge": ("Bridges (MLC)", "#ffffff"),
+    "tunnel": ("Tunnels (ADR category)", "#5d6d7e"),
+    "bcp": ("Border crossings", "#3a4652"),
+    "spod": ("Ports (SPOD)", "#17202a"),
+    "csc": ("Convoy support centres", "#4d5656"),
+    "rail_terminal": ("Rail terminals", "#424949"),
+}
+#: Points drawn as a badge with this text and their name beside it, at every zoom;
+#: a higher ``z`` lies on top (ports above everything else).
+LABELLED_POINTS: dict[str, dict[str, Any]] = {
+    "spod": {"badge": "SPOD", "z": 1000},
+    "bcp": {"badge": "BCP", "z": 600},
+    "rail_terminal": {"badge": "RT", "z": 400},
+    "csc": {"badge": "CSC", "z": 200},
 }
 CLOSED_COLOUR = "#e60000"
 CRITICALITY_COLOURS = ("#fee08b", "#fdae61", "#f46d43", "#d73027", "#a50026")
@@ -210,7 +220,7 @@ def _structures(network: Network, flag: str) -> list[dict[str, Any]]:
 
 
 def _point_style(colour: str) -> dict[str, Any]:
-    return {"radius": 6, "color": "#222222", "weight": 1, "fillColor": colour, "fillOpacity": 0.9}
+    return {"radius": 5, "color": "#1c2833", "weight": 1.5, "fillColor": colour, "fillOpacity": 1}
 
 
 def add_critical_points(fmap: folium.Map, network: Network) -> list[folium.FeatureGroup]:
@@ -248,14 +258,22 @@ def add_critical_points(fmap: folium.Map, network: Network) -> list[folium.Featu
         if not features:
             continue
         group = _group(fmap, name)
-        JsCall(
-            "points",
-            fmap,
-            {"group": group},
-            {"styles": {kind: _point_style(colour)}, "features": features},
-        ).add_to(group)
+        labelled = LABELLED_POINTS.get(kind)
+        if labelled is None:
+            styles = {kind: _point_style(colour)}
+            JsCall(
+                "points", fmap, {"group": group}, {"styles": styles, "features": features}
+            ).add_to(group)
+            items.append({"label": name, "colour": colour, "kind": "point"})
+        else:
+            badge = {**labelled, "colour": colour}
+            JsCall("places", fmap, {"group": group}, {"badge": badge, "features": features}).add_to(
+                group
+            )
+            items.append(
+                {"label": name, "colour": colour, "kind": "badge", "badge": badge["badge"]}
+            )
         groups.append(group)
-        items.append({"label": name, "colour": colour, "kind": "point"})
     _legend(fmap, "Critical points", items, open_=False)
     return groups
 

@@ -20,6 +20,8 @@ from branca.element import Figure
 
 from mobility._atomic import write_file_checked
 from mobility.errors import DataError
+from mobility.maps.basemap import add_basemap
+from mobility.maps.colours import CORRIDOR_COLOURS, UNIT_PALETTE
 from mobility.maps.elements import JsCall, OfflineMap
 from mobility.maps.geometry import cumulative_m, slice_line
 from mobility.maps.layers import (
@@ -29,6 +31,7 @@ from mobility.maps.layers import (
     to_latlngs,
 )
 from mobility.maps.plan_view import PlanView, as_plan_view
+from mobility.maps.tiles import tile_template
 from mobility.maps.timeline import (
     ColumnTrack,
     busiest_moment_s,
@@ -48,12 +51,7 @@ from mobility.schedule.result import PlanResult
 
 logger = logging.getLogger(__name__)
 
-PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-    "#17becf", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173",
-    "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363", "#9c9ede",
-)  # fmt: skip
-CORRIDOR_COLOURS = {"north": "#1f77b4", "central": "#d62728", "south": "#2ca02c"}
+PALETTE = UNIT_PALETTE
 LOAD_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 DELAY_COLOURS = ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f")
 TRAIN_COLOUR = "#1b2631"
@@ -84,14 +82,21 @@ def base_map(
     bounds
         Area to show.
     tiles_url
-        Optional tile layer URL template, e.g. a local tile server
-        ``http://tiles.local/{z}/{x}/{y}.png``; without it the map has no
-        background and makes no request.
+        Optional tile layer URL template (XYZ or WMTS REST, see
+        :func:`~mobility.maps.tiles.tile_template`), e.g. a local tile server
+        ``http://tiles.local/{z}/{x}/{y}.png``; it replaces the offline
+        background (still listed, off). Without it the page makes no request.
     tiles_attribution
         Attribution shown with the tiles (escaped).
     prefer_canvas
         Draw vectors on a canvas instead of SVG (faster for very large networks).
+
+    Raises
+    ------
+    ScenarioError
+        If ``tiles_url`` is not a tile URL template.
     """
+    template = tile_template(tiles_url) if tiles_url else None
     (south, west), (north, east) = bounds
     fmap = OfflineMap(
         location=[(south + north) / 2, (west + east) / 2],
@@ -102,9 +107,10 @@ def base_map(
     figure = fmap.get_root()
     assert isinstance(figure, Figure)
     figure.title = html.escape(title)
-    if tiles_url:
+    add_basemap(fmap, bounds, show=template is None)
+    if template:
         folium.TileLayer(
-            tiles=tiles_url,
+            tiles=template,
             attr=html.escape(tiles_attribution or "tiles: user supplied"),
             name="Tiles",
             overlay=False,
@@ -325,7 +331,7 @@ def plan_payload(
         route = routes[route_key]
         if colour_by == "corridor":
             key = _corridor_of(network, row)
-            colour = CORRIDOR_COLOURS.get(key, "#555555")
+            colour = CORRIDOR_COLOURS.get(key, UNIT_PALETTE[-1])
             label = f"corridor {key}"
         else:
             key = str(row.get("request"))

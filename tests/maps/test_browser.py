@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,12 @@ from tests.maps.conftest import hand_movement, hand_train, hand_view
 pytestmark = pytest.mark.browser
 
 
-def _open(path: Path, steps: int = 0, script: str | None = None) -> BrowserReport:
+def _open(
+    path: Path,
+    steps: int = 0,
+    script: str | None = None,
+    viewport: tuple[int, int] = (1280, 800),
+) -> BrowserReport:
     required = os.environ.get("MOBILITY_REQUIRE_BROWSER") == "1"
     try:
         import playwright  # noqa: F401
@@ -30,7 +36,7 @@ def _open(path: Path, steps: int = 0, script: str | None = None) -> BrowserRepor
         if required:
             pytest.fail("MOBILITY_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
         pytest.skip("Chromium not found (apt-get install chromium)")
-    return open_map(path, steps=steps, script=script)
+    return open_map(path, steps=steps, script=script, viewport=viewport)
 
 
 def _not_blank(png: bytes) -> None:
@@ -114,3 +120,137 @@ def test_requests_to_a_tile_server_are_blocked_and_reported(
     report = _open(save_map(fmap, tmp_path / "tiled.html"))
     assert report.blocked_requests
     assert all(url.startswith("http://tiles.invalid/") for url in report.blocked_requests)
+
+
+# Expands the layer control and every legend section, opens the first train's (else
+# the first route's) popup with every table in it, waits for the map to pan, and
+# reports the boxes of the controls and the popup and the window's size.
+LAYOUT = """(async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
+  const map = window.mobility.maps[0].map;
+  const layers = document.querySelector(".leaflet-control-layers");
+  let target = null;
+  map.eachLayer((layer) => {
+    const icon = layer.getIcon && layer.getIcon().options.className;
+    if (!target && icon && /mobility-train/.test(icon)) { target = layer; }
+  });
+  if (!target) {
+    map.eachLayer((layer) => {
+      const path = layer.getElement && layer.getElement();
+      if (!target && path && path.classList && path.classList.contains("mobility-route")) {
+        target = layer;
+      }
+    });
+  }
+  if (target) {
+    target.openPopup();
+    await frame();
+    document.querySelectorAll(".leaflet-popup details").forEach((d) => { d.open = true; });
+    await frame();
+    document.querySelectorAll(".leaflet-popup details").forEach((d) => { d.open = true; });
+  }
+  await wait(800);
+  layers.dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+  document.querySelectorAll(".mobility-legend details").forEach((d) => { d.open = true; });
+  await wait(100);
+  await frame();
+  const box = (node) => { const r = node.getBoundingClientRect();
+    return {name: node.className.split(" ").filter((c) => c.startsWith("mobility-") ||
+              c.startsWith("leaflet-control-")).join(" ") || node.className,
+            left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const controls = Array.from(document.querySelectorAll(".leaflet-control"))
+    .filter((n) => n.offsetWidth > 0).map(box);
+  const popup = document.querySelector(".leaflet-popup");
+  return {controls: controls, popup: popup ? box(popup) : null,
+          expanded: layers.classList.contains("leaflet-control-layers-expanded"),
+          width: window.innerWidth, height: window.innerHeight};
+})()"""
+
+VIEWPORTS = [(1400, 900), (1920, 1080)]
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(
+        a["left"] < b["right"] and b["left"] < a["right"]
+        and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+    )  # fmt: skip
+
+
+def _inside(box: dict[str, Any], width: int, height: int) -> bool:
+    return bool(
+        box["left"] >= 0 and box["top"] >= 0 and box["right"] <= width and box["bottom"] <= height
+    )
+
+
+def _screens() -> Path | None:
+    folder = os.environ.get("MOBILITY_SCREENSHOTS")
+    return Path(folder) if folder else None
+
+
+def _check_layout(path: Path, viewport: tuple[int, int], name: str) -> dict[str, Any]:
+    report = _open(path, script=LAYOUT, viewport=viewport)
+    assert report.console_errors == [] and report.blocked_requests == []
+    shown: dict[str, Any] = report.script_result
+    width, height = viewport
+    assert (shown["width"], shown["height"]) == viewport and shown["expanded"]
+    controls = shown["controls"]
+    assert {"mobility-legend", "mobility-title"} <= {c["name"].split(" ")[0] for c in controls}
+    for control in controls:
+        assert _inside(control, width, height), control
+    for first, second in itertools.combinations(controls, 2):
+        assert not _overlap(first, second), (first, second)
+    if shown["popup"] is not None:
+        assert _inside(shown["popup"], width, height), shown["popup"]
+    folder = _screens()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}-{width}x{height}.png").write_bytes(report.final_screenshot)
+    return shown
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_controls_never_overlap_and_a_train_popup_stays_in_the_window(
+    viewport: tuple[int, int], atlas: mobility.Network, tmp_path: Path
+) -> None:
+    train = hand_train()
+    view = hand_view([hand_movement(), train])
+    path = save_map(render_plan_map(view, atlas, step_s=300), tmp_path / "train.html")
+    shown = _check_layout(path, viewport, "train-popup")
+    assert shown["popup"] is not None
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_plan_map_layout_with_a_route_popup(
+    viewport: tuple[int, int], tiny_view: PlanView, atlas: mobility.Network, tmp_path: Path
+) -> None:
+    path = save_map(render_plan_map(tiny_view, atlas), tmp_path / "plan.html")
+    shown = _check_layout(path, viewport, "tiny-plan")
+    assert shown["popup"] is not None
+
+
+# The centre of each port badge, and whether the element drawn there is that badge.
+PORTS_ON_TOP = """(() => {
+  const ports = Array.from(document.querySelectorAll(".mobility-labelled-spod .mobility-badge"));
+  return ports.map((badge) => {
+    const r = badge.getBoundingClientRect();
+    const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+    const inside = x >= 0 && y >= 0 && x <= window.innerWidth && y <= window.innerHeight;
+    const hit = document.elementFromPoint(x, y);
+    const label = badge.parentNode.querySelector(".mobility-badge-label");
+    return {inside: inside, top: Boolean(hit && badge.contains(hit)), text: badge.textContent,
+            name: label.textContent, named: getComputedStyle(label).visibility === "visible"};
+  });
+})()"""
+
+
+def test_ports_are_labelled_and_drawn_above_every_other_marker(
+    atlas: mobility.Network, tmp_path: Path
+) -> None:
+    path = save_map(render_network_map(atlas), tmp_path / "network.html")
+    report = _open(path, script=PORTS_ON_TOP)
+    ports = report.script_result
+    assert len(ports) == 3 and all(p["text"] == "SPOD" for p in ports)
+    assert all(p["top"] for p in ports if p["inside"]) and any(p["inside"] for p in ports)
+    assert all(p["named"] for p in ports)
+    assert {p["name"] for p in ports} >= {"Port of Rotterdam", "Eemshaven"}

@@ -36,6 +36,34 @@
     return box;
   }
 
+  // Popups fit the window: no wider or taller than the map leaves room for, and
+  // panned into view when they open or grow (a table opened inside them).
+  function popupOptions(map, width) {
+    var size = map.getSize();
+    return {maxWidth: Math.max(200, Math.min(width, size.x - 120)),
+            maxHeight: Math.max(160, Math.min(420, size.y - 200)),
+            autoPanPadding: [16, 16], keepInView: true};
+  }
+
+  function refit(popup) {
+    if (!popup.isOpen()) { return; }
+    popup._updateLayout();
+    popup._updatePosition();
+    popup._adjustPan();
+  }
+
+  function watchPopups(map) {
+    if (map._mobilityPopups) { return; }
+    map._mobilityPopups = true;
+    map.on("popupopen", function (event) {
+      var node = event.popup.getElement();
+      if (node && !node._mobilityWatched) {
+        node._mobilityWatched = true;
+        node.addEventListener("toggle", function () { refit(event.popup); }, true);
+      }
+    });
+  }
+
   function style(styles, feature) {
     var base = styles[feature.k] || {};
     var out = {};
@@ -46,25 +74,143 @@
   }
 
   mobility.lines = function (map, layers, data) {
+    watchPopups(map);
     data.features.forEach(function (f) {
       var line = L.polyline(f.c, style(data.styles, f));
-      line.bindPopup(function () { return popupNode(f.t, f.p); }, {maxWidth: 420});
+      line.bindPopup(function () { return popupNode(f.t, f.p); }, popupOptions(map, 420));
       line.addTo(layers.group);
     });
   };
 
   mobility.points = function (map, layers, data) {
+    watchPopups(map);
     data.features.forEach(function (f) {
       var s = style(data.styles, f);
       var marker = L.circleMarker(f.ll, s);
-      marker.bindPopup(function () { return popupNode(f.t, f.p); }, {maxWidth: 420});
+      marker.bindPopup(function () { return popupNode(f.t, f.p); }, popupOptions(map, 420));
       if (f.t) { marker.bindTooltip(textNode(f.t)); }
       marker.addTo(layers.group);
     });
   };
 
+  // --- the offline background: land and water areas, borders, rivers, place names.
+  // Areas are drawn on a canvas in their own pane under every overlay; names in a
+  // pane above the lines that never takes a click. A town's name shows from zoom 9.
+  function pane(map, name, zIndex, clicks) {
+    var node = map.getPane(name) || map.createPane(name);
+    node.style.zIndex = String(zIndex);
+    if (!clicks) { node.style.pointerEvents = "none"; }
+    return name;
+  }
+
+  mobility.basemap = function (map, layers, data) {
+    var under = pane(map, "mobility-basemap", 150, false);
+    var renderer = L.canvas({pane: under, padding: 0.5});
+    var base = {renderer: renderer, pane: under, interactive: false};
+    var shape = function (extra) {
+      var out = {};
+      [base, extra].forEach(function (o) { Object.keys(o).forEach(function (k) { out[k] = o[k]; }); });
+      return out;
+    };
+    var f = data.style;
+    var sea = [data.frame[0], [data.frame[0][0], data.frame[1][1]], data.frame[1],
+               [data.frame[1][0], data.frame[0][1]]];
+    L.polygon(sea, shape({stroke: false, fillColor: f.water, fillOpacity: 1})).addTo(layers.group);
+    data.areas.forEach(function (area) {
+      L.polygon(area[1], shape({
+        stroke: false, fillColor: area[0] ? f.water : f.land, fillOpacity: 1
+      })).addTo(layers.group);
+    });
+    data.rivers.forEach(function (line) {
+      L.polyline(line, shape({color: f.river, weight: 1.2, opacity: 0.9})).addTo(layers.group);
+    });
+    data.borders.forEach(function (line) {
+      L.polyline(line, shape({color: f.border, weight: 1.6, opacity: 0.9, dashArray: "6 3"}))
+        .addTo(layers.group);
+    });
+    if (map.attributionControl) { map.attributionControl.addAttribution(data.attribution); }
+    var names = pane(map, "mobility-placenames", 380, false);
+    data.places.forEach(function (p) {
+      var city = p[3] >= data.city_population;
+      L.marker([p[0], p[1]], {
+        pane: names, interactive: false, keyboard: false,
+        icon: L.divIcon({className: "mobility-place " + (city ? "mobility-city" : "mobility-town"),
+                         html: el("span", "", p[2]), iconSize: null})
+      }).addTo(layers.labels || layers.group);
+    });
+    var container = map.getContainer();
+    var zoomClass = function () {
+      container.classList.toggle("mobility-zoom-towns", map.getZoom() >= data.town_zoom);
+      declutter(container);
+    };
+    map.on("zoomend moveend overlayadd overlayremove", zoomClass);
+    requestAnimationFrame(zoomClass);
+  };
+
+  // Labels never cover one another. Every badge shows, and the names of ports and
+  // border crossings always; a terminal's or support centre's name that would
+  // cover a badge or a name shown before it is hidden at this zoom (its badge
+  // stays, with the name on hover). Place names go last, largest place first.
+  var ALWAYS_NAMED = ["spod", "bcp"];
+  var NAME_ORDER = ["spod", "bcp", "rail_terminal", "csc"];
+
+  function declutter(container) {
+    var overlaps = function (a, b) {
+      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    };
+    var rect = function (n) { return n.getBoundingClientRect(); };
+    var taken = Array.prototype.map.call(container.querySelectorAll(".mobility-badge"), rect);
+    NAME_ORDER.forEach(function (kind) {
+      container.querySelectorAll(".mobility-labelled-" + kind + " .mobility-badge-label")
+        .forEach(function (label) {
+          label.classList.remove("mobility-place-hidden");
+          var box = rect(label);
+          if (ALWAYS_NAMED.indexOf(kind) < 0 && taken.some(function (t) { return overlaps(t, box); })) {
+            label.classList.add("mobility-place-hidden");
+          } else {
+            taken.push(box);
+          }
+        });
+    });
+    container.querySelectorAll(".mobility-place").forEach(function (node) {
+      node.classList.remove("mobility-place-hidden");
+      var label = node.firstChild;
+      var box = label.getBoundingClientRect();
+      if (box.width === 0) { return; }
+      if (taken.some(function (t) { return overlaps(t, box); })) {
+        node.classList.add("mobility-place-hidden");
+      } else {
+        taken.push(box);
+      }
+    });
+  }
+
+  function badgeNode(badge, name) {
+    var box = el("span", "mobility-badge-box");
+    var mark = el("span", "mobility-badge", badge.badge);
+    mark.style.background = badge.colour;
+    box.appendChild(mark);
+    if (name) { box.appendChild(el("span", "mobility-badge-label", name)); }
+    return box;
+  }
+
+  // Ports, crossings, terminals and support centres: a badge and the name, at every
+  // zoom, as markers above the lines; a larger z (ports) lies above the others.
+  mobility.places = function (map, layers, data) {
+    watchPopups(map);
+    data.features.forEach(function (f) {
+      var marker = L.marker(f.ll, {
+        icon: L.divIcon({className: "mobility-labelled mobility-labelled-" + f.k,
+                         html: badgeNode(data.badge, f.t), iconSize: null}),
+        zIndexOffset: data.badge.z, keyboard: false, title: f.t
+      });
+      marker.bindPopup(function () { return popupNode(f.t, f.p); }, popupOptions(map, 420));
+      marker.addTo(layers.group);
+    });
+  };
+
   mobility.title = function (map, layers, data) {
-    var control = L.control({position: "topright"});
+    var control = L.control({position: "topleft"});
     control.onAdd = function () {
       var box = el("div", "mobility-title leaflet-bar");
       box.appendChild(el("h3", "", data.title));
@@ -77,7 +223,7 @@
 
   function legendBox(map) {
     if (!map._mobilityLegend) {
-      var control = L.control({position: "bottomright"});
+      var control = L.control({position: "topright"});
       control.onAdd = function () {
         var box = el("div", "mobility-legend leaflet-bar");
         L.DomEvent.disableClickPropagation(box);
@@ -86,8 +232,34 @@
       };
       control.addTo(map);
       map._mobilityLegend = control.getContainer();
+      requestAnimationFrame(function () { arrange(map); });
+      map.on("resize", function () { fitLegend(map); });
     }
     return map._mobilityLegend;
+  }
+
+  // The legend goes below the layer control in the same corner (so the two can
+  // never overlap) and gets the height left above the attribution.
+  function fitLegend(map) {
+    var legend = map._mobilityLegend;
+    if (!legend) { return; }
+    var room = map.getContainer().getBoundingClientRect();
+    var top = legend.getBoundingClientRect().top - room.top;
+    legend.style.maxHeight = Math.max(48, room.height - top - 34) + "px";
+  }
+
+  function arrange(map) {
+    var legend = map._mobilityLegend;
+    var corner = legend.parentNode;
+    var layers = corner.querySelector(".leaflet-control-layers");
+    corner.appendChild(legend);
+    if (layers && !layers._mobilityWatched) {
+      layers._mobilityWatched = true;
+      ["mouseenter", "mouseleave", "mouseover", "mouseout", "click", "focusin"].forEach(function (name) {
+        layers.addEventListener(name, function () { setTimeout(function () { fitLegend(map); }, 0); });
+      });
+    }
+    fitLegend(map);
   }
 
   function swatch(item) {
@@ -96,6 +268,8 @@
       mark.style.background = "linear-gradient(to right, " + item.colours.join(", ") + ")";
     } else if (item.kind === "point") {
       mark.style.background = item.colour;
+    } else if (item.kind === "badge") {
+      mark.appendChild(badgeNode({badge: item.badge, colour: item.colour}, null));
     } else if (item.kind === "train" || item.kind === "train-loading") {
       mark.className = "mobility-train" + (item.kind === "train" ? "" : " mobility-train-loading");
       mark.appendChild(trainMark(null));
@@ -110,6 +284,7 @@
     var box = legendBox(map);
     var section = el("details", "mobility-legend-section");
     section.open = data.open !== false;
+    section.addEventListener("toggle", function () { fitLegend(map); });
     section.appendChild(el("summary", "", data.section));
     data.items.forEach(function (item) {
       var row = el("div", "mobility-legend-row");
@@ -292,6 +467,7 @@
   }
 
   mobility.plan = function (map, layers, data) {
+    watchPopups(map);
     var routes = data.routes.map(function (r) { return {c: r.c, cum: cumulative(r.c), km: r.km}; });
     data.groups.forEach(function (g) {
       var route = routes[g.route];
@@ -306,7 +482,7 @@
         var line = L.polyline(piece[0], {
           color: piece[1], weight: 4, opacity: 0.75, dashArray: piece[2], className: "mobility-route"
         });
-        line.bindPopup(function () { return groupPopup(data, g); }, {maxWidth: 520, maxHeight: 420});
+        line.bindPopup(function () { return groupPopup(data, g); }, popupOptions(map, 520));
         line.addTo(layers.routes);
       });
     });
@@ -359,7 +535,7 @@
         } else {
           line = L.polyline(latlngs, {color: m.col, weight: 8, opacity: 0.95, lineCap: "round",
                                       className: "mobility-column"});
-          line.bindPopup(function () { return movementPopup(data, m); }, {maxWidth: 520, maxHeight: 420});
+          line.bindPopup(function () { return movementPopup(data, m); }, popupOptions(map, 520));
           line.bindTooltip(textNode(m.n + " " + m.unit));
           line.addTo(layers.columns);
           columns.set(index, line);
@@ -388,7 +564,7 @@
           marker.setLatLng(at);
         } else {
           marker = L.marker(at, {icon: trainIcon(m, loading), keyboard: false, riseOnHover: true});
-          marker.bindPopup(function () { return trainPopup(data, m); }, {maxWidth: 520, maxHeight: 420});
+          marker.bindPopup(function () { return trainPopup(data, m); }, popupOptions(map, 520));
           marker.bindTooltip(textNode(m.n + " " + m.unit + " (train)"));
           marker.mobilityLoading = loading;
           marker.addTo(layers.columns);
@@ -471,14 +647,17 @@
     setTime(data.initial_s);
     mobility.maps.push({map: map, setTime: setTime, state: state});
     requestAnimationFrame(function () {
+      if (map._mobilityLegend) { arrange(map); }
       mobility.ready = true;
       mobility.renderedMs = performance.now();
     });
   };
 
-  mobility.done = function () {
+  mobility.done = function (map) {
     if (!mobility.maps.length) {
+      mobility.maps.push({map: map});
       requestAnimationFrame(function () {
+        if (map._mobilityLegend) { arrange(map); }
         mobility.ready = true;
         mobility.renderedMs = performance.now();
       });
