@@ -184,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--vehicles-file", type=Path, action="append", metavar="YAML", help="extra vehicle types"
     )
     route.add_argument("--format", choices=("text", "json", "geojson"), default="text")
+    route.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write the routes as GeoJSON, GeoPackage and one GPX file per route",
+    )
 
     plan = commands.add_parser("plan", help="schedule a scenario's movements (CP-SAT)")
     _add_source_options(plan)
@@ -386,6 +392,8 @@ def _route(args: argparse.Namespace) -> None:
     from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS
 
     catalogue = load_vehicles(*(args.vehicles_file or ()))
+    if args.out is not None:
+        claim_output(args.out, "folder")
     extra = frozenset(args.reverse_at)
     router = Router(
         _load(args),
@@ -412,6 +420,13 @@ def _route(args: argparse.Namespace) -> None:
     else:
         for line in plan_lines(plan):
             console.print(line, markup=False, highlight=False)
+    if args.out is not None:
+        from mobility.routing.export import write_route_files
+
+        folder = write_route_files(plan, args.out)
+        (console if args.format == "text" else error_console).print(
+            f"wrote {folder}", markup=False, highlight=False
+        )
 
 
 def _plan(args: argparse.Namespace) -> int:
