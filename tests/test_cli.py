@@ -115,7 +115,7 @@ def test_route_out_writes_layers_and_gpx(
     [
         (["--vehicle", "M1A2 SEPv3"], "every route crosses Maasbrug Venlo (A67) (MLC 100)"),
         (["--vehicle", "fennek", "--count", "-3"], "--count: expected a whole number from 1"),
-        (["--vehicle", "fenek"], "did you mean 'Fennek'"),
+        (["--vehicle", "fenek"], "did you mean 'fennek' (Fennek)"),
         (["--vehicle", "fennek", "--start", "tomorrow"], "'tomorrow' is not an ISO 8601"),
     ],
 )
