@@ -5,7 +5,7 @@ Commands
 ``mobility network``
     Summary of the corridor network (embedded atlas or ``--osm PATH``).
 ``mobility network export OUT_DIR``
-    Write ``roads.geojson``, ``rail.geojson`` and ``places.geojson``.
+    Write ``roads.geojson``, ``rail.geojson``, ``places.geojson`` and ``network.gpkg``.
 ``mobility vehicles``
     The vehicle catalogue.
 ``mobility route --from PLACE --to PLACE --vehicle TYPE``
@@ -125,7 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(network)
     network.add_argument("--json", action="store_true", help="print the summary as JSON")
     network_commands = network.add_subparsers(dest="network_command", metavar="SUBCOMMAND")
-    export = network_commands.add_parser("export", help="write roads/rail/places GeoJSON")
+    export = network_commands.add_parser(
+        "export", help="write roads/rail/places GeoJSON and GeoPackage"
+    )
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     _add_source_options(export)
 

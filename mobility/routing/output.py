@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mobility.model.clock import local_iso, local_time
+from mobility.routing.export import layer_geojson, route_layers
 from mobility.routing.router import Route, RoutePlan
 from mobility.routing.schedule import Checkpoint, Halt
 
@@ -115,8 +116,6 @@ def plan_geojson(plan: RoutePlan) -> dict[str, Any]:
     Checkpoints and halts are points: :func:`mobility.routing.export.route_layers`
     gives them as layers of their own (``mobility route --out``).
     """
-    from mobility.routing.export import layer_geojson, route_layers
-
     return layer_geojson(route_layers(plan)["routes"])
 
 

@@ -187,6 +187,18 @@ def plan_layers(plan: Plan) -> dict[str, Layer]:
                 for name in ("arrive", "clear"):
                     properties[f"{name}_utc"] = _utc(c.get(name))
                 checkpoints.append(_point(where, properties))
+        train = data.get("train")
+        if isinstance(train, dict):
+            # The rail path follows the road leg in the geometry.
+            offset = float(measure.km[-1]) - float(data.get("length_km") or 0.0)
+            first = len(data.get("checkpoints") or [])
+            for seq, c in enumerate(train.get("checkpoints") or [], start=first):
+                where = measure.at(max(0.0, offset) + float(c.get("km") or 0.0))
+                if where is not None:
+                    properties = {"movement": number, "seq": seq, **c}
+                    for name in ("arrive", "clear"):
+                        properties[f"{name}_utc"] = _utc(c.get(name))
+                    checkpoints.append(_point(where, properties))
         for h in data.get("halts") or []:
             where = _position(h, measure)
             if where is not None:

@@ -106,3 +106,36 @@ def test_one_gpx_per_distinct_route(folder: Path) -> None:
     for row in table:  # every movement is named in the GPX file of its route
         assert row["movement"] in described
     assert len(files) == len({(r["request"], r["route"], tuple(r["refs"])) for r in table})
+
+
+def test_trains_have_their_stations_along_the_rail_path(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    path = tmp_path / "rail.yaml"
+    path.write_text(
+        """name: rail-geo
+start: 2026-11-24T00:00+01:00
+horizon_h: 48
+slot_min: 15
+k_routes: 2
+requests:
+  - {id: TANKS, unit: tanks, origin: spod-rotterdam, destination: bcp-zevenaar-emmerich,
+     available_from: 2026-11-24T04:00+01:00, required_by: 2026-11-25T18:00+01:00,
+     priority: 1, mode: rail, vehicles: {m1a2-sepv3: 30}}
+"""
+    )
+    instance = build_instance(load_scenario(path), atlas, router)
+    folder = write_plan(build_plan(instance, greedy_assignment(instance)), tmp_path / "plan")
+    rows = json.loads((folder / "movement_table.json").read_text())
+    assert {row["mode"] for row in rows} == {"rail"}
+    points = pyogrio.read_dataframe(folder / "routes.gpkg", layer="checkpoints")
+    for row in rows:
+        stations = row["train"]["checkpoints"]
+        mine = points[points["movement"] == row["movement"]]
+        assert len(mine) == len(row["checkpoints"]) + len(stations)
+        last = mine.iloc[-1]
+        crossing = next(p for p in atlas.places if p.place_id == row["train"]["border"]["id"])
+        dx = (crossing.lon - last.geometry.x) * 111_320 * math.cos(math.radians(crossing.lat))
+        dy = (crossing.lat - last.geometry.y) * 111_320
+        assert math.hypot(dx, dy) < 50  # metres: the train's last point is its border crossing
+    assert list(folder.glob("route-tanks-*.gpx"))
