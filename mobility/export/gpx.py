@@ -9,6 +9,7 @@ column uses the route, the time the head arrives (UTC). Text is escaped by
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -20,6 +21,8 @@ from mobility import __version__
 from mobility.model.clock import utc_iso
 
 GPX_NAMESPACE = "http://www.topografix.com/GPX/1/1"
+#: Longest file name stem :func:`gpx_file_name` returns.
+MAX_STEM = 80
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -101,10 +104,19 @@ def gpx_bytes(route: GpxRoute) -> bytes:
     for lon, lat in route.coords:
         _position(ET.SubElement(segment, "trkpt"), lon, lat)
     ET.indent(root, space=" ")
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+    text = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'.encode()
 
 
 def gpx_file_name(*parts: str) -> str:
-    """Return a plain, portable file name such as ``mech-1-msr.gpx`` from name parts."""
+    """Return a plain, portable file name such as ``mech-1-msr.gpx`` from name parts.
+
+    A name longer than :data:`MAX_STEM` characters is cut and ends in a short
+    digest of the whole, so that different long names stay different.
+    """
     slug = "-".join(re.sub(r"[^a-z0-9]+", "-", part.casefold()).strip("-") for part in parts)
-    return f"{re.sub(r'-+', '-', slug).strip('-') or 'route'}.gpx"
+    stem = re.sub(r"-+", "-", slug).strip("-") or "route"
+    if len(stem) > MAX_STEM:
+        digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+        stem = f"{stem[: MAX_STEM - 9].rstrip('-')}-{digest}"
+    return f"{stem}.gpx"

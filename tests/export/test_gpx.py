@@ -8,7 +8,14 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 import pyogrio
 
-from mobility.export.gpx import GPX_NAMESPACE, GpxPoint, GpxRoute, gpx_bytes, gpx_file_name
+from mobility.export.gpx import (
+    GPX_NAMESPACE,
+    MAX_STEM,
+    GpxPoint,
+    GpxRoute,
+    gpx_bytes,
+    gpx_file_name,
+)
 
 CET = timezone(timedelta(hours=1))
 ROUTE = GpxRoute(
@@ -40,7 +47,9 @@ def test_gpx_round_trip_in_gdal(tmp_path: Path) -> None:
 
 
 def test_gpx_is_gpx_1_1_xml() -> None:
-    root = SafeET.fromstring(gpx_bytes(ROUTE))
+    data = gpx_bytes(ROUTE)
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<gpx ')
+    root = SafeET.fromstring(data)
     assert root.tag == f"{{{GPX_NAMESPACE}}}gpx" and root.get("version") == "1.1"
     children = [child.tag.split("}")[1] for child in root]
     assert children == ["metadata", "wpt", "wpt", "trk"]  # GPX 1.1 order
@@ -54,3 +63,5 @@ def test_gpx_is_gpx_1_1_xml() -> None:
 def test_file_names_are_plain() -> None:
     assert gpx_file_name("route", "MECH-1", "ASR 1") == "route-mech-1-asr-1.gpx"
     assert gpx_file_name("../..", "") == "route.gpx"
+    long_a, long_b = gpx_file_name("x" * 300, "a"), gpx_file_name("x" * 300, "b")
+    assert len(long_a) == MAX_STEM + 4 and long_a != long_b
