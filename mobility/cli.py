@@ -5,7 +5,7 @@ Commands
 ``mobility network``
     Summary of the corridor network (embedded atlas or ``--osm PATH``).
 ``mobility network export OUT_DIR``
-    Write ``roads.geojson``, ``rail.geojson`` and ``places.geojson``.
+    Write ``roads.geojson``, ``rail.geojson``, ``places.geojson`` and ``network.gpkg``.
 ``mobility vehicles``
     The vehicle catalogue.
 ``mobility route --from PLACE --to PLACE --vehicle TYPE``
@@ -121,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(network)
     network.add_argument("--json", action="store_true", help="print the summary as JSON")
     network_commands = network.add_subparsers(dest="network_command", metavar="SUBCOMMAND")
-    export = network_commands.add_parser("export", help="write roads/rail/places GeoJSON")
+    export = network_commands.add_parser(
+        "export", help="write roads/rail/places GeoJSON and GeoPackage"
+    )
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     _add_source_options(export)
 
@@ -181,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     route.add_argument("--format", choices=("text", "json", "geojson"), default="text")
     _add_halt_sites_option(route)
+    route.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write the routes as GeoJSON, GeoPackage and one GPX file per route",
+    )
 
     plan = commands.add_parser("plan", help="schedule a scenario's movements (CP-SAT)")
     _add_source_options(plan)
@@ -400,6 +408,8 @@ def _route(args: argparse.Namespace) -> None:
     from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS
 
     catalogue = load_vehicles(*(args.vehicles_file or ()))
+    if args.out is not None:
+        claim_output(args.out, "folder")
     extra = frozenset(args.reverse_at)
     router = Router(
         _load(args),
@@ -427,6 +437,13 @@ def _route(args: argparse.Namespace) -> None:
     else:
         for line in plan_lines(plan):
             console.print(line, markup=False, highlight=False)
+    if args.out is not None:
+        from mobility.routing.export import write_route_files
+
+        folder = write_route_files(plan, args.out)
+        (console if args.format == "text" else error_console).print(
+            f"wrote {folder}", markup=False, highlight=False
+        )
 
 
 def _add_tiles_options(parser: argparse.ArgumentParser) -> None:

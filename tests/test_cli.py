@@ -38,6 +38,7 @@ def test_network_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["network", "export", str(tmp_path / "out"), *TINY]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         ".mobility-output",
+        "network.gpkg",
         "places.geojson",
         "rail.geojson",
         "roads.geojson",
@@ -82,7 +83,32 @@ def test_route_json_and_geojson(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*ROUTE, "--vehicle", "fennek", "--format", "geojson", "-k", "1"]) == 0
     collection = json.loads(capsys.readouterr().out)
     kinds = {f["geometry"]["type"] for f in collection["features"]}
-    assert kinds == {"LineString", "Point"}
+    assert kinds == {"LineString"}  # one geometry type: checkpoints are a layer of --out
+    assert collection["features"][0]["properties"]["depart_utc"] == "2026-11-24T05:00:00Z"
+
+
+def test_route_out_writes_layers_and_gpx(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "route"
+    assert main([*ROUTE, "--vehicle", "fennek", "--count", "20", "-k", "2", "--out", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".mobility-output",
+        "asr-1.gpx",
+        "checkpoints.geojson",
+        "halts.geojson",
+        "msr.gpx",
+        "routes.geojson",
+        "routes.gpkg",
+    ]
+    # A user's folder is never replaced.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    assert main([*ROUTE, "--vehicle", "fennek", "--out", str(mine)]) == 2
+    assert "not written by mobility" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +116,7 @@ def test_route_json_and_geojson(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--vehicle", "M1A2 SEPv3"], "every route crosses Maasbrug Venlo (A67) (MLC 100)"),
         (["--vehicle", "fennek", "--count", "-3"], "--count: expected a whole number from 1"),
-        (["--vehicle", "fenek"], "did you mean 'Fennek'"),
+        (["--vehicle", "fenek"], "did you mean 'fennek' (Fennek)"),
         (["--vehicle", "fennek", "--start", "tomorrow"], "'tomorrow' is not an ISO 8601"),
     ],
 )

@@ -64,3 +64,8 @@ def is_day_off(day: date) -> bool:
 def day_type(day: date) -> str:
     """``weekday`` for a working day, ``weekend`` for weekends and public holidays."""
     return "weekend" if is_day_off(day) else "weekday"
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 text of ``moment`` in UTC, to the second (``2026-11-24T05:00:00Z``)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -8,7 +8,6 @@ in a YAML file of the same format (``--vehicles-file``).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mobility import settings
+from mobility._names import distance, quoted
 from mobility.errors import DataError
 from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.model.adr import barred_categories
@@ -34,6 +34,11 @@ CATEGORIES = (
     "ammunition_truck",
     "container_truck",
     "utility_vehicle",
+    "air_defence",
+    "engineer_vehicle",
+    "armoured_recovery_vehicle",
+    "bus",
+    "car",
 )
 ASSUMABLE_FIELDS = (
     "weight_t",
@@ -125,6 +130,9 @@ class VehicleType:
         Id of the load, for a loaded transporter entry.
     source, assumed
         Where the figures come from; which fields are assumptions.
+    mlc_note
+        Why ``mlc`` differs from the class its weight gives
+        (:func:`~mobility.model.mlc.class_of_weight`), e.g. a published class.
     """
 
     id: str
@@ -145,6 +153,7 @@ class VehicleType:
     nations: tuple[str, ...] = ()
     source: str = ""
     assumed: tuple[str, ...] = ()
+    mlc_note: str = ""
 
     def __post_init__(self) -> None:
         where = f"vehicle {self.id!r}"
@@ -206,7 +215,7 @@ class VehicleType:
         gross_t = transporter.weight_t + self.weight_t
         return VehicleType(
             id=f"{transporter.id}-{self.id}",
-            name=f"{transporter.name} with {self.name}",
+            name=f"{transporter.name.removesuffix(' (empty)')} with {self.name}",
             category="heavy_equipment_transporter",
             running_gear="wheeled",
             weight_t=gross_t,
@@ -260,14 +269,12 @@ class VehicleCatalogue:
         if len(partial) > 1:
             matches = ", ".join(repr(v.name) for v in partial[:8])
             raise DataError(f"vehicle type {key!r} is ambiguous: it matches {matches}")
-        known = {v.name.casefold(): v.name for v in self.types.values()}
-        known.update({v.id: v.name for v in self.types.values()})
-        close = difflib.get_close_matches(wanted, list(known), n=5, cutoff=0.5)
-        hint = (
-            f"; did you mean {', '.join(dict.fromkeys(repr(known[c]) for c in close))}?"
-            if close
-            else "; `mobility vehicles` lists the catalogue"
+        scored = sorted(
+            (min(distance(key, v.id), distance(key, v.name) + 0.25), index, v)
+            for index, v in enumerate(self.types.values())
         )
+        close = [f"{v.id!r} ({v.name})" for d, _, v in scored if d != float("inf")][:5]
+        hint = quoted(close) or "; `mobility vehicles` lists the catalogue"
         raise DataError(f"unknown vehicle type {key!r}{hint}")
 
     def loaded(self, vehicle: VehicleType) -> VehicleType:
@@ -394,6 +401,7 @@ def vehicle_from_dict(raw: Mapping[str, Any], where: str) -> VehicleType:
         nations=_names(raw.get("nations"), f"{where} nations"),
         source=str(raw.get("source") or ""),
         assumed=_names(raw.get("assumed"), f"{where} assumed"),
+        mlc_note=str(raw.get("mlc_note") or ""),
     )
 
 

@@ -6,9 +6,8 @@ import math
 from datetime import datetime
 from typing import Any
 
-from shapely.geometry import mapping
-
 from mobility.model.clock import local_iso, local_time
+from mobility.routing.export import layer_geojson, route_layers
 from mobility.routing.router import Route, RoutePlan
 from mobility.routing.schedule import Checkpoint, Halt
 
@@ -116,27 +115,12 @@ def plan_dict(plan: RoutePlan) -> dict[str, Any]:
 
 
 def plan_geojson(plan: RoutePlan) -> dict[str, Any]:
-    """Routes as LineStrings and their checkpoints as Points (WGS84)."""
-    features: list[dict[str, Any]] = []
-    for route in plan.routes:
-        properties = route_dict(route)
-        checkpoints = properties.pop("checkpoints")
-        properties.pop("halts")
-        features.append(
-            {"type": "Feature", "geometry": mapping(route.geometry), "properties": properties}
-        )
-        for checkpoint, raw in zip(route.schedule.checkpoints, checkpoints, strict=True):
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": {
-                        "type": "Point",
-                        "coordinates": [checkpoint.lon, checkpoint.lat],
-                    },
-                    "properties": {"route": route.designation, **raw},
-                }
-            )
-    return {"type": "FeatureCollection", "features": features}
+    """Return the routes as one FeatureCollection of LineStrings (WGS84), flat fields.
+
+    Checkpoints and halts are points: :func:`mobility.routing.export.route_layers`
+    gives them as layers of their own (``mobility route --out``).
+    """
+    return layer_geojson(route_layers(plan)["routes"])
 
 
 def _count(number: int, noun: str) -> str:

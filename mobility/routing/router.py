@@ -818,7 +818,7 @@ class Router:
             )
         who = need.label if moved is requested else f"{requested.name!r} on {moved.name!r}"
         if moved is not requested:
-            who += f" ({moved.describe().split('(', 1)[1]}"
+            who += f" (MLC {moved.mlc} {moved.running_gear})"
         listed = ", ".join(b.describe() for b in blocking)
         values = sorted({v.vehicle for b in blocking for v in b.violations})
         options = self._options(requested, moved, origin, destination, mode)

@@ -9,7 +9,9 @@ A plan folder holds:
 - ``constraints.json``: capacities, windows, closures, release and due times
   and rules, for the validator;
 - ``utilisation.csv``: peak occupation per resource and hour;
-- ``routes.geojson``: the routes.
+- ``routes.geojson``, ``routes.gpkg`` and one ``route-*.gpx`` per distinct
+  route: the routes with vehicles, times, due time and lateness
+  (:mod:`mobility.schedule.plan_geo`).
 
 The folder is built under a temporary name beside the target and renamed
 into place only when complete; an existing plan at the target is replaced
@@ -30,6 +32,7 @@ from mobility import _json as strict_json
 from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
 from mobility.schedule.plan import Plan
+from mobility.schedule.plan_geo import plan_geo_files
 
 PLAN_FILES = (
     "movement_table.csv",
@@ -38,6 +41,7 @@ PLAN_FILES = (
     "constraints.json",
     "utilisation.csv",
     "routes.geojson",
+    "routes.gpkg",
 )
 CSV_COLUMNS = (
     "movement",
@@ -107,11 +111,9 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
         "utilisation.csv": _csv_text(
             plan.utilisation, ("resource", "name", "hour", "peak", "capacity")
         ),
-        "routes.geojson": strict_json.dumps(
-            {"type": "FeatureCollection", "features": plan.features}, ensure_ascii=False
-        ),
     }
     contents = {name: text.encode("utf-8") for name, text in files.items()}
+    contents.update(plan_geo_files(plan))
     return write_folder_atomic(out_dir, {**contents, **(extra or {})}, kind="plan")
 
 

@@ -6,8 +6,10 @@ import pytest
 import yaml
 
 from mobility.errors import DataError
+from mobility.model.mlc import class_of_weight
 from mobility.model.vehicle import (
     ASSUMABLE_FIELDS,
+    CATEGORIES,
     VehicleCatalogue,
     catalogue_from_dict,
     load_vehicles,
@@ -151,3 +153,86 @@ def test_unsafe_yaml_is_not_executed(tmp_path: Path) -> None:
     path.write_text("schema: !!python/object/apply:os.system ['echo pwned']\nvehicles: []\n")
     with pytest.raises(DataError, match="is not valid YAML"):
         load_vehicles(path)
+
+
+def test_every_class_follows_the_weight_rule_or_says_why(catalogue: VehicleCatalogue) -> None:
+    """Issue #18: the Leopard 2A7 was listed MLC 70 at 64.5 t where the rule gives 72."""
+    for vehicle in catalogue:
+        rule = class_of_weight(vehicle.weight_t, vehicle.running_gear)
+        assert vehicle.mlc == rule or vehicle.mlc_note, (vehicle.id, vehicle.mlc, rule)
+        if vehicle.mlc == rule and "mlc" not in vehicle.assumed:
+            assert "MLC" in vehicle.source or "class" in vehicle.source, vehicle.id
+    assert catalogue.get("leopard-2a7").mlc == 72
+
+
+def test_catalogue_covers_the_forces_that_cross_the_netherlands(
+    catalogue: VehicleCatalogue,
+) -> None:
+    assert len(catalogue) >= 60
+    nations = {n for vehicle in catalogue for n in vehicle.nations}
+    assert {"USA", "GBR", "DEU", "NLD", "POL", "FRA", "BEL"} <= nations
+    assert {"NOR", "SWE", "DNK", "FIN"} & nations
+    categories = {vehicle.category for vehicle in catalogue}
+    assert set(CATEGORIES) == categories  # every category has a type
+    for vehicle in catalogue:
+        assert len(vehicle.source) > 20, vehicle.id  # names a public reference
+        assert vehicle.nations, vehicle.id
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("MAN HX 8x8", "man-hx-8x8-cargo"),
+        ("man hx 8x8 cargo", "man-hx-8x8-cargo"),
+        ("Challenger 2", "challenger-2"),
+        ("K2", "k2-black-panther"),
+        ("HIMARS", "m142-himars"),
+        ("Patriot", "patriot-launcher"),
+        ("Leopard 2A8", "leopard-2a8"),
+        ("Buffel", None),
+        ("Büffel", "bergepanzer-3"),
+        ("CAESAR", "caesar-6x6"),
+        ("Viking", "bvs10-viking"),
+    ],
+)
+def test_natural_names_resolve(
+    catalogue: VehicleCatalogue, name: str, expected: str | None
+) -> None:
+    if expected is None:
+        with pytest.raises(DataError, match="did you mean 'bergepanzer-3'"):
+            catalogue.get(name)
+    else:
+        assert catalogue.get(name).id == expected
+
+
+def _typos(word: str) -> set[str]:
+    """Every string one letter dropped, two neighbours swapped or a letter doubled from ``word``."""
+    drops = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    doubles = {word[:i] + word[i] + word[i:] for i in range(len(word))}
+    return (drops | swaps | doubles) - {word}
+
+
+def test_typos_of_every_vehicle_id_suggest_that_id_first(catalogue: VehicleCatalogue) -> None:
+    ids = list(catalogue.types)
+    made: dict[str, set[str]] = {}
+    for vehicle_id in ids:
+        for typo in _typos(vehicle_id):
+            made.setdefault(typo, set()).add(vehicle_id)
+    # A typo that two ids produce ("leopard-2a" from 2A6 and 2A7) has no single answer.
+    plain = {typo: owners.pop() for typo, owners in made.items() if len(owners) == 1}
+    assert len(plain) > 20 * len(ids)
+    for typo, vehicle_id in plain.items():
+        try:
+            found = catalogue.get(typo)
+        except DataError as error:
+            first = str(error).split("did you mean ", 1)[1].split(" ", 1)[0]
+            assert first == repr(vehicle_id), (typo, str(error))
+        else:
+            assert found.id == vehicle_id, typo
+
+
+def test_combination_names_do_not_repeat_empty(catalogue: VehicleCatalogue) -> None:
+    loaded = catalogue.loaded(catalogue.get("leopard-2a6"))
+    assert loaded.name == "HET M1070A1 + M1000 with Leopard 2A6"
+    assert loaded.mlc == class_of_weight(loaded.weight_t, "wheeled")
