@@ -1,4 +1,4 @@
-"""Plan a scenario end to end: instance, greedy baseline, CP-SAT, plan."""
+"""Plan a scenario end to end: instance, one-pass baselines, CP-SAT, plan."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from mobility.schedule.result import Kpis, PlanResult
 from mobility.schedule.size import check_model_size
 from mobility.schedule.solution import Assignment
 
+logger = logging.getLogger(__name__)
+
 
 def solver_standard(options: SolverOptions) -> dict[str, Any]:
     """Return the solver standard a plan is made to (its summary's ``solver``).
@@ -34,9 +36,6 @@ def solver_standard(options: SolverOptions) -> dict[str, Any]:
     if not options.deterministic:
         standard["workers"] = options.workers
     return standard
-
-
-logger = logging.getLogger(__name__)
 
 
 def plan_scenario(
