@@ -22,8 +22,12 @@ equal or better on-time share.
 
 Part 3, scaling: the first N march units of the Defender instance, in request
 order, for each N of ``--sizes`` (``--sizes ''`` skips it); resources stay the
-full set. Per size: the baselines, then CP-SAT (non-deterministic,
-``--scale-limit`` s) hinted with the strongest.
+full set. Per size: the baselines, then CP-SAT (deterministic, budget
+``--scale-limit``, so that load does not change the figures) hinted with the
+strongest.
+
+``--parts`` picks the parts to run (default ``brigade,defender,scaling``;
+scaling alone builds the Defender instance without solving it).
 
 Load: ``--burners N`` keeps N busy-loop processes (``while True: pass``) running
 for the whole benchmark, so the figures hold on a loaded machine.
@@ -217,7 +221,7 @@ def scenario_part(
     found, rows = run_baselines(instance)
     for key, row in rows.items():
         print_row(BASELINE_LABELS[key], row)
-    strongest = best_baseline(instance, found)
+    strongest = best_baseline(found)
     print(f"  strongest baseline: {BASELINE_LABELS[strongest]} (the hint)", flush=True)
     runs = []
     best: tuple[Assignment, dict[str, Any]] | None = None
@@ -282,8 +286,8 @@ def scaling(instance: Instance, sizes: list[int], args: Any) -> list[dict[str, A
             instance.horizon_min,
         )
         found, described_rows = run_baselines(sub)
-        strongest = best_baseline(sub, found)
-        _, row = run_solver(sub, found[strongest], args.scale_limit, False, args, described_rows)
+        strongest = best_baseline(found)
+        _, row = run_solver(sub, found[strongest], args.scale_limit, True, args, described_rows)
         rows.append(
             {
                 "march_units": size,
@@ -296,7 +300,7 @@ def scaling(instance: Instance, sizes: list[int], args: Any) -> list[dict[str, A
         print(
             f"  N={size:>5}: CP-SAT {row['status']:<9} objective {row['objective']:>12,.1f} "
             f"bound {fmt(row['bound'], ',.1f'):>12} gap {fmt(row['gap'], '.2%'):>7} "
-            f"wall {row['wall_s']:6.2f} s | "
+            f"wall {row['wall_s']:6.2f} s CPU {fmt(row['cpu_s'], '6.2f')} s | "
             + " | ".join(
                 f"{key} {described_rows[key]['objective']:,.1f} "
                 f"(x{fmt(row['versus'][key]['delay_cpsat_over_greedy'], '.3f')})"
@@ -363,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--burners", type=int, default=0, help="busy-loop processes meanwhile")
+    parser.add_argument("--parts", default="brigade,defender,scaling")
     parser.add_argument("--out", type=Path, default=RESULTS / "schedule.json")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -370,8 +375,9 @@ def main(argv: list[str] | None = None) -> int:
         f"python -m benchmarks.schedule --brigade-limit {args.brigade_limit:g} "
         f"--defender-limit {args.defender_limit:g} --scale-limit {args.scale_limit:g} "
         f"--sizes '{','.join(map(str, sizes))}' --workers {args.workers} --seed {args.seed} "
-        f"--burners {args.burners}"
+        f"--burners {args.burners} --parts {args.parts}"
     )
+    parts = set(args.parts.split(","))
     info = machine(("ortools", "mobility"))
     print(f"{command}\n{json.dumps(info)}", flush=True)
     logging.basicConfig(level=logging.ERROR)
@@ -382,40 +388,27 @@ def main(argv: list[str] | None = None) -> int:
         network, load_s = timed(mobility.load_network)
         router = Router(network)
         print(f"network loaded in {load_s:.1f} s; {args.burners} busy processes", flush=True)
-        both = [(args.brigade_limit, True), (args.brigade_limit, False)]
-        brigade, _ = scenario_part(BRIGADE, network, router, both, False, args, failures)
-        both = [(args.defender_limit, True), (args.defender_limit, False)]
-        defender, instance = scenario_part(DEFENDER, network, router, both, True, args, failures)
-        scale = scaling(instance, sizes, args)
+        brigade: dict[str, Any] | None = None
+        defender: dict[str, Any] | None = None
+        if "brigade" in parts:
+            both = [(args.brigade_limit, True), (args.brigade_limit, False)]
+            brigade, _ = scenario_part(BRIGADE, network, router, both, False, args, failures)
+        if "defender" in parts:
+            both = [(args.defender_limit, True), (args.defender_limit, False)]
+            defender, instance = scenario_part(
+                DEFENDER, network, router, both, True, args, failures
+            )
+        elif "scaling" in parts:
+            instance = build_instance(load_scenario(DEFENDER), network, router)
+        scale = scaling(instance, sizes, args) if "scaling" in parts else []
         load_after = Path("/proc/loadavg").read_text().split()[:3]
 
-    found = targets(brigade, defender)
-    run = defender["cpsat"][0]
-    aware = run["versus"]["cost_aware"]
-    print(f"\ntargets (load average before {load_before}, after {load_after}):")
-    for row in brigade["cpsat"]:
-        flag = found[f"brigade_optimal_{row['mode']}_hint_{row['hint']}"]
-        print(
-            f"  brigade proven optimal in <= 10 s CPU, {row['mode']}, hint {row['hint']}: "
-            f"{row['status']} in {fmt(row['cpu_s'], '.2f')} s CPU, {row['wall_s']:.2f} s wall "
-            f"({met(flag)})"
-        )
-    print(
-        f"  defender gap <= 2 %: {fmt(run['gap'], '.2%')} ({met(found['defender_gap_le_2pct'])})\n"
-        f"  defender build + solve <= 60 s wall: {defender['build_instance_s']:.1f} + "
-        f"{run['wall_s']:.1f} s ({met(found['defender_build_and_solve_le_60s_wall'])}; CPU "
-        f"{defender['build_instance_cpu_s']:.1f} + {fmt(run['cpu_s'], '.1f')} s)\n"
-        f"  defender civilian delay <= 0.75x cost-aware greedy: "
-        f"x{fmt(aware['delay_cpsat_over_greedy'], '.3f')} "
-        f"({met(found['defender_delay_le_075_cost_aware'])})\n"
-        f"  defender on-time share equal or better: {run['on_time_share']:.1%} vs cost-aware "
-        f"{defender['baselines']['cost_aware']['on_time_share']:.1%} "
-        f"({met(found['defender_on_time_not_worse_than_cost_aware'])})\n"
-        f"  defender plan valid: {defender['validation']['violations']} violations "
-        f"({met(found['defender_plan_valid'])})\n"
-        f"total wall time {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
+    print(f"\nload average before {load_before}, after {load_after}")
+    found: dict[str, Any] = {}
+    if brigade is not None and defender is not None:
+        found = targets(brigade, defender)
+        print_targets(found, brigade, defender)
+    print(f"total wall time {time.perf_counter() - started:.0f} s", flush=True)
     write_json(
         args.out,
         {
@@ -436,6 +429,35 @@ def main(argv: list[str] | None = None) -> int:
         print("\nFAILED:", *failures[:20], sep="\n  ", file=sys.stderr)
         return 1
     return 0
+
+
+def print_targets(found: dict[str, Any], brigade: dict[str, Any], defender: dict[str, Any]) -> None:
+    """Print whether each target is met."""
+    run = defender["cpsat"][0]
+    aware = run["versus"]["cost_aware"]
+    print("targets:")
+    for row in brigade["cpsat"]:
+        flag = found[f"brigade_optimal_{row['mode']}_hint_{row['hint']}"]
+        print(
+            f"  brigade proven optimal in <= 10 s CPU, {row['mode']}, hint {row['hint']}: "
+            f"{row['status']} in {fmt(row['cpu_s'], '.2f')} s CPU, {row['wall_s']:.2f} s wall "
+            f"({met(flag)})"
+        )
+    print(
+        f"  defender gap <= 2 %: {fmt(run['gap'], '.2%')} ({met(found['defender_gap_le_2pct'])})\n"
+        f"  defender build + solve <= 60 s wall: {defender['build_instance_s']:.1f} + "
+        f"{run['wall_s']:.1f} s ({met(found['defender_build_and_solve_le_60s_wall'])}; CPU "
+        f"{defender['build_instance_cpu_s']:.1f} + {fmt(run['cpu_s'], '.1f')} s)\n"
+        f"  defender civilian delay <= 0.75x cost-aware greedy: "
+        f"x{fmt(aware['delay_cpsat_over_greedy'], '.3f')} "
+        f"({met(found['defender_delay_le_075_cost_aware'])})\n"
+        f"  defender on-time share equal or better: {run['on_time_share']:.1%} vs cost-aware "
+        f"{defender['baselines']['cost_aware']['on_time_share']:.1%} "
+        f"({met(found['defender_on_time_not_worse_than_cost_aware'])})\n"
+        f"  defender plan valid: {defender['validation']['violations']} violations "
+        f"({met(found['defender_plan_valid'])})",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

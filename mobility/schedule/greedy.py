@@ -156,8 +156,8 @@ def baselines(instance: Instance) -> dict[str, Assignment]:
     return {key: rule(instance) for key, rule in BASELINES.items()}
 
 
-def best_baseline(instance: Instance, found: dict[str, Assignment]) -> str:
-    """Key of the strongest baseline: most march units scheduled, then lowest objective.
+def best_baseline(found: dict[str, Assignment]) -> str:
+    """Return the key of the strongest baseline: most march units scheduled, then lowest objective.
 
     Ties go to the earlier key of :data:`BASELINES`.
     """

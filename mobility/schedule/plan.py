@@ -286,7 +286,7 @@ def build_plan(
             key: _kpis(instance, costs(instance, b.choices), b) | mode_split(instance, b.choices)
             for key, b in baselines.items()
         }
-        summary["baselines"] = baseline_rows(kpis, found, best_baseline(instance, dict(baselines)))
+        summary["baselines"] = baseline_rows(kpis, found, best_baseline(dict(baselines)))
     utilisation = []
     for rid, line in timelines.items():
         resource = instance.resources[rid]

@@ -92,7 +92,7 @@ def plan_scenario(
     instance = build_instance(scenario, network, router, traffic=traffic)
     found = baselines(instance)
     baseline = found["fcfs"]
-    hint = found[best_baseline(instance, found)]
+    hint = found[best_baseline(found)]
     best = solve(instance, options, hint=hint, progress=progress)
     if best.objective > hint.objective:
         logger.warning("CP-SAT stopped above the %s; it is kept", hint.method)
