@@ -466,6 +466,7 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.schedule.plan_files import PLAN_FILES
     from mobility.schedule.planner import plan_scenario
     from mobility.schedule.self_check import INVALID_EXIT, INVALID_FILE
+    from mobility.schedule.size import check_model_size
     from mobility.traffic.gtfs import read_gtfs
     from mobility.traffic.read import read_traffic
 
@@ -476,6 +477,7 @@ def _plan(args: argparse.Namespace) -> int:
 
         tile_template(args.tiles)  # a bad template fails before the solve
     scenario = load_scenario(args.scenario)
+    check_model_size(scenario)
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
     claim_output(
         out, "folder", names={*PLAN_FILES, INVALID_FILE, "map.html", "gantt.png", "utilisation.png"}
@@ -662,9 +664,10 @@ def _add_stress_parsers(commands: argparse._SubParsersAction) -> None:  # type: 
     stress.add_argument(
         "--time-limit",
         type=real(0.0, 86_400.0, above=True),
-        default=1.0,
+        default=2.0,
         metavar="S",
-        help="solver limit per plan",
+        help="deterministic solver budget per plan, the same for both (default 2, as the "
+        "library's)",
     )
     stress.add_argument(
         "--run", type=whole(0, 1_000_000), default=0, metavar="N", help="Monte Carlo run to draw"
@@ -742,6 +745,7 @@ def _stress_context(args: argparse.Namespace, network: Network) -> Any:
 def _stress(args: argparse.Namespace) -> None:
     from mobility.model.scenario import load_scenario
     from mobility.schedule.cpsat import SolverOptions
+    from mobility.schedule.size import check_model_size
     from mobility.stress.perturbation import load_perturbations
     from mobility.stress.replan import stress_test
     from mobility.stress.report import REPORT_FILES, stress_report, write_report
@@ -750,6 +754,7 @@ def _stress(args: argparse.Namespace) -> None:
         raise ScenarioError("--time-limit must be > 0")
     perturbation = load_perturbations(args.perturbation)
     scenario = load_scenario(args.scenario)
+    check_model_size(scenario)
     out = args.out or Path("out") / "stress" / f"{_slug(scenario.name)}-{_slug(perturbation.name)}"
     claim_output(out, "folder", names=set(REPORT_FILES))
     network = _load(args)
@@ -762,8 +767,11 @@ def _stress(args: argparse.Namespace) -> None:
         report = stress_report(result, network)
     folder = write_report(report, out, args.format)
     for row in result.kpis():
+        judged = f" ({row['verdict']})" if row["verdict"] else ""
         console.print(
-            f"{row['kpi']}: {row['baseline']} -> {row['replanned']}", markup=False, highlight=False
+            f"{row['kpi']}: {row['baseline']} -> {row['replanned']}{judged}",
+            markup=False,
+            highlight=False,
         )
     for item in result.impact.throughput:
         if "/" not in item.key:

@@ -31,6 +31,12 @@ min_free_disk_mb
 max_vehicles
     Most vehicles a scenario or a ``route --count`` column may hold (checked
     before anything is built). Environment: ``MOBILITY_MAX_VEHICLES``. Default: 100,000.
+max_model_columns
+    Most columns (march units x start slots x route options, estimated from the
+    scenario by :func:`mobility.schedule.size.estimate_model_size`) a scenario's
+    scheduling model may have; larger scenarios are refused before anything is
+    built. Environment: ``MOBILITY_MAX_MODEL_COLUMNS``. Default: 8,000,000 (the
+    Defender surge is about 0.94 million, three times it over 7 days about 4 million).
 max_alternatives
     Most route alternatives (``route -k``). Default: 50.
 max_yaml_nodes
@@ -104,6 +110,7 @@ def _env_number(name: str, default: float) -> float:
 
 min_free_disk_mb: float = _env_number("MOBILITY_MIN_FREE_DISK_MB", 32)
 max_vehicles: int = int(_env_number("MOBILITY_MAX_VEHICLES", 100_000))
+max_model_columns: int = int(_env_number("MOBILITY_MAX_MODEL_COLUMNS", 8_000_000))
 max_alternatives: int = 50
 max_yaml_nodes: int = int(_env_number("MOBILITY_MAX_YAML_NODES", 1_000_000))
 max_yaml_bytes: int = 64_000_000

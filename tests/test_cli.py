@@ -222,3 +222,27 @@ def test_a_plan_failing_its_own_check_exits_3_and_is_marked(
     assert main(["plan", scenario, "--out", str(out), "--time-limit", "2"]) == 0
     assert not (out / "INVALID.txt").exists()
     assert json.loads((out / "summary.json").read_text())["valid"] is True
+
+
+@pytest.mark.parametrize("command", ["plan", "stress"])
+def test_a_scenario_too_large_to_plan_is_refused_before_the_network_is_loaded(
+    command: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mobility import cli, settings
+
+    def no_network(args: object) -> None:
+        raise AssertionError("the network must not be loaded")
+
+    monkeypatch.setattr(settings, "max_model_columns", 100)
+    monkeypatch.setattr(cli, "_load", no_network)
+    out = tmp_path / "out"
+    extra = ["-p", str(DATA.parent.parent / "examples" / "perturbations" / "moerdijk-bridges.yaml")]
+    argv = [command, str(DATA / "scenario-tiny.yaml"), "--out", str(out)]
+    assert main(argv + (extra if command == "stress" else [])) == 2
+    err = capsys.readouterr().err
+    assert "scenario 'tiny-south' is too large to plan" in err
+    assert "about 486 model columns; at most 100 (MOBILITY_MAX_MODEL_COLUMNS)" in err
+    assert "Traceback" not in err and not out.exists()

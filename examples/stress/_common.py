@@ -42,5 +42,6 @@ def run(perturbation_file: str, scenario_file: str = "armoured-brigade.yaml") ->
             pair = f"{change.origin} -> {change.destination}"
             print(f"  {change.mode} {change.vehicle}: {pair}: {after}")
     for row in result.kpis():
-        print(f"  plan {row['kpi']}: {row['baseline']} -> {row['replanned']}")
+        judged = f" ({row['verdict']})" if row["verdict"] else ""
+        print(f"  plan {row['kpi']}: {row['baseline']} -> {row['replanned']}{judged}")
     print(f"report: {write_report(stress_report(result, network), args.out)}")

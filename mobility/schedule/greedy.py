@@ -6,11 +6,20 @@ order, and each is placed once, never moved again:
 - :func:`greedy_assignment`, first come first served: the main supply route
   at the earliest start slot where every resource it uses has room; only
   when the main route never fits are the alternates tried. Civilian
-  disruption is not looked at. It is the optimiser's starting hint.
+  disruption is not looked at.
+- :func:`off_peak_assignment`, the off-peak ("night") rule, Defence's
+  habit of keeping columns out of the rush hours: main route first, the
+  earliest start slot from which the column drives no minute in the weekday
+  peak hours (07-09 and 16-18 local, :data:`~mobility.schedule.disruption.PEAK_HOURS`)
+  and still clears by its due time, where every resource has room; where
+  there is none, the earliest slot that fits, as first come first served.
 - :func:`cost_aware_assignment`: the cheapest route and start slot (weighted
   lateness plus civilian delay, as the optimiser counts them) where every
   resource has room: what a planner with a cost table could do in one pass.
-  It is the strongest simple baseline the optimiser is measured against.
+
+The strongest of the three (:func:`best_baseline`, usually the cost-aware
+greedy) is the optimiser's starting hint; all three are reported beside the
+optimised plan.
 """
 
 from __future__ import annotations
@@ -83,6 +92,31 @@ def greedy_assignment(instance: Instance) -> Assignment:
     return _one_pass(instance, "greedy", earliest_first)
 
 
+def off_peak_assignment(instance: Instance) -> Assignment:
+    """Schedule march units outside the weekday peak hours where they fit and stay on time.
+
+    Each march unit, in the first-come-first-served order, takes the
+    earliest start (main route first, then the alternates) whose drive has
+    no column-minute in peak hours and clears by its due time; when no such
+    start has room, the earliest start that has room, as
+    :func:`greedy_assignment` would.
+    """
+
+    def off_peak_first(index: int) -> Iterator[tuple[int, int]]:
+        task = instance.tasks[index]
+        for option_index, option in enumerate(task.options):
+            slots = np.flatnonzero(option.allowed)
+            on_time = slots * instance.slot_min + option.clear_min <= task.due_min
+            quiet = option.peak_column_min[slots] == 0
+            for slot in slots[on_time & quiet].tolist():
+                yield option_index, slot
+        for option_index, option in enumerate(task.options):
+            for slot in np.flatnonzero(option.allowed).tolist():
+                yield option_index, slot
+
+    return _one_pass(instance, "off-peak rule", off_peak_first)
+
+
 def cost_aware_assignment(instance: Instance) -> Assignment:
     """Schedule each march unit, in one pass, at its cheapest choice that fits.
 
@@ -100,3 +134,35 @@ def cost_aware_assignment(instance: Instance) -> Assignment:
             yield int(options[k]), int(slots[k])
 
     return _one_pass(instance, "cost-aware greedy", cheapest_first)
+
+
+#: The one-pass baselines by key, in the order they are reported.
+BASELINES: dict[str, Callable[[Instance], Assignment]] = {
+    "fcfs": greedy_assignment,
+    "off_peak": off_peak_assignment,
+    "cost_aware": cost_aware_assignment,
+}
+
+#: What each baseline is, as the summary names it.
+BASELINE_LABELS = {
+    "fcfs": "first come, first served (by hand)",
+    "off_peak": "off-peak (night) rule",
+    "cost_aware": "cost-aware greedy",
+}
+
+
+def baselines(instance: Instance) -> dict[str, Assignment]:
+    """Return every one-pass baseline's assignment, by key of :data:`BASELINES`."""
+    return {key: rule(instance) for key, rule in BASELINES.items()}
+
+
+def best_baseline(found: dict[str, Assignment]) -> str:
+    """Return the key of the strongest baseline: most march units scheduled, then lowest objective.
+
+    Ties go to the earlier key of :data:`BASELINES`.
+    """
+    order = list(BASELINES)
+    return min(
+        found,
+        key=lambda key: (-len(found[key].choices), found[key].objective, order.index(key)),
+    )

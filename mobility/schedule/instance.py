@@ -314,10 +314,13 @@ def build_instance(
     Raises
     ------
     ScenarioError
-        Naming the request and field, for unknown places or vehicle types.
+        Naming the request and field, for unknown places or vehicle types; or
+        when the model would be too large (:func:`~mobility.schedule.size.check_model_size`).
     """
     from mobility.schedule.rail_options import RailContext, rail_tasks
+    from mobility.schedule.size import check_model_size
 
+    check_model_size(scenario)
     router = router or Router(network, catalogue)
     catalogue = router.catalogue
     traffic = traffic or TrafficModel()

@@ -21,7 +21,9 @@ from mobility.model.adr import code_for
 from mobility.model.clock import LOCAL_TIME, local_iso
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
+from mobility.schedule.baselines import baseline_rows
 from mobility.schedule.civilian import civilian_delay_rows
+from mobility.schedule.greedy import best_baseline
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
 from mobility.schedule.rail_rows import mode_split, rail_constraints, rail_row
 from mobility.schedule.solution import Assignment, Choice, Costs, costs, usage
@@ -118,9 +120,18 @@ def _binding(
 
 
 def build_plan(
-    instance: Instance, assignment: Assignment, baseline: Assignment | None = None
+    instance: Instance,
+    assignment: Assignment,
+    baseline: Assignment | None = None,
+    baselines: Mapping[str, Assignment] | None = None,
 ) -> Plan:
-    """Turn an assignment into a plan with movements, utilisation and KPIs."""
+    """Turn an assignment into a plan with movements, utilisation and KPIs.
+
+    ``baseline`` (first come, first served) goes into the summary's
+    ``baseline``; ``baselines`` (by key of
+    :data:`~mobility.schedule.greedy.BASELINES`) into ``baselines``, with the
+    optimiser's ratios to each (:func:`~mobility.schedule.baselines.baseline_rows`).
+    """
     scenario = instance.scenario
     timelines = usage(instance, assignment.choices)
     order = sorted(
@@ -296,6 +307,12 @@ def build_plan(
     if baseline is not None:
         summary["baseline"] = _kpis(instance, costs(instance, baseline.choices), baseline)
         summary["baseline"].update(mode_split(instance, baseline.choices))
+    if baselines:
+        found = {
+            key: _kpis(instance, costs(instance, b.choices), b) | mode_split(instance, b.choices)
+            for key, b in baselines.items()
+        }
+        summary["baselines"] = baseline_rows(kpis, found, best_baseline(dict(baselines)))
     utilisation = []
     for rid, line in timelines.items():
         resource = instance.resources[rid]

@@ -124,6 +124,9 @@ class PlanResult:
         The chosen assignment and the greedy baseline's.
     network
         The network planned on (the map's background), when known.
+    baselines
+        Every one-pass baseline's assignment, by key of
+        :data:`~mobility.schedule.greedy.BASELINES`.
     """
 
     plan: Plan
@@ -131,6 +134,7 @@ class PlanResult:
     assignment: Assignment
     baseline: Assignment
     network: Network | None = None
+    baselines: dict[str, Assignment] = field(default_factory=dict)
     _violations: list[Violation] | None = field(default=None, repr=False, compare=False)
 
     def validate(self) -> list[Violation]:
@@ -167,6 +171,11 @@ class PlanResult:
         return None if raw is None else Kpis.from_dict(raw)
 
     @property
+    def baselines_compared(self) -> list[BaselineComparison]:
+        """The plan against each one-pass baseline (empty when they were not computed)."""
+        return [BaselineComparison.from_dict(raw) for raw in self.plan.summary.get("baselines", [])]
+
+    @property
     def explanations(self) -> list[str]:
         """Why march units are late, unscheduled or unroutable, with what binds."""
         return list(self.plan.summary.get("explanations") or [])
@@ -196,6 +205,13 @@ class PlanResult:
         ]
         if self.baseline_kpis is not None:
             lines.append(f"greedy baseline: {self.baseline_kpis}")
+        compared = self.baselines_compared
+        if compared:
+            lines.append(
+                f"against one-pass rules (the plan: civilian delay "
+                f"{self.kpis.civilian_delay_vh:,} veh-h, on time {self.kpis.on_time_share:.1%}):"
+            )
+            lines.extend(f"  {row}" for row in compared)
         lines.extend(f"  {text}" for text in self.explanations)
         return "\n".join(lines)
 
@@ -203,4 +219,50 @@ class PlanResult:
         return self.summary()
 
 
-__all__ = ["Kpis", "PlanResult"]
+@dataclass(frozen=True)
+class BaselineComparison:
+    """The optimised plan against one one-pass baseline (``summary.json``: ``baselines``).
+
+    Attributes
+    ----------
+    key, label
+        The baseline's key in :data:`~mobility.schedule.greedy.BASELINES` and its name.
+    strongest
+        Whether it is the strongest baseline (most march units scheduled,
+        then lowest objective): the optimiser's hint.
+    delay_ratio, objective_ratio
+        Optimiser / baseline civilian delay and objective (``None`` when the
+        baseline's is 0).
+    kpis
+        The baseline's KPIs.
+    """
+
+    key: str
+    label: str
+    strongest: bool
+    delay_ratio: float | None
+    objective_ratio: float | None
+    kpis: Kpis
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> BaselineComparison:
+        """Return the comparison of a ``baselines`` entry."""
+        return cls(
+            key=str(raw["key"]),
+            label=str(raw["label"]),
+            strongest=bool(raw["strongest"]),
+            delay_ratio=raw.get("delay_ratio"),
+            objective_ratio=raw.get("objective_ratio"),
+            kpis=Kpis.from_dict(raw["kpis"]),
+        )
+
+    def __str__(self) -> str:
+        ratio = "-" if self.delay_ratio is None else f"x{self.delay_ratio:.3f}"
+        return (
+            f"{self.label}: civilian delay {self.kpis.civilian_delay_vh:,} veh-h "
+            f"(the plan {ratio}), on time {self.kpis.on_time_share:.1%}"
+            + ("; the strongest rule, the optimiser's hint" if self.strongest else "")
+        )
+
+
+__all__ = ["BaselineComparison", "Kpis", "PlanResult"]

@@ -6,18 +6,27 @@ with the same solver options, on the unperturbed scenario and network and
 on their perturbed copies (:mod:`mobility.stress.apply`). Every stress run
 replans, so the default solver budget is short (:data:`STRESS_SOLVER`):
 deterministic, so the comparison is reproducible.
+
+Equal standard: both plans are solved with the same solver options (a
+baseline plan made with other options is refused), and each keeps its
+bound. A change of the objective or of civilian delay no larger than the
+two plans' gaps together is reported as "within solver gap": a better
+search could undo it (:func:`verdict`).
 """
 
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mobility.errors import ScenarioError
 from mobility.model.scenario import Scenario
 from mobility.network.load import Network
 from mobility.schedule.cpsat import SolverOptions
-from mobility.schedule.planner import PlanResult, plan_scenario
+from mobility.schedule.planner import PlanResult, plan_scenario, solver_standard
 from mobility.stress.apply import StrandedRequest, perturb_network, perturb_scenario, resolve
 from mobility.stress.impact import Impact, StressContext
 from mobility.stress.perturbation import Perturbation
@@ -38,7 +47,43 @@ COMPARED_KPIS = (
     "civilian_delay_vh",
     "peak_column_h",
     "makespan",
+    "objective",
 )
+
+#: KPIs whose change is judged against the solver gaps, and the gap's unit:
+#: objective cost units, or civilian vehicle-hours (the gap over the
+#: disruption weight).
+GAP_JUDGED = {"objective": "cost", "civilian_delay_vh": "vh"}
+
+
+def gap_of(kpis: Mapping[str, Any], weights_per_vh: float, unit: str) -> float:
+    """Return a plan's objective minus its bound, in ``unit``; ``inf`` when no bound is known."""
+    objective, bound = kpis.get("objective"), kpis.get("bound")
+    if objective is None or bound is None:
+        return math.inf
+    gap = max(0.0, float(objective) - float(bound))
+    if unit == "cost":
+        return gap
+    if not gap:
+        return 0.0
+    return gap / weights_per_vh if weights_per_vh > 0 else math.inf
+
+
+def verdict(change: float, baseline_gap: float, replanned_gap: float) -> str:
+    """Whether a change is more than the solver gaps can explain.
+
+    ``both proven optimal``: gaps 0, any change is the perturbation's.
+    ``within solver gap``: ``|change|`` is at most the two gaps together.
+    ``beyond solver gap``: larger. ``no bound``: a plan has no bound, so
+    nothing can be said.
+    """
+    if math.isinf(baseline_gap) or math.isinf(replanned_gap):
+        return "no bound"
+    if baseline_gap == 0 and replanned_gap == 0:
+        return "both proven optimal"
+    if abs(change) <= baseline_gap + replanned_gap + 1e-9:
+        return "within solver gap"
+    return "beyond solver gap"
 
 
 @dataclass
@@ -69,21 +114,45 @@ class StressResult:
     stranded: list[StrandedRequest]
 
     def kpis(self) -> list[dict[str, Any]]:
-        """Rows of (kpi, baseline, replanned, change)."""
+        """Rows of (kpi, baseline, replanned, change, verdict).
+
+        ``verdict`` (see :func:`verdict`) judges the objective's and civilian
+        delay's change against the two plans' solver gaps; ``None`` for the
+        other KPIs.
+        """
         base = self.baseline.plan.summary["kpis"]
         new = self.replanned.plan.summary["kpis"] if self.replanned else {}
+        per_vh = self.scenario.weights.disruption_per_vehicle_hour
         rows = []
         for name in COMPARED_KPIS:
             before, after = base.get(name), new.get(name)
             change: Any = None
+            judged = None
             if isinstance(before, (int, float)) and isinstance(after, (int, float)):
                 change = round(after - before, 4)
-            rows.append({"kpi": name, "baseline": before, "replanned": after, "change": change})
+                if name in GAP_JUDGED:
+                    unit = GAP_JUDGED[name]
+                    judged = verdict(change, gap_of(base, per_vh, unit), gap_of(new, per_vh, unit))
+            rows.append(
+                {
+                    "kpi": name,
+                    "baseline": before,
+                    "replanned": after,
+                    "change": change,
+                    "verdict": judged,
+                }
+            )
         # Vehicles with a start time (the summary's ``vehicles`` counts all requested).
         before = self.baseline.plan.summary["planned_vehicles"]
         after = self.replanned.plan.summary["planned_vehicles"] if self.replanned else 0
         rows.append(
-            {"kpi": "vehicles", "baseline": before, "replanned": after, "change": after - before}
+            {
+                "kpi": "vehicles",
+                "baseline": before,
+                "replanned": after,
+                "change": after - before,
+                "verdict": None,
+            }
         )
         rows.append(
             {
@@ -91,8 +160,25 @@ class StressResult:
                 "baseline": len(_unserved(self.baseline)),
                 "replanned": len(self.stranded),
                 "change": len(self.stranded) - len(_unserved(self.baseline)),
+                "verdict": None,
             }
         )
+        return rows
+
+    def standard(self) -> list[dict[str, Any]]:
+        """Both plans' solver standard: options, status, objective, bound and gap."""
+        rows = []
+        for label, result in (("baseline", self.baseline), ("replanned", self.replanned)):
+            if result is None:
+                continue
+            kpis = result.plan.summary["kpis"]
+            rows.append(
+                {
+                    "plan": label,
+                    "solver": result.plan.summary.get("solver"),
+                    **{k: kpis.get(k) for k in ("solver_status", "objective", "bound", "gap")},
+                }
+            )
         return rows
 
     def demand_veh_per_day(self) -> float:
@@ -106,6 +192,7 @@ class StressResult:
             "scenario": self.scenario.name,
             "perturbation": self.perturbation.to_dict(),
             "kpis": self.kpis(),
+            "standard": self.standard(),
             "stranded": [{"request": s.request, "reason": s.reason} for s in self.stranded],
             "demand_veh_per_day": round(self.demand_veh_per_day(), 1),
             "impact": self.impact.to_dict(),
@@ -152,9 +239,15 @@ def stress_test(
     Raises
     ------
     ScenarioError
-        If the perturbation names unknown elements or clashes with the scenario.
+        If the perturbation names unknown elements or clashes with the
+        scenario, or ``baseline`` was solved with other options.
     """
     options = options or STRESS_SOLVER
+    if baseline is not None and baseline.plan.summary.get("solver") != solver_standard(options):
+        raise ScenarioError(
+            f"baseline plan solved with {baseline.plan.summary.get('solver')}, the replan with "
+            f"{solver_standard(options)}: both plans must be solved to the same standard"
+        )
     context = context or StressContext(network)
     resolved = resolve(perturbation, context, run=run)
     impact = context.measure(resolved, perturbation.name)

@@ -342,6 +342,18 @@ def _add_impact(report: Report, impact: Impact) -> None:
     )
 
 
+def _standard_text(solver: dict[str, Any] | None) -> str:
+    """Return the solver options of a plan in words."""
+    if not solver:
+        return "unknown"
+    if solver.get("deterministic"):
+        return f"deterministic, budget {solver['time_limit_s']:g}, seed {solver['seed']}"
+    return (
+        f"wall-clock limit {solver['time_limit_s']:g} s, {solver.get('workers')} workers "
+        "(not reproducible)"
+    )
+
+
 def stress_report(result: StressResult, network: Network | None = None) -> Report:
     """Build the report of a scenario stress test: network metrics, replan against baseline."""
     perturbation = result.perturbation
@@ -361,9 +373,30 @@ def stress_report(result: StressResult, network: Network | None = None) -> Repor
     )
     report.table(
         "Plan KPIs: baseline against replanned",
-        ["KPI", "baseline", "replanned", "change"],
-        [[r["kpi"], r["baseline"], r["replanned"], r["change"]] for r in result.kpis()],
-        note="Both plans by plan_scenario with the same solver options.",
+        ["KPI", "baseline", "replanned", "change", "against the solver gaps"],
+        [
+            [r["kpi"], r["baseline"], r["replanned"], r["change"], r["verdict"]]
+            for r in result.kpis()
+        ],
+        note="Both plans by plan_scenario with the same solver options. A change of the "
+        "objective or civilian delay no larger than the two plans' gaps (objective - bound; "
+        "for civilian delay, over its weight) together is within solver gap: a longer search "
+        "could undo it.",
+    )
+    report.table(
+        "Solver standard of both plans",
+        ["plan", "solver", "status", "objective", "bound", "gap"],
+        [
+            [
+                r["plan"],
+                _standard_text(r["solver"]),
+                r["solver_status"],
+                r["objective"],
+                r["bound"],
+                r["gap"],
+            ]
+            for r in result.standard()
+        ],
     )
     report.table(
         "Stranded requests and march units",

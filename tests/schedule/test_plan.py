@@ -10,6 +10,7 @@ import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -170,32 +171,46 @@ def test_the_default_plan_is_the_same_on_a_loaded_machine(tmp_path: Path) -> Non
     The brigade's LP takes about 1.3 s on an idle machine; with a 3 s limit the
     old wall-clock guard (60 %) dropped the LP, and so the bound and the plan,
     as soon as both cores were busy. The budget is now counted in LP
-    iterations and CP-SAT's deterministic time.
+    iterations and CP-SAT's deterministic time. The loaded run also differs in
+    string hashing and in ``--workers`` (ignored by the reproducible search);
+    the movement table is the same byte for byte, and so is the summary but
+    for the measured run times.
     """
 
-    def plan(out: Path, hash_seed: str) -> tuple[str, float | None]:
+    def plan(out: Path, hash_seed: str, workers: str) -> tuple[str, Any]:
         subprocess.run(
             [sys.executable, "-m", "mobility.cli", "plan", "--out", str(out),
-             "--time-limit", "3"],
+             "--time-limit", "3", "--workers", workers],
             check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": hash_seed},
             timeout=600,
         )  # fmt: skip
         summary = json.loads((out / "summary.json").read_text())
-        return (out / "movement_table.json").read_text(), summary["kpis"]["bound"]
+        return (out / "movement_table.json").read_text(), _without_times(summary)
 
-    idle_table, idle_bound = plan(tmp_path / "idle", "1")
+    idle_table, idle_summary = plan(tmp_path / "idle", "1", "2")
     burners = [
         subprocess.Popen([sys.executable, "-c", "while True: pass"])
         for _ in range(os.cpu_count() or 2)
     ]
     try:
-        loaded_table, loaded_bound = plan(tmp_path / "loaded", "2")
+        loaded_table, loaded_summary = plan(tmp_path / "loaded", "2", "1")
     finally:
         for burner in burners:
             burner.kill()
             burner.wait()
-    assert idle_bound is not None and idle_bound > 0
-    assert (loaded_table, loaded_bound) == (idle_table, idle_bound)
+    bound = idle_summary["kpis"]["bound"]
+    assert bound is not None and bound > 0
+    assert loaded_table == idle_table
+    assert loaded_summary == idle_summary
+
+
+def _without_times(value: Any) -> Any:
+    """A summary without its measured run times (``solve_time_s``), which load changes."""
+    if isinstance(value, dict):
+        return {k: _without_times(v) for k, v in value.items() if k != "solve_time_s"}
+    if isinstance(value, list):
+        return [_without_times(v) for v in value]
+    return value
 
 
 def test_plan_times_are_dutch_local_time_across_the_spring_clock_change(

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from mobility.schedule.result import Kpis
+from mobility.schedule.result import BaselineComparison, Kpis
 
 RAW: dict[str, Any] = {
     "method": "cp-sat",
@@ -51,3 +51,22 @@ def test_kpis_read_as_the_cli_prints_them() -> None:
 )
 def test_kpis_without_a_complete_schedule_are_not_feasible(change: dict[str, Any]) -> None:
     assert not Kpis.from_dict({**RAW, **change}).is_feasible()
+
+
+def test_a_baseline_comparison_reads_as_the_cli_prints_it() -> None:
+    raw = {
+        "key": "cost_aware",
+        "label": "cost-aware greedy",
+        "strongest": True,
+        "delay_ratio": 0.752,
+        "objective_ratio": 0.75,
+        "kpis": {**RAW, "civilian_delay_vh": 787.75, "on_time_share": 1.0},
+    }
+    compared = BaselineComparison.from_dict(raw)
+    assert compared.kpis.civilian_delay_vh == 787.75 and compared.strongest
+    assert str(compared) == (
+        "cost-aware greedy: civilian delay 787.75 veh-h (the plan x0.752), on time 100.0%; "
+        "the strongest rule, the optimiser's hint"
+    )
+    unknown = BaselineComparison.from_dict({**raw, "strongest": False, "delay_ratio": None})
+    assert str(unknown).endswith("(the plan -), on time 100.0%")
