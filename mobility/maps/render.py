@@ -45,6 +45,7 @@ from mobility.maps.timeline import (
 )
 from mobility.model.clock import LOCAL_TIME
 from mobility.network.load import Network
+from mobility.schedule.civilian import delay_by_section
 from mobility.schedule.headline import headline, validity_line
 from mobility.schedule.plan import Plan
 from mobility.schedule.result import PlanResult
@@ -528,6 +529,7 @@ def render_plan_map(
             ],
         },
     ).add_to(fmap)
+    _add_section_delays(fmap, view)
     if any("train" in m for m in payload["movements"]):
         JsCall(
             "legend",
@@ -542,6 +544,52 @@ def render_plan_map(
             },
         ).add_to(fmap)
     return _finish(fmap)
+
+
+#: Road sections and hours listed in the map's civilian delay table (largest first).
+SECTION_DELAYS_SHOWN = 20
+
+
+def _add_section_delays(fmap: folium.Map, view: PlanView) -> None:
+    """Add a legend section listing the largest civilian delays by road section and hour.
+
+    Each row names the road, direction, day type and local hour, the delay
+    and the demand's source (``measured`` with its file, or ``default``),
+    so that a road authority can see where the number comes from.
+    """
+    sections = delay_by_section(view.movements)
+    if not sections:
+        return
+    top = sections[0].delay_vh or 1.0
+    items: list[dict[str, Any]] = [
+        {
+            "label": (
+                f"{s.road} {s.direction}, {s.day} {s.hour}: {s.delay_vh:.1f} veh-h, "
+                f"{s.movements} movement{'s' if s.movements != 1 else ''}; demand {s.demand} "
+                f"({s.source})"
+            ),
+            "kind": "point",
+            "colour": DELAY_COLOURS[
+                min(len(DELAY_COLOURS) - 1, int(s.delay_vh / top * len(DELAY_COLOURS)))
+            ],
+        }
+        for s in sections[:SECTION_DELAYS_SHOWN]
+    ]
+    if len(sections) > SECTION_DELAYS_SHOWN:
+        rest = sum(s.delay_vh for s in sections[SECTION_DELAYS_SHOWN:])
+        items.append(
+            {
+                "label": f"{len(sections) - SECTION_DELAYS_SHOWN} more road sections and "
+                f"hours: {rest:.1f} veh-h (movement_table.json, civilian_delay)",
+                "kind": "point",
+                "colour": DELAY_COLOURS[0],
+            }
+        )
+    JsCall(
+        "legend",
+        fmap,
+        data={"section": "Civilian delay by road section and hour", "items": items, "open": False},
+    ).add_to(fmap)
 
 
 def map_html(fmap: folium.Map) -> str:

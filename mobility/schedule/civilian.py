@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,3 +57,63 @@ def civilian_delay_rows(
         for (road, direction, hour_key, demand, source), delay in total.items()
         if delay >= 0.0005
     ]
+
+
+@dataclass(frozen=True)
+class SectionDelay:
+    """Civilian delay on one road section (road and direction) in one local hour.
+
+    Attributes
+    ----------
+    road, direction, day, hour
+        The road section and when: ``day`` is ``working day`` or ``day
+        off``, ``hour`` the local hour ``HH:00``.
+    delay_vh
+        Vehicle-hours of delay, summed over the movements.
+    movements
+        How many movements add to it.
+    demand
+        ``measured`` where a traffic file gave the road's counts, else
+        ``default`` (both when movements differ).
+    source
+        Where the demand comes from (the file and line, or the defaults).
+    """
+
+    road: str
+    direction: str
+    day: str
+    hour: str
+    delay_vh: float
+    movements: int
+    demand: str
+    source: str
+
+
+def delay_by_section(movements: Iterable[Mapping[str, Any]]) -> list[SectionDelay]:
+    """Sum the movements' ``civilian_delay`` rows by road section and hour, largest first.
+
+    ``movements`` are movement-table rows (``movement_table.json``); rows
+    without a ``civilian_delay`` list (trains, older plans) add nothing.
+    """
+    total: dict[tuple[str, str, str, str], float] = defaultdict(float)
+    users: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    demands: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    sources: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for row in movements:
+        for item in row.get("civilian_delay") or ():
+            key = (str(item["road"]), str(item["direction"]), str(item["day"]), str(item["hour"]))
+            total[key] += float(item["delay_vh"])
+            users[key].add(str(row.get("movement", "")))
+            demands[key].add(str(item["demand"]))
+            sources[key].add(str(item["source"]))
+    found = [
+        SectionDelay(
+            *key,
+            delay_vh=round(delay, 3),
+            movements=len(users[key]),
+            demand=" and ".join(sorted(demands[key])),
+            source="; ".join(sorted(sources[key])),
+        )
+        for key, delay in total.items()
+    ]
+    return sorted(found, key=lambda s: (-s.delay_vh, s.road, s.direction, s.day, s.hour))

@@ -117,6 +117,32 @@ def test_names_from_scenarios_cannot_inject_markup() -> None:
     assert f"Junction {XSS} & co" in plan["names"]
 
 
+def test_the_map_lists_civilian_delay_by_road_section_with_its_source(
+    tiny_view: PlanView,
+) -> None:
+    page = map_html(render_plan_map(tiny_view))
+    [table] = [c for c in calls(page, "legend") if c["section"].startswith("Civilian delay by")]
+    rows = [row for m in tiny_view.movements for row in m.get("civilian_delay") or ()]
+    assert rows and table["open"] is False
+    largest = max(rows, key=lambda r: r["delay_vh"])
+    first = table["items"][0]["label"]
+    assert first.startswith(f"{largest['road']} {largest['direction']}, {largest['day']}")
+    assert f"demand {largest['demand']} ({largest['source']})" in first
+    # Text from the traffic file is data for textContent, never markup.
+    movement = hand_movement()
+    movement["civilian_delay"] = [
+        {"road": "A1", "direction": "east", "hour": "08:00", "day": "working day",
+         "delay_vh": 2.5, "demand": "measured", "source": f"counts.csv line 2 {XSS}"}
+    ]  # fmt: skip
+    page = map_html(render_plan_map(hand_view([movement])))
+    assert XSS not in page
+    [table] = [c for c in calls(page, "legend") if c["section"].startswith("Civilian delay by")]
+    assert table["items"][0]["label"] == (
+        f"A1 east, working day 08:00: 2.5 veh-h, 1 movement; demand measured "
+        f"(counts.csv line 2 {XSS})"
+    )
+
+
 def test_closures_and_criticality_layers(tiny_view: PlanView, atlas: mobility.Network) -> None:
     fmap = render_plan_map(tiny_view, atlas)
     add_closures_layer(fmap, atlas, ["Moerdijkbrug", "bcp-venlo-a67"])

@@ -8,8 +8,10 @@ import pytest
 import mobility
 from mobility.model.scenario import load_scenario
 from mobility.routing.router import Router
-from mobility.schedule.civilian import civilian_delay_rows
+from mobility.schedule.civilian import civilian_delay_rows, delay_by_section
+from mobility.schedule.cpsat import SolverOptions
 from mobility.schedule.instance import DISRUPTION_SCALE, build_instance
+from mobility.schedule.planner import plan_scenario
 
 
 def test_delay_by_road_and_hour_adds_up_and_names_its_source(
@@ -29,3 +31,33 @@ def test_delay_by_road_and_hour_adds_up_and_names_its_source(
                 assert all(str(r["hour"]).endswith(":00") for r in rows)
                 checked += 1
     assert checked > 0
+
+
+def test_sections_sum_the_movements_rows_largest_first() -> None:
+    def row(road: str, hour: str, delay: float, demand: str = "default") -> dict[str, object]:
+        return {"road": road, "direction": "east", "hour": hour, "day": "working day",
+                "delay_vh": delay, "demand": demand, "source": f"{demand} source"}  # fmt: skip
+
+    movements = [
+        {"movement": "1", "civilian_delay": [row("A1", "08:00", 1.5), row("A12", "09:00", 0.2)]},
+        {"movement": "2", "civilian_delay": [row("A1", "08:00", 2.0, "measured")]},
+        {"movement": "T1", "mode": "rail"},  # a train: no road delay rows
+    ]
+    first, second = delay_by_section(movements)
+    assert (first.road, first.hour, first.delay_vh, first.movements) == ("A1", "08:00", 3.5, 2)
+    assert first.demand == "default and measured"
+    assert first.source == "default source; measured source"
+    assert (second.road, second.delay_vh, second.movements) == ("A12", 0.2, 1)
+    assert delay_by_section([]) == []
+
+
+def test_sections_keep_the_plan_total(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    options = SolverOptions(time_limit_s=2)
+    result = plan_scenario(load_scenario(tiny_scenario), atlas, router=router, options=options)
+    rows = [m.data for m in result.plan.movements]
+    sections = delay_by_section(rows)
+    total = sum(float(r["delay_vh"]) for m in rows for r in m.get("civilian_delay") or ())
+    assert sections and abs(sum(s.delay_vh for s in sections) - total) < 1e-3 * len(sections)
+    assert [s.delay_vh for s in sections] == sorted((s.delay_vh for s in sections), reverse=True)

@@ -91,7 +91,9 @@ def test_cli_stress_and_criticality(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (
         code == 0 and "rail throughput: 1,155 -> " in printed and "vehicles: 52 -> 104" in printed
     )
-    assert "betuweroute-cut + surge-x2" in (out / "report.html").read_text()
+    report = (out / "report.html").read_text()
+    assert "betuweroute-cut + surge-x2" in report
+    assert "Civilian delay by road section and hour (replanned, largest first)" in report
     out = tmp_path / "crit"
     code = main(
         [
