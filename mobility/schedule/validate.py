@@ -104,7 +104,9 @@ def _check_times(m: dict[str, Any], rules: dict[str, float], found: list[Violati
     for start, end, kind in halts:
         moments.extend([start, end])
         kinds.append(kind)
-    moments.append(_t(m["arrive"]))
+    # Driving ends where the road ends: for a train that is its road leg's
+    # last checkpoint (the row's ``arrive`` is the train's arrival).
+    moments.append(_t(points[-1]["arrive"]))
     since_break = today = 0.0
     for index in range(0, len(moments), 2):
         stretch = (moments[index + 1] - moments[index]).total_seconds()

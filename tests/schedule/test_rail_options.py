@@ -188,3 +188,33 @@ def test_validator_catches_tampered_trains(
     assert "rail" in tampered(electric_on_diesel_line)
     table_path.write_text(original)
     assert validate_plan(folder) == []
+
+
+def test_train_loads_from_eemshaven_with_road_legs_validate(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    # Issue #14: the road leg to an inland ramp ends long before the train
+    # arrives; the train ride is not driving.
+    path = scenario_file(
+        tmp_path,
+        request(
+            "EEM", "cv90-35nl: 40, man-hx2-6x6: 40", mode="rail",
+            origin="spod-eemshaven", destination="bcp-oldenzaal-gildehaus",
+            due="2026-11-26T06:00+01:00",
+        ),  # fmt: skip
+    )
+    path.write_text(path.read_text().replace("horizon_h: 48", "horizon_h: 72"))
+    result = plan(path, atlas, router)
+    rows = [m.data for m in result.plan.movements]
+    legs = [r for r in rows if r["checkpoints"]]
+    assert {r["mode"] for r in rows} == {"rail"} and legs  # some train-loads drive to a ramp
+    folder = write_plan(result.plan, tmp_path / "plan")
+    assert validate_plan(folder) == []
+    # A road leg that really drives too long without a halt is still caught.
+    table_path = folder / "movement_table.json"
+    table = json.loads(table_path.read_text())
+    row = next(r for r in table if r["movement"] == legs[0]["movement"])
+    end = datetime.fromisoformat(row["checkpoints"][-1]["arrive"]) + timedelta(hours=3)
+    row["checkpoints"][-1]["arrive"] = row["checkpoints"][-1]["clear"] = end.isoformat()
+    table_path.write_text(json.dumps(table))
+    assert "driver_hours" in {v.rule for v in validate_plan(folder)}
