@@ -11,7 +11,9 @@ Commands
 ``mobility route --from PLACE --to PLACE --vehicle TYPE``
     Alternative routes with classification and column schedule.
 ``mobility plan [SCENARIO]``
-    Deconflicted movement plan (CP-SAT), written to a plan folder and validated.
+    Deconflicted movement plan (CP-SAT), written to a plan folder and validated;
+    exit status 3 when the plan fails its own check (the folder then holds
+    ``INVALID.txt``), 2 on bad input.
 ``mobility validate PLAN_DIR``
     Re-check a plan folder from its files.
 ``mobility map PLAN_DIR`` / ``mobility map --network``
@@ -423,13 +425,16 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.schedule.plan_files import PLAN_FILES
     from mobility.schedule.planner import plan_scenario
     from mobility.traffic.gtfs import read_gtfs
+    from mobility.schedule.self_check import INVALID_EXIT, INVALID_FILE
     from mobility.traffic.read import read_traffic
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
     scenario = load_scenario(args.scenario)
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
-    claim_output(out, "folder", names={*PLAN_FILES, "map.html", "gantt.png", "utilisation.png"})
+    claim_output(
+        out, "folder", names={*PLAN_FILES, INVALID_FILE, "map.html", "gantt.png", "utilisation.png"}
+    )
     network = _load(args)
     traffic = None
     if args.traffic or args.timetable:
@@ -464,7 +469,16 @@ def _plan(args: argparse.Namespace) -> int:
         folder = write_plan(result, out)
     console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
-    return _validate(folder)
+    # The folder as written is checked again; a plan with violations is no
+    # plan to issue: its folder holds INVALID.txt and the exit status says so.
+    if _validate(folder) or not result.is_valid():
+        error_console.print(
+            f"INVALID: {folder} fails its own check (violations above, and in "
+            f"{INVALID_FILE} there); do not issue it",
+            markup=False,
+        )
+        return INVALID_EXIT
+    return 0
 
 
 def _map(args: argparse.Namespace) -> None:

@@ -16,6 +16,7 @@ from mobility.network.load import Network
 from mobility.schedule.plan import Plan
 from mobility.schedule.plan_files import write_plan as write_plan_files
 from mobility.schedule.result import PlanResult
+from mobility.schedule.self_check import INVALID_FILE, check_plan, invalid_text, record_validity
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,15 @@ def write_plan(
     *,
     network: Network | None = None,
     maps: bool = True,
+    validate: bool = True,
 ) -> Path:
     """Write a plan folder atomically (replacing ``out_dir``) and return its path.
+
+    The plan is first validated as written (:func:`~mobility.schedule.self_check.check_plan`);
+    its summary records ``valid`` and the ``violations``, and a plan that
+    fails its own check is written with ``INVALID.txt`` listing them, its
+    printout and map title start with ``INVALID``. :meth:`PlanResult.is_valid`
+    (or ``summary["valid"]`` of a bare plan) tells a caller.
 
     Parameters
     ----------
@@ -56,6 +64,9 @@ def write_plan(
         The map's background (default: the network of ``result``).
     maps
         Also write ``map.html``, ``gantt.png`` and ``utilisation.png``.
+    validate
+        Check the plan before writing it (leave on, except for a plan already
+        checked or one written to be checked elsewhere).
 
     Raises
     ------
@@ -71,13 +82,23 @@ def write_plan(
         else Path("out", "plans", plan_folder_name(plan.scenario))
     )
     extra: dict[str, bytes] = {}
+    if validate:
+        if isinstance(result, PlanResult):
+            violations = result.validate()
+        else:
+            violations = check_plan(plan)
+            record_validity(plan.summary, violations)
+        if violations:
+            logger.warning("plan %s fails its own check: %d violations", plan.scenario,
+                           len(violations))  # fmt: skip
+            extra[INVALID_FILE] = invalid_text(plan.scenario, violations).encode("utf-8")
     if maps:
         if network is None:
             raise ScenarioError(
                 f"plan {plan.scenario!r}: the map needs the network; pass network= or maps=False"
             )
         logger.info("drawing the map and charts of %s", plan.scenario)
-        extra = plan_map_files(plan, network)
+        extra.update(plan_map_files(plan, network))
     return write_plan_files(plan, out, extra=extra)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,7 +116,7 @@ def test_plan_and_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     scenario = str(DATA / "scenario-tiny.yaml")
     assert main(["plan", scenario, "--out", str(out), "--time-limit", "5"]) == 0
     printed = capsys.readouterr().out
-    assert "tiny-south: 52 vehicles in 3 march units" in printed
+    assert "tiny-south: vehicles planned 52 of 52 (100%) in 3 of 3 march units" in printed
     assert "greedy baseline: on time 100%" in printed and "valid (every constraint" in printed
     assert main(["validate", str(out)]) == 0
     capsys.readouterr()
@@ -165,3 +166,33 @@ def test_plan_with_a_timetable_that_is_not_a_feed(
     err = capsys.readouterr().err
     assert "timetable.zip: not a GTFS feed (expected a zip file or a folder)" in err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_a_plan_failing_its_own_check_exits_3_and_is_marked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mobility.schedule import planner
+
+    real = planner.build_plan  # type: ignore[attr-defined]
+
+    def without_halts(*args: Any, **kwargs: Any) -> Any:
+        plan = real(*args, **kwargs)
+        for movement in plan.movements:
+            movement.data["halts"] = []
+        return plan
+
+    monkeypatch.setattr(planner, "build_plan", without_halts)
+    out = tmp_path / "plan"
+    scenario = str(DATA / "scenario-tiny.yaml")
+    assert main(["plan", scenario, "--out", str(out), "--time-limit", "2"]) == 3
+    captured = capsys.readouterr()
+    assert captured.out.startswith("INVALID: ")
+    assert "[driver_hours]" in captured.err and "do not issue it" in captured.err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["valid"] is False and summary["violations"]
+    assert (out / "INVALID.txt").read_text().startswith("INVALID PLAN: tiny-south")
+    # Planned again as it should be, the folder is replaced and no longer marked.
+    monkeypatch.setattr(planner, "build_plan", real)
+    assert main(["plan", scenario, "--out", str(out), "--time-limit", "2"]) == 0
+    assert not (out / "INVALID.txt").exists()
+    assert json.loads((out / "summary.json").read_text())["valid"] is True

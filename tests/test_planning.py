@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import mobility
 from mobility._atomic import MARKER
 from mobility.errors import ScenarioError
 from mobility.schedule.plan_files import PLAN_FILES
+from mobility.schedule.self_check import INVALID_FILE
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,10 +38,7 @@ def test_plan_scenario_takes_a_path_and_loads_the_embedded_atlas(
 
 def test_summary_is_what_the_cli_prints(result: mobility.PlanResult) -> None:
     lines = str(result).splitlines()
-    assert lines[0] == (
-        f"tiny-south: {result.plan.summary['vehicles']} vehicles in "
-        f"{result.kpis.march_units} march units"
-    )
+    assert lines[0] == ("tiny-south: vehicles planned 52 of 52 (100%) in 3 of 3 march units")
     assert lines[1] == f"plan: {result.kpis}"
     assert lines[2].startswith("greedy baseline: on time")
 
@@ -70,3 +70,42 @@ def test_the_default_output_folder_is_named_after_the_scenario(
     monkeypatch.chdir(tmp_path)
     folder = mobility.write_plan(result, maps=False)
     assert folder.resolve() == (tmp_path / "out" / "plans" / "tiny-south").resolve()
+
+
+def _without_halts(result: mobility.PlanResult) -> mobility.PlanResult:
+    """A copy of the plan whose columns drive on through their halts (invalid)."""
+    plan = copy.deepcopy(result.plan)
+    for movement in plan.movements:
+        movement.data["halts"] = []
+    return mobility.PlanResult(plan, result.instance, result.assignment, result.baseline,
+                               result.network)  # fmt: skip
+
+
+def test_a_valid_plan_says_so(result: mobility.PlanResult, tmp_path: Path) -> None:
+    assert result.is_valid() and result.validate() == []
+    folder = mobility.write_plan(result, tmp_path / "plan", maps=False)
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["valid"] is True and summary["violations"] == []
+    assert not (folder / INVALID_FILE).exists()
+    assert not str(result).startswith("INVALID")
+
+
+def test_a_plan_failing_its_own_check_is_marked_invalid(
+    result: mobility.PlanResult, tmp_path: Path
+) -> None:
+    broken = _without_halts(result)
+    assert not broken.is_valid() and not broken.is_feasible()
+    rules = {v.rule for v in broken.validate()}
+    assert rules == {"driver_hours"}
+    count = len(broken.validate())
+    assert str(broken).splitlines()[0].startswith(f"INVALID: {count} violations")
+    folder = mobility.write_plan(broken, tmp_path / "plan")
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["valid"] is False and len(summary["violations"]) == count
+    assert summary["violations"][0]["rule"] == "driver_hours"
+    listed = (folder / INVALID_FILE).read_text()
+    assert listed.startswith("INVALID PLAN: tiny-south") and "[driver_hours]" in listed
+    assert "INVALID mobility plan: tiny-south" in (folder / "map.html").read_text()
+    # A bare plan is checked too.
+    bare = mobility.write_plan(_without_halts(result).plan, tmp_path / "bare", maps=False)
+    assert (bare / INVALID_FILE).exists()

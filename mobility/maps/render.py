@@ -42,6 +42,7 @@ from mobility.maps.timeline import (
 )
 from mobility.model.clock import LOCAL_TIME
 from mobility.network.load import Network
+from mobility.schedule.headline import headline, validity_line
 from mobility.schedule.plan import Plan
 from mobility.schedule.result import PlanResult
 
@@ -153,10 +154,10 @@ def _count(value: Any) -> str:
 def _kpi_lines(view: PlanView) -> list[str]:
     summary = view.summary
     kpis = summary.get("kpis") or {}
-    vehicles = summary.get("vehicles")
-    count = f"{vehicles:,}" if isinstance(vehicles, int) else "?"
+    invalid = validity_line(summary)
     lines = [
-        f"{count} vehicles in {len(view.movements):,} movements, "
+        *([invalid] if invalid else []),
+        f"{headline(summary)}; {len(view.movements):,} movements, "
         f"start {view.start.astimezone(LOCAL_TIME):%a %d %b %Y %H:%M}, "
         f"{view.horizon_s / 3600:g} h",
     ]
@@ -182,9 +183,6 @@ def _kpi_lines(view: PlanView) -> list[str]:
     baseline = summary.get("baseline")
     if baseline:
         lines.append(f"greedy baseline: civilian delay {baseline.get('civilian_delay_vh')} veh-h")
-    unscheduled = summary.get("unscheduled") or []
-    if unscheduled:
-        lines.append(f"unscheduled: {len(unscheduled)} march units")
     return lines
 
 
@@ -484,6 +482,8 @@ def render_plan_map(
     payload = plan_payload(view, network=network, colour_by=colour_by, step_s=step_s)
     bounds = network_bounds(network) if network is not None else _plan_bounds(payload)
     title = f"mobility plan: {view.scenario}"
+    if validity_line(view.summary):
+        title = f"INVALID {title}"
     fmap = base_map(title, bounds, tiles_url=tiles_url, tiles_attribution=tiles_attribution)
     JsCall("title", fmap, data={"title": title, "lines": _kpi_lines(view)}).add_to(fmap)
     if network is not None:

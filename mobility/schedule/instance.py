@@ -178,10 +178,16 @@ class Task:
 
 @dataclass(frozen=True)
 class Unplannable:
-    """A request, or part of one, that no option can serve, and why."""
+    """A request, or part of one, that no option can serve, and why.
+
+    ``vehicles`` and ``march_units`` count what it leaves unplanned, so that
+    the plan's figures count against what was requested.
+    """
 
     request: str
     reason: str
+    vehicles: int = 0
+    march_units: int = 1
 
 
 @dataclass
@@ -378,7 +384,7 @@ def build_instance(
                     column=unit_column,
                 )
             except NoRouteError as error:
-                unplannable.append(Unplannable(f"{request.id}/{unit.id}", str(error)))
+                unplannable.append(Unplannable(f"{request.id}/{unit.id}", str(error), unit.count))
                 continue
             except DataError as error:
                 raise ScenarioError(f"{scenario.source}: {where}: {error}") from None
@@ -393,7 +399,9 @@ def build_instance(
                 else:
                     reasons.append(f"{route.designation}: {reason}")
             if not options:
-                unplannable.append(Unplannable(f"{request.id}/{unit.id}", "; ".join(reasons)))
+                unplannable.append(
+                    Unplannable(f"{request.id}/{unit.id}", "; ".join(reasons), unit.count)
+                )
                 continue
             tasks.append(
                 Task(

@@ -262,15 +262,26 @@ def build_plan(
         explanations.append(f"{item.request}: {item.reason}")
     kpis = _kpis(instance, costs(instance, assignment.choices), assignment)
     kpis.update(mode_split(instance, assignment.choices))
+    requested = _requested(instance)
     summary: dict[str, Any] = {
         "scenario": scenario.name,
         "start": _iso(scenario.start),
         "horizon_h": scenario.horizon_h,
-        "march_units": len(instance.tasks),
-        "vehicles": sum(t.vehicles for t in instance.tasks),
+        "march_units": requested["march_units"],
+        "vehicles": requested["vehicles"],
+        "planned_march_units": len(assignment.choices),
+        "planned_vehicles": kpis["planned_vehicles"],
         "kpis": kpis,
         "unscheduled": unscheduled,
-        "unplannable": [{"request": u.request, "reason": u.reason} for u in instance.unplannable],
+        "unplannable": [
+            {
+                "request": u.request,
+                "reason": u.reason,
+                "vehicles": u.vehicles,
+                "march_units": u.march_units,
+            }
+            for u in instance.unplannable
+        ],
         "explanations": explanations,
     }
     if baseline is not None:
@@ -316,15 +327,30 @@ def _ref_spans(task: Task, option: int, shift: timedelta) -> list[dict[str, str]
     ]
 
 
+def _requested(instance: Instance) -> dict[str, int]:
+    """Vehicles and march units requested: routed ones and those no option serves."""
+    return {
+        "vehicles": sum(t.vehicles for t in instance.tasks)
+        + sum(u.vehicles for u in instance.unplannable),
+        "march_units": len(instance.tasks) + sum(u.march_units for u in instance.unplannable),
+    }
+
+
 def _kpis(instance: Instance, cost: Costs, assignment: Assignment) -> dict[str, Any]:
     gap = None
     if math.isfinite(assignment.bound) and assignment.objective:
         gap = max(0.0, (assignment.objective - assignment.bound) / abs(assignment.objective))
+    requested = _requested(instance)
+    # Shares count against everything requested: unscheduled and unplannable
+    # march units are late by definition, and a plan of nothing is on time 0 %.
+    units = requested["march_units"]
     return {
         "method": assignment.method,
-        "on_time_share": cost.on_time / cost.total if cost.total else 1.0,
+        "on_time_share": cost.on_time / units if units else 0.0,
         "scheduled": cost.scheduled,
-        "march_units": cost.total,
+        "march_units": units,
+        "requested_vehicles": requested["vehicles"],
+        "planned_vehicles": sum(instance.tasks[t].vehicles for t in assignment.choices),
         "total_lateness_min": cost.lateness_min,
         "max_lateness_min": cost.max_lateness_min,
         "civilian_delay_vh": round(cost.disruption_vh, 2),

@@ -217,7 +217,10 @@ def rail_tasks(
             reasons.append(str(error))
     if not lots:
         if request.mode == "rail":
-            return [], [Unplannable(request.id, "no rail option: " + "; ".join(reasons))]
+            count = sum(n for _, n in vehicles)
+            units = math.ceil(count / max(1, rail.column_rules.march_unit_max))
+            reason = "no rail option: " + "; ".join(reasons)
+            return [], [Unplannable(request.id, reason, count, units)]
         return None
     tasks: list[Task] = []
     unplannable: list[Unplannable] = []
@@ -247,7 +250,7 @@ def rail_tasks(
             task_id = f"{request.id}/{lot_id}"
             tasks.append(Task(task_id, request, unit, release, due, tuple(options)))
         else:
-            unplannable.append(Unplannable(f"{request.id}/{lot_id}", "; ".join(why)))
+            unplannable.append(Unplannable(f"{request.id}/{lot_id}", "; ".join(why), unit.count))
     return tasks, unplannable
 
 

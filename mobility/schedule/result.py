@@ -8,14 +8,17 @@ the typed views a Python caller works with.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
+
+from mobility.schedule.headline import headline, validity_line
 
 if TYPE_CHECKING:
     from mobility.network.load import Network
     from mobility.schedule.instance import Instance
     from mobility.schedule.plan import Plan
     from mobility.schedule.solution import Assignment
+    from mobility.schedule.validate import Violation
 
 #: Solver statuses under which a plan exists (CP-SAT's, and the greedy baseline's).
 FEASIBLE_STATUSES = frozenset({"OPTIMAL", "FEASIBLE"})
@@ -30,9 +33,10 @@ class Kpis:
     method
         ``cp-sat``, ``greedy`` or what replaced the solver's result.
     on_time_share
-        Share of march units that clear by their request's due time.
+        Share of all requested march units that clear by their request's due
+        time (unscheduled and unplannable ones count as not on time).
     scheduled, march_units
-        March units with a start time, and all march units.
+        March units with a start time, and all requested march units.
     total_lateness_min, max_lateness_min
         Lateness summed over march units, and the largest.
     civilian_delay_vh
@@ -49,6 +53,8 @@ class Kpis:
         Solver time.
     rail_movements, rail_vehicles, road_vehicles, rail_civilian_delay_vh
         The split between road and rail.
+    requested_vehicles, planned_vehicles
+        Vehicles requested (routable or not) and vehicles with a start time.
     """
 
     method: str
@@ -69,6 +75,8 @@ class Kpis:
     rail_vehicles: int = 0
     road_vehicles: int = 0
     rail_civilian_delay_vh: float = 0.0
+    requested_vehicles: int = 0
+    planned_vehicles: int = 0
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Kpis:
@@ -123,6 +131,24 @@ class PlanResult:
     assignment: Assignment
     baseline: Assignment
     network: Network | None = None
+    _violations: list[Violation] | None = field(default=None, repr=False, compare=False)
+
+    def validate(self) -> list[Violation]:
+        """Check the plan with the independent validator, as its folder would be.
+
+        Checked once; the outcome is recorded in the summary (``valid`` and
+        ``violations``), so the printout and ``summary.json`` say it.
+        """
+        if self._violations is None:
+            from mobility.schedule.self_check import check_plan, record_validity
+
+            self._violations = check_plan(self.plan)
+            record_validity(self.plan.summary, self._violations)
+        return list(self._violations)
+
+    def is_valid(self) -> bool:
+        """Whether the plan passes its own check (validates it if not done yet)."""
+        return not self.validate()
 
     @property
     def scenario(self) -> str:
@@ -149,16 +175,23 @@ class PlanResult:
         """Whether every requested vehicle is in a feasible schedule.
 
         False when the solver found no plan, a march unit has no start time,
-        or part of a request has no route at all.
+        part of a request has no route at all, or the plan failed its own
+        check (:meth:`validate`).
         """
-        return self.kpis.is_feasible() and not self.plan.summary.get("unplannable")
+        summary = self.plan.summary
+        return (
+            self.kpis.is_feasible()
+            and not summary.get("unplannable")
+            and summary.get("valid") is not False
+        )
 
     def summary(self) -> str:
         """Return the plan's summary as ``mobility plan`` prints it (several lines)."""
         summary = self.plan.summary
+        invalid = validity_line(summary)
         lines = [
-            f"{summary['scenario']}: {summary['vehicles']} vehicles in "
-            f"{summary['march_units']} march units",
+            *([invalid] if invalid else []),
+            f"{summary['scenario']}: {headline(summary)}",
             f"plan: {self.kpis}",
         ]
         if self.baseline_kpis is not None:

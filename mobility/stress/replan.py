@@ -79,14 +79,11 @@ class StressResult:
             if isinstance(before, (int, float)) and isinstance(after, (int, float)):
                 change = round(after - before, 4)
             rows.append({"kpi": name, "baseline": before, "replanned": after, "change": change})
+        # Vehicles with a start time (the summary's ``vehicles`` counts all requested).
+        before = self.baseline.plan.summary["planned_vehicles"]
+        after = self.replanned.plan.summary["planned_vehicles"] if self.replanned else 0
         rows.append(
-            {
-                "kpi": "vehicles",
-                "baseline": self.baseline.plan.summary["vehicles"],
-                "replanned": self.replanned.plan.summary["vehicles"] if self.replanned else 0,
-                "change": (self.replanned.plan.summary["vehicles"] if self.replanned else 0)
-                - self.baseline.plan.summary["vehicles"],
-            }
+            {"kpi": "vehicles", "baseline": before, "replanned": after, "change": after - before}
         )
         rows.append(
             {

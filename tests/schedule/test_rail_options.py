@@ -198,10 +198,13 @@ def test_train_loads_from_eemshaven_with_road_legs_validate(
     path = scenario_file(
         tmp_path,
         request(
-            "EEM", "cv90-35nl: 40, man-hx2-6x6: 40", mode="rail",
-            origin="spod-eemshaven", destination="bcp-oldenzaal-gildehaus",
+            "EEM",
+            "cv90-35nl: 40, man-hx2-6x6: 40",
+            mode="rail",
+            origin="spod-eemshaven",
+            destination="bcp-oldenzaal-gildehaus",
             due="2026-11-26T06:00+01:00",
-        ),  # fmt: skip
+        ),
     )
     path.write_text(path.read_text().replace("horizon_h: 48", "horizon_h: 72"))
     result = plan(path, atlas, router)

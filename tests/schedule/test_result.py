@@ -25,6 +25,8 @@ RAW: dict[str, Any] = {
     "rail_vehicles": 0,
     "road_vehicles": 40,
     "rail_civilian_delay_vh": 0.0,
+    "requested_vehicles": 40,
+    "planned_vehicles": 40,
 }
 
 
