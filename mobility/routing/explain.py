@@ -1,4 +1,4 @@
-"""Why no route exists: the fewest restricted elements that cut every route.
+"""Why no route exists: the fewest restricted or closed elements that cut every route.
 
 Every edge the vehicle group may not use belongs to an element (its OSM way:
 one bridge, one tunnel). In an auxiliary graph each such element becomes a
@@ -19,6 +19,7 @@ import scipy.sparse
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
+from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
 from mobility.routing.feasibility import Violation, blocked_by_rule, violations
 from mobility.routing.requirements import Requirements
@@ -38,21 +39,29 @@ class BlockingElement:
         OSM way id.
     violations
         The limits the vehicle group exceeds there.
+    closed
+        A scenario closure (``name`` as the closure wrote it), not a limit.
     """
 
     name: str
     kind: str
     element: int
     violations: tuple[Violation, ...]
+    closed: bool = False
 
     def describe(self) -> str:
-        """E.g. ``Moerdijkbrug (MLC 60)``."""
+        """E.g. ``Moerdijkbrug (MLC 60)``, or ``Moerdijkbrug (closed)``."""
+        if self.closed:
+            name = self.name.strip()
+            return f"{'node ' if name.lstrip('-').isdigit() else ''}{name} (closed)"
         limits = ", ".join(dict.fromkeys(v.limit for v in self.violations))
         return f"{self.name} ({limits})"
 
 
 #: Capacity standing for "unlimited" in the integer flow network.
 _UNLIMITED = 1_000_000
+#: Gate keys of closures lie at and below this (way ids are positive, unnamed edges -1-edge).
+_CLOSURE_KEY = -(2**40)
 
 
 def blocking_elements(
@@ -62,18 +71,24 @@ def blocking_elements(
     source: int,
     target: int,
     clearance_margin_m: float = 0.0,
+    closed: ClosedEdges | None = None,
 ) -> list[BlockingElement]:
-    """Smallest set of restricted elements whose removal would open a route.
+    """Smallest set of restricted or closed elements whose removal would open a route.
 
     Returns an empty list when a route already exists, or when no route
-    exists even without restrictions (the network does not connect the two).
+    exists even without restrictions and closures (the network does not
+    connect the two). A closure (``closed``) is one element, however many
+    edges it covers.
     """
-    blocked = np.flatnonzero(~feasible)
+    shut = closed.of_edge if closed is not None else np.full(table.n_edges, -1, np.int64)
+    usable = feasible & (shut < 0)
+    blocked = np.flatnonzero(~usable)
     elements = np.where(table.element[blocked] >= 0, table.element[blocked], -1 - blocked)
+    elements = np.where(shut[blocked] >= 0, _CLOSURE_KEY - shut[blocked], elements)
     gate_ids, first_edge, gate_of_edge = np.unique(elements, return_inverse=True, return_index=True)
     n = table.n_nodes
     gate_in = n + 2 * gate_of_edge
-    open_edges = np.flatnonzero(feasible)
+    open_edges = np.flatnonzero(usable)
     gates = np.arange(len(gate_ids))
     tails = np.concatenate([table.u[open_edges], table.u[blocked], n + 2 * gates, gate_in + 1])
     heads = np.concatenate([table.v[open_edges], gate_in, n + 2 * gates + 1, table.v[blocked]])
@@ -100,6 +115,10 @@ def blocking_elements(
     for gate, element in enumerate(gate_ids.tolist()):
         if reachable[n + 2 * gate] and not reachable[n + 2 * gate + 1]:
             edge = int(blocked[first_edge[gate]])
+            if closed is not None and element <= _CLOSURE_KEY:
+                name = closed.names[_CLOSURE_KEY - element]
+                found.append(BlockingElement(name, "closure", -1, (), closed=True))
+                continue
             kind = "tunnel" if table.tunnel[edge] else "bridge" if table.bridge[edge] else "road"
             found.append(
                 BlockingElement(

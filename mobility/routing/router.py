@@ -32,6 +32,7 @@ from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.alternatives import DiversityRules, diverse_paths
 from mobility.routing.classification import Classification, classify
+from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import network_table
 from mobility.routing.engine import PathEngine, ShortestPaths
@@ -227,6 +228,9 @@ class _ModeData:
     place_index: PlaceIndex
     arcs: TurnArcs | None = None
     classes: dict[Requirements, _ClassData] = field(default_factory=dict)
+    closed_classes: dict[tuple[Requirements, tuple[str, ...]], _ClassData] = field(
+        default_factory=dict
+    )
 
     @cached_property
     def reversal_arcs(self) -> dict[tuple[int, int], float]:
@@ -389,6 +393,18 @@ class Router:
             data.classes[need] = _ClassData(engine, feasible, weights, speeds)
         return data.classes[need]
 
+    def _closed_class(
+        self, data: _ModeData, need: Requirements, mode: str, closed: ClosedEdges
+    ) -> _ClassData:
+        """Return the vehicle class with the closed edges out of use (cached per closure set)."""
+        key = (need, closed.key)
+        if key not in data.closed_classes:
+            base = self._class(data, need, mode)
+            usable = base.feasible & ~closed.mask
+            engine = self.path_engine(mode, np.flatnonzero(usable), base.weights)
+            data.closed_classes[key] = _ClassData(engine, usable, base.weights, base.speeds_kph)
+        return data.closed_classes[key]
+
     def route(
         self,
         origin: str,
@@ -403,6 +419,7 @@ class Router:
         self_propelled: bool = False,
         column_rules: ColumnRules | None = None,
         column: Column | None = None,
+        closed: ClosedEdges | None = None,
     ) -> RoutePlan:
         """Alternatives from ``origin`` to ``destination`` for ``count`` vehicles.
 
@@ -432,6 +449,11 @@ class Router:
             Route this column instead (e.g. one march unit of mixed vehicles,
             already as they move); ``vehicle`` then only names it and
             ``count`` is ignored.
+        closed
+            Edges of the mode's graph out of use (closures,
+            :func:`~mobility.routing.closed.closed_edges`): routes avoid
+            them, and when none is left the error names the closures and
+            restrictions that cut every route.
 
         Raises
         ------
@@ -485,6 +507,9 @@ class Router:
         if mode == "rail":
             need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
         vehicle_class = self._class(data, need, mode)
+        restricted = vehicle_class.feasible
+        if closed:
+            vehicle_class = self._closed_class(data, need, mode, closed)
         weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
         found = diverse_paths(
             vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
@@ -492,13 +517,14 @@ class Router:
         if not found:
             raise self._no_route(
                 data,
-                vehicle_class.feasible,
+                restricted,
                 need,
                 requested,
                 moved,
                 source_place,
                 target_place,
                 mode,
+                closed if closed else None,
             )
         if len(found) < k:
             notes.append(
@@ -630,23 +656,27 @@ class Router:
         origin: NetworkPlace,
         destination: NetworkPlace,
         mode: str,
+        closed: ClosedEdges | None = None,
     ) -> InfeasibleError:
         table = data.table
         source, target = table.index(origin.node), table.index(destination.node)
         ends = f"from {origin.name} to {destination.name}"
         rules = self.turns[mode]
+        usable = feasible & ~closed.mask if closed is not None else feasible
         if rules is not None:
             node_engine = PathEngine(
-                table.n_nodes, table.u, table.v, np.flatnonzero(feasible), table.length_m
+                table.n_nodes, table.u, table.v, np.flatnonzero(usable), table.length_m
             )
             if node_engine.shortest_path(source, target) is not None:
                 return NoRouteError(
                     f"no {mode} route for {need.label} {ends}: every route needs a turn the "
                     f"turn rules forbid ({_describe_turns(mode, rules)})"
-                    + self._turn_hint(mode, feasible, source, target),
+                    + self._turn_hint(mode, usable, source, target),
                     [],
                 )
-        blocking = blocking_elements(table, feasible, need, source, target, self.clearance_margin_m)
+        blocking = blocking_elements(
+            table, feasible, need, source, target, self.clearance_margin_m, closed
+        )
         if not blocking:
             one_way = [
                 entry
@@ -660,7 +690,7 @@ class Router:
             )
             return NoRouteError(
                 f"no {mode} route {ends}: the loaded {mode} network does not connect them "
-                f"(even ignoring every restriction){why}",
+                f"(even ignoring every restriction and closure){why}",
                 [],
             )
         who = need.label if moved is requested else f"{requested.name!r} on {moved.name!r}"
@@ -669,11 +699,12 @@ class Router:
         listed = ", ".join(b.describe() for b in blocking)
         values = sorted({v.vehicle for b in blocking for v in b.violations})
         options = self._options(requested, moved, origin, destination, mode)
+        if all(b.closed for b in blocking):
+            options = [o for o in options if "exemption" not in o] + ["lifting a closure"]
         crosses = "one of " if len(blocking) > 1 else ""
-        message = (
-            f"no {mode} route for {who} {ends}: every route crosses {crosses}{listed}"
-            f" (vehicle: {', '.join(values)})"
-        )
+        message = f"no {mode} route for {who} {ends}: every route crosses {crosses}{listed}"
+        if values:
+            message += f" (vehicle: {', '.join(values)})"
         if options:
             message += f"; options: {', '.join(options)}"
         return NoRouteError(message, blocking)

@@ -52,9 +52,10 @@ from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.rail.leg import RailLeg
 from mobility.rail.rules import RailRules, load_rail_rules
+from mobility.routing.closed import ClosedEdges, closed_edges
 from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import element_keys, element_names, element_spans_s, suggest
-from mobility.routing.router import NoRouteError, Route, Router
+from mobility.routing.router import NoRouteError, Route, RoutePlan, Router
 from mobility.schedule.disruption import (
     LOCAL_TIME,
     PEAK_HOURS,
@@ -323,6 +324,7 @@ def build_instance(
         for c in scenario.closures
     ]
     _check_closures(scenario, network, table)
+    closed, around, timed = _closed_for_routing(scenario, network, table, horizon_min)
     slot_starts = np.arange(n_slots, dtype=np.int64) * slot
 
     def resource(rid: str, kind: str, name: str, capacity: int, windows=()) -> str:  # type: ignore[no-untyped-def]
@@ -332,7 +334,7 @@ def build_instance(
 
     context = _OptionContext(
         scenario, slot_starts, horizon_min, keys, clock, costs, table, closures, places, by_name,
-        resource, minute_clock(keys, clock), tuple(network.places),
+        resource, minute_clock(keys, clock), tuple(network.places), closed, around, timed,
     )  # fmt: skip
     rail: RailContext | None = None
     for request in scenario.requests:
@@ -374,14 +376,8 @@ def build_instance(
                 rules=rules,
             )
             try:
-                plan = router.route(
-                    request.origin,
-                    request.destination,
-                    unit.types[0],
-                    hazmat=request.hazmat,
-                    k=scenario.k_routes,
-                    start=scenario.start,
-                    column=unit_column,
+                plan = route_knowing_closures(
+                    router, context, request, unit.types[0], unit_column, scenario.k_routes
                 )
             except NoRouteError as error:
                 unplannable.append(Unplannable(f"{request.id}/{unit.id}", str(error), unit.count))
@@ -437,6 +433,81 @@ class _OptionContext:
     resource: Callable[..., str]
     hour_clock: Clock
     network_places: tuple[NetworkPlace, ...] = ()
+    closed: ClosedEdges | None = None
+    around: ClosedEdges | None = None
+    timed: NDArray[np.bool_] | None = None
+
+
+def _closed_for_routing(
+    scenario: Scenario, network: Network, table: EdgeTable, horizon_min: int
+) -> tuple[ClosedEdges | None, ClosedEdges | None, NDArray[np.bool_] | None]:
+    """Road edges closed for the whole horizon; with the timed ones too; the timed ones alone.
+
+    A closure covering the whole horizon is removed before routing; a timed
+    one stays usable outside its window, and a route around it is added.
+    """
+    whole: list[str] = []
+    timed: list[str] = []
+    for closure in scenario.closures:
+        always = scenario.minutes(closure.start) <= 0 and scenario.minutes(closure.end) >= (
+            horizon_min
+        )
+        (whole if always else timed).append(closure.element.strip())
+    places = tuple(network.places)
+    closed = closed_edges(table, whole, places) if whole else None
+    if not timed:
+        return closed, None, None
+    around = closed_edges(table, [*whole, *timed], places)
+    timed_mask = closed_edges(table, timed, places).mask
+    if not timed_mask.any():
+        return closed, None, None
+    return closed, around, timed_mask
+
+
+def route_knowing_closures(
+    router: Router,
+    context: _OptionContext,
+    request: Request,
+    vehicle: VehicleType,
+    column: Column,
+    k: int,
+    destination: str | None = None,
+) -> RoutePlan:
+    """Route options that know the closures.
+
+    Elements closed for the whole horizon are out of the graph; when a route
+    meets an element closed for a while (usable outside the closure), the
+    best route around every closure is added as one more option.
+
+    Raises
+    ------
+    NoRouteError
+        When no route is left, naming the fewest closures and restrictions
+        that cut every route.
+    """
+    target = destination or request.destination
+    plan = router.route(
+        request.origin, target, vehicle, hazmat=request.hazmat, k=k,
+        start=context.scenario.start, column=column, closed=context.closed,
+    )  # fmt: skip
+    if context.around is None or context.timed is None:
+        return plan
+    index = context.table.key_index
+    timed = context.timed
+    if not any(timed[[index[key] for key in r.edges]].any() for r in plan.routes):
+        return plan
+    try:
+        detour = router.route(
+            request.origin, target, vehicle, hazmat=request.hazmat, k=1,
+            start=context.scenario.start, column=column, closed=context.around,
+        )  # fmt: skip
+    except NoRouteError:
+        return plan
+    route = detour.routes[0]
+    if any(route.edges == r.edges for r in plan.routes):
+        return plan
+    extra = replace(route, designation=f"ASR {len(plan.routes)} (around closures)")
+    return replace(plan, routes=(*plan.routes, extra))
 
 
 def _capacity(context: _OptionContext, place: Place, key: str) -> int | None:

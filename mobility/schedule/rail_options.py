@@ -50,6 +50,7 @@ from mobility.schedule.instance import (
     Use,
     _make_option,
     _OptionContext,
+    route_knowing_closures,
 )
 from mobility.traffic.gtfs import RailTimetable
 
@@ -264,10 +265,9 @@ def _road_options(
 ) -> list[Option]:
     scenario = rail.option.scenario
     try:
-        plan = rail.router.route(
-            request.origin, request.destination, unit.types[0], hazmat=request.hazmat,
-            k=scenario.k_routes, start=scenario.start, column=column,
-        )  # fmt: skip
+        plan = route_knowing_closures(
+            rail.router, rail.option, request, unit.types[0], column, scenario.k_routes
+        )
     except NoRouteError as error:
         why.append(f"road: {error}")
         return []
@@ -305,10 +305,9 @@ def _rail_options(
         anchor = _anchor(rail, terminal)
         transfer += math.ceil(_km(anchor, terminal) / RAMP_HOP_KPH * 60)
         try:
-            plan = rail.router.route(
-                request.origin, anchor.name, unit.types[0], hazmat=request.hazmat, k=1,
-                start=scenario.start, column=column,
-            )  # fmt: skip
+            plan = route_knowing_closures(
+                rail.router, context, request, unit.types[0], column, 1, anchor.name
+            )
         except (NoRouteError, DataError) as error:
             why.append(f"road leg to {terminal.name}: {error}")
             return []

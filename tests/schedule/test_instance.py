@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import mobility
 from mobility.errors import ScenarioError
-from mobility.model.scenario import scenario_from_dict
+from mobility.model.scenario import Closure, Scenario, load_scenario, scenario_from_dict
 from mobility.routing.router import Router
-from mobility.schedule.instance import Instance, Use, _merged, _merges, build_instance
+from mobility.schedule.greedy import greedy_assignment
+from mobility.schedule.instance import Instance, Option, Use, _merged, _merges, build_instance
+from mobility.schedule.plan import build_plan
+from mobility.schedule.plan_files import write_plan
+from mobility.schedule.validate import validate_plan
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -97,7 +104,9 @@ def test_a_node_closure_blocks_every_route_through_it(
 ) -> None:
     # Node 4 lies in the middle of the bridge: no checkpoint, yet closed all day.
     closed = _instance(dual, dual_router, ["spod-west"], ({"element": "4"},))
-    assert not closed.tasks and "closures block every start time" in closed.unplannable[0].reason
+    assert not closed.tasks
+    # Closed for the whole horizon, the node is out of the graph: the cut is named.
+    assert "every route crosses node 4 (closed)" in closed.unplannable[0].reason
     for text in ("way 12", "Testbrug", "A50 between Aansluiting Test and East crossing"):
         window = {"element": text, "from": "2026-11-24T04:00+01:00", "to": "2026-11-24T08:00+01:00"}
         instance = _instance(dual, dual_router, ["spod-west"], (window,))
@@ -111,3 +120,63 @@ def test_an_unknown_element_is_refused_with_near_names(
 ) -> None:
     with pytest.raises(ScenarioError, match=r"'Testbrg'.*did you mean 'Testbrug'"):
         _instance(dual, dual_router, ["spod-west"], ({"element": "Testbrg"},))
+
+
+def _tiny(tiny_scenario: Path, closures: list[tuple[str, int, int]], k: int = 2) -> Scenario:
+    scenario = load_scenario(tiny_scenario)
+    hours = [
+        Closure(text, scenario.start + timedelta(hours=a), scenario.start + timedelta(hours=b))
+        for text, a, b in closures
+    ]
+    return replace(scenario, closures=tuple(hours), k_routes=k)
+
+
+def _through(option: Option, node: int) -> bool:
+    assert option.route is not None
+    return any(node in (u, v) for u, v, _ in option.route.edges)
+
+
+def test_a_closure_for_the_whole_horizon_is_routed_around(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    # Node 75 is on the recce squadron's best route but no checkpoint of it.
+    assert _through(build_instance(_tiny(tiny_scenario, []), atlas, router).tasks[0].options[0], 75)
+    instance = build_instance(_tiny(tiny_scenario, [("75", 0, 30)]), atlas, router)
+    assert not instance.unplannable
+    for task in instance.tasks:
+        assert len(task.options) == 2  # k routes, none of them through the closure
+        assert not any(_through(o, 75) for o in task.options)
+        assert all(o.allowed.any() for o in task.options)
+
+
+def test_a_timed_closure_gives_options_through_it_and_around_it(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    scenario = _tiny(tiny_scenario, [("75", 4, 10)], k=1)
+    instance = build_instance(scenario, atlas, router)
+    task = instance.tasks[0]
+    through = [o for o in task.options if _through(o, 75)]
+    around = [o for o in task.options if not _through(o, 75)]
+    assert through and around
+    [(text, begin, end)] = through[0].closure_spans
+    assert text == "75"
+    starts = instance.slot_min * np.flatnonzero(through[0].allowed)
+    closed_from, closed_to = 4 * 60, 10 * 60
+    assert not ((starts + begin < closed_to) & (starts + end > closed_from)).any()
+    assert around[0].allowed.sum() > through[0].allowed.sum()
+    baseline = greedy_assignment(instance)
+    folder = write_plan(build_plan(instance, baseline, baseline), tmp_path / "plan")
+    assert validate_plan(folder) == []
+
+
+def test_an_unplannable_unit_names_the_fewest_closures_that_cut_it_off(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    # Node 68 lies on every route out of the port; the Venlo bridge on every
+    # route into Venlo; the Wessem bridge on one only: the cut is the node.
+    closures = [("Maasbrug A2 bij Wessem", 0, 30), ("68", 0, 30)]
+    instance = build_instance(_tiny(tiny_scenario, closures), atlas, router)
+    assert not instance.tasks and len(instance.unplannable) == 3
+    for item in instance.unplannable:
+        assert "every route crosses node 68 (closed)" in item.reason
+        assert "Wessem" not in item.reason and "exemption" not in item.reason
