@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Literal
@@ -595,6 +595,34 @@ class Router:
             routes=tuple(routes),
             notes=tuple(notes),
         )
+
+    def reschedule(self, route: Route, column: Column) -> Route:
+        """Return ``route`` (a road route) with the schedule of another column on the same path.
+
+        The head's edge times stay those of the route (so its speeds and
+        reversals); halts, pass times and clearances are the column's. A
+        serial's march units are scheduled this way on their serial's route.
+        """
+        data = self._mode("road")
+        table = data.table
+        edges = [table.key_index[key] for key in route.edges]
+        travel_s = np.ones(table.n_edges, dtype=np.float64)
+        travel_s[edges] = route.edge_times_s
+        speeds_kph = np.ones(table.n_edges, dtype=np.float64)
+        speeds_kph[edges] = table.length_m[edges] / np.maximum(travel_s[edges], 1e-9) * 3.6
+        schedule = column_schedule(
+            table,
+            edges,
+            travel_s,
+            self._column_pass_times(table, column, np.maximum(speeds_kph, 1e-3)),
+            route.schedule.start,
+            data.points,
+            route.schedule.checkpoints[0].name,
+            route.schedule.checkpoints[-1].name,
+            self.halt_rules,
+            data.structure_details,
+        )
+        return replace(route, schedule=schedule, driving_s=schedule.driving_s)
 
     def _with_reversals(
         self,

@@ -132,6 +132,11 @@ class Option:
     closure_spans
         Per closed element (casefolded text) the route meets, the minute
         offsets in which it occupies it (the validator re-checks these).
+    parts
+        For a serial of march units that moves as one task (a train-load
+        by road): each march unit with its own option on the same route and
+        its start offset; the option's uses, costs and times are theirs
+        together (:mod:`mobility.schedule.serial_options`).
     """
 
     route: Route | None
@@ -144,6 +149,19 @@ class Option:
     rail: RailLeg | None = None
     pass_h: NDArray[np.float64] | None = None
     closure_spans: tuple[tuple[str, int, int], ...] = ()
+    parts: tuple[SerialPart, ...] = ()
+
+
+@dataclass(frozen=True)
+class SerialPart:
+    """One march unit of a serial option: its own option, started ``offset_min`` after the serial.
+
+    ``offset_min`` is a whole number of start slots.
+    """
+
+    march_unit: MarchUnit
+    option: Option
+    offset_min: int
 
 
 @dataclass(frozen=True)

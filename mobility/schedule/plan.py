@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from mobility.routing.requirements import Requirements
 from mobility.schedule.civilian import civilian_delay_rows
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
 from mobility.schedule.rail_rows import mode_split, rail_constraints, rail_row
-from mobility.schedule.solution import Assignment, Costs, costs, usage
+from mobility.schedule.solution import Assignment, Choice, Costs, costs, usage
 
 _LETTER = {code: letter for letter, code in TUNNEL_CATEGORY_CODE.items()}
 
@@ -130,9 +131,13 @@ def build_plan(
     movements: list[Movement] = []
     features: list[dict[str, Any]] = []
     explanations: list[str] = []
-    for index in order:
-        task = instance.tasks[index]
-        choice = assignment.choices[index]
+    pieces = [
+        (index, task, choice)
+        for index in order
+        for task, choice in _pieces(instance, index, assignment.choices[index])
+    ]
+    pieces.sort(key=lambda item: (item[2].slot, item[1].id, item[1].march_unit.id))
+    for index, task, choice in pieces:
         option = task.options[choice.option]
         route = option.route
         shift = timedelta(minutes=choice.slot * instance.slot_min)
@@ -147,7 +152,7 @@ def build_plan(
         due = task.request.required_by
         late_min = max(0, math.ceil((clear - due).total_seconds() / 60))
         if late_min:
-            own = usage(instance, {index: choice})
+            own = usage(instance, {index: assignment.choices[index]})
             binding = _binding(instance, task, timelines, own)
             explanations.append(
                 f"{number} ({task.id}) clears {late_min} min after its due time"
@@ -262,14 +267,14 @@ def build_plan(
         explanations.append(f"{item.request}: {item.reason}")
     kpis = _kpis(instance, costs(instance, assignment.choices), assignment)
     kpis.update(mode_split(instance, assignment.choices))
-    requested = _requested(instance)
+    requested = _requested(instance, assignment.choices)
     summary: dict[str, Any] = {
         "scenario": scenario.name,
         "start": _iso(scenario.start),
         "horizon_h": scenario.horizon_h,
         "march_units": requested["march_units"],
         "vehicles": requested["vehicles"],
-        "planned_march_units": len(assignment.choices),
+        "planned_march_units": kpis["scheduled"],
         "planned_vehicles": kpis["planned_vehicles"],
         "kpis": kpis,
         "unscheduled": unscheduled,
@@ -312,6 +317,31 @@ def build_plan(
     )
 
 
+def _pieces(instance: Instance, index: int, choice: Choice) -> list[tuple[Task, Choice]]:
+    """Return the movements of a scheduled task: itself, or each march unit of its serial.
+
+    A march unit of a serial comes back as a task of its own (its march unit
+    and its option alone) started its offset later.
+    """
+    task = instance.tasks[index]
+    option = task.options[choice.option]
+    if not option.parts:
+        return [(task, choice)]
+    return [
+        (
+            replace(
+                task,
+                march_unit=replace(
+                    part.march_unit, id=f"{task.march_unit.id}-{part.march_unit.id}"
+                ),
+                options=(part.option,),
+            ),
+            Choice(0, choice.slot + part.offset_min // instance.slot_min),
+        )
+        for part in option.parts
+    ]
+
+
 def _ref_spans(task: Task, option: int, shift: timedelta) -> list[dict[str, str]]:
     route = task.options[option].route
     if route is None:
@@ -327,32 +357,53 @@ def _ref_spans(task: Task, option: int, shift: timedelta) -> list[dict[str, str]
     ]
 
 
-def _requested(instance: Instance) -> dict[str, int]:
-    """Vehicles and march units requested: routed ones and those no option serves."""
+def _requested(instance: Instance, choices: Mapping[int, Choice]) -> dict[str, int]:
+    """Vehicles and march units requested: routed ones and those no option serves.
+
+    A train-load going by road counts its march units (one row each).
+    """
+    units = sum(
+        len(task.options[choices[i].option].parts or (None,)) if i in choices else 1
+        for i, task in enumerate(instance.tasks)
+    )
     return {
         "vehicles": sum(t.vehicles for t in instance.tasks)
         + sum(u.vehicles for u in instance.unplannable),
-        "march_units": len(instance.tasks) + sum(u.march_units for u in instance.unplannable),
+        "march_units": units + sum(u.march_units for u in instance.unplannable),
     }
+
+
+def _lateness_min(instance: Instance, choices: Mapping[int, Choice]) -> list[int]:
+    """Minutes late of every planned movement (row), as the movement table has them."""
+    found = []
+    for index, choice in choices.items():
+        for task, piece in _pieces(instance, index, choice):
+            option = task.options[piece.option]
+            minutes = piece.slot * instance.slot_min + option.clear_min
+            clear = instance.scenario.start + timedelta(minutes=minutes)
+            late_s = (clear - task.request.required_by).total_seconds()
+            found.append(max(0, math.ceil(late_s / 60)))
+    return found
 
 
 def _kpis(instance: Instance, cost: Costs, assignment: Assignment) -> dict[str, Any]:
     gap = None
     if math.isfinite(assignment.bound) and assignment.objective:
         gap = max(0.0, (assignment.objective - assignment.bound) / abs(assignment.objective))
-    requested = _requested(instance)
+    requested = _requested(instance, assignment.choices)
+    late = _lateness_min(instance, assignment.choices)
     # Shares count against everything requested: unscheduled and unplannable
     # march units are late by definition, and a plan of nothing is on time 0 %.
     units = requested["march_units"]
     return {
         "method": assignment.method,
-        "on_time_share": cost.on_time / units if units else 0.0,
-        "scheduled": cost.scheduled,
+        "on_time_share": late.count(0) / units if units else 0.0,
+        "scheduled": len(late),
         "march_units": units,
         "requested_vehicles": requested["vehicles"],
         "planned_vehicles": sum(instance.tasks[t].vehicles for t in assignment.choices),
-        "total_lateness_min": cost.lateness_min,
-        "max_lateness_min": cost.max_lateness_min,
+        "total_lateness_min": sum(late),
+        "max_lateness_min": max(late, default=0),
         "civilian_delay_vh": round(cost.disruption_vh, 2),
         "peak_column_h": round(cost.peak_column_h, 2),
         "makespan": _iso(instance.time(cost.makespan_min)),

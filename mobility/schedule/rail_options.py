@@ -6,7 +6,8 @@ of the candidate paths, so that every train-load fits every path. Each
 train-load becomes one task whose options are:
 
 - **road** (``mode: any`` only): the train-load's vehicles as one serial of
-  march units on each road route alternative;
+  march units on each road route alternative, each march unit its own
+  movement (:mod:`mobility.schedule.serial_options`);
 - **rail**, per candidate loading terminal and hour band: a road leg from
   the origin to the road point nearest the terminal (none when the terminal
   is at the origin), a transfer to the ramp, loading, the train path to the
@@ -52,6 +53,7 @@ from mobility.schedule.instance import (
     _OptionContext,
     route_knowing_closures,
 )
+from mobility.schedule.serial_options import serial_option
 from mobility.traffic.gtfs import RailTimetable
 
 #: Speed (km/h) assumed for the last hop from the road point to the ramp.
@@ -273,9 +275,12 @@ def _road_options(
         return []
     options = []
     for route in plan.routes:
-        option, reason = _make_option(
-            rail.option, route, plan.origin.place_id, plan.destination.place_id, unit, release
-        )
+        ends = (plan.origin.place_id, plan.destination.place_id)
+        if len(column.march_units) > 1:
+            # By road, a train-load moves as a serial of march units like any other unit.
+            option, reason = serial_option(rail.option, rail.router, route, column, *ends, release)
+        else:
+            option, reason = _make_option(rail.option, route, *ends, unit, release)
         if option is None:
             why.append(f"road {route.designation}: {reason}")
         else:

@@ -87,8 +87,10 @@ def test_trucks_due_soon_go_by_road(
     task = result.instance.tasks[0]
     assert {o.rail is None for o in task.options} == {True, False}
     rows = [m.data for m in result.plan.movements]
-    assert [r["mode"] for r in rows] == ["road"]
-    assert rows[0]["late_min"] == 0
+    # 30 trucks by road: two march units of at most 16, one after the other.
+    assert [r["mode"] for r in rows] == ["road", "road"]
+    assert [r["vehicle_count"] for r in rows] == [15, 15]
+    assert all(r["late_min"] == 0 for r in rows)
 
 
 def test_a_mixed_request_splits_and_each_train_load_takes_its_cheapest_option(
@@ -221,3 +223,29 @@ def test_train_loads_from_eemshaven_with_road_legs_validate(
     row["checkpoints"][-1]["arrive"] = row["checkpoints"][-1]["clear"] = end.isoformat()
     table_path.write_text(json.dumps(table))
     assert "driver_hours" in {v.rule for v in validate_plan(folder)}
+
+
+def test_train_loads_by_road_move_in_march_units(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    # Trucks due early go by road: their train-loads become serials of march units.
+    path = scenario_file(
+        tmp_path, request("TRUCKS", "man-hx2-6x6: 60", due="2026-11-24T12:00+01:00")
+    )
+    result = plan(path, atlas, router)
+    limit = result.instance.scenario.march_unit_max
+    rows = [m.data for m in result.plan.movements]
+    road = [r for r in rows if r["mode"] == "road"]
+    assert road and all(r["vehicle_count"] <= limit for r in road)
+    by_task: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for row in road:
+        by_task.setdefault(row["task"], []).append(row)
+    serial = next(group for group in by_task.values() if len(group) > 1)
+    assert len({r["march_unit"] for r in serial}) == len(serial)
+    starts = sorted(datetime.fromisoformat(r["start"]) for r in serial)
+    assert all(b > a for a, b in zip(starts, starts[1:], strict=False))  # one after another
+    summary = result.plan.summary
+    assert summary["planned_march_units"] == len(rows) == summary["kpis"]["scheduled"]
+    assert sum(r["vehicle_count"] for r in rows) == summary["planned_vehicles"] == 60
+    folder = write_plan(result.plan, tmp_path / "plan")
+    assert validate_plan(folder) == []
