@@ -180,3 +180,50 @@ def test_an_unplannable_unit_names_the_fewest_closures_that_cut_it_off(
     for item in instance.unplannable:
         assert "every route crosses node 68 (closed)" in item.reason
         assert "Wessem" not in item.reason and "exemption" not in item.reason
+
+
+def _two_bridges_of_one_name(tmp_path: Path) -> Path:
+    """The dual fixture with a second 'Testbrug' 400 m further east on the eastbound road."""
+    text = (DATA / "structures.osm").read_text()
+    way14 = text[text.index('  <way id="14">') : text.index('  <way id="20">')]
+    second = (
+        '  <node id="8" lat="52.0000" lon="4.0220"/>\n'
+        '  <node id="9" lat="52.0000" lon="4.0240"/>\n'
+        '  <way id="14">\n    <nd ref="5"/><nd ref="8"/>\n'
+        '    <tag k="highway" v="motorway"/><tag k="ref" v="A50"/><tag k="oneway" v="yes"/>'
+        '<tag k="maxspeed" v="100"/>\n  </way>\n'
+        '  <way id="15">\n    <nd ref="8"/><nd ref="9"/>\n'
+        '    <tag k="highway" v="motorway"/><tag k="ref" v="A50"/><tag k="oneway" v="yes"/>'
+        '<tag k="bridge" v="yes"/><tag k="bridge:name" v="Testbrug"/><tag k="layer" v="1"/>'
+        '<tag k="maxspeed" v="100"/><tag k="mlc" v="60"/>\n  </way>\n'
+        '  <way id="16">\n    <nd ref="9"/><nd ref="6"/>\n'
+        '    <tag k="highway" v="motorway"/><tag k="ref" v="A50"/><tag k="oneway" v="yes"/>'
+        '<tag k="maxspeed" v="100"/>\n  </way>\n'
+    )
+    path = tmp_path / "two-bridges.osm"
+    path.write_text(text.replace(way14, second))
+    return path
+
+
+def test_two_structures_of_one_name_on_a_route_never_collide_with_the_column(
+    tmp_path: Path,
+) -> None:
+    # Issue #14: structures are keyed by identity, not name; a column that
+    # crosses two bridges of one name holds each once and never meets itself.
+    network = mobility.load_network(
+        _two_bridges_of_one_name(tmp_path),
+        corridor_file=DATA / "corridors-structures.yaml",
+        use_cache=False,
+    )
+    router = Router(network)
+    instance = _instance(network, router, ["spod-west", "spod-west"])
+    structures = [r for r in instance.resources.values() if r.kind == "structure"]
+    assert len(structures) == 2 and len({r.name for r in structures}) == 2
+    assert all(r.name.startswith("Testbrug") for r in structures)
+    for task in instance.tasks:
+        uses = [u.resource for u in task.options[0].uses if u.resource.startswith("structure:")]
+        assert sorted(uses) == sorted(r.id for r in structures)
+    baseline = greedy_assignment(instance)
+    plan = build_plan(instance, baseline, baseline)
+    assert len(plan.movements) == 2 and plan.summary["kpis"]["solver_status"] == "FEASIBLE"
+    assert validate_plan(write_plan(plan, tmp_path / "plan")) == []
