@@ -424,8 +424,8 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.schedule.disruption import TrafficModel
     from mobility.schedule.plan_files import PLAN_FILES
     from mobility.schedule.planner import plan_scenario
-    from mobility.traffic.gtfs import read_gtfs
     from mobility.schedule.self_check import INVALID_EXIT, INVALID_FILE
+    from mobility.traffic.gtfs import read_gtfs
     from mobility.traffic.read import read_traffic
 
     if args.time_limit <= 0 or args.workers < 1:
