@@ -220,6 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate = commands.add_parser("validate", help="re-check a plan folder")
     validate.add_argument("plan_dir", type=Path, metavar="PLAN_DIR")
+    validate.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="YAML",
+        help="the scenario as you issued it (must be the plan's; default: the folder's copy)",
+    )
 
     map_parser = commands.add_parser("map", help="offline HTML map of a plan or the corridors")
     _add_source_options(map_parser)
@@ -452,7 +458,7 @@ def _plan(args: argparse.Namespace) -> int:
         folder = write_plan(result, out)
     console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
-    return _validate(folder)
+    return _validate(folder, network=network)
 
 
 def _map(args: argparse.Namespace) -> None:
@@ -493,11 +499,11 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text.lower()).strip("-")
 
 
-def _validate(plan_dir: Path) -> int:
+def _validate(plan_dir: Path, scenario: Path | None = None, network: Network | None = None) -> int:
     from mobility.schedule.validate import validate_plan
 
     try:
-        violations = validate_plan(plan_dir)
+        violations = validate_plan(plan_dir, scenario_file=scenario, network=network)
     except MobilityError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
@@ -507,7 +513,9 @@ def _validate(plan_dir: Path) -> int:
             error_console.print(str(violation), markup=False, highlight=False)
         error_console.print(f"{plan_dir}: {len(violations)} violations", markup=False)
         return 1
-    console.print(f"{plan_dir}: valid (every constraint re-checked)", markup=False)
+    console.print(
+        f"{plan_dir}: valid (every constraint re-checked against the plan's inputs)", markup=False
+    )
     return 0
 
 
@@ -538,7 +546,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "plan":
             return _plan(args)
         elif args.command == "validate":
-            return _validate(args.plan_dir)
+            return _validate(args.plan_dir, args.scenario)
         elif args.command == "map":
             _map(args)
         elif args.command == "stress":
