@@ -38,9 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from mobility.model.clock import local_iso
+from mobility.model.column import Column, Serial, build_column
 from mobility.model.corridor import Place
+from mobility.model.vehicle import VehicleCatalogue
 from mobility.network.load import Network
-from mobility.routing.router import Router
+from mobility.routing.router import NoRouteError, Router
 from mobility.schedule.plan_files import read_plan_files
 from mobility.schedule.validate_rail import rail_spans, train_occupations, train_problems
 from mobility.validation.inputs import Inputs, load_inputs
@@ -52,7 +54,13 @@ from mobility.validation.resources import (
     junction_occupations,
     road_occupations,
 )
-from mobility.validation.road import derive_road, moved_types, rail_as_carried
+from mobility.validation.road import (
+    column_rules,
+    derive_road,
+    moved_types,
+    rail_as_carried,
+    requested_as_moved,
+)
 from mobility.validation.table import completeness_problems, csv_problems
 from mobility.validation.times import rule_problems, time_problems
 
@@ -88,19 +96,19 @@ def _t(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _rail_rules(inputs: Inputs, movements: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _rail_rules(
+    inputs: Inputs, movements: list[dict[str, Any]], written: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
     """Derive the rail part of the constraints from the rail rules and the corridor places."""
     rules = inputs.rail_rules
     if rules is None:
         return None
+    names = [s["line"] for m in movements for s in (m.get("train") or {}).get("path") or ()]
+    names += list(((written or {}).get("lines") or {}).keys())
     lines: dict[str, Any] = {}
-    for m in movements:
-        for section in (m.get("train") or {}).get("path") or ():
-            line = rules.line(section["line"])
-            lines[section["line"]] = {
-                "max_length_m": line.max_length_m,
-                "paths_per_h": dict(line.paths_per_h),
-            }
+    for name in names:
+        line = rules.line(name)
+        lines[name] = {"max_length_m": line.max_length_m, "paths_per_h": dict(line.paths_per_h)}
     terminals = {p.id: dict(p.capacity) for p in inputs.network.corridors.places}
     return {**rules.to_dict(), "terminals": terminals, "lines": lines}
 
@@ -140,6 +148,64 @@ def _closure_problems(
                         )
                     )
                     break
+
+
+def _unplannable_problems(
+    summary: dict[str, Any], inputs: Inputs, router: Router, found: list[Violation]
+) -> None:
+    """Check that a road march unit listed as unplannable has no route within the horizon.
+
+    Routed again (the router is domain code, tested in ``tests/routing``) from
+    its release; a route that clears before the end of the horizon, with no
+    closure in the scenario and neither a support centre's capacity nor a border
+    crossing's windows named as the reason, means the march unit was left out,
+    not unplannable.
+    """
+    scenario = inputs.scenario
+    reasons = {
+        str(item.get("request")): str(item.get("reason") or "")
+        for item in summary.get("unplannable") or ()
+        if isinstance(item, dict)
+    }
+    if not reasons or scenario.closures:
+        return
+    types = moved_types(inputs.catalogue)
+    rules = column_rules(scenario)
+    for request in scenario.requests:
+        if request.mode != "road":
+            continue
+        wanted = requested_as_moved(request, inputs.catalogue)
+        catalogue = VehicleCatalogue({k: types[k] for k in wanted})
+        for unit in build_column(request.unit, wanted, catalogue, rules).march_units:
+            key = f"{request.id}/{unit.id}"
+            reason = reasons.get(key)
+            if reason is None or "exceed" in reason or "window" in reason:
+                continue
+            column = Column(f"{request.unit} {unit.id}", (Serial("1", (unit,)),), rules)
+            try:
+                plan = router.route(
+                    request.origin,
+                    request.destination,
+                    unit.types[0],
+                    hazmat=request.hazmat,
+                    k=1,
+                    start=request.available_from,
+                    column=column,
+                )
+            except NoRouteError:
+                continue
+            route = plan.routes[0]
+            if route.schedule.clear <= scenario.end:
+                found.append(
+                    Violation(
+                        "completeness",
+                        "",
+                        f"{key} is listed as unplannable "
+                        f"({reason[:80]}) but has a route ({route.designation}, "
+                        f"{route.length_m / 1000:.0f} km) that clears by "
+                        f"{local_iso(route.schedule.clear)}, inside the horizon",
+                    )
+                )
 
 
 def validate_plan(
@@ -182,7 +248,7 @@ def validate_plan(
     types = moved_types(inputs.catalogue)
     requests = {r.id: r for r in scenario.requests}
     places: dict[str, Place] = {p.id: p for p in inputs.network.corridors.places}
-    rail = _rail_rules(inputs, movements)
+    rail = _rail_rules(inputs, movements, constraints.get("rail"))
     found = [
         Violation("driver_hours", "", text)
         for text in rule_problems(inputs.halt_rules, inputs.speeds)
@@ -239,7 +305,11 @@ def validate_plan(
         derived = derive_road(m, request, scenario, router, types, own)
         if derived.schedule is not None:
             origin = router.place("road", request.origin).place_id
-            destination = router.place("road", request.destination).place_id
+            destination = (
+                ""
+                if m.get("mode") == "rail"
+                else router.place("road", request.destination).place_id
+            )
             points = road_occupations(
                 resources,
                 number,
@@ -262,8 +332,8 @@ def validate_plan(
     if rail is not None and constraints.get("rail"):
         for key in ("terminals", "lines", "night", "peaks", "border_trains_per_h"):
             if key in constraints["rail"] and constraints["rail"][key] != rail.get(key):
-                if key == "terminals":
-                    used = {k: rail["terminals"].get(k) for k in constraints["rail"][key]}
+                if key in ("terminals", "lines"):
+                    used = {k: rail[key].get(k) for k in constraints["rail"][key]}
                     if used == constraints["rail"][key]:
                         continue
                 found.append(
@@ -279,6 +349,7 @@ def validate_plan(
         Violation(*item)
         for item in completeness_problems(movements, summary, scenario, inputs.catalogue)
     ]
+    _unplannable_problems(summary, inputs, router, found)
     found += [Violation(*item) for item in csv_problems(folder, movements)]
     found += [Violation(*item) for item in kpi_problems(movements, summary, scenario)]
     return found

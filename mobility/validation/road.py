@@ -194,9 +194,13 @@ def derive_road(
                 f"vehicle_count {m.get('vehicle_count')} but the row lists {count} vehicles",
             )
         )
+    rail = m.get("mode") == "rail"
+    if rail:
+        # A train-load drives its road leg as it moves on roads (on transporters where required).
+        pairs = _as_moved(pairs, router)
+        if not m.get("edges"):
+            return RoadDerivation(envelope([v for v, _ in pairs], request), count, None)
     need = envelope([v for v, _ in pairs], request)
-    if m.get("mode") == "rail":
-        return RoadDerivation(need, count, None)  # a train's road leg: its loads are checked below
     written = dict(m.get("requirements") or {})
     derived = need.to_dict()
     for key, value in derived.items():
@@ -222,14 +226,30 @@ def derive_road(
             broken = True
     try:
         origin = router.place("road", request.origin)
-        destination = router.place("road", request.destination)
+        destination = origin if rail else router.place("road", request.destination)
     except DataError as error:
         found.append(("route", str(error)))
         return RoadDerivation(need, count, None)
     if edges[0][0] != origin.node:
         found.append(("route", f"the route does not start at the origin {origin.name!r}"))
         broken = True
-    if edges[-1][1] != destination.node:
+    end_name = destination.name
+    if rail:
+        # A road leg ends at the road place nearest the loading terminal.
+        end = next(
+            (
+                p
+                for p in router.network.places
+                if p.mode == "road" and p.node == edges[-1][1] and p.place_id
+            ),
+            None,
+        )
+        if end is None:
+            found.append(("route", "the road leg does not end at a place of the road network"))
+            broken = True
+        else:
+            end_name = end.place_id
+    elif edges[-1][1] != destination.node:
         found.append(("route", f"the route does not end at the destination {destination.name!r}"))
         broken = True
     if broken:
@@ -277,10 +297,21 @@ def derive_road(
         need,
         _t(m["start"]),
         request.origin,
-        request.destination,
+        end_name if rail else request.destination,
     )
-    _compare_times(m, schedule, found)
+    _compare_times(m, schedule, found, ends=not rail)
     return RoadDerivation(need, count, schedule)
+
+
+def _as_moved(
+    pairs: list[tuple[VehicleType, int]], router: Router
+) -> list[tuple[VehicleType, int]]:
+    moved: dict[str, tuple[VehicleType, int]] = {}
+    for vehicle, count in pairs:
+        as_moved = router.moved_as(vehicle)
+        old = moved.get(as_moved.id)
+        moved[as_moved.id] = (as_moved, count + (old[1] if old else 0))
+    return list(moved.values())
 
 
 def _dicts(items: list[dict[str, Any]]) -> list[str]:
@@ -295,8 +326,10 @@ def _norm(value: Any) -> Any:
     return value
 
 
-def _compare_times(m: Mapping[str, Any], schedule: ColumnSchedule, found: list[Finding]) -> None:
-    """Check the row's times against the re-derived timing."""
+def _compare_times(
+    m: Mapping[str, Any], schedule: ColumnSchedule, found: list[Finding], *, ends: bool = True
+) -> None:
+    """Check the row's times against the re-derived timing (``ends``: its arrival and clearance)."""
     rows = list(m["checkpoints"])
     derived = list(schedule.checkpoints)
     by_key = {(r.get("name"), r.get("kind"), r.get("node")): r for r in rows}
@@ -362,6 +395,8 @@ def _compare_times(m: Mapping[str, Any], schedule: ColumnSchedule, found: list[F
                     "centre",
                 )
             )
+    if not ends:
+        return
     if abs(_t(m["arrive"]) - schedule.arrive) > _SECOND:
         found.append(
             (

@@ -105,7 +105,8 @@ def time_problems(m: Mapping[str, Any], rules: HaltRules, speeds: MarchSpeeds) -
     for start, end, kind, _ in halts:
         moments.extend([start, end])
         kinds.append(kind)
-    moments.append(_t(m["arrive"]))
+    # A train's row arrives at the rail border; its road leg ends at its last checkpoint.
+    moments.append(_t(points[-1]["arrive"] if m.get("mode") == "rail" else m["arrive"]))
     since_break = today = 0.0
     for index in range(0, len(moments), 2):
         stretch = (moments[index + 1] - moments[index]).total_seconds()

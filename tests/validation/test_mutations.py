@@ -71,6 +71,17 @@ def march_unit_listed_unplannable_without_reason(f: Folder) -> str:
     return f"MED/{row['march_unit']}"
 
 
+def march_unit_listed_unplannable_with_a_plausible_reason(f: Folder) -> str:
+    row = f.of_request("MED")[0]
+    f.drop(row)
+    key = f"MED/{row['march_unit']}"
+    f.summary["unplannable"].append(
+        {"request": key, "reason": "no road route: every route crosses a bridge below its class"}
+    )
+    f.resummarise()
+    return key
+
+
 def vehicles_tripled_count_unchanged(f: Folder) -> str:
     row = f.of_request("RECCE")[0]
     row["vehicles"] = {k: 3 * v for k, v in row["vehicles"].items()}
@@ -490,6 +501,25 @@ def truck_halt_cut_to_2_min(f: Folder) -> str:
     return str(halt["name"])
 
 
+def road_leg_cut_short(f: Folder) -> str:
+    row = f.table[0]
+    row["edges"] = row["edges"][:-3]
+    return "does not end at a place"
+
+
+def road_leg_driven_faster(f: Folder) -> str:
+    row = f.table[0]
+    point = row["checkpoints"][-1]
+    point["arrive"] = (_t(point["arrive"]) - timedelta(minutes=40)).isoformat()
+    return str(point["name"])
+
+
+def road_leg_requirements_understated(f: Folder) -> str:
+    row = f.table[0]
+    row["requirements"]["mlc_wheeled"] = 0
+    return "mlc_wheeled"
+
+
 @dataclass(frozen=True)
 class Mutation:
     """One tampering: which plan, how careful, what it does, and the rule that must catch it."""
@@ -510,6 +540,9 @@ MUTATIONS = [
     Mutation("road", "naive", short_halt_removed, "halts"),
     Mutation("road", "consistent", march_unit_dropped_summary_consistent, "completeness"),
     Mutation("road", "consistent", march_unit_listed_unplannable_without_reason, "completeness"),
+    Mutation(
+        "road", "consistent", march_unit_listed_unplannable_with_a_plausible_reason, "completeness"
+    ),
     Mutation("road", "naive", vehicles_tripled_count_unchanged, "vehicle_count"),
     Mutation("road", "consistent", vehicles_tripled_count_and_summary_too, "completeness"),
     Mutation(
@@ -566,6 +599,11 @@ MUTATIONS = [
     Mutation("rail", "naive", trucks_tripled_count_unchanged, "vehicle_count"),
     Mutation("rail", "consistent", truck_march_unit_dropped_summary_consistent, "completeness"),
     Mutation("rail", "naive", truck_halt_cut_to_2_min, "driver_hours"),
+    Mutation("rail-leg", "naive", road_leg_cut_short, "route"),
+    Mutation("rail-leg", "naive", road_leg_driven_faster, "timing"),
+    Mutation(
+        "rail-leg", "naive", road_leg_requirements_understated, "requirements"
+    ),
 ]
 
 
@@ -591,9 +629,11 @@ def outcome(mutation: Mutation, folder: Path, atlas: mobility.Network) -> tuple[
 
 
 @pytest.fixture
-def copy_of(road_plan: Path, rail_plan: Path, tmp_path: Path) -> Callable[[str], Path]:
+def copy_of(
+    road_plan: Path, rail_plan: Path, rail_leg_plan: Path, tmp_path: Path
+) -> Callable[[str], Path]:
     def make(plan: str) -> Path:
-        source = road_plan if plan == "road" else rail_plan
+        source = {"road": road_plan, "rail": rail_plan, "rail-leg": rail_leg_plan}[plan]
         shutil.copy(source / "scenario.yaml", tmp_path / "issued.yaml")
         return Path(shutil.copytree(source, tmp_path / "plan"))
 
@@ -602,7 +642,7 @@ def copy_of(road_plan: Path, rail_plan: Path, tmp_path: Path) -> Callable[[str],
 
 def test_the_suite_has_at_least_40_tamperings_road_and_rail_naive_and_consistent() -> None:
     assert len(MUTATIONS) >= 40
-    assert {(m.plan, m.kind) for m in MUTATIONS} == {
+    assert {(m.plan, m.kind) for m in MUTATIONS} >= {
         ("road", "naive"),
         ("road", "consistent"),
         ("rail", "naive"),
@@ -619,7 +659,7 @@ def test_tampering_is_caught_naming_the_rule_and_the_element(
     assert caught, how
 
 
-@pytest.mark.parametrize("plan", ["road", "rail"])
+@pytest.mark.parametrize("plan", ["road", "rail", "rail-leg"])
 def test_the_untampered_plans_validate(
     plan: str, copy_of: Callable[[str], Path], atlas: mobility.Network
 ) -> None:
