@@ -601,9 +601,7 @@ MUTATIONS = [
     Mutation("rail", "naive", truck_halt_cut_to_2_min, "driver_hours"),
     Mutation("rail-leg", "naive", road_leg_cut_short, "route"),
     Mutation("rail-leg", "naive", road_leg_driven_faster, "timing"),
-    Mutation(
-        "rail-leg", "naive", road_leg_requirements_understated, "requirements"
-    ),
+    Mutation("rail-leg", "naive", road_leg_requirements_understated, "requirements"),
 ]
 
 
