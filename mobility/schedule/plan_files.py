@@ -26,12 +26,14 @@ import json
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mobility import _json as strict_json
 from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
-from mobility.schedule.plan import Plan
+
+if TYPE_CHECKING:
+    from mobility.schedule.plan import Plan
 
 PLAN_FILES = (
     "inputs.json",

@@ -141,3 +141,20 @@ def test_validate_on_the_command_line(road_plan: Path, tmp_path: Path) -> None:
     folder = Path(shutil.copytree(road_plan, tmp_path / "plan"))
     (folder / "inputs.json").unlink()
     assert main(["validate", str(folder)]) == 2
+
+
+def test_the_validator_imports_no_solver_code() -> None:
+    """Issue #14: the validator shares domain code only; the solver stays out of it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mobility.validation; "
+        "print(' '.join(m for m in sys.modules if m.startswith(('ortools', 'mobility.schedule'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    for name in ("cpsat", "instance", "greedy", "time_indexed", "solution", "plan"):
+        assert f"mobility.schedule.{name}" not in loaded
+    assert not [m for m in loaded if m.startswith("ortools")]
