@@ -32,6 +32,11 @@ def _close(a: Any, b: float, tolerance: float) -> bool:
     return isinstance(a, int | float) and not isinstance(a, bool) and abs(a - b) <= tolerance
 
 
+def _count(m: Mapping[str, Any]) -> int:
+    vehicles = m.get("vehicles") or {}
+    return sum(v for v in vehicles.values() if isinstance(v, int) and not isinstance(v, bool))
+
+
 def kpi_problems(
     movements: list[dict[str, Any]], summary: Mapping[str, Any], scenario: Scenario
 ) -> list[Problem]:
@@ -152,6 +157,15 @@ def kpi_problems(
                 f"summary makespan {kpis['makespan']}, the table gives {local_iso(makespan)}",
             )
         )
+    rail = [m for m in movements if m.get("mode") == "rail"]
+    split = {
+        "rail_movements": len(rail),
+        "rail_vehicles": sum(_count(m) for m in rail),
+        "road_vehicles": sum(_count(m) for m in movements if m.get("mode") != "rail"),
+    }
+    for key, value in split.items():
+        if key in kpis and kpis[key] != value:
+            found.append(("kpi", "", f"summary {key} {kpis[key]}, the table gives {value}"))
     objective, bound = kpis.get("objective"), kpis.get("bound")
     horizon_min = round(scenario.horizon_h * 60)
     if weights.mode == "weighted" and objective is not None:

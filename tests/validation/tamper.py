@@ -123,6 +123,12 @@ class Folder:
         if kpis.get("bound") is not None:
             kpis["bound"] = min(kpis["bound"], kpis["objective"])
             kpis["gap"] = round(max(0.0, (objective - kpis["bound"]) / objective), 4)
+        rail = [m for m in self.table if m["mode"] == "rail"]
+        kpis.update(
+            rail_movements=len(rail),
+            rail_vehicles=sum(sum(m["vehicles"].values()) for m in rail),
+            road_vehicles=sum(sum(m["vehicles"].values()) for m in self.table if m not in rail),
+        )
         self.summary["vehicles"] = sum(m["vehicle_count"] for m in self.table)
         self.summary["march_units"] = units
 
