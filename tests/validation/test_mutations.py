@@ -665,3 +665,22 @@ def test_the_untampered_plans_validate(
     assert validate_plan(folder, network=atlas) == []
     # ... also with the reviewer's own copy of the scenario, and loading the network itself.
     assert validate_plan(folder, scenario_file=folder.parent / "issued.yaml") == []
+
+
+@pytest.mark.realdata
+def test_a_plan_on_a_real_extract_validates(shared_osm: Path, tmp_path: Path) -> None:
+    from mobility.planning import write_plan
+    from mobility.schedule.cpsat import SolverOptions
+    from mobility.schedule.planner import plan_scenario
+
+    real = Path(__file__).parent.parent.parent / "examples" / "real"
+    network = mobility.load_network(
+        shared_osm / "nl332-the-hague-main-roads.osm", corridor_file=real / "hague-corridors.yaml"
+    )
+    result = plan_scenario(
+        real / "hague-scenario.yaml", network, options=SolverOptions(time_limit_s=2)
+    )
+    folder = write_plan(result, tmp_path / "plan", maps=False)
+    assert result.plan.movements
+    assert validate_plan(folder, network=network) == []
+    assert validate_plan(folder, scenario_file=real / "hague-scenario.yaml") == []
