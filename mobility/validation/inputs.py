@@ -125,7 +125,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _scenario_bytes(scenario: Scenario) -> bytes:
+def _scenario_bytes(scenario: Scenario) -> bytes | None:
     """Return the scenario file's bytes if it still holds the scenario, else it written out."""
     source = Path(scenario.source) if scenario.source else None
     if source is not None and source.is_file():
@@ -135,10 +135,11 @@ def _scenario_bytes(scenario: Scenario) -> bytes:
         except ScenarioError:
             pass
     text = yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True)
-    again = scenario_from_dict(yaml.safe_load(text), scenario.source or "<scenario>")
-    if replace(again, source=scenario.source) != scenario:
-        raise DataError(f"scenario {scenario.name!r} cannot be written out as a scenario file")
-    return text.encode("utf-8")
+    try:
+        again = scenario_from_dict(yaml.safe_load(text), scenario.source or "<scenario>")
+    except ScenarioError:
+        return None
+    return text.encode("utf-8") if replace(again, source=scenario.source) == scenario else None
 
 
 def record_inputs(
@@ -157,20 +158,22 @@ def record_inputs(
     What cannot be recorded (a network or catalogue built in code) is marked
     as such; :func:`load_inputs` then refuses the folder, naming it.
     """
-    files: dict[str, bytes] = {SCENARIO_FILE: _scenario_bytes(scenario)}
+    files: dict[str, bytes] = {}
+    text = _scenario_bytes(scenario)
     source = Path(scenario.source) if scenario.source else None
-    record: dict[str, Any] = {
-        "format": FORMAT,
-        "mobility_version": __version__,
-        "scenario": {
+    record: dict[str, Any] = {"format": FORMAT, "mobility_version": __version__}
+    if text is None:
+        record["scenario"] = {"missing": "the scenario cannot be written out as a scenario file"}
+    else:
+        files[SCENARIO_FILE] = text
+        record["scenario"] = {
             "file": SCENARIO_FILE,
-            "sha256": digest_bytes(files[SCENARIO_FILE]),
+            "sha256": digest_bytes(text),
             "source": str(source.resolve()) if source and source.is_file() else scenario.source,
             "source_sha256": digest_bytes(source.read_bytes())
             if source and source.is_file()
             else None,
-        },
-    }
+        }
     args = network.load_args
     if args is None:
         record["network"] = {"missing": "the network was built in code, not loaded from a file"}
