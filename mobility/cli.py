@@ -233,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_halt_sites_option(plan)
     validate = commands.add_parser("validate", help="re-check a plan folder")
     validate.add_argument("plan_dir", type=Path, metavar="PLAN_DIR")
+    validate.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="YAML",
+        help="the scenario as you issued it (must be the plan's; default: the folder's copy)",
+    )
 
     map_parser = commands.add_parser("map", help="offline HTML map of a plan or the corridors")
     _add_source_options(map_parser)
@@ -512,7 +518,7 @@ def _plan(args: argparse.Namespace) -> int:
     console.print(f"wrote {folder}", markup=False, highlight=False)
     # The folder as written is checked again; a plan with violations is no
     # plan to issue: its folder holds INVALID.txt and the exit status says so.
-    if _validate(folder) or not result.is_valid():
+    if _validate(folder, network=network) or not result.is_valid():
         error_console.print(
             f"INVALID: {folder} fails its own check (violations above, and in "
             f"{INVALID_FILE} there); do not issue it",
@@ -568,11 +574,11 @@ def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in text.lower()).strip("-")
 
 
-def _validate(plan_dir: Path) -> int:
+def _validate(plan_dir: Path, scenario: Path | None = None, network: Network | None = None) -> int:
     from mobility.schedule.validate import validate_plan
 
     try:
-        violations = validate_plan(plan_dir)
+        violations = validate_plan(plan_dir, scenario_file=scenario, network=network)
     except MobilityError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
@@ -582,7 +588,9 @@ def _validate(plan_dir: Path) -> int:
             error_console.print(str(violation), markup=False, highlight=False)
         error_console.print(f"{plan_dir}: {len(violations)} violations", markup=False)
         return 1
-    console.print(f"{plan_dir}: valid (every constraint re-checked)", markup=False)
+    console.print(
+        f"{plan_dir}: valid (every constraint re-checked against the plan's inputs)", markup=False
+    )
     return 0
 
 
@@ -616,7 +624,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "plan":
             return _plan(args)
         elif args.command == "validate":
-            return _validate(args.plan_dir)
+            return _validate(args.plan_dir, args.scenario)
         elif args.command == "map":
             _map(args)
         elif args.command == "stress":

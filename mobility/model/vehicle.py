@@ -238,6 +238,9 @@ class VehicleCatalogue:
     """Vehicle types by id, looked up by id or name (case-insensitive)."""
 
     types: Mapping[str, VehicleType] = field(default_factory=dict)
+    #: Files the catalogue was read from, in order (empty for one built in code);
+    #: plan folders record them (:mod:`mobility.validation.inputs`).
+    sources: tuple[str, ...] = field(default=(), compare=False)
 
     def __iter__(self) -> Iterator[VehicleType]:
         return iter(self.types.values())
@@ -318,7 +321,7 @@ class VehicleCatalogue:
                 raise DataError(
                     f"vehicle {vehicle.id!r} reuses the name {vehicle.name!r} of {owner!r}"
                 )
-        return VehicleCatalogue(types)
+        return VehicleCatalogue(types, (*self.sources, *other.sources))
 
 
 def _hazmat(raw: Any, where: str) -> Hazmat | None:
@@ -460,10 +463,11 @@ def load_vehicles(*paths: str | Path) -> VehicleCatalogue:
     catalogue = catalogue_from_dict(
         read_yaml(default_vehicles_path(), "vehicle catalogue"), str(default_vehicles_path())
     )
+    catalogue = VehicleCatalogue(catalogue.types, (str(default_vehicles_path()),))
     for path in paths:
         document = read_yaml(Path(path), "vehicle file")
         extra = build_checked(catalogue_from_dict, document, str(path), "vehicle file")
-        catalogue = catalogue.merged(extra)
+        catalogue = catalogue.merged(VehicleCatalogue(extra.types, (str(Path(path).resolve()),)))
     return catalogue
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -65,6 +66,9 @@ class Network:
     places: list[NetworkPlace] = field(default_factory=list)
     report: LoadReport = field(default_factory=lambda: LoadReport("", ""))
     halt_sites: list[HaltSite] = field(default_factory=list)
+    #: How the network was loaded (source, corridors, options), for plan folders
+    #: (:mod:`mobility.validation.inputs`); ``None`` for a network built in code.
+    load_args: dict[str, Any] | None = None
 
     def graph(self, mode: Mode) -> nx.MultiDiGraph:
         """Return the road or rail graph."""
@@ -189,6 +193,7 @@ def load_network(
         cached = cache.load_cached(key)
         if isinstance(cached, Network):
             logger.info("loaded network from cache %s", cache.cache_path(key))
+            cached.load_args = _load_args(source, corridors, corridor_file, options)
             return cached
     started = time.perf_counter()
     with step(f"reading {path.name}"):
@@ -240,7 +245,30 @@ def load_network(
     logger.info("built network from %s in %.1f s", path, time.perf_counter() - started)
     if use_cache:
         cache.store_cached(key, network)
+    network.load_args = _load_args(source, corridors, corridor_file, options)
     return network
+
+
+def _load_args(
+    source: str | Path | None,
+    corridors: Sequence[str] | None,
+    corridor_file: str | Path | None,
+    options: BuildOptions,
+) -> dict[str, Any]:
+    """Return the arguments of :func:`load_network` as plain data (paths made absolute)."""
+    return {
+        "source": None if source is None else str(Path(source).resolve()),
+        "corridors": None if corridors is None else list(corridors),
+        "corridor_file": None if corridor_file is None else str(Path(corridor_file).resolve()),
+        "options": asdict(options),
+    }
+
+
+def network_input_files(source: str | Path | None, corridor_file: str | Path | None) -> list[Path]:
+    """Return the files a network is read from (its source and the corridor file)."""
+    path = Path(source) if source is not None else default_atlas_path()
+    corridor_path = Path(corridor_file) if corridor_file is not None else default_corridors_path()
+    return [*_input_files(path, detect_format(path)), corridor_path]
 
 
 def _assign_corridors(graph: nx.MultiDiGraph, polygons: dict[str, BaseGeometry]) -> None:

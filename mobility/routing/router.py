@@ -394,6 +394,49 @@ class Router:
             return self.catalogue.loaded(vehicle)
         return vehicle
 
+    def place(self, mode: str, query: str) -> NetworkPlace:
+        """Return the place a name or id stands for in the road or rail graph (as :meth:`route`)."""
+        return self._mode(mode).place_index.resolve(query)
+
+    def retime(
+        self,
+        edges: Sequence[tuple[int, int, int]],
+        column: Column,
+        need: Requirements,
+        start: datetime,
+        origin: str,
+        destination: str,
+    ) -> ColumnSchedule:
+        """Schedule a column along a given road route (the plan validator re-derives with it).
+
+        The same march rules as :meth:`route`: column speeds for ``need``, the
+        column's pass times, halts. ``edges`` are graph edges ``(u, v, key)``.
+
+        Raises
+        ------
+        DataError
+            If an edge is not in the road graph or a place is unknown.
+        """
+        data = self._mode("road")
+        table = data.table
+        try:
+            index = [table.key_index[(int(u), int(v), int(k))] for u, v, k in edges]
+        except KeyError as error:
+            raise DataError(f"edge {error} is not in the road graph") from None
+        source = data.place_index.resolve(origin)
+        target = data.place_index.resolve(destination)
+        out_of_service = table.closed_on(utc(start).astimezone(LOCAL_TIME).date())
+        vehicle_class = self._class(data, need, "road", out_of_service)
+        pass_time = self._column_pass_times(table, column, vehicle_class.speeds_kph)
+        footprint = ColumnFootprint(
+            column.count, parking_area_m2(v for unit in column.march_units for v in unit.vehicles)
+        )
+        return column_schedule(
+            table, index, vehicle_class.weights, pass_time, utc(start), data.points,
+            source.name, target.name, self.halt_rules, data.structure_details,
+            sites=self._route_sites(table, tuple(index)), footprint=footprint,
+        )  # fmt: skip
+
     def _class(
         self, data: _ModeData, need: Requirements, mode: str, closed: NDArray[np.bool_]
     ) -> _ClassData:

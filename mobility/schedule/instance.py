@@ -246,6 +246,8 @@ class Instance:
     road_costs: RoadCosts | None = None
     hour_clock: Clock | None = None
     rail_timetable: RailTimetable | None = None
+    #: The plan folder's input files (:func:`mobility.validation.inputs.record_inputs`).
+    input_files: dict[str, bytes] = field(default_factory=dict)
 
     def time(self, minutes: float) -> datetime:
         """Wall-clock time of a solver minute."""
@@ -436,10 +438,18 @@ def build_instance(
             )
     _drop_unshared_junctions(tasks, resources)
     logger.info("instance: %d march units, %d resources", len(tasks), len(resources))
+    from mobility.validation.inputs import record_inputs
+
+    input_files = record_inputs(
+        scenario, network, catalogue, speeds=router.speeds, halt_rules=router.halt_rules,
+        clearance_margin_m=router.clearance_margin_m,
+        traffic_path=traffic.counts.path if traffic.counts is not None else None,
+        rail_rules=rail.rules if rail is not None else None,
+    )  # fmt: skip
     return Instance(
         scenario, tasks, resources, n_slots, slot, horizon_min, unplannable,
         rail.rules if rail is not None else None, costs, context.hour_clock,
-        rail.timetable if rail is not None else None,
+        rail.timetable if rail is not None else None, input_files,
     )  # fmt: skip
 
 

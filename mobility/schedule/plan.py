@@ -66,6 +66,8 @@ class Plan:
     constraints: dict[str, Any]
     utilisation: list[dict[str, Any]] = field(default_factory=list)
     features: list[dict[str, Any]] = field(default_factory=list)
+    #: The inputs the plan was made from (written to the folder for the validator).
+    input_files: dict[str, bytes] = field(default_factory=dict)
 
 
 def _iso(moment: datetime) -> str:
@@ -237,6 +239,8 @@ def build_plan(
             ],
             "requirements": need.to_dict(),
             "restricted_elements": _limits(instance, task, choice.option),
+            # The road route as graph edges (u, v, key): the validator re-derives from them.
+            "edges": [list(edge) for edge in route.edges] if route is not None else [],
         }
         coords = [list(c) for c in route.geometry.coords] if route is not None else []
         if option.rail is not None:
@@ -335,6 +339,7 @@ def build_plan(
         constraints=_constraints(instance),
         utilisation=utilisation,
         features=features,
+        input_files=dict(instance.input_files),
     )
 
 

@@ -7,7 +7,9 @@ A plan folder holds:
   start point time, arrival and clearance, halts, checkpoint times);
 - ``summary.json``: KPIs, solver figures, the greedy baseline, explanations;
 - ``constraints.json``: capacities, windows, closures, release and due times
-  and rules, for the validator;
+  and rules, as the planner saw them (the validator checks them);
+- ``inputs.json`` and ``scenario.yaml`` (and ``vehicles-N.yaml``): what the
+  plan was made from (:mod:`mobility.validation.inputs`);
 - ``utilisation.csv``: peak occupation per resource and hour;
 - ``routes.geojson``, ``routes.gpkg`` and one ``route-*.gpx`` per distinct
   route: the routes with vehicles, times, due time and lateness
@@ -26,15 +28,19 @@ import json
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mobility import _json as strict_json
 from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
-from mobility.schedule.plan import Plan
 from mobility.schedule.plan_geo import plan_geo_files
 
+if TYPE_CHECKING:
+    from mobility.schedule.plan import Plan
+
 PLAN_FILES = (
+    "inputs.json",
+    "scenario.yaml",
     "movement_table.csv",
     "movement_table.json",
     "summary.json",
@@ -71,16 +77,25 @@ def _csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
     return buffer.getvalue()
 
 
-def _movement_row(data: dict[str, Any]) -> dict[str, Any]:
+def movement_csv_row(data: dict[str, Any]) -> dict[str, Any]:
+    """One row of ``movement_table.csv`` from a row of ``movement_table.json``.
+
+    Spreadsheet-friendly: the march unit as ``<request>/<march unit>`` (text
+    in Excel and LibreOffice, where ``1.10`` would become the number 1.1),
+    times in ISO 8601 with their offset, and ``; `` the one separator inside
+    lists (items are space-separated: ``fennek x20``, ``break <place>
+    <start> <end>``, ``<checkpoint> <arrive> <clear>``).
+    """
     return {
         **data,
-        "refs": " ".join(data["refs"]),
+        "march_unit": f"{data['request']}/{data.get('march_unit', '')}",
+        "refs": "; ".join(data.get("refs") or ()),
         "vehicles": "; ".join(f"{k} x{v}" for k, v in data["vehicles"].items()),
         "halts": "; ".join(
-            f"{h['kind']} {h['name']} {h['start']}-{h['end']}" for h in data["halts"]
+            f"{h['kind']} {h['name']} {h['start']} {h['end']}" for h in data["halts"]
         ),
         "checkpoints": "; ".join(
-            f"{c['name']} {c['arrive']}/{c['clear']}" for c in data["checkpoints"]
+            f"{c['name']} {c['arrive']} {c['clear']}" for c in data["checkpoints"]
         ),
     }
 
@@ -105,7 +120,7 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
     movements = [m.data for m in plan.movements]
     files = {
         "movement_table.json": strict_json.dumps(movements, indent=1, ensure_ascii=False),
-        "movement_table.csv": _csv_text([_movement_row(m) for m in movements], CSV_COLUMNS),
+        "movement_table.csv": _csv_text([movement_csv_row(m) for m in movements], CSV_COLUMNS),
         "summary.json": strict_json.dumps(plan.summary, indent=2, ensure_ascii=False),
         "constraints.json": strict_json.dumps(plan.constraints, indent=2, ensure_ascii=False),
         "utilisation.csv": _csv_text(
@@ -114,6 +129,7 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
     }
     contents = {name: text.encode("utf-8") for name, text in files.items()}
     contents.update(plan_geo_files(plan))
+    contents.update(plan.input_files)
     return write_folder_atomic(out_dir, {**contents, **(extra or {})}, kind="plan")
 
 

@@ -1,6 +1,7 @@
 """Rail rules of the independent plan validator: consists, train times, rail occupations.
 
-From a train's row alone (and the ``rail`` part of ``constraints.json``) it
+From a train's row alone (and the rail rules, lines and terminals that
+:mod:`mobility.validation.check` derives from the plan's inputs) it
 checks the consist (:func:`~mobility.rail.consist.consist_problems`: deck
 length, payload, one heavy vehicle per wagon, train length against every
 line of the path, gross weight against the locomotive), the vehicles carried

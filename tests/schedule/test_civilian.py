@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,7 +39,7 @@ def test_sections_sum_the_movements_rows_largest_first() -> None:
         return {"road": road, "direction": "east", "hour": hour, "day": "working day",
                 "delay_vh": delay, "demand": demand, "source": f"{demand} source"}  # fmt: skip
 
-    movements = [
+    movements: list[dict[str, Any]] = [
         {"movement": "1", "civilian_delay": [row("A1", "08:00", 1.5), row("A12", "09:00", 0.2)]},
         {"movement": "2", "civilian_delay": [row("A1", "08:00", 2.0, "measured")]},
         {"movement": "T1", "mode": "rail"},  # a train: no road delay rows
