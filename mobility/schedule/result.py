@@ -31,7 +31,8 @@ class Kpis:
     Attributes
     ----------
     method
-        ``cp-sat``, ``greedy`` or what replaced the solver's result.
+        ``cp-sat``; a baseline's (``greedy``, ``off-peak rule``,
+        ``cost-aware greedy``); or the hint that replaced the solver's result.
     on_time_share
         Share of all requested march units that clear by their request's due
         time (unscheduled and unplannable ones count as not on time).
