@@ -54,6 +54,9 @@ max_osm_refs
     hold (about 40 bytes each while reading). Environment:
     ``MOBILITY_MAX_OSM_REFS``. Default: 100,000,000 (the Netherlands: a few
     tens of millions).
+max_gtfs_bytes
+    Most bytes the ``.txt`` files of a GTFS timetable may hold (a feed is read
+    into memory whole). Environment: ``MOBILITY_MAX_GTFS_MB``. Default: 2,000 MB.
 examples_dir
     Folder of the example scenarios and scripts of a source checkout (not
     installed). Environment: ``MOBILITY_EXAMPLES_DIR``. Default: ``examples/``
@@ -108,3 +111,4 @@ max_tag_value_chars: int = 65_536
 max_inflated_bytes: int = int(_env_number("MOBILITY_MAX_INFLATED_MB", 64_000) * 1_000_000)
 max_pbf_node_id: int = 2**45
 max_osm_refs: int = int(_env_number("MOBILITY_MAX_OSM_REFS", 100_000_000))
+max_gtfs_bytes: int = int(_env_number("MOBILITY_MAX_GTFS_MB", 2_000) * 1_000_000)
