@@ -491,10 +491,11 @@ def _plan(args: argparse.Namespace) -> int:
     network = _load(args)
     traffic = None
     if args.traffic or args.timetable:
-        traffic = TrafficModel(
-            counts=read_traffic(args.traffic) if args.traffic else None,
-            rail_timetable=read_gtfs(args.timetable) if args.timetable else None,
-        )
+        with step("reading the measured traffic and the timetable"):
+            traffic = TrafficModel(
+                counts=read_traffic(args.traffic) if args.traffic else None,
+                rail_timetable=read_gtfs(args.timetable) if args.timetable else None,
+            )
     options = SolverOptions(
         time_limit_s=args.time_limit,
         workers=args.workers,

@@ -25,10 +25,11 @@ from shapely.geometry.base import BaseGeometry
 
 from mobility import settings
 from mobility._atomic import claim_output, release_output
-from mobility.errors import FetchError
+from mobility.errors import DataError, FetchError
 from mobility.model.corridor import CorridorSet
 from mobility.network.corridor_geometry import corridor_polygons
 from mobility.network.osm_data import RAIL_RAILWAYS, ROAD_HIGHWAYS
+from mobility.network.pbf_frames import check_pbf_frames
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,13 @@ def _download(
                     if progress is not None:
                         progress(done, total)
                 _check_head(head, kind, url, response.headers.get("content-type", ""))
+        if kind == "pbf":
+            try:
+                check_pbf_frames(tmp)
+            except DataError as error:
+                raise FetchError(
+                    f"download of {url} is not a complete OSM PBF ({error}); nothing was saved"
+                ) from None
         os.replace(tmp, out)
     except requests.RequestException as error:
         raise FetchError(f"download of {url} failed: {error}") from error

@@ -1,4 +1,4 @@
-"""``mobility fetch`` against a captive portal or proxy that answers with an HTML page."""
+"""``mobility fetch`` against a captive portal's HTML page, and a download cut short."""
 
 from __future__ import annotations
 
@@ -71,3 +71,36 @@ def test_a_download_into_a_new_folder_leaves_no_folder(
     )
     outcome.assert_clear_error("captive portal")
     assert list(tmp_path.iterdir()) == []
+
+
+def _serve(body: bytes) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = type("_Server", (_Portal,), {"body": body})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/nl.osm.pbf"
+
+
+@pytest.fixture(scope="module")
+def pbf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    from tests.hostile.test_pbf_inputs import _write
+
+    return _write(tmp_path_factory.mktemp("fetch") / "tiny.osm.pbf")
+
+
+@pytest.mark.parametrize("cut", [0, 40])
+def test_a_download_cut_short_is_not_saved(
+    cli: Callable[..., Outcome], tmp_path: Path, pbf: bytes, cut: int
+) -> None:
+    """A PBF whose transfer ended early was saved as if whole (it starts like a PBF)."""
+    server, url = _serve(pbf[: len(pbf) - cut])
+    try:
+        outcome = cli("fetch", "geofabrik", "--out", str(tmp_path / "nl.osm.pbf"), "--url", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    if cut == 0:  # the whole file is saved as it came
+        assert outcome.code == 0, outcome.err[-2000:]
+        assert (tmp_path / "nl.osm.pbf").read_bytes() == pbf
+    else:
+        outcome.assert_clear_error("not a complete OSM PBF", "truncated", "nothing was saved")
+        assert list(tmp_path.iterdir()) == []

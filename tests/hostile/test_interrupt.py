@@ -153,3 +153,19 @@ def test_ctrl_c_during_a_sweep_ends_the_workers(tmp_path: Path, shared_cache: Pa
     assert run.interrupt() < 20
     run.assert_interrupted()
     _nothing_written(tmp_path)
+
+
+def test_a_killed_sweep_takes_its_workers_along(tmp_path: Path, shared_cache: Path) -> None:
+    """Issue 19: after a SIGKILL of `mobility criticality`, its pool workers lived on."""
+    args = ["criticality", "--osm", str(DATA / "tiny.osm"), *CORRIDORS, "--out", "out/c",
+            "--backend", "process", "--workers", "2", "--progress"]  # fmt: skip
+    run = Run(args, tmp_path, shared_cache)
+    run.wait_for("progress: criticality")
+    time.sleep(1.0)
+    assert len(_living(run.process.pid)) > 1  # the command and its workers
+    run.process.kill()  # SIGKILL to the command alone: it cannot end its workers
+    run.process.wait(timeout=10)
+    deadline = time.monotonic() + 60  # a worker notices once its imports are done
+    while _living(run.process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _living(run.process.pid) == []
