@@ -41,11 +41,11 @@ from scipy import stats
 import mobility
 from mobility import settings
 from mobility._atomic import write_text_atomic
+from mobility.model.clock import is_day_off
 from mobility.routing.router import Router
 from mobility.schedule.disruption import TrafficModel
 from mobility.schedule.moving_bottleneck import Sections, route_delays_vh
 from mobility.schedule.road_costs import RoadCosts
-from mobility.traffic.calendar import is_day_off
 from mobility.traffic.ndw import SiteDay, read_ndw
 from mobility.traffic.profiles import PROFILES_FILE, calibrate, render_defaults
 

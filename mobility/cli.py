@@ -209,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="measured civilian traffic: NDW export or road,direction,day_type,hour,veh_h_per_lane",
     )
     plan.add_argument(
+        "--timetable",
+        type=Path,
+        metavar="GTFS",
+        help="passenger timetable (GTFS zip or folder): rail paths displace the trains counted",
+    )
+    plan.add_argument(
         "--fast",
         action="store_true",
         help="faster, non-reproducible parallel search (default: reproducible)",
@@ -437,6 +443,7 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.schedule.disruption import TrafficModel
     from mobility.schedule.plan_files import PLAN_FILES
     from mobility.schedule.planner import plan_scenario
+    from mobility.traffic.gtfs import read_gtfs
     from mobility.traffic.read import read_traffic
 
     if args.time_limit <= 0 or args.workers < 1:
@@ -445,7 +452,12 @@ def _plan(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
     claim_output(out, "folder", names={*PLAN_FILES, "map.html", "gantt.png", "utilisation.png"})
     network = _load(args)
-    traffic = TrafficModel(counts=read_traffic(args.traffic)) if args.traffic else None
+    traffic = None
+    if args.traffic or args.timetable:
+        traffic = TrafficModel(
+            counts=read_traffic(args.traffic) if args.traffic else None,
+            rail_timetable=read_gtfs(args.timetable) if args.timetable else None,
+        )
     options = SolverOptions(
         time_limit_s=args.time_limit,
         workers=args.workers,

@@ -44,6 +44,9 @@ max_tag_value_chars
 max_inflated_bytes
     Most bytes a compressed extract may inflate to. Environment:
     ``MOBILITY_MAX_INFLATED_MB``. Default: 64,000 MB.
+max_gtfs_bytes
+    Most bytes the ``.txt`` files of a GTFS timetable may hold (a feed is read
+    into memory whole). Environment: ``MOBILITY_MAX_GTFS_MB``. Default: 2,000 MB.
 examples_dir
     Folder of the example scenarios and scripts of a source checkout (not
     installed). Environment: ``MOBILITY_EXAMPLES_DIR``. Default: ``examples/``
@@ -96,3 +99,4 @@ max_yaml_nodes: int = int(_env_number("MOBILITY_MAX_YAML_NODES", 1_000_000))
 max_yaml_bytes: int = 64_000_000
 max_tag_value_chars: int = 65_536
 max_inflated_bytes: int = int(_env_number("MOBILITY_MAX_INFLATED_MB", 64_000) * 1_000_000)
+max_gtfs_bytes: int = int(_env_number("MOBILITY_MAX_GTFS_MB", 2_000) * 1_000_000)

@@ -15,9 +15,10 @@ DATA = Path(__file__).parent / "data"
 def isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """Every test gets its own empty cache folder."""
+    """Every test gets its own empty cache folder, also in the processes it starts."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setattr(settings, "cache_dir", folder)
+    monkeypatch.setenv("MOBILITY_CACHE_DIR", str(folder))
     yield folder
 
 

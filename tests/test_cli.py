@@ -152,3 +152,16 @@ def test_plan_with_a_traffic_file(tmp_path: Path, capsys: pytest.CaptureFixture[
         main(["plan", scenario, "--traffic", counts, "--out", str(out), "--time-limit", "2"]) == 0
     )
     assert "valid (every constraint" in capsys.readouterr().out
+
+
+def test_plan_with_a_timetable_that_is_not_a_feed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    portal = tmp_path / "timetable.zip"
+    portal.write_text("<html>captive portal</html>")
+    out = tmp_path / "plan"
+    args = ["plan", str(DATA / "scenario-tiny.yaml"), "--timetable", str(portal), "--out", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "timetable.zip: not a GTFS feed (expected a zip file or a folder)" in err
+    assert "Traceback" not in err and not out.exists()

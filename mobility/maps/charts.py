@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from mobility.maps.plan_view import PlanView
 from mobility.maps.render import PALETTE
 from mobility.maps.timeline import column_track, is_train
-from mobility.model.scenario import LOCAL_TIME
+from mobility.model.clock import LOCAL_TIME
 
 CHART_FILES = ("gantt.png", "utilisation.png")
 DPI = 100

@@ -40,7 +40,7 @@ from mobility.maps.timeline import (
     train_of,
     train_track,
 )
-from mobility.model.scenario import LOCAL_TIME
+from mobility.model.clock import LOCAL_TIME
 from mobility.network.load import Network
 from mobility.schedule.plan import Plan
 from mobility.schedule.result import PlanResult

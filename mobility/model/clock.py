@@ -11,8 +11,11 @@ or written (:func:`local_iso`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+import holidays
 
 #: The time zone of every time shown to a user.
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
@@ -50,3 +53,14 @@ def local_time(moment: datetime) -> datetime:
 def local_iso(moment: datetime, timespec: str = "seconds") -> str:
     """ISO 8601 text of ``moment`` in Dutch local time, with its offset (+01:00 or +02:00)."""
     return local_time(moment).isoformat(timespec=timespec)
+
+
+@lru_cache(maxsize=4096)
+def is_day_off(day: date) -> bool:
+    """Whether a date is a weekend day or a Dutch public holiday."""
+    return day.weekday() >= 5 or day in holidays.country_holidays("NL", years=day.year)
+
+
+def day_type(day: date) -> str:
+    """``weekday`` for a working day, ``weekend`` for weekends and public holidays."""
+    return "weekend" if is_day_off(day) else "weekday"

@@ -20,7 +20,8 @@ from mobility.model._yaml import build_checked, read_yaml
 from mobility.model._yaml import number as _number
 from mobility.model._yaml import require as _require
 
-PLACE_KINDS = ("spod", "bcp", "csc", "staging", "rail_terminal", "ramp")
+#: ``station``: a rail station where trains may reverse (no loading, no capacity).
+PLACE_KINDS = ("spod", "bcp", "csc", "staging", "rail_terminal", "ramp", "station")
 PLACE_MODES = ("road", "rail")
 CAPACITY_KEYS = {
     "csc": ("vehicles_parked", "vehicles_overnight"),
@@ -107,6 +108,8 @@ class Place:
             raise DataError(f"{where}: mode {self.mode!r} is not one of road, rail")
         if not self.corridors:
             raise DataError(f"{where}: expected at least one corridor")
+        if self.kind == "station" and self.mode != "rail":
+            raise DataError(f"{where}: a station is a rail place, expected mode: rail")
         if not (self.source or self.assumption):
             raise DataError(f"{where}: expected a 'source' or an 'assumption'")
         _check_lonlat(where, self.lon, self.lat)

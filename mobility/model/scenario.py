@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from mobility import settings
 from mobility.errors import ScenarioError
 from mobility.model import _fields
 from mobility.model._yaml import build_checked, read_yaml
+from mobility.model.clock import LOCAL_TIME
 
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 #: Times outside these years are refused (far dates overflow date arithmetic).
 MIN_YEAR, MAX_YEAR = _fields.MIN_YEAR, _fields.MAX_YEAR
 #: Longest planning horizon, hours (90 days).

@@ -55,6 +55,7 @@ PLACE_KIND_EXPORT = {
     "staging": "csc",
     "rail_terminal": "rail_terminal",
     "ramp": "rail_terminal",
+    "station": "station",
 }
 
 

@@ -10,18 +10,51 @@ when the train leaves, as infrastructure managers allocate paths).
 Civilian cost of a section: of the regular trains running while the
 military train and its headway occupy the line, the band's knock-on share
 is delayed; passenger trains at the cost of
-:func:`~mobility.schedule.disruption.rail_path_cost_vh` per train-hour,
-freight trains at ``freight_train_vh`` each.
+:func:`displaced_passenger_vh` each, freight
+trains at ``freight_train_vh`` each. The passenger trains of a section in an
+hour are counted from a GTFS timetable where one is given and covers the
+section (:mod:`mobility.traffic.gtfs`); elsewhere they are the line's
+assumed ``passenger_per_h`` spread by the hourly profile
+(:func:`rail_path_cost_vh`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from mobility.rail.rules import LineRules, RailRules
 from mobility.routing.router import Route
-from mobility.schedule.disruption import rail_path_cost_vh
+from mobility.traffic.profiles import default_traffic
+
+if TYPE_CHECKING:
+    from mobility.traffic.gtfs import RailTimetable
+
+#: Source of the passenger trains of a section without a timetable.
+ASSUMED_PASSENGER_SOURCE = "rail.yaml passenger_per_h (assumption) x hourly profile"
+
+
+def rail_path_cost_vh(moment: datetime, passenger_trains_per_h: float = 4.0) -> float:
+    """Delay equivalent of taking one rail path at ``moment``.
+
+    A military train on a mixed line displaces the regular trains of its
+    path; the cost is the trains displaced in that hour (scaled by the hourly
+    profile against a flat day) times an assumed 300 passengers delayed 15
+    minutes each, in vehicle-hour equivalents at 1.3 persons per car.
+    """
+    flat_share = 1 / 24
+    trains = passenger_trains_per_h * default_traffic().hourly_share(moment) / flat_share
+    return displaced_passenger_vh(trains)
+
+
+def displaced_passenger_vh(trains: float) -> float:
+    """Delay equivalent (veh-h) of ``trains`` passenger trains displaced in an hour.
+
+    Assumption: 300 passengers per train delayed 15 minutes each, in
+    vehicle-hour equivalents at 1.3 persons per car.
+    """
+    return trains * 300 * 0.25 / 1.3
 
 
 @dataclass(frozen=True)
@@ -37,6 +70,7 @@ class Section:
     maxspeed_kph: float
     electrified: bool
     rules: LineRules
+    edges: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,20 +107,47 @@ class TrainPath:
             if all(s.rules.headway_min(band) is not None for s in self.sections)
         )
 
-    def cost_vh(self, departure: datetime, band: str, rules: RailRules) -> float:
+    def cost_vh(
+        self,
+        departure: datetime,
+        band: str,
+        rules: RailRules,
+        timetable: RailTimetable | None = None,
+    ) -> float:
         """Civilian cost of the train's path for a departure at ``departure``."""
-        total = 0.0
+        return sum(cost for cost, _, _ in self.section_costs(departure, band, rules, timetable))
+
+    def section_costs(
+        self,
+        departure: datetime,
+        band: str,
+        rules: RailRules,
+        timetable: RailTimetable | None = None,
+    ) -> list[tuple[float, float, str]]:
+        """Per section: civilian cost (veh-h), passenger trains per hour, their source.
+
+        The trains are counted in ``timetable`` where it covers the section,
+        else the line's assumed rate; the source says which.
+        """
+        out = []
         for section in self.sections:
             headway = section.rules.headway_min(band) or 60
             occupied_h = (section.leave_s - section.enter_s) / 3600 + headway / 60
             moment = departure + timedelta(seconds=section.enter_s)
-            passenger = rail_path_cost_vh(moment, section.rules.passenger_per_h)
-            total += (
+            if timetable is not None and timetable.covers(section.edges):
+                trains: float = timetable.trains_per_h(section.edges, moment)
+                passenger = displaced_passenger_vh(trains)
+                source = timetable.source
+            else:
+                passenger = rail_path_cost_vh(moment, section.rules.passenger_per_h)
+                trains, source = section.rules.passenger_per_h, ASSUMED_PASSENGER_SOURCE
+            cost = (
                 occupied_h
                 * rules.knock_on_share[band]
                 * (passenger + section.rules.freight_per_h * rules.freight_train_vh)
             )
-        return total
+            out.append((cost, trains, source))
+        return out
 
 
 def train_path(route: Route, rules: RailRules, border_id: str = "") -> TrainPath:
@@ -114,6 +175,7 @@ def train_path(route: Route, rules: RailRules, border_id: str = "") -> TrainPath
                 "enter_s": enter,
                 "maxspeed": 0.0,
                 "electrified": True,
+                "edges": [],
             }
         current["end"] = names.get(v, str(v))
         current["length_m"] = float(current["length_m"]) + float(data.get("length_m", 0.0))  # type: ignore[arg-type]
@@ -121,6 +183,7 @@ def train_path(route: Route, rules: RailRules, border_id: str = "") -> TrainPath
         speed_kph = float(data.get("maxspeed_kph") or 0.0)
         current["maxspeed"] = max(float(current["maxspeed"]), speed_kph)  # type: ignore[arg-type]
         current["electrified"] = bool(current["electrified"]) and bool(data.get("electrified"))
+        current["edges"].append((u, v))  # type: ignore[attr-defined]
     if current is not None:
         sections.append(_section(current, rules))
     end = route.schedule.checkpoints[-1].name if route.schedule.checkpoints else ""
@@ -140,4 +203,5 @@ def _section(raw: dict[str, object], rules: RailRules) -> Section:
         maxspeed_kph=float(raw["maxspeed"]),  # type: ignore[arg-type]
         electrified=bool(raw["electrified"]),
         rules=rules.line(line),
+        edges=tuple(raw["edges"]),  # type: ignore[arg-type]
     )

@@ -16,7 +16,7 @@ from mobility import settings
 from mobility.errors import DataError
 from mobility.model import _fields
 from mobility.model._yaml import build_checked, number, read_yaml, require
-from mobility.schedule.disruption import LOCAL_TIME, is_day_off
+from mobility.model.clock import LOCAL_TIME, is_day_off
 
 SCHEMA = "mobility-rail/1"
 BANDS = ("night", "day", "peak")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import networkx as nx
 import numpy as np
@@ -25,7 +24,7 @@ from shapely.geometry import LineString
 from mobility import settings
 from mobility.errors import DataError, InfeasibleError
 from mobility.model.adr import code_for
-from mobility.model.clock import add_seconds, utc
+from mobility.model.clock import LOCAL_TIME, add_seconds, utc
 from mobility.model.column import Column, ColumnRules, build_column, parking_area_m2
 from mobility.model.scenario import MAX_YEAR, MIN_YEAR
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
@@ -63,7 +62,6 @@ from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS, TurnArcs, TurnRules, 
 logger = logging.getLogger(__name__)
 
 Mode = Literal["road", "rail"]
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 #: Length of a military train for its pass time (EU target length).
 TRAIN_LENGTH_M = 740.0
 _POINT_KIND = {

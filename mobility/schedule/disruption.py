@@ -26,14 +26,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mobility import settings
+from mobility.model.clock import LOCAL_TIME, is_day_off
 from mobility.schedule.moving_bottleneck import BottleneckParams
-from mobility.traffic.calendar import LOCAL_TIME, is_day_off
 from mobility.traffic.counts import TrafficCounts
-from mobility.traffic.profiles import PROFILES_FILE, TrafficDefaults, load_defaults
+from mobility.traffic.profiles import TrafficDefaults, default_traffic
+
+if TYPE_CHECKING:
+    from mobility.traffic.gtfs import Timetable
 
 __all__ = [
     "LOCAL_TIME",
@@ -44,21 +45,10 @@ __all__ = [
     "hourly_share",
     "is_day_off",
     "is_peak",
-    "rail_path_cost_vh",
 ]
 
 PEAK_HOURS = frozenset({7, 8, 16, 17})
 NIGHT_HOURS = frozenset({23, 0, 1, 2, 3, 4, 5})
-
-
-@lru_cache(maxsize=8)
-def _defaults_at(path: str) -> TrafficDefaults:
-    return load_defaults(Path(path))
-
-
-def default_traffic() -> TrafficDefaults:
-    """Return the class defaults of the data folder (read once per path)."""
-    return _defaults_at(str(settings.data_dir / PROFILES_FILE))
 
 
 @dataclass(frozen=True)
@@ -99,6 +89,10 @@ class TrafficModel:
     max_queue_h
         Cap on the time a released queue takes to clear (in the peak the
         queue would not clear by itself).
+    rail_timetable
+        Passenger trains from a user's GTFS feed; where it covers a rail line
+        section, the trains a military path displaces are counted from it
+        instead of assumed (:mod:`mobility.traffic.gtfs`).
     """
 
     defaults: TrafficDefaults = field(default_factory=default_traffic)
@@ -114,6 +108,7 @@ class TrafficModel:
     ramp_veh_per_lane_day: float = 8000.0
     built_up_night_vh_per_vehicle_km: float = 0.01
     max_queue_h: float = 2.0
+    rail_timetable: Timetable | None = None
 
     @property
     def pcu_per_vehicle(self) -> float:
@@ -146,26 +141,10 @@ class TrafficModel:
 
 def hourly_share(moment: datetime, model: TrafficModel | None = None) -> float:
     """Share of that day's volume travelling in the local hour of ``moment``."""
-    local = moment.astimezone(LOCAL_TIME)
-    defaults = model.defaults if model else default_traffic()
-    day_off = is_day_off(local.date())
-    return (defaults.weekend_profile if day_off else defaults.weekday_profile)[local.hour]
+    return (model.defaults if model else default_traffic()).hourly_share(moment)
 
 
 def is_peak(moment: datetime) -> bool:
     """Whether ``moment`` falls in a weekday peak hour (07-09, 16-18 local)."""
     local = moment.astimezone(LOCAL_TIME)
     return not is_day_off(local.date()) and local.hour in PEAK_HOURS
-
-
-def rail_path_cost_vh(moment: datetime, passenger_trains_per_h: float = 4.0) -> float:
-    """Delay equivalent of taking one rail path at ``moment``.
-
-    A military train on a mixed line displaces the regular trains of its
-    path; the cost is the trains displaced in that hour (scaled by the hourly
-    profile against a flat day) times an assumed 300 passengers delayed 15
-    minutes each, in vehicle-hour equivalents at 1.3 persons per car.
-    """
-    flat_share = 1 / 24
-    trains = passenger_trains_per_h * hourly_share(moment) / flat_share
-    return trains * 300 * 0.25 / 1.3

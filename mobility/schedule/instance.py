@@ -64,6 +64,7 @@ from mobility.schedule.disruption import (
 )
 from mobility.schedule.moving_bottleneck import Clock
 from mobility.schedule.road_costs import RoadCosts, minute_clock
+from mobility.traffic.gtfs import RailTimetable, bind_timetable
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +203,10 @@ class Instance:
         Requests (or parts) without any option, with the reason.
     rail_rules
         The rail rules used, when some request may go by rail.
+    road_costs, hour_clock
+        Civilian cost tables of road options and the local clock of the horizon.
+    rail_timetable
+        The passenger timetable laid on the rail graph, when one was given.
     """
 
     scenario: Scenario
@@ -214,6 +219,7 @@ class Instance:
     rail_rules: RailRules | None = None
     road_costs: RoadCosts | None = None
     hour_clock: Clock | None = None
+    rail_timetable: RailTimetable | None = None
 
     def time(self, minutes: float) -> datetime:
         """Wall-clock time of a solver minute."""
@@ -343,7 +349,11 @@ def build_instance(
         due = scenario.minutes(request.required_by)
         if request.mode != "road":
             if rail is None:
-                rail = RailContext(network, router, rail_rules or load_rail_rules(), rules, context)
+                rail = RailContext(
+                    network, router, rail_rules or load_rail_rules(), rules, context,
+                    timetable=bind_timetable(traffic.rail_timetable, network.rail)
+                    if traffic.rail_timetable is not None else None,
+                )  # fmt: skip
             try:
                 found = rail_tasks(rail, request, catalogue, release, due)
             except DataError as error:
@@ -402,6 +412,7 @@ def build_instance(
     return Instance(
         scenario, tasks, resources, n_slots, slot, horizon_min, unplannable,
         rail.rules if rail is not None else None, costs, context.hour_clock,
+        rail.timetable if rail is not None else None,
     )  # fmt: skip
 
 

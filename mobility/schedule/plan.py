@@ -17,8 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.model.adr import code_for
-from mobility.model.clock import local_iso
-from mobility.model.scenario import LOCAL_TIME
+from mobility.model.clock import LOCAL_TIME, local_iso
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
 from mobility.schedule.civilian import civilian_delay_rows
@@ -225,7 +224,15 @@ def build_plan(
         }
         coords = [list(c) for c in route.geometry.coords] if route is not None else []
         if option.rail is not None:
-            data.update(rail_row(option.rail, scenario.start + shift, task))
+            data.update(
+                rail_row(
+                    option.rail,
+                    scenario.start + shift,
+                    task,
+                    rules=instance.rail_rules,
+                    timetable=instance.rail_timetable,
+                )
+            )
             coords += [list(c) for c in option.rail.path.route.geometry.coords]
         movements.append(Movement(number, data))
         features.append(

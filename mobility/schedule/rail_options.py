@@ -52,6 +52,7 @@ from mobility.schedule.instance import (
     _make_option,
     _OptionContext,
 )
+from mobility.traffic.gtfs import RailTimetable
 
 #: Speed (km/h) assumed for the last hop from the road point to the ramp.
 RAMP_HOP_KPH = 30.0
@@ -72,6 +73,7 @@ class RailContext:
     rules: RailRules
     column_rules: ColumnRules
     option: _OptionContext
+    timetable: RailTimetable | None = None
     bands: NDArray[np.int8] = field(init=False)
     road_index: PlaceIndex = field(init=False)
     rail_index: PlaceIndex = field(init=False)
@@ -110,7 +112,9 @@ class RailContext:
         key = (id(path), band, depart_min)
         if key not in self.costs:
             moment = self.option.scenario.start + timedelta(minutes=depart_min)
-            self.costs[key] = round(path.cost_vh(moment, band, self.rules) * DISRUPTION_SCALE)
+            self.costs[key] = round(
+                path.cost_vh(moment, band, self.rules, self.timetable) * DISRUPTION_SCALE
+            )
         return self.costs[key]
 
 

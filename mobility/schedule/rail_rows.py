@@ -8,16 +8,29 @@ from typing import Any
 
 from mobility.model.clock import local_iso
 from mobility.rail.leg import RailLeg
+from mobility.rail.rules import RailRules
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
 from mobility.schedule.solution import Choice
+from mobility.traffic.gtfs import RailTimetable
 
 
 def _iso(moment: datetime) -> str:
     return local_iso(moment)
 
 
-def rail_row(leg: RailLeg, start: datetime, task: Task) -> dict[str, Any]:
-    """Fields of a train's movement row (``start``: when the task starts)."""
+def rail_row(
+    leg: RailLeg,
+    start: datetime,
+    task: Task,
+    rules: RailRules | None = None,
+    timetable: RailTimetable | None = None,
+) -> dict[str, Any]:
+    """Fields of a train's movement row (``start``: when the task starts).
+
+    With the rail ``rules`` used, each section of the path also shows its
+    civilian delay, the passenger trains per hour it displaces and their
+    source (the ``timetable`` where it covers the section, else the assumption).
+    """
 
     def at(minutes: float) -> datetime:
         return start + timedelta(minutes=minutes)
@@ -26,6 +39,11 @@ def rail_row(leg: RailLeg, start: datetime, task: Task) -> dict[str, Any]:
     route = leg.path.route
     shift = depart - route.schedule.start
     carried = leg.train.vehicles
+    costs = (
+        leg.path.section_costs(depart, leg.band, rules, timetable)
+        if rules is not None
+        else [None] * len(leg.path.sections)
+    )
     return {
         "mode": "rail",
         "route": " / ".join(
@@ -61,8 +79,9 @@ def rail_row(leg: RailLeg, start: datetime, task: Task) -> dict[str, Any]:
                     "electrified": s.electrified,
                     "max_length_m": s.rules.max_length_m,
                     "headway_min": headway,
+                    **_section_cost(cost),
                 }
-                for s, headway in zip(leg.path.sections, leg.headways_min, strict=True)
+                for s, headway, cost in zip(leg.path.sections, leg.headways_min, costs, strict=True)
             ],
             "checkpoints": [
                 {
@@ -76,6 +95,17 @@ def rail_row(leg: RailLeg, start: datetime, task: Task) -> dict[str, Any]:
             ],
             "border_min": leg.border_min,
         },
+    }
+
+
+def _section_cost(cost: tuple[float, float, str] | None) -> dict[str, Any]:
+    if cost is None:
+        return {}
+    delay_vh, trains, source = cost
+    return {
+        "civilian_delay_vh": round(delay_vh, 3),
+        "passenger_trains_per_h": round(trains, 2),
+        "passenger_source": source,
     }
 
 

@@ -27,7 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.errors import DataError, ScenarioError
-from mobility.model.scenario import LOCAL_TIME, Capacities, Closure, Request, Scenario
+from mobility.model.clock import LOCAL_TIME
+from mobility.model.scenario import Capacities, Closure, Request, Scenario
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.edges import EdgeTable

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import numpy as np
 from mobility import settings
 from mobility.errors import DataError
 from mobility.model._yaml import number, read_yaml, require
+from mobility.model.clock import LOCAL_TIME, is_day_off
 from mobility.traffic.ndw import SiteDay
 
 PROFILES_FILE = "traffic-profiles.yaml"
@@ -52,6 +55,22 @@ class TrafficDefaults:
         """Working-day vehicles per lane of a road class (links count as their road)."""
         base = highway.removesuffix("_link")
         return float(self.daily_per_lane.get(base, self.daily_per_lane["tertiary"]))
+
+    def hourly_share(self, moment: datetime) -> float:
+        """Share of that day's volume travelling in the local hour of ``moment``."""
+        local = moment.astimezone(LOCAL_TIME)
+        day_off = is_day_off(local.date())
+        return (self.weekend_profile if day_off else self.weekday_profile)[local.hour]
+
+
+@lru_cache(maxsize=8)
+def _defaults_at(path: str) -> TrafficDefaults:
+    return load_defaults(Path(path))
+
+
+def default_traffic() -> TrafficDefaults:
+    """Return the class defaults of the data folder (read once per path)."""
+    return _defaults_at(str(settings.data_dir / PROFILES_FILE))
 
 
 def _profile(raw: Any, where: str) -> tuple[float, ...]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from mobility.errors import DataError
-from mobility.traffic.calendar import is_day_off
+from mobility.model.clock import is_day_off
 from mobility.traffic.counts import COUNT_FIELDS, HourlyCounts, TrafficCounts, read_counts
 from mobility.traffic.ndw import NDW_FIELDS, SiteDay, read_ndw
 

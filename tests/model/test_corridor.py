@@ -52,6 +52,14 @@ def test_loads_fixture() -> None:
         ),
         (lambda d: d["corridors"]["west"].update(spines=[[[4.0, 52.0]]]), r"at least two"),
         (lambda d: d["places"].append(dict(d["places"][0])), r"duplicate id"),
+        (
+            lambda d: d["places"][0].update(kind="station", mode="road"),
+            r"place 'bcp-tiny': a station is a rail place, expected mode: rail",
+        ),
+        (
+            lambda d: d["places"][0].update(kind="station", mode="rail", capacity={"ramps": 1}),
+            r"capacity 'ramps' is not allowed for kind 'station'; expected none",
+        ),
     ],
 )
 def test_invalid_entries_are_named(mutate: Any, message: str) -> None:

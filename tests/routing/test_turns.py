@@ -248,6 +248,9 @@ def test_rail_routes_on_the_2014_railways_follow_the_track(
         print(f"shortest track paths that reverse: {reversing_before}; routed {routed}")
         print(f"not connected in the 2014 file: {', '.join(skipped) or 'none'}")
     assert reversing_before > 0 and routed >= 10
+    # With the junction stations of the default corridors (Almelo for the
+    # Vriezenveen ramp), every pair of terminals routes.
+    assert [line for line in lines if "needs a reversal" in line] == []
 
 
 def test_restrictions_survive_a_place_splitting_the_from_edge() -> None:

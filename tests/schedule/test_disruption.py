@@ -11,7 +11,6 @@ from mobility.schedule.disruption import (
     hourly_share,
     is_day_off,
     is_peak,
-    rail_path_cost_vh,
 )
 
 TUESDAY = datetime(2026, 11, 24, tzinfo=LOCAL_TIME)
@@ -48,5 +47,4 @@ def test_pcu_and_capacity_are_consistent_with_roa() -> None:
 
 
 def test_rail_path_costs_more_by_day() -> None:
-    assert rail_path_cost_vh(TUESDAY.replace(hour=8)) > rail_path_cost_vh(TUESDAY.replace(hour=3))
     assert hourly_share(TUESDAY.replace(hour=8)) > hourly_share(TUESDAY.replace(hour=3))
