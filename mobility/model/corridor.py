@@ -74,7 +74,8 @@ class Place:
         Where the facts come from, or what is assumed (at least one is set).
     valid_from, valid_to
         The place is usable from ``valid_from`` and no longer from ``valid_to``
-        (e.g. a rail crossing whose onward line is cut); ``None``: open-ended.
+        (ISO dates, e.g. a rail crossing whose onward line is cut); ``""``:
+        open-ended.
     """
 
     id: str
@@ -89,13 +90,14 @@ class Place:
     capacity: Mapping[str, float] = field(default_factory=dict)
     source: str = ""
     assumption: str = ""
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: str = ""
+    valid_to: str = ""
 
     def open_on(self, day: date) -> bool:
         """Whether the place is usable on ``day``."""
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day < self.valid_to
+        text = day.isoformat()  # ISO dates order as text
+        return (not self.valid_from or self.valid_from <= text) and (
+            not self.valid_to or text < self.valid_to
         )
 
     def __post_init__(self) -> None:
@@ -272,13 +274,14 @@ def corridors_from_dict(document: Mapping[str, Any], origin: str = "<dict>") -> 
     return CorridorSet(corridors=corridors, places=tuple(places))
 
 
-def _date(value: Any, where: str) -> date | None:
+def _date(value: Any, where: str) -> str:
+    """Return an ISO date as text (``""`` when absent): the cache stores plain values."""
     if value is None:
-        return None
+        return ""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return value.isoformat()
     try:
-        return date.fromisoformat(str(value))
+        return date.fromisoformat(str(value)).isoformat()
     except ValueError:
         raise DataError(f"{where}: expected an ISO date YYYY-MM-DD, got {value!r}") from None
 

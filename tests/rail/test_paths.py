@@ -1,4 +1,4 @@
-"""A train's path: line sections cut from a rail route, their civilian cost, length limits."""
+"""A train's path: line sections cut from a rail route, and their civilian cost."""
 
 from __future__ import annotations
 
@@ -85,14 +85,16 @@ def test_displaced_passengers_are_linear_in_trains(trains: float, more: float) -
     assert displaced_passenger_vh(1.0) == pytest.approx(300 * 0.25 / 1.3)
 
 
-START = "2026-11-24T22:00+01:00"
+VENLO_START = "2026-11-24T22:00+01:00"
 VENLO = "bcp-rail-venlo-kaldenkirchen"
 
 
 @pytest.fixture(scope="module")
 def venlo_route() -> mobility.Route:
     router = Router(mobility.load_network(use_cache=False))
-    plan = router.route("rt-vlissingen-sloe", VENLO, "boxer-apc", mode="rail", k=1, start=START)
+    plan = router.route(
+        "rt-vlissingen-sloe", VENLO, "boxer-apc", mode="rail", k=1, start=VENLO_START
+    )
     return plan.routes[0]
 
 
