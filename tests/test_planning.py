@@ -46,10 +46,12 @@ def test_summary_is_what_the_cli_prints(result: mobility.PlanResult) -> None:
 def test_write_and_validate_a_plan_folder(result: mobility.PlanResult, tmp_path: Path) -> None:
     folder = mobility.write_plan(result, tmp_path / "plan")
     names = {p.name for p in folder.iterdir()}
-    assert names == {*PLAN_FILES, "map.html", "gantt.png", "utilisation.png", MARKER}
+    gpx = {n for n in names if n.startswith("route-") and n.endswith(".gpx")}
+    assert gpx  # one GPX file per distinct route
+    assert names - gpx == {*PLAN_FILES, "map.html", "gantt.png", "utilisation.png", MARKER}
     assert mobility.validate_plan(folder) == []
     bare = mobility.write_plan(result.plan, tmp_path / "bare", maps=False)
-    assert {p.name for p in bare.iterdir()} == {*PLAN_FILES, MARKER}
+    assert {p.name for p in bare.iterdir()} == {*PLAN_FILES, MARKER} | gpx
     with pytest.raises(ScenarioError, match="the map needs the network"):
         mobility.write_plan(result.plan, tmp_path / "nomap")
     assert not (tmp_path / "nomap").exists()

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mobility import __version__
+from mobility._version import __version__
 from mobility.model.clock import utc_iso
 
 GPX_NAMESPACE = "http://www.topografix.com/GPX/1/1"

@@ -180,25 +180,21 @@ def plan_layers(plan: Plan) -> dict[str, Layer]:
         )
         measure = _Measure(coords)
         number = data.get("movement")
-        for seq, c in enumerate(data.get("checkpoints") or []):
-            where = _position(c, measure)
+        points = [(c, _position(c, measure)) for c in data.get("checkpoints") or []]
+        train = data.get("train")
+        if isinstance(train, dict) and len(measure.km):
+            # The rail path follows the road leg in the geometry.
+            offset = max(0.0, float(measure.km[-1]) - float(data.get("length_km") or 0.0))
+            points += [
+                (c, measure.at(offset + float(c.get("km") or 0.0)))
+                for c in train.get("checkpoints") or []
+            ]
+        for seq, (c, where) in enumerate(points):
             if where is not None:
                 properties = {"movement": number, "seq": seq, **c}
                 for name in ("arrive", "clear"):
                     properties[f"{name}_utc"] = _utc(c.get(name))
                 checkpoints.append(_point(where, properties))
-        train = data.get("train")
-        if isinstance(train, dict):
-            # The rail path follows the road leg in the geometry.
-            offset = float(measure.km[-1]) - float(data.get("length_km") or 0.0)
-            first = len(data.get("checkpoints") or [])
-            for seq, c in enumerate(train.get("checkpoints") or [], start=first):
-                where = measure.at(max(0.0, offset) + float(c.get("km") or 0.0))
-                if where is not None:
-                    properties = {"movement": number, "seq": seq, **c}
-                    for name in ("arrive", "clear"):
-                        properties[f"{name}_utc"] = _utc(c.get(name))
-                    checkpoints.append(_point(where, properties))
         for h in data.get("halts") or []:
             where = _position(h, measure)
             if where is not None:
