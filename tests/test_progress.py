@@ -128,7 +128,7 @@ def test_a_plan_with_progress_shows_every_step(
         "building the road and rail graphs",
         "planning tiny-south",
         "building the instance of tiny-south (routing the alternatives)",
-        "greedy baseline",
+        "one-pass baselines (FCFS, off-peak, cost-aware)",
         "solving 3 march units (LP and CP-SAT, limit 5 s)",
         f"writing {out} (map and charts)",
     ):

@@ -51,6 +51,9 @@ _STRUCTURE_FIELDS: dict[str, FieldType] = {
     "tunnel": "bool",
     "tunnel_name": "str",
     "layer": "int",
+    # Dated availability (ISO dates): in service from valid_from, out of it from valid_to.
+    "valid_from": "str",
+    "valid_to": "str",
 }
 _LIMIT_FIELDS: dict[str, FieldType] = {
     "tunnel_category": "str",
