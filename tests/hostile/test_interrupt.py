@@ -79,7 +79,13 @@ class Run:
         text = "\n".join(self.lines)
         for noise in ("Traceback", "KeyboardInterrupt", "Exception ignored"):
             assert noise not in text, text[-3000:]
-        assert self.process.returncode == 130, (self.process.returncode, text[-3000:])
+        # 130, or killed by SIGINT (a shell reports both as 130): CPython 3.11 ends
+        # with SIGINT when a KeyboardInterrupt once left code run by PyRun_String
+        # (pybind11_abseil, loaded with OR-Tools, runs some) even if it was handled.
+        assert self.process.returncode in (130, -signal.SIGINT), (
+            self.process.returncode,
+            text[-3000:],
+        )
         assert [line for line in self.lines if not line.startswith(("progress: ", "("))] == [
             MESSAGE
         ]
