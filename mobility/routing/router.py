@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Literal
@@ -31,7 +31,7 @@ from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.build import haversine_m
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
-from mobility.routing.alternatives import DiversityRules, diverse_paths
+from mobility.routing.alternatives import DiversityRules, FoundPath, diverse_paths
 from mobility.routing.classification import Classification, classify
 from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import network_table
@@ -213,12 +213,18 @@ def _default_start() -> datetime:
 
 @dataclass(frozen=True)
 class _ClassData:
-    """Path engine, feasible edges and edge times of one vehicle class on one graph."""
+    """Path engine, feasible edges and edge times of one vehicle class on one graph.
+
+    ``paths`` keeps the alternatives found per (source, target, k, diversity
+    rules): march units of the same envelope between the same places share
+    them (the search is deterministic).
+    """
 
     engine: ShortestPaths
     feasible: NDArray[np.bool_]
     weights: NDArray[np.float64]
     speeds_kph: NDArray[np.float64]
+    paths: dict[tuple[int, int, int, DiversityRules], list[FoundPath]] = field(default_factory=dict)
 
 
 @dataclass
@@ -378,6 +384,10 @@ class Router:
         return vehicle
 
     def _class(self, data: _ModeData, need: Requirements, mode: str) -> _ClassData:
+        # One engine per envelope, not per label: every march unit of a scenario
+        # has its own label, and an engine per label grew without bound on
+        # country-size networks (#13).
+        need = replace(need, label="")
         if need not in data.classes:
             table = data.table
             if mode == "rail":
@@ -488,9 +498,12 @@ class Router:
             need = Requirements(label=need.label, max_speed_kph=self.speeds.rail_kph)
         vehicle_class = self._class(data, need, mode)
         weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
-        found = diverse_paths(
-            vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
-        )
+        key = (source, target, k, self.diversity)
+        if key not in vehicle_class.paths:
+            vehicle_class.paths[key] = diverse_paths(
+                vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
+            )
+        found = vehicle_class.paths[key]
         if not found:
             raise self._no_route(
                 data,

@@ -111,3 +111,19 @@ def test_an_unknown_element_is_refused_with_near_names(
 ) -> None:
     with pytest.raises(ScenarioError, match=r"'Testbrg'.*did you mean 'Testbrug'"):
         _instance(dual, dual_router, ["spod-west"], ({"element": "Testbrg"},))
+
+
+def test_engines_and_path_searches_grow_with_envelopes_not_march_units(
+    dual: mobility.Network,
+) -> None:
+    # 12 requests of 12 trucks from two origins: 12 march units, each with its
+    # own label, but one vehicle envelope. Memory on a country-size network
+    # grew with one path engine (line graph, arrays over all edges) per march
+    # unit (#13); it must grow with the envelopes and the origin-destination pairs.
+    router = Router(dual)
+    instance = _instance(dual, router, ["spod-west", "spod-north"] * 6)
+    assert len(instance.tasks) == 12
+    classes = router._modes["road"].classes
+    assert len(classes) == 1
+    (searched,) = classes.values()
+    assert len(searched.paths) == 2  # one search per origin-destination pair
