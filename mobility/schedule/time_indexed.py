@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from mobility.schedule.aggregate import task_groups
 from mobility.schedule.instance import Instance
 from mobility.schedule.solution import Choice, empty_timelines, fits, occupy
 
@@ -347,7 +348,9 @@ def solve_relaxation(
     not reproducible. Rows of :data:`LP_SKIPPED_KINDS` are left out of a
     large model (more than :data:`LP_LARGE_NONZEROS` nonzeros). ``cap`` adds
     one row, coefficients per column and its upper limit (the lexicographic
-    mode's lateness limit).
+    mode's lateness limit). Interchangeable march units are solved as one
+    block (:mod:`mobility.schedule.aggregate`; the same optimum); each
+    member gets an equal share of the block's values.
     """
     from scipy.optimize import linprog
 
@@ -355,16 +358,27 @@ def solve_relaxation(
     kept = np.flatnonzero([rid.split(":", 1)[0] not in skipped for rid in model.row_resource])
     rows = model.rows[kept]
     limits = model.capacity[kept].astype(np.float64)
+    extra = None if cap is None else cap[0]
+    groups = task_groups(model.task, model.option, model.slot, cost, rows, extra)
+    if len(groups.size) != model.n_tasks:
+        logger.info("LP: %d march units in %d groups", model.n_tasks, len(groups.size))
+    columns = groups.columns
+    rows = rows[:, columns]
     if cap is not None:
-        rows = sparse.vstack([rows, sparse.csr_matrix(cap[0].astype(np.float64))]).tocsr()
+        rows = sparse.vstack([rows, sparse.csr_matrix(cap[0][columns].astype(np.float64))])
+        rows = rows.tocsr()
         limits = np.append(limits, float(cap[1]))
+    n = len(columns)
+    equalities = sparse.csr_matrix(
+        (np.ones(n), (groups.group_of_column, np.arange(n))), shape=(len(groups.size), n)
+    )
     result = linprog(
-        cost.astype(np.float64),
+        cost[columns].astype(np.float64),
         A_ub=rows if rows.shape[0] else None,
         b_ub=limits if rows.shape[0] else None,
-        A_eq=model.task_matrix(),
-        b_eq=np.ones(model.n_tasks),
-        bounds=(0, 1),
+        A_eq=equalities,
+        b_eq=groups.size.astype(np.float64),
+        bounds=np.column_stack([np.zeros(n), groups.size[groups.group_of_column]]),
         method="highs",
         options=_highs_options(time_limit_s, max_iterations),
     )
@@ -372,10 +386,11 @@ def solve_relaxation(
         logger.info("LP relaxation not solved: %s", result.message)
         return None
     tolerance = 1e-6 * max(1.0, abs(result.fun))
+    value = np.asarray(result.x) / groups.size[groups.group_of_column]
     return Relaxation(
         bound=math.ceil(result.fun - tolerance),
-        value=np.asarray(result.x),
-        reduced_cost=np.asarray(result.lower.marginals),
+        value=value[groups.source],
+        reduced_cost=np.asarray(result.lower.marginals)[groups.source],
     )
 
 
