@@ -348,6 +348,7 @@ def child_model(scenario: Path) -> dict[str, Any]:
     import mobility
     from mobility.model.scenario import load_scenario
     from mobility.schedule.aggregate import task_groups
+    from mobility.schedule.cpsat import LP_ITERATIONS_PER_S, LP_SHARE
     from mobility.schedule.instance import build_instance
     from mobility.schedule.time_indexed import build_time_indexed, solve_relaxation
 
@@ -366,6 +367,9 @@ def child_model(scenario: Path) -> dict[str, Any]:
     groups = task_groups(model.task, model.option, model.slot, model.cost, model.rows)
     relaxation = solve_relaxation(model, model.cost)
     solved = cpu()
+    # The LP budget of the default reproducible mode (--time-limit 10).
+    budget = round(LP_SHARE * 10 * LP_ITERATIONS_PER_S)
+    budgeted = solve_relaxation(model, model.cost, max_iterations=budget)
     return {
         "march_units": len(instance.tasks),
         "vehicles": sum(t.vehicles for t in instance.tasks),
@@ -377,6 +381,8 @@ def child_model(scenario: Path) -> dict[str, Any]:
         "identical_groups": len(groups.size),
         "lp_cpu_s": solved - modelled,
         "lp_bound": None if relaxation is None else relaxation.bound / 1000,
+        "lp_budget_iterations": budget,
+        "lp_solved_in_budget": budgeted is not None,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 

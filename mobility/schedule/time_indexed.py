@@ -177,7 +177,7 @@ def build_time_indexed(
     keep
         Task index to (option, slot) that must be offered (a hint).
     """
-    keep = keep or {}
+    kept_slots = _kept_slots(instance, keep or {})
     tasks, options, slots, lateness, disruption, clears = [], [], [], [], [], []
     occupations: dict[str, list[tuple[IntArray, IntArray, IntArray, IntArray]]] = {}
     count = 0
@@ -185,11 +185,9 @@ def build_time_indexed(
         late = option_costs(instance, t, "lateness")
         civil = option_costs(instance, t, "disruption")
         for o, option in enumerate(task.options):
-            kept = keep.get(t)
-            offered = np.array(
-                candidate_slots(instance, t, o, kept[1] if kept and kept[0] == o else None),
-                dtype=np.int64,
-            )
+            chosen = candidate_slots(instance, t, o, None)
+            extra = [k for k in kept_slots.get((t, o), ()) if k not in chosen]
+            offered = np.array(sorted(chosen + extra), dtype=np.int64)
             columns = count + np.arange(len(offered))
             count += len(offered)
             tasks.append(np.full(len(offered), t))
@@ -284,6 +282,37 @@ def build_time_indexed(
         row_resource=names,
         n_tasks=len(instance.tasks),
     )
+
+
+def _kept_slots(
+    instance: Instance, keep: dict[int, tuple[int, int]]
+) -> dict[tuple[int, int], list[int]]:
+    """Slots to offer beyond the candidates, per (task, option): the hint's.
+
+    Interchangeable march units (same release, due time, weight and options)
+    are offered the hint slots of all of them, so that their column blocks
+    stay identical and the LP keeps them aggregated (see
+    :mod:`mobility.schedule.aggregate`); each slot is one the option allows.
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for t, task in enumerate(instance.tasks):
+        signature = (
+            task.release_min, task.due_min, task.request.lateness_weight,
+            tuple(
+                (o.uses, o.clear_min, o.allowed.tobytes(), o.disruption.tobytes())
+                for o in task.options
+            ),
+        )  # fmt: skip
+        groups.setdefault(signature, []).append(t)
+    found: dict[tuple[int, int], list[int]] = {}
+    for members in groups.values():
+        hinted = sorted({keep[t] for t in members if t in keep})
+        for t in members:
+            options = instance.tasks[t].options
+            for o, slot in hinted:
+                if o < len(options) and options[o].allowed[slot]:
+                    found.setdefault((t, o), []).append(slot)
+    return found
 
 
 def _capacity_points(begin: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:

@@ -90,3 +90,17 @@ def test_different_march_units_are_not_grouped() -> None:
     groups = task_groups(model.task, model.option, model.slot, model.cost, model.rows)
     assert groups.size.tolist() == [2, 1, 1]
     assert np.array_equal(groups.source[model.task == 1], groups.source[model.task == 0])
+
+
+def test_hint_slots_are_shared_so_identical_march_units_stay_grouped() -> None:
+    # A and B are interchangeable; the hint puts A at slot 98, outside the
+    # offered window (due at 0: latest on-time start plus a day = slot 94).
+    tasks = [tiny_task(n, [("a", 0, 20)], list(range(100)), due_min=0) for n in "AB"]
+    instance = tiny_instance(tasks, 1)
+    model = build_time_indexed(instance, allow_drop=False, keep={0: (0, 98), 1: (0, 3)})
+    for t in (0, 1):
+        assert 98 in model.slot[model.task == t].tolist()
+    groups = task_groups(model.task, model.option, model.slot, model.cost, model.rows)
+    assert groups.size.tolist() == [2]
+    alone = build_time_indexed(tiny_instance(tasks[:1], 1), allow_drop=False)
+    assert 98 not in alone.slot.tolist()
