@@ -387,6 +387,9 @@ def solve_relaxation(
     kept = np.flatnonzero([rid.split(":", 1)[0] not in skipped for rid in model.row_resource])
     rows = model.rows[kept]
     limits = model.capacity[kept].astype(np.float64)
+    if np.unique(model.task).size != model.n_tasks:
+        logger.info("LP relaxation not solved: a march unit has no column (infeasible)")
+        return None
     extra = None if cap is None else cap[0]
     groups = task_groups(model.task, model.option, model.slot, cost, rows, extra)
     if len(groups.size) != model.n_tasks:
