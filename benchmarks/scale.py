@@ -246,6 +246,29 @@ def child_routing(source: str, cap_s: float) -> dict[str, Any]:
     }
 
 
+def scaled_scenario(path: Path, copies: int, requests: int) -> dict[str, Any]:
+    """Write Defender x``copies`` cut to its first ``requests`` requests to ``path``.
+
+    The copies repeat every request (ids suffixed ``-x2``, ``-x3``, ...) with
+    the same places, times and vehicles: ``copies`` times the traffic through
+    the same ports, corridors and crossings in the same seven days.
+    """
+    import yaml
+
+    document = yaml.safe_load(SCENARIO.read_text())
+    original = document["requests"]
+    every = list(original)
+    for copy in range(2, copies + 1):
+        every += [
+            {**r, "id": f"{r['id']}-x{copy}", "unit": f"{r['unit']} x{copy}"} for r in original
+        ]
+    document["requests"] = every[:requests]
+    document["name"] = f"defender-x{copies}-{requests}"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    vehicles = sum(sum(r["vehicles"].values()) for r in document["requests"])
+    return {"requests": len(document["requests"]), "copies": copies, "vehicles": vehicles}
+
+
 def child_render(html: Path) -> dict[str, Any]:
     """Time to first render of ``html`` in headless Chromium (median of 3)."""
     import statistics
@@ -272,6 +295,8 @@ def run_child(argv: list[str]) -> int:
         result = child_routing(argv[1], float(argv[2]))
     elif kind == "render":
         result = child_render(Path(argv[1]))
+    elif kind == "model":
+        result = child_model(Path(argv[1]))
     else:
         raise SystemExit(f"unknown child {kind!r}")
     print(json.dumps(result, default=str))
@@ -309,6 +334,88 @@ def plan_outcome(folder: Path) -> dict[str, Any]:
 
 
 STAGES = ("load_clip", "load_noclip", "routing", "plan", "map", "criticality")
+
+#: Plan-scaling sizes (issue #15): march units wanted -> (copies of Defender, first requests).
+#: Defender has 77 requests and 1,001 march units (13 a request on average).
+PLAN_SIZES = {100: (1, 8), 300: (1, 23), 1000: (1, 77), 2000: (2, 154), 3000: (3, 231)}
+
+
+def child_model(scenario: Path) -> dict[str, Any]:
+    """Instance, time-indexed model and LP relaxation of a scenario on the atlas, timed."""
+    import logging
+    import resource
+
+    import mobility
+    from mobility.model.scenario import load_scenario
+    from mobility.schedule.aggregate import task_groups
+    from mobility.schedule.cpsat import LP_ITERATIONS_PER_S, LP_SHARE
+    from mobility.schedule.instance import build_instance
+    from mobility.schedule.time_indexed import build_time_indexed, solve_relaxation
+
+    logging.basicConfig(level=logging.ERROR)
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    network = mobility.load_network(use_cache=False)
+    started = cpu()
+    instance = build_instance(load_scenario(scenario), network)
+    built = cpu()
+    model = build_time_indexed(instance, allow_drop=True)
+    modelled = cpu()
+    groups = task_groups(model.task, model.option, model.slot, model.cost, model.rows)
+    relaxation = solve_relaxation(model, model.cost)
+    solved = cpu()
+    # The LP budget of the default reproducible mode (--time-limit 10).
+    budget = round(LP_SHARE * 10 * LP_ITERATIONS_PER_S)
+    budgeted = solve_relaxation(model, model.cost, max_iterations=budget)
+    return {
+        "march_units": len(instance.tasks),
+        "vehicles": sum(t.vehicles for t in instance.tasks),
+        "build_instance_cpu_s": built - started,
+        "columns": len(model.task),
+        "rows": model.rows.shape[0],
+        "nonzeros": model.rows.nnz,
+        "model_cpu_s": modelled - built,
+        "identical_groups": len(groups.size),
+        "lp_cpu_s": solved - modelled,
+        "lp_bound": None if relaxation is None else relaxation.bound / 1000,
+        "lp_budget_iterations": budget,
+        "lp_solved_in_budget": budgeted is not None,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def plan_scaling(args: argparse.Namespace, workdir: Path) -> list[dict[str, Any]]:
+    """``mobility plan`` (reproducible mode) of Defender x1..x3 cut to each size, on the atlas."""
+    python = [sys.executable, "-m"]
+    env = os.environ | {"PYTHONPATH": str(ROOT), "MOBILITY_NO_CACHE": "1"}
+    rows = []
+    for size in [int(s) for s in args.plan_sizes.split(",") if s.strip()]:
+        copies, requests = PLAN_SIZES[size]
+        scenario = workdir / f"defender-{size}.yaml"
+        made = scaled_scenario(scenario, copies, requests)
+        out = workdir / f"defender-{size}-plan"
+        command = [
+            "mobility.cli", "plan", str(scenario), "--no-cache",
+            "--time-limit", f"{args.scaling_time_limit:g}", "--out", str(out),
+        ]  # fmt: skip
+        row = run_stage(f"plan-{size}", [*python, *command], args.cap_s, workdir, env)
+        result = plan_outcome(out)
+        model = None
+        if args.scaling_model:
+            child = [*python, "benchmarks.scale", "--child", "model", str(scenario)]
+            model_row = run_stage(f"model-{size}", child, args.cap_s, workdir, env)
+            model = last_json(model_row["stdout_tail"]) or {"failed": model_row["stderr_tail"]}
+        rows.append(
+            {"size": size, "scenario": made, "plan": row | {"result": result},
+             "valid": row["returncode"] == 0, "model": model}
+        )  # fmt: skip
+        print(f"    {json.dumps(result)}", flush=True)
+        if model:
+            print(f"    {json.dumps(model)}", flush=True)
+    return rows
 
 
 def _write_partial(path: Path, payload: dict[str, Any]) -> None:
@@ -468,10 +575,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="where the PBF and outputs go (kept)")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     parser.add_argument(
-        "--sources", default="synthetic,atlas", help="synthetic and/or atlas, in this order"
+        "--sources",
+        default="synthetic,atlas",
+        help="synthetic and/or atlas, in this order ('none': only the plan scaling)",
     )
     parser.add_argument(
         "--stages", default=",".join(STAGES), help="stages to run, in this order (comma-separated)"
+    )
+    parser.add_argument(
+        "--plan-sizes",
+        default="",
+        help="plan-scaling sizes (march units), e.g. 100,300,1000,2000,3000",
+    )
+    parser.add_argument("--scaling-time-limit", type=float, default=10.0)
+    parser.add_argument(
+        "--scaling-model", action="store_true", help="also time the model and its LP per size"
     )
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -481,14 +599,20 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     command = (
         f"python -m benchmarks.scale --size {args.size} --seed {args.seed} --cap-s {args.cap_s:g} "
-        f"--plan-time-limit {args.plan_time_limit:g}"
+        f"--plan-time-limit {args.plan_time_limit:g} --sources {args.sources} "
+        f"--stages {args.stages} --plan-sizes {args.plan_sizes or '-'} "
+        f"--scaling-time-limit {args.scaling_time_limit:g}"
+        + (" --scaling-model" if args.scaling_model else "")
     )
     print(command, flush=True)
     started = time.perf_counter()
     pbf = workdir / f"synthetic-{args.size}-{args.seed}.osm.pbf"
     counts_path = pbf.with_suffix(".json")
     env = os.environ | {"PYTHONPATH": str(ROOT)}
-    if pbf.exists() and counts_path.exists():  # seeded: the same file as last time
+    sources = [label for label in args.sources.split(",") if label in ("synthetic", "atlas")]
+    if "synthetic" not in sources:
+        generation: dict[str, Any] = {"skipped": "no synthetic source"}
+    elif pbf.exists() and counts_path.exists():  # seeded: the same file as last time
         generation = json.loads(counts_path.read_text())
         print(f"reusing {pbf}", flush=True)
     else:
@@ -507,8 +631,9 @@ def main(argv: list[str] | None = None) -> int:
         counts_path.write_text(json.dumps(generation))
     print(json.dumps(generation), flush=True)
     done: dict[str, Any] = {"generation": generation}
-    for label in args.sources.split(","):
+    for label in sources:
         measure_source(label, pbf if label == "synthetic" else None, args, workdir, done)
+    scaling = plan_scaling(args, workdir) if args.plan_sizes else []
     synthetic, atlas = done.get("synthetic", {}), done.get("atlas", {})
     table = summarise(synthetic, atlas)
     met = targets(synthetic)
@@ -528,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         "atlas": atlas,
         "table": table,
         "targets": met,
+        "plan_scaling": scaling,
         "total_s": time.perf_counter() - started,
     }
     write_json(args.out, payload)

@@ -67,3 +67,23 @@ def test_every_port_reaches_every_crossing(unclipped: mobility.Network) -> None:
         for crossing in crossings:
             plan = router.route(port.place_id, crossing.place_id, "daf-cf-cargo", k=1)
             assert plan.routes
+
+
+def test_scaled_defender_repeats_the_requests(tmp_path: Path) -> None:
+    from benchmarks.scale import PLAN_SIZES, scaled_scenario
+    from mobility.model.scenario import load_scenario
+
+    original = load_scenario(
+        Path(__file__).parent.parent / "examples/scenarios/defender-surge.yaml"
+    )
+    made = scaled_scenario(tmp_path / "x2.yaml", 2, 100)
+    scenario = load_scenario(tmp_path / "x2.yaml")
+    assert made["requests"] == len(scenario.requests) == 100
+    assert len({r.id for r in scenario.requests}) == 100
+    copy = scenario.requests[len(original.requests)]
+    first = original.requests[0]
+    assert copy.id == f"{first.id}-x2"
+    assert (copy.origin, copy.destination, copy.vehicles) == (
+        first.origin, first.destination, first.vehicles
+    )  # fmt: skip
+    assert PLAN_SIZES[3000] == (3, 3 * len(original.requests))

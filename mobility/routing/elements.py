@@ -40,12 +40,21 @@ def logical_elements(table: EdgeTable) -> dict[str, tuple[int, ...]]:
 
 
 def _structure_keys(table: EdgeTable) -> dict[str, list[int]]:
-    """Casefolded structure names (own name and aliases) to their structure indices."""
+    """Casefolded structure names (own name and aliases) to their structure indices.
+
+    Built once per table (kept in its ``__dict__`` as a cached property is):
+    every route option of an instance asks for it (#13, speed only).
+    """
+    cached = table.__dict__.get("_structure_keys")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    refs = set(table.refs)
     keys: dict[str, list[int]] = {}
     for structure in table.structures.structures:
         for text in {structure.name, *structure.names}:
-            if text and (text == structure.name or text not in table.refs):
+            if text and (text == structure.name or text not in refs):
                 keys.setdefault(text.casefold(), []).append(structure.index)
+    table.__dict__["_structure_keys"] = keys
     return keys
 
 

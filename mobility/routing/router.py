@@ -31,7 +31,7 @@ from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.build import haversine_m
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
-from mobility.routing.alternatives import DiversityRules, diverse_paths
+from mobility.routing.alternatives import DiversityRules, FoundPath, diverse_paths
 from mobility.routing.classification import Classification, classify
 from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
@@ -220,12 +220,18 @@ def _default_start() -> datetime:
 
 @dataclass(frozen=True)
 class _ClassData:
-    """Path engine, feasible edges and edge times of one vehicle class on one graph."""
+    """Path engine, feasible edges and edge times of one vehicle class on one graph.
+
+    ``paths`` keeps the alternatives found per (source, target, k, diversity
+    rules): march units of the same envelope between the same places share
+    them (the search is deterministic).
+    """
 
     engine: ShortestPaths
     feasible: NDArray[np.bool_]
     weights: NDArray[np.float64]
     speeds_kph: NDArray[np.float64]
+    paths: dict[tuple[int, int, int, DiversityRules], list[FoundPath]] = field(default_factory=dict)
 
 
 @dataclass
@@ -441,6 +447,10 @@ class Router:
         self, data: _ModeData, need: Requirements, mode: str, closed: NDArray[np.bool_]
     ) -> _ClassData:
         """Engine of a vehicle class, without the edges out of service (``closed``)."""
+        # One engine per envelope, not per label: every march unit of a scenario
+        # has its own label, and an engine per label grew without bound on
+        # country-size networks (#13).
+        need = replace(need, label="")
         key = (need, tuple(np.flatnonzero(closed).tolist()))
         if key not in data.classes:
             table = data.table
@@ -583,9 +593,12 @@ class Router:
         if closed:
             vehicle_class = self._closed_class(data, need, mode, closed, out_of_service)
         weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
-        found = diverse_paths(
-            vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
-        )
+        key = (source, target, k, self.diversity)
+        if key not in vehicle_class.paths:
+            vehicle_class.paths[key] = diverse_paths(
+                vehicle_class.engine, weights, table.length_m, source, target, k, self.diversity
+            )
+        found = vehicle_class.paths[key]
         if not found:
             dated = self._out_of_service(
                 data, vehicle_class.feasible, out_of_service, source, target, day

@@ -33,6 +33,7 @@ route by id (:func:`mobility.routing.elements.element_spans_s`).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -649,7 +650,7 @@ def _make_option(
         return None, "cannot arrive within the horizon after its release"
     for arrive, windows in border_arrivals:
         minutes = np.clip(slots + int(arrive), 0, context.horizon_min)
-        allowed &= np.array([in_windows(int(c), windows) for c in context.clock[minutes]])
+        allowed &= _window_table(windows)[context.clock[minutes]]
     if not allowed.any():
         return None, "no start lets it arrive inside the border crossing's acceptance windows"
     index = context.table.key_index
@@ -700,6 +701,12 @@ def _make_option(
         ),
         "",
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _window_table(windows: tuple[tuple[int, int], ...]) -> NDArray[np.bool_]:
+    """Per local clock minute of the day, whether it lies in ``windows`` (one look-up a slot)."""
+    return np.array([in_windows(minute, windows) for minute in range(24 * 60)], dtype=bool)
 
 
 def _merged(uses: list[Use]) -> tuple[Use, ...]:

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from mobility.schedule.aggregate import task_groups
 from mobility.schedule.instance import Instance
 from mobility.schedule.solution import Choice, empty_timelines, fits, occupy
 
@@ -176,7 +177,7 @@ def build_time_indexed(
     keep
         Task index to (option, slot) that must be offered (a hint).
     """
-    keep = keep or {}
+    kept_slots = _kept_slots(instance, keep or {})
     tasks, options, slots, lateness, disruption, clears = [], [], [], [], [], []
     occupations: dict[str, list[tuple[IntArray, IntArray, IntArray, IntArray]]] = {}
     count = 0
@@ -184,11 +185,9 @@ def build_time_indexed(
         late = option_costs(instance, t, "lateness")
         civil = option_costs(instance, t, "disruption")
         for o, option in enumerate(task.options):
-            kept = keep.get(t)
-            offered = np.array(
-                candidate_slots(instance, t, o, kept[1] if kept and kept[0] == o else None),
-                dtype=np.int64,
-            )
+            chosen = candidate_slots(instance, t, o, None)
+            extra = [k for k in kept_slots.get((t, o), ()) if k not in chosen]
+            offered = np.array(sorted(chosen + extra), dtype=np.int64)
             columns = count + np.arange(len(offered))
             count += len(offered)
             tasks.append(np.full(len(offered), t))
@@ -285,6 +284,37 @@ def build_time_indexed(
     )
 
 
+def _kept_slots(
+    instance: Instance, keep: dict[int, tuple[int, int]]
+) -> dict[tuple[int, int], list[int]]:
+    """Slots to offer beyond the candidates, per (task, option): the hint's.
+
+    Interchangeable march units (same release, due time, weight and options)
+    are offered the hint slots of all of them, so that their column blocks
+    stay identical and the LP keeps them aggregated (see
+    :mod:`mobility.schedule.aggregate`); each slot is one the option allows.
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for t, task in enumerate(instance.tasks):
+        signature = (
+            task.release_min, task.due_min, task.request.lateness_weight,
+            tuple(
+                (o.uses, o.clear_min, o.allowed.tobytes(), o.disruption.tobytes())
+                for o in task.options
+            ),
+        )  # fmt: skip
+        groups.setdefault(signature, []).append(t)
+    found: dict[tuple[int, int], list[int]] = {}
+    for members in groups.values():
+        hinted = sorted({keep[t] for t in members if t in keep})
+        for t in members:
+            options = instance.tasks[t].options
+            for o, slot in hinted:
+                if o < len(options) and options[o].allowed[slot]:
+                    found.setdefault((t, o), []).append(slot)
+    return found
+
+
 def _capacity_points(begin: IntArray, end: IntArray) -> tuple[IntArray, IntArray]:
     """Check points of one resource, and the row of each (-1: dominated).
 
@@ -347,7 +377,9 @@ def solve_relaxation(
     not reproducible. Rows of :data:`LP_SKIPPED_KINDS` are left out of a
     large model (more than :data:`LP_LARGE_NONZEROS` nonzeros). ``cap`` adds
     one row, coefficients per column and its upper limit (the lexicographic
-    mode's lateness limit).
+    mode's lateness limit). Interchangeable march units are solved as one
+    block (:mod:`mobility.schedule.aggregate`; the same optimum); each
+    member gets an equal share of the block's values.
     """
     from scipy.optimize import linprog
 
@@ -357,17 +389,31 @@ def solve_relaxation(
     kept = np.flatnonzero([rid.split(":", 1)[0] not in skipped for rid in model.row_resource])
     rows = model.rows[kept]
     limits = model.capacity[kept].astype(np.float64)
+    if np.unique(model.task).size != model.n_tasks:
+        logger.info("LP relaxation not solved: a march unit has no column (infeasible)")
+        return None
+    extra = None if cap is None else cap[0]
+    groups = task_groups(model.task, model.option, model.slot, cost, rows, extra)
+    if len(groups.size) != model.n_tasks:
+        logger.info("LP: %d march units in %d groups", model.n_tasks, len(groups.size))
+    columns = groups.columns
+    rows = rows[:, columns]
     if cap is not None:
-        rows = sparse.vstack([rows, sparse.csr_matrix(cap[0].astype(np.float64))]).tocsr()
+        rows = sparse.vstack([rows, sparse.csr_matrix(cap[0][columns].astype(np.float64))])
+        rows = rows.tocsr()
         limits = np.append(limits, float(cap[1]))
+    n = len(columns)
+    equalities = sparse.csr_matrix(
+        (np.ones(n), (groups.group_of_column, np.arange(n))), shape=(len(groups.size), n)
+    )
     result = call_interruptibly(
         lambda: linprog(
-            cost.astype(np.float64),
+            cost[columns].astype(np.float64),
             A_ub=rows if rows.shape[0] else None,
             b_ub=limits if rows.shape[0] else None,
-            A_eq=model.task_matrix(),
-            b_eq=np.ones(model.n_tasks),
-            bounds=(0, 1),
+            A_eq=equalities,
+            b_eq=groups.size.astype(np.float64),
+            bounds=np.column_stack([np.zeros(n), groups.size[groups.group_of_column]]),
             method="highs",
             options=_highs_options(time_limit_s, max_iterations),
         )
@@ -376,10 +422,11 @@ def solve_relaxation(
         logger.info("LP relaxation not solved: %s", result.message)
         return None
     tolerance = 1e-6 * max(1.0, abs(result.fun))
+    value = np.asarray(result.x) / groups.size[groups.group_of_column]
     return Relaxation(
         bound=math.ceil(result.fun - tolerance),
-        value=np.asarray(result.x),
-        reduced_cost=np.asarray(result.lower.marginals),
+        value=value[groups.source],
+        reduced_cost=np.asarray(result.lower.marginals)[groups.source],
     )
 
 

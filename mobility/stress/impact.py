@@ -44,7 +44,7 @@ from mobility.stress.capacity import (
     road_capacity_veh_per_day,
 )
 from mobility.stress.perturbation import Perturbation
-from mobility.stress.throughput import max_flow
+from mobility.stress.throughput import KnownFlow, max_flow
 
 logger = logging.getLogger(__name__)
 
@@ -344,6 +344,8 @@ class _Mode:
     element_of_edge: NDArray[np.int64]
     node_names: dict[int, str]
     base_flow: dict[str, int] = field(default_factory=dict)
+    #: The baseline's maximum flows: reused where a closure leaves them feasible.
+    base_known: dict[str, KnownFlow] = field(default_factory=dict)
 
 
 class StressContext:
@@ -587,7 +589,10 @@ class StressContext:
             share = resolved.sink_factor.get(place.place_id, 1.0)
             sinks[node] = sinks.get(node, 0) + int(np.floor(inflow[node] * share))
             sink_names.setdefault(node, []).append(place)
-        result = max_flow(table.n_nodes, table.u, table.v, edge_cap, sources, sinks)
+        known = data.base_known.get(key)
+        result = max_flow(table.n_nodes, table.u, table.v, edge_cap, sources, sinks, known)
+        if self._baseline is None:
+            data.base_known[key] = KnownFlow(edge_cap, sources, sinks, result)
         cut: dict[str, CutItem] = {}
         for edge in result.cut_edges.tolist():
             element = (

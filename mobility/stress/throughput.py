@@ -60,6 +60,7 @@ def max_flow(
     capacity: NDArray[np.int64],
     sources: Mapping[int, int],
     sinks: Mapping[int, int],
+    known: KnownFlow | None = None,
 ) -> FlowResult:
     """Maximum flow from ``sources`` to ``sinks`` and its minimum cut.
 
@@ -71,6 +72,12 @@ def max_flow(
         Edges (tail, head) and their whole capacities (>= 0).
     sources, sinks
         Node index to gate capacity (at most :data:`UNLIMITED`).
+    known
+        A maximum flow of the same edges with capacities no smaller (e.g.
+        before a closure). When it still fits every capacity it is still
+        maximum: it is reused and only the cut is searched (the result is
+        the same as solving again, the cut nearest the sources being
+        unique). Otherwise the flow is solved.
 
     Returns
     -------
@@ -100,8 +107,25 @@ def max_flow(
     empty = np.zeros(0, dtype=np.int64)
     if graph.nnz == 0 or not len(src_nodes) or not len(snk_nodes):
         return FlowResult(0, np.zeros(len(u), dtype=np.int64), empty, (), ())
-    result = maximum_flow(graph, source, sink)
-    flow = result.flow.tocsr()
+    reused = None if known is None else _still_maximum(known, u, v, capacity, sources, sinks)
+    if reused is not None:
+        value, edge_flow = known.result.value, known.result.edge_flow  # type: ignore[union-attr]
+        gates = np.concatenate([reused[0], reused[1]])
+        arcs = slice(len(tails) - len(gates), len(tails))  # the gate arcs, sources then sinks
+        moved = edge_flow > 0
+        flow = scipy.sparse.coo_matrix(
+            (
+                np.concatenate([edge_flow[moved], gates]),
+                (np.concatenate([u[moved], tails[arcs]]), np.concatenate([v[moved], heads[arcs]])),
+            ),
+            shape=(size, size),
+        ).tocsr()
+        flow = (flow - flow.T).tocsr()
+    else:
+        result = maximum_flow(graph, source, sink)
+        value = int(result.flow_value)
+        flow = result.flow.tocsr()
+        edge_flow = None
     # Residual network: forward capacity left plus the reverse of every flow.
     residual = (graph.astype(np.int64) - flow.astype(np.int64)).tocsr()
     residual.data = (residual.data > 0).astype(np.int8)
@@ -110,11 +134,12 @@ def max_flow(
     reachable[breadth_first_order(residual, source, directed=True, return_predecessors=False)] = (
         True
     )
-    pair_flow = np.asarray(flow[u, v]).ravel().astype(np.int64) if len(u) else empty
-    edge_flow = _split_pair_flow(u, v, np.where(usable, capacity, 0), pair_flow)
+    if edge_flow is None:
+        pair_flow = np.asarray(flow[u, v]).ravel().astype(np.int64) if len(u) else empty
+        edge_flow = _split_pair_flow(u, v, np.where(usable, capacity, 0), pair_flow)
     cut = usable & reachable[u] & ~reachable[v]
     return FlowResult(
-        value=int(result.flow_value),
+        value=value,
         edge_flow=edge_flow,
         cut_edges=np.flatnonzero(cut).astype(np.int64),
         cut_sources=tuple(
@@ -122,6 +147,53 @@ def max_flow(
         ),
         cut_sinks=tuple(int(n) for n, c in zip(snk_nodes, snk_cap, strict=True) if reachable[n]),
     )
+
+
+@dataclass(frozen=True)
+class KnownFlow:
+    """A solved maximum flow with the capacities it was solved for (see :func:`max_flow`)."""
+
+    capacity: NDArray[np.int64]
+    sources: dict[int, int]
+    sinks: dict[int, int]
+    result: FlowResult
+
+
+def _still_maximum(
+    known: KnownFlow,
+    u: NDArray[np.int64],
+    v: NDArray[np.int64],
+    capacity: NDArray[np.int64],
+    sources: Mapping[int, int],
+    sinks: Mapping[int, int],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """Gate flows (sources, sinks; sorted by node) of ``known`` if it is still maximum, else None.
+
+    It is when no capacity grew (so no flow can be larger) and the known flow
+    fits every new capacity (so it is still a flow).
+    """
+    old = np.minimum(np.asarray(known.capacity, dtype=np.int64), UNLIMITED)
+    if len(old) != len(capacity) or (capacity > old).any():
+        return None
+    if sorted(sources) != sorted(known.sources) or sorted(sinks) != sorted(known.sinks):
+        return None
+    if set(sources) & set(sinks):
+        return None
+    edge_flow = known.result.edge_flow
+    if (edge_flow > np.where(u != v, capacity, 0)).any():
+        return None
+    n = int(max(u.max(initial=-1), v.max(initial=-1), *sources, *sinks)) + 1
+    balance = np.bincount(u, edge_flow, n) - np.bincount(v, edge_flow, n)
+    gates = []
+    for new, before, sign in ((sources, known.sources, 1), (sinks, known.sinks, -1)):
+        nodes = sorted(new)
+        flows = np.array([sign * balance[node] for node in nodes], dtype=np.int64)
+        limits = np.array([min(int(new[x]), UNLIMITED) for x in nodes], dtype=np.int64)
+        olds = np.array([min(int(before[x]), UNLIMITED) for x in nodes], dtype=np.int64)
+        if (limits > olds).any() or (flows > limits).any() or (flows < 0).any():
+            return None
+        gates.append(flows)
+    return gates[0], gates[1]
 
 
 def _split_pair_flow(

@@ -228,3 +228,19 @@ def test_two_structures_of_one_name_on_a_route_never_collide_with_the_column(
     plan = build_plan(instance, baseline, baseline)
     assert len(plan.movements) == 2 and plan.summary["kpis"]["solver_status"] == "FEASIBLE"
     assert validate_plan(write_plan(plan, tmp_path / "plan")) == []
+
+
+def test_engines_and_path_searches_grow_with_envelopes_not_march_units(
+    dual: mobility.Network,
+) -> None:
+    # 12 requests of 12 trucks from two origins: 12 march units, each with its
+    # own label, but one vehicle envelope. Memory on a country-size network
+    # grew with one path engine (line graph, arrays over all edges) per march
+    # unit (#13); it must grow with the envelopes and the origin-destination pairs.
+    router = Router(dual)
+    instance = _instance(dual, router, ["spod-west", "spod-north"] * 6)
+    assert len(instance.tasks) == 12
+    classes = router._modes["road"].classes
+    assert len(classes) == 1
+    (searched,) = classes.values()
+    assert len(searched.paths) == 2  # one search per origin-destination pair

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mobility.stress.throughput import FlowResult, max_flow
+from mobility.stress.throughput import FlowResult, KnownFlow, max_flow
 
 
 def arrays(edges: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -86,3 +87,53 @@ def test_removing_edges_never_increases_the_flow(edges, removed) -> None:  # typ
     cut[[r for r in removed if r < len(c)]] = 0
     after = max_flow(6, u, v, cut, {0: 50}, {5: 50}).value
     assert after <= before
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    graphs,
+    st.lists(st.tuples(st.integers(0, 17), st.integers(0, 20)), max_size=6),
+    st.integers(1, 40),
+    st.integers(0, 40),
+)
+def test_a_known_flow_gives_what_solving_again_gives(edges, lowered, source_cap, sink_drop) -> None:  # type: ignore[no-untyped-def]
+    # Criticality closes elements one at a time (#13): where the flow before
+    # the closure still fits, it is reused; value and cut must be those of a
+    # fresh solve, whether it is reused or not.
+    u, v, c = arrays(edges)
+    sources, sinks = {0: source_cap, 1: 40}, {5: 40}
+    before = max_flow(6, u, v, c, sources, sinks)
+    after_c = c.copy()
+    for edge, cap in lowered:
+        if edge < len(c):
+            after_c[edge] = min(after_c[edge], cap)
+    after_sinks = {5: 40 - sink_drop}
+    known = KnownFlow(c, sources, sinks, before)
+    fresh = max_flow(6, u, v, after_c, sources, after_sinks)
+    reused = max_flow(6, u, v, after_c, sources, after_sinks, known)
+    assert reused.value == fresh.value
+    assert reused.cut_edges.tolist() == fresh.cut_edges.tolist()
+    assert reused.cut_sources == fresh.cut_sources
+    assert reused.cut_sinks == fresh.cut_sinks
+    assert (reused.edge_flow <= np.where(u != v, after_c, 0)).all()
+    # A capacity that grows makes the known flow unusable (it may not be maximum).
+    grown = max_flow(6, u, v, c + 5, sources, sinks, known)
+    assert grown.value == max_flow(6, u, v, c + 5, sources, sinks).value
+
+
+def test_closing_an_edge_without_flow_reuses_the_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 0 -> 1 -> 3 carries the flow (the sink gate binds); 0 -> 2 -> 3 carries none.
+    u, v, c = np.array([0, 1, 0, 2]), np.array([1, 3, 2, 3]), np.array([10, 10, 10, 10])
+    before = max_flow(4, u, v, c, {0: 100}, {3: 10})
+    assert before.edge_flow.tolist() == [10, 10, 0, 0]
+    known = KnownFlow(c, {0: 100}, {3: 10}, before)
+    import mobility.stress.throughput as throughput
+
+    def unused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("solved again")
+
+    monkeypatch.setattr(throughput, "maximum_flow", unused)
+    closed = max_flow(4, u, v, np.array([10, 10, 0, 10]), {0: 100}, {3: 10}, known)
+    assert closed.value == 10
+    with pytest.raises(AssertionError, match="solved again"):
+        max_flow(4, u, v, np.array([0, 10, 10, 10]), {0: 100}, {3: 10}, known)
