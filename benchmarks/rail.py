@@ -39,7 +39,7 @@ from mobility.schedule.plan import build_plan
 from mobility.schedule.plan_files import write_plan
 from mobility.schedule.rail_rows import mode_split
 from mobility.schedule.solution import costs
-from mobility.schedule.validate import validate_plan
+from mobility.validation import validate_plan
 
 RESULTS = Path(__file__).parent / "results"
 DEFENDER = Path(__file__).parent.parent / "examples" / "scenarios" / "defender-surge.yaml"

@@ -63,7 +63,7 @@ from mobility.schedule.instance import Instance, build_instance
 from mobility.schedule.plan import build_plan
 from mobility.schedule.plan_files import write_plan
 from mobility.schedule.solution import Assignment, costs
-from mobility.schedule.validate import validate_plan
+from mobility.validation import validate_plan
 
 RESULTS = Path(__file__).parent / "results"
 SCENARIOS = Path(__file__).parent.parent / "examples" / "scenarios"

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from mobility.schedule.options import SolverOptions
     from mobility.schedule.planner import plan_scenario
     from mobility.schedule.result import Kpis, PlanResult
-    from mobility.schedule.validate import Violation, validate_plan
     from mobility.stress import (
         Perturbation,
         StressContext,
@@ -57,6 +56,7 @@ if TYPE_CHECKING:
         write_report,
     )
     from mobility.stress.criticality import criticality
+    from mobility.validation import Violation, validate_plan
 
 # Everything but the errors is imported on first use: `import mobility` takes
 # milliseconds (numpy, networkx, shapely, scipy, OR-Tools, folium and
@@ -79,8 +79,8 @@ _LAZY = {
     "Kpis": "mobility.schedule.result",
     "PlanResult": "mobility.schedule.result",
     "write_plan": "mobility.planning",
-    "validate_plan": "mobility.schedule.validate",
-    "Violation": "mobility.schedule.validate",
+    "validate_plan": "mobility.validation",
+    "Violation": "mobility.validation",
     **dict.fromkeys(
         ("read_plan_view", "render_network_map", "render_plan_map", "save_map"), "mobility.maps"
     ),

@@ -471,10 +471,10 @@ def _plan(args: argparse.Namespace) -> int:
     from mobility.schedule.disruption import TrafficModel
     from mobility.schedule.plan_files import PLAN_FILES
     from mobility.schedule.planner import plan_scenario
-    from mobility.schedule.self_check import INVALID_EXIT, INVALID_FILE
     from mobility.schedule.size import check_model_size
     from mobility.traffic.gtfs import read_gtfs
     from mobility.traffic.read import read_traffic
+    from mobility.validation.self_check import INVALID_EXIT, INVALID_FILE
 
     if args.time_limit <= 0 or args.workers < 1:
         raise ScenarioError("--time-limit must be > 0 and --workers >= 1")
@@ -576,7 +576,7 @@ def _slug(text: str) -> str:
 
 
 def _validate(plan_dir: Path, scenario: Path | None = None, network: Network | None = None) -> int:
-    from mobility.schedule.validate import validate_plan
+    from mobility.validation import validate_plan
 
     try:
         violations = validate_plan(plan_dir, scenario_file=scenario, network=network)

@@ -3,7 +3,7 @@
 ``mobility plan`` is :func:`~mobility.schedule.planner.plan_scenario`, then
 :func:`write_plan` (movement table, summary, constraints, utilisation,
 routes, ``map.html``, ``gantt.png``, ``utilisation.png``), then
-:func:`~mobility.schedule.validate.validate_plan` on the written folder.
+:func:`~mobility.validation.validate_plan` on the written folder.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from mobility.network.load import Network
 from mobility.schedule.plan import Plan
 from mobility.schedule.plan_files import write_plan as write_plan_files
 from mobility.schedule.result import PlanResult
-from mobility.schedule.self_check import INVALID_FILE, check_plan, invalid_text, record_validity
+from mobility.validation.self_check import INVALID_FILE, check_plan, invalid_text, record_validity
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def write_plan(
 ) -> Path:
     """Write a plan folder atomically (replacing ``out_dir``) and return its path.
 
-    The plan is first validated as written (:func:`~mobility.schedule.self_check.check_plan`);
+    The plan is first validated as written (:func:`~mobility.validation.self_check.check_plan`);
     its summary records ``valid`` and the ``violations``, and a plan that
     fails its own check is written with ``INVALID.txt`` listing them, its
     printout and map title start with ``INVALID``. :meth:`PlanResult.is_valid`

@@ -12,7 +12,7 @@ import mobility
 from mobility._atomic import MARKER
 from mobility.errors import ScenarioError
 from mobility.schedule.plan_files import PLAN_FILES
-from mobility.schedule.self_check import INVALID_FILE
+from mobility.validation.self_check import INVALID_FILE
 
 DATA = Path(__file__).parent / "data"
 

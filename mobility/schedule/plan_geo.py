@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,7 +25,9 @@ from mobility.export.geopackage import FieldType, Layer, geopackage_bytes
 from mobility.export.gpx import GpxPoint, GpxRoute, gpx_bytes, gpx_file_name
 from mobility.model.clock import utc_iso
 from mobility.network.build import EARTH_RADIUS_M
-from mobility.schedule.plan import Plan
+
+if TYPE_CHECKING:  # the plan validator reads plan folders without solver code
+    from mobility.schedule.plan import Plan
 
 #: Fields of every feature of ``routes.geojson`` (layer ``routes``).
 PLAN_ROUTE_FIELDS: dict[str, FieldType] = {

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from mobility.schedule.instance import Instance
     from mobility.schedule.plan import Plan
     from mobility.schedule.solution import Assignment
-    from mobility.schedule.validate import Violation
+    from mobility.validation import Violation
 
 #: Solver statuses under which a plan exists (CP-SAT's, and the greedy baseline's).
 FEASIBLE_STATUSES = frozenset({"OPTIMAL", "FEASIBLE"})
@@ -145,7 +145,7 @@ class PlanResult:
         ``violations``), so the printout and ``summary.json`` say it.
         """
         if self._violations is None:
-            from mobility.schedule.self_check import check_plan, record_validity
+            from mobility.validation.self_check import check_plan, record_validity
 
             self._violations = check_plan(self.plan)
             record_validity(self.plan.summary, self._violations)

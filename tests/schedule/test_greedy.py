@@ -22,7 +22,7 @@ from mobility.schedule.plan import build_plan
 from mobility.schedule.plan_files import write_plan
 from mobility.schedule.solution import costs
 from mobility.schedule.time_indexed import option_costs
-from mobility.schedule.validate import validate_plan
+from mobility.validation import validate_plan
 from tests.schedule.conftest import DATA
 
 

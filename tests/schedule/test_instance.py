@@ -16,7 +16,7 @@ from mobility.schedule.greedy import greedy_assignment
 from mobility.schedule.instance import Instance, Option, Use, _merged, _merges, build_instance
 from mobility.schedule.plan import build_plan
 from mobility.schedule.plan_files import write_plan
-from mobility.schedule.validate import validate_plan
+from mobility.validation import validate_plan
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -28,7 +28,7 @@ from mobility.schedule.plan import build_plan
 from mobility.schedule.plan_files import PLAN_FILES, write_plan
 from mobility.schedule.planner import plan_scenario
 from mobility.schedule.result import Kpis
-from mobility.schedule.validate import validate_plan
+from mobility.validation import validate_plan
 
 
 def test_instance_of_the_tiny_scenario(

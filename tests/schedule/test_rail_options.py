@@ -17,7 +17,7 @@ from mobility.schedule.plan_files import write_plan
 from mobility.schedule.planner import plan_scenario
 from mobility.schedule.solution import costs
 from mobility.schedule.time_indexed import option_costs
-from mobility.schedule.validate import validate_plan
+from mobility.validation import validate_plan
 
 HEADER = """name: rail-test
 start: 2026-11-24T00:00+01:00

@@ -1,7 +1,7 @@
 """The planner's own check: a plan is validated before anyone is shown it.
 
 :func:`check_plan` writes the plan's files to a temporary folder and runs the
-independent validator (:func:`~mobility.schedule.validate.validate_plan`) on
+independent validator (:func:`~mobility.validation.validate_plan`) on
 them, exactly as ``mobility validate`` would on the plan folder.
 :func:`record_validity` writes the outcome into the summary (``valid`` and
 ``violations``); a plan folder with violations also holds
@@ -13,11 +13,13 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mobility.schedule.plan import Plan
 from mobility.schedule.plan_files import write_plan as write_plan_files
-from mobility.schedule.validate import Violation, validate_plan
+from mobility.validation.check import Violation, validate_plan
+
+if TYPE_CHECKING:
+    from mobility.schedule.plan import Plan
 
 #: The file that marks a plan folder whose plan failed its own check.
 INVALID_FILE = "INVALID.txt"
