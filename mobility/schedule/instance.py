@@ -284,11 +284,14 @@ class _ClosureRule:
     end_min: int
 
 
-def _check_closures(scenario: Scenario, network: Network, table: EdgeTable) -> None:
+def _check_closures(
+    scenario: Scenario, network: Network, table: EdgeTable, rail_table: EdgeTable
+) -> None:
     """Refuse closures of elements the network does not have, suggesting near names."""
     if not scenario.closures:
         return
     known = set(element_keys(table, network.places))
+    known |= element_keys(rail_table, network.places)
     rail_names = {str(d.get("name")) for _, _, d in network.rail.edges(data=True) if d.get("name")}
     rail_places = [p for p in network.corridors.places if p.mode == "rail"]
     known |= {name.casefold() for name in rail_names}
@@ -349,7 +352,7 @@ def build_instance(
         )
         for c in scenario.closures
     ]
-    _check_closures(scenario, network, table)
+    _check_closures(scenario, network, table, router.table("rail"))
     closed, around, timed = _closed_for_routing(scenario, network, table, horizon_min)
     slot_starts = np.arange(n_slots, dtype=np.int64) * slot
 
@@ -387,6 +390,7 @@ def build_instance(
                     network, router, rail_rules or load_rail_rules(), rules, context,
                     timetable=bind_timetable(traffic.rail_timetable, network.rail)
                     if traffic.rail_timetable is not None else None,
+                    closed=_rail_closed_for_routing(scenario, network, router, horizon_min),
                 )  # fmt: skip
             try:
                 found = rail_tasks(rail, request, catalogue, release, due)
@@ -499,6 +503,25 @@ def _closed_for_routing(
     if not timed_mask.any():
         return closed, None, None
     return closed, around, timed_mask
+
+
+def _rail_closed_for_routing(
+    scenario: Scenario, network: Network, router: Router, horizon_min: int
+) -> ClosedEdges | None:
+    """Rail edges closed for the whole horizon: out of the rail graph before routing.
+
+    A rail closure for part of the horizon only blocks the train paths that
+    would use it then (the path's start times), as before.
+    """
+    whole = [
+        closure.element.strip()
+        for closure in scenario.closures
+        if scenario.minutes(closure.start) <= 0 and scenario.minutes(closure.end) >= horizon_min
+    ]
+    if not whole:
+        return None
+    closed = closed_edges(router.table("rail"), whole, tuple(network.places))
+    return closed if closed else None
 
 
 def route_knowing_closures(

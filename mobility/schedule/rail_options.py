@@ -42,6 +42,7 @@ from mobility.rail.consist import LoadingError, Train, form_trains, load_wagons
 from mobility.rail.leg import RailLeg
 from mobility.rail.paths import TrainPath, train_path
 from mobility.rail.rules import BANDS, Locomotive, RailRules
+from mobility.routing.closed import ClosedEdges
 from mobility.routing.resolve import PlaceIndex
 from mobility.routing.router import NoRouteError, Router
 from mobility.schedule.instance import (
@@ -77,6 +78,7 @@ class RailContext:
     column_rules: ColumnRules
     option: _OptionContext
     timetable: RailTimetable | None = None
+    closed: ClosedEdges | None = None
     bands: NDArray[np.int8] = field(init=False)
     road_index: PlaceIndex = field(init=False)
     rail_index: PlaceIndex = field(init=False)
@@ -103,7 +105,7 @@ class RailContext:
             try:
                 plan = self.router.route(
                     terminal.id, border.id, vehicle, mode="rail", k=1,
-                    start=self.option.scenario.start,
+                    start=self.option.scenario.start, closed=self.closed,
                 )  # fmt: skip
                 self.paths[key] = train_path(plan.routes[0], self.rules, border.id)
             except (NoRouteError, DataError) as error:

@@ -275,3 +275,41 @@ def test_train_loads_by_road_move_in_march_units(
     assert sum(r["vehicle_count"] for r in rows) == summary["planned_vehicles"] == 28
     folder = write_plan(result.plan, tmp_path / "plan")
     assert validate_plan(folder) == []
+
+
+def test_a_rail_line_closed_for_the_whole_horizon_is_routed_around(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    # Issue #14: a closure for the whole horizon takes the line out before routing;
+    # the trains take another line (Roosendaal - Lage Zwaluwe) instead of waiting
+    # for a path that never opens.
+    closed = "Breda \u2013 Rotterdam (Lage Zwaluwe \u2013 Breda)"
+    text = request("TANKS", "m1a2-sepv3: 30", mode="rail", destination="bcp-venlo-a67")
+    path = scenario_file(tmp_path, text)
+    open_lines = {s.line for t in plan(path, atlas, router).instance.tasks
+                  for o in t.options if o.rail for s in o.rail.path.sections}  # fmt: skip
+    assert closed in open_lines
+    closure = (
+        f"closures:\n  - {{element: '{closed}', from: 2026-11-24T00:00+01:00, "
+        "to: 2026-11-26T00:00+01:00, reason: test}\n"
+    )
+    path.write_text(path.read_text().replace("requests:\n", closure + "requests:\n"))
+    result = plan(path, atlas, router)
+    lines = {s.line for t in result.instance.tasks for o in t.options if o.rail
+             for s in o.rail.path.sections}  # fmt: skip
+    assert lines and closed not in lines
+    assert any(line.startswith("Roosendaal") for line in lines)
+    rows = [m.data for m in result.plan.movements]
+    assert rows and {r["mode"] for r in rows} == {"rail"}
+    assert validate_plan(write_plan(result.plan, tmp_path / "plan")) == []
+
+
+def test_a_rail_node_can_be_closed(atlas: mobility.Network, tmp_path: Path) -> None:
+    node = next(n for n in atlas.rail.nodes if n not in atlas.road)
+    path = scenario_file(tmp_path, request("TANKS", "m1a2-sepv3: 30", mode="rail"))
+    closure = (
+        f"closures:\n  - {{element: '{node}', from: 2026-11-24T00:00+01:00, "
+        "to: 2026-11-24T02:00+01:00, reason: test}\n"
+    )
+    path.write_text(path.read_text().replace("requests:\n", closure + "requests:\n"))
+    assert build_instance(load_scenario(path), atlas).tasks  # accepted, not refused
