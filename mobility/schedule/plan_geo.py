@@ -25,6 +25,7 @@ from mobility.export.geopackage import FieldType, Layer, geopackage_bytes
 from mobility.export.gpx import GpxPoint, GpxRoute, gpx_bytes, gpx_file_name
 from mobility.model.clock import utc_iso
 from mobility.network.build import EARTH_RADIUS_M
+from mobility.routing.export import CHECKPOINT_FIELDS
 
 if TYPE_CHECKING:  # the plan validator reads plan folders without solver code
     from mobility.schedule.plan import Plan
@@ -61,16 +62,7 @@ PLAN_ROUTE_FIELDS: dict[str, FieldType] = {
 #: Fields of the ``checkpoints`` layer.
 PLAN_CHECKPOINT_FIELDS: dict[str, FieldType] = {
     "movement": "str",
-    "seq": "int",
-    "name": "str",
-    "kind": "str",
-    "node": "int",
-    "km": "float",
-    "arrive": "str",
-    "clear": "str",
-    "arrive_utc": "datetime",
-    "clear_utc": "datetime",
-    "detail": "str",
+    **{name: kind for name, kind in CHECKPOINT_FIELDS.items() if name != "route"},
 }
 #: Fields of the ``halts`` layer.
 PLAN_HALT_FIELDS: dict[str, FieldType] = {

@@ -28,6 +28,7 @@ from mobility.model.clock import local_iso
 from mobility.model.column import FORMATIONS, Column, ColumnRules, MarchUnit, Serial, build_column
 from mobility.model.scenario import Request, Scenario
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
+from mobility.routing.edges import LIMIT_ATTRIBUTES
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
 from mobility.routing.schedule import ColumnSchedule
@@ -35,14 +36,6 @@ from mobility.routing.schedule import ColumnSchedule
 #: Times are written to the second; a clearance is rounded up to the minute.
 _SECOND = timedelta(seconds=1.5)
 _MINUTE = timedelta(seconds=61)
-_LIMITS = (
-    "mlc_wheeled",
-    "mlc_tracked",
-    "maxweight_t",
-    "maxaxleload_t",
-    "maxheight_m",
-    "maxwidth_m",
-)
 
 Finding = tuple[str, str]  # (rule, message)
 
@@ -106,7 +99,7 @@ def edge_limits(data: Mapping[str, Any]) -> dict[str, Any]:
     """Limits of one graph edge, as the movement table's ``restricted_elements`` lists them."""
     return {
         name: data.get(name)
-        for name in (*_LIMITS, "tunnel_category", "hazmat")
+        for name in (*LIMIT_ATTRIBUTES, "tunnel_category", "hazmat")
         if data.get(name) is not None
     }
 
