@@ -390,8 +390,10 @@ def build_instance(
                     network, router, rail_rules or load_rail_rules(), rules, context,
                     timetable=bind_timetable(traffic.rail_timetable, network.rail)
                     if traffic.rail_timetable is not None else None,
-                    closed=_rail_closed_for_routing(scenario, network, router, horizon_min),
                 )  # fmt: skip
+                rail.closed, rail.around, rail.timed = _closed_for_routing(
+                    scenario, network, router.table("rail"), horizon_min
+                )
             try:
                 found = rail_tasks(rail, request, catalogue, release, due)
             except DataError as error:
@@ -482,7 +484,7 @@ class _OptionContext:
 def _closed_for_routing(
     scenario: Scenario, network: Network, table: EdgeTable, horizon_min: int
 ) -> tuple[ClosedEdges | None, ClosedEdges | None, NDArray[np.bool_] | None]:
-    """Road edges closed for the whole horizon; with the timed ones too; the timed ones alone.
+    """Edges of ``table`` closed for the whole horizon; with the timed ones; the timed ones alone.
 
     A closure covering the whole horizon is removed before routing; a timed
     one stays usable outside its window, and a route around it is added.
@@ -503,25 +505,6 @@ def _closed_for_routing(
     if not timed_mask.any():
         return closed, None, None
     return closed, around, timed_mask
-
-
-def _rail_closed_for_routing(
-    scenario: Scenario, network: Network, router: Router, horizon_min: int
-) -> ClosedEdges | None:
-    """Rail edges closed for the whole horizon: out of the rail graph before routing.
-
-    A rail closure for part of the horizon only blocks the train paths that
-    would use it then (the path's start times), as before.
-    """
-    whole = [
-        closure.element.strip()
-        for closure in scenario.closures
-        if scenario.minutes(closure.start) <= 0 and scenario.minutes(closure.end) >= horizon_min
-    ]
-    if not whole:
-        return None
-    closed = closed_edges(router.table("rail"), whole, tuple(network.places))
-    return closed if closed else None
 
 
 def route_knowing_closures(

@@ -79,10 +79,12 @@ class RailContext:
     option: _OptionContext
     timetable: RailTimetable | None = None
     closed: ClosedEdges | None = None
+    around: ClosedEdges | None = None
+    timed: NDArray[np.bool_] | None = None
     bands: NDArray[np.int8] = field(init=False)
     road_index: PlaceIndex = field(init=False)
     rail_index: PlaceIndex = field(init=False)
-    paths: dict[tuple[str, str], TrainPath | str] = field(default_factory=dict)
+    paths: dict[tuple[str, str, bool], TrainPath | str] = field(default_factory=dict)
     anchors: dict[str, NetworkPlace] = field(default_factory=dict)
     costs: dict[tuple[int, str, int], int] = field(default_factory=dict)
 
@@ -98,19 +100,44 @@ class RailContext:
         except DataError:
             return self.rail_index.resolve(query)
 
-    def path(self, terminal: Place, border: Place, vehicle: VehicleType) -> TrainPath | str:
-        """Return the train path from a terminal to a crossing, or why there is none."""
-        key = (terminal.id, border.id)
+    def path(
+        self, terminal: Place, border: Place, vehicle: VehicleType, around: bool = False
+    ) -> TrainPath | str:
+        """Return the train path from a terminal to a crossing, or why there is none.
+
+        Lines closed for the whole horizon are out of the graph; with
+        ``around``, so are the lines closed for a while (the path around them).
+        """
+        key = (terminal.id, border.id, around)
         if key not in self.paths:
             try:
                 plan = self.router.route(
                     terminal.id, border.id, vehicle, mode="rail", k=1,
-                    start=self.option.scenario.start, closed=self.closed,
+                    start=self.option.scenario.start,
+                    closed=self.around if around else self.closed,
                 )  # fmt: skip
                 self.paths[key] = train_path(plan.routes[0], self.rules, border.id)
             except (NoRouteError, DataError) as error:
                 self.paths[key] = f"no rail path {terminal.name} -> {border.name}: {error}"
         return self.paths[key]
+
+    def detour(
+        self, terminal: Place, border: Place, vehicle: VehicleType, path: TrainPath | str
+    ) -> TrainPath | None:
+        """Return the path around the timed closures where ``path`` meets one (else ``None``).
+
+        The path through a timed closure stays an option (its start times
+        avoid the closure); this one is added beside it.
+        """
+        if self.around is None or self.timed is None or isinstance(path, str):
+            return None
+        index = self.router.table("rail").key_index
+        if not any(self.timed[index[key]] for key in path.route.edges):
+            return None
+        other = self.path(terminal, border, vehicle, around=True)
+        if isinstance(other, str) or other.route.edges == path.route.edges or not other.bands():
+            return None
+        return other
 
     def cost(self, path: TrainPath, band: str, depart_min: int) -> int:
         """Civilian cost of the path for a departure minute, in solver units."""
@@ -210,6 +237,9 @@ def rail_tasks(
                 reasons.append(f"{terminal.name}: no band offers a military path on every line")
             else:
                 candidates.append((terminal, path, distance))
+            detour = rail.detour(terminal, border, vehicles[0][0], path)
+            if detour is not None:
+                candidates.append((terminal, detour, distance))
         if not candidates and not reasons:
             reasons.append(
                 f"no loading terminal or ramp within {rail.rules.max_road_leg_km:g} km of "

@@ -313,3 +313,25 @@ def test_a_rail_node_can_be_closed(atlas: mobility.Network, tmp_path: Path) -> N
     )
     path.write_text(path.read_text().replace("requests:\n", closure + "requests:\n"))
     assert build_instance(load_scenario(path), atlas).tasks  # accepted, not refused
+
+
+def test_a_timed_rail_closure_gives_paths_through_it_and_around_it(
+    atlas: mobility.Network, router: Router, tmp_path: Path
+) -> None:
+    # Issue #14: the path through the line closed for a while keeps the start
+    # times outside the closure; the path around it is one more option.
+    closed = "Breda \u2013 Rotterdam (Lage Zwaluwe \u2013 Breda)"
+    text = request("TANKS", "m1a2-sepv3: 30", mode="rail", destination="bcp-venlo-a67")
+    path = scenario_file(tmp_path, text)
+    closure = (
+        f"closures:\n  - {{element: '{closed}', from: 2026-11-24T00:00+01:00, "
+        "to: 2026-11-24T23:00+01:00, reason: test}\n"
+    )
+    path.write_text(path.read_text().replace("requests:\n", closure + "requests:\n"))
+    result = plan(path, atlas, router)
+    options = [o for t in result.instance.tasks for o in t.options if o.rail]
+    through = [o for o in options if closed in {s.line for s in o.rail.path.sections}]
+    around = [o for o in options if closed not in {s.line for s in o.rail.path.sections}]
+    assert through and around
+    assert all(o.allowed.any() for o in around)
+    assert validate_plan(write_plan(result.plan, tmp_path / "plan")) == []
