@@ -28,14 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._machine import machine, timed, write_json
-from mobility.stress.sweep import ContextSpec, Task, evaluate_task, run_sweep
+from mobility.stress.sweep import ContextSpec, SweepTask, evaluate_task, run_sweep
 
 
-def tasks_for(spec: ContextSpec, count: int) -> list[Task]:
+def tasks_for(spec: ContextSpec, count: int) -> list[SweepTask]:
     """``count`` single-element closures, cycling through every element."""
     elements = spec.build().elements()
     return [
-        Task(
+        SweepTask(
             id=f"{i:05d}-{elements[i % len(elements)].mode}:{elements[i % len(elements)].id}",
             elements=((elements[i % len(elements)].mode, elements[i % len(elements)].id),),
         )
@@ -44,7 +44,7 @@ def tasks_for(spec: ContextSpec, count: int) -> list[Task]:
 
 
 def sweep_timed(
-    tasks: list[Task], spec: ContextSpec, backend: str, workers: int
+    tasks: list[SweepTask], spec: ContextSpec, backend: str, workers: int
 ) -> tuple[list[dict[str, Any]], float]:
     """Results and seconds of one sweep, pool or cluster start-up included."""
     results: list[dict[str, Any]]

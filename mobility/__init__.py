@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         stress_test,
         write_report,
     )
-    from mobility.stress.criticality import criticality
+    from mobility.stress.critical import criticality
     from mobility.validation import Violation, validate_plan
 
 # Everything but the errors is imported on first use: `import mobility` takes

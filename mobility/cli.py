@@ -795,7 +795,7 @@ def _stress(args: argparse.Namespace) -> None:
 
 
 def _criticality(args: argparse.Namespace) -> None:
-    from mobility.stress.criticality import criticality
+    from mobility.stress.critical import criticality
     from mobility.stress.montecarlo import monte_carlo, resilience_curve
     from mobility.stress.perturbation import load_perturbation
     from mobility.stress.report import REPORT_FILES, criticality_report, write_report

@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import breadth_first_order, maximum_flow
 
 from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
-from mobility.routing.feasibility import Violation, blocked_by_rule, violations
+from mobility.routing.feasibility import LimitBreach, blocked_by_rule, violations
 from mobility.routing.requirements import Requirements
 
 
@@ -46,7 +46,7 @@ class BlockingElement:
     name: str
     kind: str
     element: int
-    violations: tuple[Violation, ...]
+    violations: tuple[LimitBreach, ...]
     closed: bool = False
 
     def describe(self) -> str:

@@ -26,7 +26,7 @@ _CATEGORY_OF_CODE = {code: letter for letter, code in TUNNEL_CATEGORY_CODE.items
 
 
 @dataclass(frozen=True)
-class Violation:
+class LimitBreach:
     """One limit of one element that a vehicle group exceeds.
 
     Attributes
@@ -92,34 +92,34 @@ def violations(
     need: Requirements,
     clearance_margin_m: float = 0.0,
     rules: dict[str, NDArray[np.bool_]] | None = None,
-) -> list[Violation]:
+) -> list[LimitBreach]:
     """Return the limits of edge ``edge`` that the group exceeds, as text.
 
     ``rules`` is :func:`blocked_by_rule`'s result, when already computed.
     """
-    found: list[Violation] = []
+    found: list[LimitBreach] = []
     limits = {name: float(values[edge]) for name, values in table.limits.items()}
     rules = rules if rules is not None else blocked_by_rule(table, need, clearance_margin_m)
     blocked = {rule: bool(mask[edge]) for rule, mask in rules.items()}
     if blocked["mlc_tracked"]:
         found.append(
-            Violation(
+            LimitBreach(
                 "mlc_tracked", f"MLC {limits['mlc_tracked']:g}", f"MLC {need.mlc_tracked} tracked"
             )
         )
     if blocked["mlc_wheeled"]:
         found.append(
-            Violation(
+            LimitBreach(
                 "mlc_wheeled", f"MLC {limits['mlc_wheeled']:g}", f"MLC {need.mlc_wheeled} wheeled"
             )
         )
     if blocked["weight"]:
         found.append(
-            Violation("weight", f"max {limits['maxweight_t']:g} t", f"{need.weight_t:g} t")
+            LimitBreach("weight", f"max {limits['maxweight_t']:g} t", f"{need.weight_t:g} t")
         )
     if blocked["axle_load"]:
         found.append(
-            Violation(
+            LimitBreach(
                 "axle_load",
                 f"max axle {limits['maxaxleload_t']:g} t",
                 f"axle {need.max_axle_load_t:g} t",
@@ -127,17 +127,19 @@ def violations(
         )
     if blocked["height"]:
         found.append(
-            Violation(
+            LimitBreach(
                 "height", f"clearance {limits['maxheight_m']:g} m", f"{need.height_m:g} m high"
             )
         )
     if blocked["width"]:
         found.append(
-            Violation("width", f"max width {limits['maxwidth_m']:g} m", f"{need.width_m:g} m wide")
+            LimitBreach(
+                "width", f"max width {limits['maxwidth_m']:g} m", f"{need.width_m:g} m wide"
+            )
         )
     if blocked["tunnel_category"]:
         letter = _CATEGORY_OF_CODE[int(table.tunnel_category[edge])]
-        found.append(Violation("tunnel_category", f"ADR tunnel category {letter}", need.hazmat))
+        found.append(LimitBreach("tunnel_category", f"ADR tunnel category {letter}", need.hazmat))
     if blocked["hazmat"]:
-        found.append(Violation("hazmat", "no dangerous goods", need.hazmat))
+        found.append(LimitBreach("hazmat", "no dangerous goods", need.hazmat))
     return found

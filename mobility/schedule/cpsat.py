@@ -66,7 +66,7 @@ __all__ = ["OBJECTIVE_SCALE", "SolverOptions", "solve"]
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[float, float, float], None]
+SolverProgress = Callable[[float, float, float], None]
 
 #: Most columns handed to CP-SAT after reduced-cost fixing.
 MAX_COLUMNS = 40_000
@@ -81,7 +81,7 @@ LP_ITERATIONS_PER_S = 3_000
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Progress | None, offset_s: float) -> None:
+    def __init__(self, report: SolverProgress | None, offset_s: float) -> None:
         super().__init__()
         self.report = report
         self.started = time.perf_counter() - offset_s
@@ -268,7 +268,7 @@ def _optimise(
     incumbent: dict[int, Choice],
     options: SolverOptions,
     limit_s: float,
-    progress: Progress | None,
+    progress: SolverProgress | None,
     started: float,
 ) -> _Outcome:
     """Minimise one stage's cost: LP bound, rounding, fixing, CP-SAT (see the module notes)."""
@@ -424,7 +424,7 @@ def solve(
     instance: Instance,
     options: SolverOptions | None = None,
     hint: Assignment | None = None,
-    progress: Progress | None = None,
+    progress: SolverProgress | None = None,
 ) -> Assignment:
     """Optimise the plan; returns the best assignment found.
 

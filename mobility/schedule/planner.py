@@ -11,7 +11,7 @@ from mobility.model.scenario import Scenario, load_scenario
 from mobility.model.vehicle import VehicleCatalogue
 from mobility.network.load import Network, load_network
 from mobility.routing.router import Router
-from mobility.schedule.cpsat import Progress, SolverOptions, solve
+from mobility.schedule.cpsat import SolverOptions, SolverProgress, solve
 from mobility.schedule.disruption import TrafficModel
 from mobility.schedule.greedy import baselines, best_baseline
 from mobility.schedule.instance import build_instance
@@ -46,7 +46,7 @@ def plan_scenario(
     options: SolverOptions | None = None,
     router: Router | None = None,
     catalogue: VehicleCatalogue | None = None,
-    progress: Progress | None = None,
+    progress: SolverProgress | None = None,
     traffic: TrafficModel | None = None,
 ) -> PlanResult:
     """Build the instance and the baselines, optimise, and return the plan.

@@ -6,7 +6,7 @@
 - :mod:`~mobility.stress.throughput`: max-flow from ports to crossings, named min cut.
 - :mod:`~mobility.stress.impact`: throughput, re-routing and stranded pairs.
 - :mod:`~mobility.stress.replan`: the scenario replanned against its baseline plan.
-- :mod:`~mobility.stress.criticality`: single-element failures, ranked.
+- :mod:`~mobility.stress.critical`: single-element failures, ranked.
 - :mod:`~mobility.stress.montecarlo`: random failures and resilience curves.
 - :mod:`~mobility.stress.sweep`: serial, process-pool and Dask runs, resumable.
 - :mod:`~mobility.stress.report`: Markdown/HTML reports with charts.
@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from mobility.stress.capacity import CapacityModel
-from mobility.stress.criticality import CriticalElement, criticality
+from mobility.stress.critical import CriticalElement, criticality
 from mobility.stress.impact import Element, Impact, StressContext
 from mobility.stress.montecarlo import monte_carlo, resilience_curve
 from mobility.stress.perturbation import (
@@ -27,7 +27,7 @@ from mobility.stress.perturbation import (
 )
 from mobility.stress.replan import StressResult, stress_test
 from mobility.stress.report import criticality_report, impact_report, stress_report, write_report
-from mobility.stress.sweep import ContextSpec, SweepOptions, Task, run_sweep
+from mobility.stress.sweep import ContextSpec, SweepOptions, SweepTask, run_sweep
 
 __all__ = [
     "CapacityModel",
@@ -39,7 +39,7 @@ __all__ = [
     "StressContext",
     "StressResult",
     "SweepOptions",
-    "Task",
+    "SweepTask",
     "combine",
     "criticality",
     "criticality_report",

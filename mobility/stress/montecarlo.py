@@ -25,7 +25,7 @@ import numpy as np
 from mobility.errors import DataError
 from mobility.stress.impact import StressContext
 from mobility.stress.perturbation import Perturbation
-from mobility.stress.sweep import Progress, SweepOptions, Task, run_sweep, sweep_kwargs
+from mobility.stress.sweep import SweepOptions, SweepProgress, SweepTask, run_sweep, sweep_kwargs
 
 #: Metrics of a run, read from its result: name to (what, unit).
 METRICS = {
@@ -99,13 +99,15 @@ class MonteCarloSummary:
         }
 
 
-def monte_carlo_tasks(perturbation: Perturbation, runs: int) -> list[Task]:
+def monte_carlo_tasks(perturbation: Perturbation, runs: int) -> list[SweepTask]:
     """One task per run of ``perturbation`` (which must have random failures)."""
     if perturbation.random_failures is None:
         raise DataError(f"perturbation {perturbation.name!r} has no random_failures to draw")
     if runs < 1:
         raise DataError(f"Monte Carlo runs must be >= 1, got {runs}")
-    return [Task(id=f"mc-{run:05d}", perturbation=perturbation, run=run) for run in range(runs)]
+    return [
+        SweepTask(id=f"mc-{run:05d}", perturbation=perturbation, run=run) for run in range(runs)
+    ]
 
 
 def summarise_monte_carlo(results: Sequence[dict[str, Any]]) -> MonteCarloSummary:
@@ -144,7 +146,7 @@ def monte_carlo(
     *,
     sweep: SweepOptions | None = None,
     results: str | None = None,
-    progress: Progress | None = None,
+    progress: SweepProgress | None = None,
 ) -> MonteCarloSummary:
     """Run ``runs`` Monte Carlo draws of ``perturbation``'s random failures."""
     found = run_sweep(
@@ -164,12 +166,12 @@ def resilience_tasks(
     *,
     mode: str | None = None,
     weights: Perturbation | None = None,
-) -> list[Task]:
+) -> list[SweepTask]:
     """Tasks of a resilience curve: ``runs`` draws of ``k`` failures for each ``k``."""
     if runs < 1 or any(k < 0 for k in failures):
         raise DataError("resilience curve: runs must be >= 1 and failure counts >= 0")
     return [
-        Task(
+        SweepTask(
             id=f"k{k:03d}-r{run:04d}",
             random_k=k,
             seed=seed,
@@ -182,7 +184,9 @@ def resilience_tasks(
     ]
 
 
-def curve_points(tasks: Sequence[Task], results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def curve_points(
+    tasks: Sequence[SweepTask], results: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Per number of failures, the spread of every metric over the runs."""
     by_k: dict[int, list[dict[str, float]]] = {}
     for task, result in zip(tasks, results, strict=True):
@@ -207,7 +211,7 @@ def resilience_curve(
     weights: Perturbation | None = None,
     sweep: SweepOptions | None = None,
     results: str | None = None,
-    progress: Progress | None = None,
+    progress: SweepProgress | None = None,
 ) -> list[dict[str, Any]]:
     """Metrics against the number of random failures, with their spread over runs."""
     tasks = resilience_tasks(failures, runs, seed, mode=mode, weights=weights)

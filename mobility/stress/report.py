@@ -26,7 +26,7 @@ from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
 from mobility.network.load import Network
 from mobility.schedule.civilian import delay_by_section
-from mobility.stress.criticality import CriticalElement
+from mobility.stress.critical import CriticalElement
 from mobility.stress.impact import Impact
 from mobility.stress.montecarlo import METRICS, MonteCarloSummary
 from mobility.stress.replan import StressResult

@@ -1,6 +1,6 @@
 """Run many stress scenarios: serially, in a process pool, or on a Dask cluster.
 
-A sweep is a list of :class:`Task` (close these elements; apply this
+A sweep is a list of :class:`SweepTask` (close these elements; apply this
 perturbation in Monte Carlo run ``i``; fail ``k`` random elements) and a
 :class:`ContextSpec` saying how to build the :class:`StressContext` they run
 on. Every task is a pure function of the task and the spec, seeds included
@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 BACKENDS = ("serial", "process", "dask")
 #: ``tool`` of a results file's header line.
 RESULTS_TOOL = "mobility-sweep-results/2"
-Progress = Callable[[int, int], None]
+SweepProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ class ContextSpec:
 
 
 @dataclass(frozen=True)
-class Task:
+class SweepTask:
     """One stress scenario of a sweep.
 
     Attributes
@@ -209,12 +209,12 @@ def _digest(payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def element_task(element: Element) -> Task:
+def element_task(element: Element) -> SweepTask:
     """Return the task closing one element."""
-    return Task(id=f"{element.mode}:{element.id}", elements=((element.mode, element.id),))
+    return SweepTask(id=f"{element.mode}:{element.id}", elements=((element.mode, element.id),))
 
 
-def draw_random(context: StressContext, task: Task) -> list[Element]:
+def draw_random(context: StressContext, task: SweepTask) -> list[Element]:
     """Return the elements a ``random`` task fails (deterministic in the task)."""
     elements = context.elements(task.mode)
     k = min(int(task.random_k or 0), len(elements))
@@ -231,7 +231,7 @@ def draw_random(context: StressContext, task: Task) -> list[Element]:
     return [elements[i] for i in sorted(chosen.tolist())]
 
 
-def evaluate_task(context: StressContext, task: Task) -> dict[str, Any]:
+def evaluate_task(context: StressContext, task: SweepTask) -> dict[str, Any]:
     """Run one task on ``context``; a JSON-able result with the task's id and kind."""
     if task.kind == "perturbation":
         assert task.perturbation is not None
@@ -300,7 +300,7 @@ def _init_worker(spec: ContextSpec, parent_pid: int | None = None) -> None:
     _context(spec)
 
 
-def _run_chunk(spec: ContextSpec, tasks: list[Task]) -> list[dict[str, Any]]:
+def _run_chunk(spec: ContextSpec, tasks: list[SweepTask]) -> list[dict[str, Any]]:
     context = _context(spec)
     return [evaluate_task(context, task) for task in tasks]
 
@@ -419,7 +419,7 @@ class ResultsFile:
         else:
             self._write({"type": "header", "tool": RESULTS_TOOL, "spec": self.spec_fingerprint})
 
-    def append(self, task: Task, result: dict[str, Any]) -> None:
+    def append(self, task: SweepTask, result: dict[str, Any]) -> None:
         """Append one result and make it durable."""
         record = {"type": "result", "id": task.id, "task": task.fingerprint(), "result": result}
         record = strict_json.finite(record)  # standard JSON: what is read back is what was summed
@@ -442,19 +442,19 @@ class ResultsFile:
 # --- runner -------------------------------------------------------------------------------
 
 
-def _chunks(tasks: Sequence[Task], size: int) -> Iterator[list[Task]]:
+def _chunks(tasks: Sequence[SweepTask], size: int) -> Iterator[list[SweepTask]]:
     for start in range(0, len(tasks), size):
         yield list(tasks[start : start + size])
 
 
 def run_sweep(
-    tasks: Sequence[Task],
+    tasks: Sequence[SweepTask],
     spec: ContextSpec | None = None,
     *,
     backend: str = "process",
     workers: int = 2,
     results: str | os.PathLike[str] | None = None,
-    progress: Progress | None = None,
+    progress: SweepProgress | None = None,
     context: StressContext | None = None,
     chunk_size: int | None = None,
     address: str | None = None,
@@ -518,7 +518,7 @@ def run_sweep(
         progress(len(done), total)
     logger.info("sweep: %d tasks, %d already done, backend %s", total, len(done), backend)
 
-    def finished(task: Task, result: dict[str, Any]) -> None:
+    def finished(task: SweepTask, result: dict[str, Any]) -> None:
         done[task.id] = result
         if store is not None:
             store.append(task, result)
@@ -543,10 +543,10 @@ def run_sweep(
 
 def _run_process(
     spec: ContextSpec,
-    todo: list[Task],
+    todo: list[SweepTask],
     workers: int,
     size: int,
-    finished: Callable[[Task, dict[str, Any]], None],
+    finished: Callable[[SweepTask, dict[str, Any]], None],
 ) -> None:
     # spawn: workers never inherit the parent's threads or open files.
     executor = ProcessPoolExecutor(
@@ -557,7 +557,7 @@ def _run_process(
     )
     try:
         with _workers_ignore_ctrl_c():  # the workers start at the first submissions
-            pending: dict[Future[list[dict[str, Any]]], list[Task]] = {
+            pending: dict[Future[list[dict[str, Any]]], list[SweepTask]] = {
                 executor.submit(_run_chunk, spec, chunk): chunk for chunk in _chunks(todo, size)
             }
         while pending:
@@ -597,10 +597,10 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
 
 def _run_dask(
     spec: ContextSpec,
-    todo: list[Task],
+    todo: list[SweepTask],
     workers: int,
     size: int,
-    finished: Callable[[Task, dict[str, Any]], None],
+    finished: Callable[[SweepTask, dict[str, Any]], None],
     address: str | None,
 ) -> None:
     try:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from mobility.errors import DataError
-from mobility.stress.sweep import ResultsFile, Task
+from mobility.stress.sweep import ResultsFile, SweepTask
 
-TASKS = [Task(f"t{i}", elements=(("road", 100 + i),)) for i in range(3)]
+TASKS = [SweepTask(f"t{i}", elements=(("road", 100 + i),)) for i in range(3)]
 
 
 def _written(path: Path, spec: str = "spec-a") -> ResultsFile:

@@ -8,7 +8,7 @@ from mobility.cli import main
 from mobility.errors import DataError
 from mobility.network.load import Network
 from mobility.stress import report as report_module
-from mobility.stress.criticality import criticality
+from mobility.stress.critical import criticality
 from mobility.stress.impact import StressContext
 from mobility.stress.montecarlo import resilience_curve
 from mobility.stress.perturbation import Perturbation

@@ -12,7 +12,7 @@ from mobility.errors import DataError
 from mobility.stress.impact import StressContext
 from mobility.stress.montecarlo import monte_carlo_tasks, resilience_tasks
 from mobility.stress.perturbation import load_perturbation
-from mobility.stress.sweep import ContextSpec, Task, element_task, run_sweep
+from mobility.stress.sweep import ContextSpec, SweepTask, element_task, run_sweep
 from tests.stress.conftest import EXAMPLES
 
 SPEC = ContextSpec(vehicles=("man-hx2-6x6", "leopard-2a7"))
@@ -29,7 +29,7 @@ def context() -> StressContext:
     return SPEC.build()
 
 
-def sweep_tasks(context: StressContext) -> list[Task]:
+def sweep_tasks(context: StressContext) -> list[SweepTask]:
     elements = context.elements()
     random = load_perturbation(EXAMPLES / "perturbations" / "random-failures.yaml")
     return (
@@ -37,7 +37,7 @@ def sweep_tasks(context: StressContext) -> list[Task]:
         + monte_carlo_tasks(random, 3)
         + resilience_tasks([2, 5], 2, seed=4, mode="road")
         + [
-            Task(
+            SweepTask(
                 "moerdijk",
                 perturbation=load_perturbation(
                     EXAMPLES / "perturbations" / "moerdijk-bridges.yaml"
@@ -129,7 +129,7 @@ def test_results_file_of_another_sweep_is_refused(context: StressContext, tmp_pa
     run_sweep(tasks, SPEC, backend="serial", context=context, results=path)
     with pytest.raises(DataError, match="belongs to another sweep"):
         run_sweep(tasks, ContextSpec(vehicles=("boxer-apc",)), backend="serial", results=path)
-    changed = [Task(tasks[0].id, elements=tasks[1].elements), tasks[1]]
+    changed = [SweepTask(tasks[0].id, elements=tasks[1].elements), tasks[1]]
     with pytest.raises(DataError, match="holds a different task"):
         run_sweep(changed, SPEC, backend="serial", context=context, results=path)
 
@@ -142,7 +142,7 @@ def test_bad_sweeps(context: StressContext) -> None:
         run_sweep([task], SPEC, backend="spark")
     with pytest.raises(DataError, match="no element road element 999999"):
         run_sweep(
-            [Task("x", elements=(("road", 999999),))], SPEC, backend="serial", context=context
+            [SweepTask("x", elements=(("road", 999999),))], SPEC, backend="serial", context=context
         )
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from mobility.errors import DataError
 from mobility.network.load import load_network
-from mobility.stress.criticality import criticality, rank_elements
+from mobility.stress.critical import criticality, rank_elements
 from mobility.stress.impact import StressContext
 from mobility.stress.montecarlo import monte_carlo, resilience_curve, spread
 from mobility.stress.perturbation import Perturbation, RandomFailures

@@ -25,9 +25,9 @@ from typing import Any
 from mobility.errors import DataError
 from mobility.stress.impact import Element, StressContext
 from mobility.stress.sweep import (
-    Progress,
     SweepOptions,
-    Task,
+    SweepProgress,
+    SweepTask,
     element_task,
     run_sweep,
     sweep_kwargs,
@@ -88,7 +88,7 @@ class CriticalElement:
         }
 
 
-def criticality_tasks(elements: Sequence[Element]) -> list[Task]:
+def criticality_tasks(elements: Sequence[Element]) -> list[SweepTask]:
     """One closing task per element."""
     return [element_task(e) for e in elements]
 
@@ -137,7 +137,7 @@ def criticality(
     top_k: int | None = None,
     sweep: SweepOptions | None = None,
     results: str | None = None,
-    progress: Progress | None = None,
+    progress: SweepProgress | None = None,
 ) -> list[CriticalElement]:
     """Close every element in turn and rank them, the most critical first.
 
