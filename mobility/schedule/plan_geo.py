@@ -25,7 +25,7 @@ from mobility.export.geopackage import FieldType, Layer, geopackage_bytes
 from mobility.export.gpx import GpxPoint, GpxRoute, gpx_bytes, gpx_file_name
 from mobility.model.clock import utc_iso
 from mobility.network.build import EARTH_RADIUS_M
-from mobility.routing.export import CHECKPOINT_FIELDS
+from mobility.routing.export import CHECKPOINT_FIELDS, HALT_FIELDS
 
 if TYPE_CHECKING:  # the plan validator reads plan folders without solver code
     from mobility.schedule.plan import Plan
@@ -67,14 +67,7 @@ PLAN_CHECKPOINT_FIELDS: dict[str, FieldType] = {
 #: Fields of the ``halts`` layer.
 PLAN_HALT_FIELDS: dict[str, FieldType] = {
     "movement": "str",
-    "name": "str",
-    "kind": "str",
-    "km": "float",
-    "start": "str",
-    "end": "str",
-    "start_utc": "datetime",
-    "end_utc": "datetime",
-    "at_support_centre": "bool",
+    **{name: kind for name, kind in HALT_FIELDS.items() if name not in ("route", "node")},
 }
 _TIMES = ("release", "start", "arrive", "clear", "due")
 

@@ -147,7 +147,7 @@ class PlanResult:
         if self._violations is None:
             from mobility.validation.self_check import check_plan, record_validity
 
-            self._violations = check_plan(self.plan)
+            self._violations = check_plan(self.plan, self.network)
             record_validity(self.plan.summary, self._violations)
         return list(self._violations)
 

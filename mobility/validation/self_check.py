@@ -19,6 +19,7 @@ from mobility.schedule.plan_files import write_plan as write_plan_files
 from mobility.validation.check import Violation, validate_plan
 
 if TYPE_CHECKING:
+    from mobility.network.load import Network
     from mobility.schedule.plan import Plan
 
 #: The file that marks a plan folder whose plan failed its own check.
@@ -29,11 +30,16 @@ INVALID_FILE = "INVALID.txt"
 INVALID_EXIT = 3
 
 
-def check_plan(plan: Plan) -> list[Violation]:
-    """Validate a plan as written, without writing it where a user would look."""
+def check_plan(plan: Plan, network: Network | None = None) -> list[Violation]:
+    """Validate a plan as written, without writing it where a user would look.
+
+    ``network`` is the network the plan was made on, if at hand: the validator
+    then checks it was loaded the recorded way instead of loading it again.
+    """
+    given = network if network is not None and network.load_args is not None else None
     with tempfile.TemporaryDirectory(prefix="mobility-check-") as tmp:
         folder = write_plan_files(plan, Path(tmp) / "plan")
-        return validate_plan(folder)
+        return validate_plan(folder, network=given)
 
 
 def record_validity(summary: dict[str, Any], violations: Sequence[Violation]) -> None:
