@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from mobility.stress.capacity import CapacityModel
 from mobility.stress.critical import CriticalElement, criticality
-from mobility.stress.impact import Element, Impact, StressContext
+from mobility.stress.impact import Element, StressContext
+from mobility.stress.measures import Impact
 from mobility.stress.montecarlo import monte_carlo, resilience_curve
 from mobility.stress.perturbation import (
     Perturbation,
