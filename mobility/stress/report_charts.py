@@ -1,34 +1,36 @@
-"""The stress reports' charts as SVG (matplotlib, Agg backend).
+"""The stress reports' charts as SVG (matplotlib).
 
-The SVG files are reproducible: no dates or random ids in them.
+The charts draw on a :class:`~matplotlib.figure.Figure` of their own:
+nothing here selects a backend or touches pyplot's global state. The SVG
+files are reproducible: no dates or random ids in them.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mobility.stress.critical import CriticalElement
 from mobility.stress.measures import Impact
 from mobility.stress.montecarlo import METRICS
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
-def _svg(draw: Callable[[Any], None], width_in: float = 7.0, height_in: float = 3.6) -> bytes:
+
+def _svg(draw: Callable[[Axes], None], width_in: float = 7.0, height_in: float = 3.6) -> bytes:
+    """Draw on a new figure and return it as SVG: no backend chosen, no pyplot state."""
+    # Imported here: matplotlib loads only when a report draws a chart.
     import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
 
     with matplotlib.rc_context({"svg.hashsalt": "mobility", "svg.fonttype": "none"}):
-        figure, axis = plt.subplots(figsize=(width_in, height_in))
-        try:
-            draw(axis)
-            figure.tight_layout()
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
-        finally:
-            plt.close(figure)
+        figure = Figure(figsize=(width_in, height_in))
+        draw(figure.add_subplot())
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -38,7 +40,7 @@ def throughput_chart(impact: Impact) -> bytes:
     base = [t.baseline_vehicles_per_day for t in impact.throughput]
     now = [t.vehicles_per_day for t in impact.throughput]
 
-    def draw(axis: Any) -> None:
+    def draw(axis: Axes) -> None:
         positions = range(len(keys))
         axis.bar([p - 0.2 for p in positions], base, width=0.4, label="baseline", color="#9aa9b8")
         axis.bar(
@@ -56,7 +58,7 @@ def criticality_chart(ranked: Sequence[CriticalElement], metric: str) -> bytes:
     labels = [r.element.describe() for r in ranked][::-1]
     values = [float(getattr(r, metric)) for r in ranked][::-1]
 
-    def draw(axis: Any) -> None:
+    def draw(axis: Axes) -> None:
         axis.barh(range(len(values)), values, color="#c0392b")
         axis.set_yticks(range(len(labels)), labels, fontsize=7)
         axis.set_xlabel(metric.replace("_", " "))
@@ -68,7 +70,7 @@ def resilience_chart(points: Sequence[dict[str, Any]]) -> bytes:
     """Metric shares against the number of failures: mean line, 10-90 % band."""
     ks = [p["failures"] for p in points]
 
-    def draw(axis: Any) -> None:
+    def draw(axis: Axes) -> None:
         for name, colour in (
             ("road_share", "#2c7fb8"),
             ("rail_share", "#7b3294"),

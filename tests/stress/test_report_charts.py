@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from mobility.stress.critical import criticality
 from mobility.stress.impact import StressContext
 from mobility.stress.montecarlo import METRICS
@@ -27,3 +30,23 @@ def test_criticality_and_resilience_charts_name_what_they_show(
     points = [{"failures": k, **dict.fromkeys(METRICS, spread)} for k in (0, 1, 2)]
     curve = resilience_chart(points).decode("utf-8")
     assert METRICS["road_share"] in curve and "elements failed at random" in curve
+
+
+def test_drawing_a_chart_selects_no_backend_and_opens_no_pyplot() -> None:
+    # A notebook's backend stays as it was (the charts used to switch it to Agg).
+    code = (
+        "import sys, matplotlib\n"
+        "from mobility.stress.report_charts import resilience_chart\n"
+        "point = {'failures': 0, **dict.fromkeys(\n"
+        "    ('road_share', 'rail_share', 'stranded_share'), {'mean': 1, 'p10': 1, 'p90': 1})}\n"
+        "assert resilience_chart([point]).startswith(b'<?xml')\n"
+        "print('matplotlib.pyplot' in sys.modules, matplotlib.get_backend())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"MPLBACKEND": "pdf", "PATH": "", "PYTHONPATH": ":".join(sys.path)},
+    ).stdout.split()
+    assert out == ["False", "pdf"]
