@@ -167,6 +167,16 @@ class EdgeTable:
         return np.asarray((ordinal < first) | (ordinal >= end), dtype=bool)
 
     @cached_property
+    def service_changes(self) -> NDArray[np.int64]:
+        """Sorted day ordinals on which some edge enters or leaves service."""
+        first, end = self.service_days
+        return np.unique(np.concatenate([first[first > 0], end[end < np.iinfo(np.int64).max]]))
+
+    def service_period(self, day: date) -> int:
+        """Return the number of service changes up to ``day`` (equal: same :meth:`closed_on`)."""
+        return int(np.searchsorted(self.service_changes, day.toordinal(), side="right"))
+
+    @cached_property
     def structures(self) -> StructureIndex:
         """Bridges and tunnels grouped into logical structures (built on first use)."""
         return structure_index(self)
