@@ -31,8 +31,16 @@ def _line(edges: int, **data: object) -> EdgeTable:
 
 
 def _site(position: int, vehicles: int | None = 300, **fields: object) -> RouteSite:
-    site = HaltSite(f"site-{position}", f"CSC {position}", "support_centre", 4.0, 52.0,
-                    vehicles, vehicles, **fields)  # type: ignore[arg-type]  # fmt: skip
+    site = HaltSite(
+        id=f"site-{position}",
+        name=f"CSC {position}",
+        kind="support_centre",
+        lon=4.0,
+        lat=52.0,
+        vehicles=vehicles,
+        vehicles_overnight=vehicles,
+        **fields,  # type: ignore[arg-type]
+    )
     return RouteSite(position, site, 0.0, 0.0)
 
 
