@@ -6,6 +6,7 @@ feasibility run on these arrays (vectorised numpy, scipy's C Dijkstra).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -167,14 +168,15 @@ class EdgeTable:
         return np.asarray((ordinal < first) | (ordinal >= end), dtype=bool)
 
     @cached_property
-    def service_changes(self) -> NDArray[np.int64]:
+    def service_changes(self) -> tuple[int, ...]:
         """Sorted day ordinals on which some edge enters or leaves service."""
         first, end = self.service_days
-        return np.unique(np.concatenate([first[first > 0], end[end < np.iinfo(np.int64).max]]))
+        changes = np.concatenate([first[first > 0], end[end < np.iinfo(np.int64).max]])
+        return tuple(np.unique(changes).tolist())
 
     def service_period(self, day: date) -> int:
         """Return the number of service changes up to ``day`` (equal: same :meth:`closed_on`)."""
-        return int(np.searchsorted(self.service_changes, day.toordinal(), side="right"))
+        return bisect.bisect_right(self.service_changes, day.toordinal())
 
     @cached_property
     def structures(self) -> StructureIndex:
