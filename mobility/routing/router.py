@@ -22,12 +22,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from mobility import settings
 from mobility.errors import DataError, InfeasibleError
 from mobility.model.adr import code_for
-from mobility.model.clock import LOCAL_TIME, add_seconds, utc
+from mobility.model.clock import LOCAL_TIME, utc
 from mobility.model.column import Column, ColumnRules, build_column
-from mobility.model.scenario import MAX_YEAR, MIN_YEAR
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
@@ -42,6 +40,7 @@ from mobility.routing.halt_sites import HaltSite, corridor_sites
 from mobility.routing.mode_data import ModeData, mode_data, reverse_nodes
 from mobility.routing.no_route import NoRouteError, no_route_error, out_of_service_on_route
 from mobility.routing.requirements import Requirements
+from mobility.routing.route_request import check_count_and_k, parse_time, start_time
 from mobility.routing.route_timing import (
     column_pass_times,
     road_halting,
@@ -336,41 +335,25 @@ class Router:
             When no route satisfies the limits, naming the elements that cut
             every route.
         """
-        _check_count_and_k(count, k)
-        start = _start_time(start)
+        check_count_and_k(count, k)
+        start = start_time(start)
         requested = vehicle if isinstance(vehicle, VehicleType) else self.catalogue.get(vehicle)
+        hazmat_code = code_for(hazmat) if hazmat else ""
         data = self._mode(mode)
         ends = self._ends(data, mode, origin, destination)
         moved = requested if mode == "rail" else self.moved_as(requested, self_propelled)
         notes = [_transporter_note(requested, moved)] if moved is not requested else []
-        need = self._requirements(moved, column, code_for(hazmat) if hazmat else "", mode)
-        vehicle_class, found = self._search(
-            data,
-            need,
-            ends,
-            k=k,
-            day=start.astimezone(LOCAL_TIME).date(),
-            closed=closed,
-            vehicles=(requested, moved),
-            notes=notes,
+        need = self._requirements(moved, column, hazmat_code, mode)
+        day = start.astimezone(LOCAL_TIME).date()
+        vehicles = (requested, moved)
+        paths = self._search(
+            data, need, ends, k=k, day=day, closed=closed, vehicles=vehicles, notes=notes
         )
-        if mode == "rail":
-            column = None
-        elif column is None:
+        if mode == "road" and column is None:
             catalogue = VehicleCatalogue({moved.id: moved})
             column = build_column(moved.name, {moved.id: count}, catalogue, column_rules)
-        routes = self._timed_routes(
-            data, found, vehicle_class, need, column=column, start=start, ends=ends, notes=notes
-        )
-        return RoutePlan(
-            origin=ends[0],
-            destination=ends[1],
-            vehicle=requested,
-            moved_as=moved,
-            requirements=need,
-            column=column,
-            routes=routes,
-            notes=tuple(notes),
+        return self._plan(
+            data, paths, need, vehicles, ends, column=column, start=start, notes=notes
         )
 
     def _ends(
@@ -469,19 +452,22 @@ class Router:
             closed=closed or None,
         )
 
-    def _timed_routes(
+    def _plan(
         self,
         data: ModeData,
-        found: list[FoundPath],
-        vehicle_class: VehicleClass,
+        paths: tuple[VehicleClass, list[FoundPath]],
         need: Requirements,
+        vehicles: tuple[VehicleType, VehicleType],
+        ends: tuple[NetworkPlace, NetworkPlace],
         *,
         column: Column | None,
         start: datetime,
-        ends: tuple[NetworkPlace, NetworkPlace],
         notes: list[str],
-    ) -> tuple[Route, ...]:
-        """Return the found paths as routes, with the column's schedule (``None``: a train's)."""
+    ) -> RoutePlan:
+        """Return the found paths as routes with the column's (or a train's) schedule."""
+        vehicle_class, found = paths
+        if data.mode == "rail":
+            column = None
         table = data.table
         weights, speeds = vehicle_class.weights, vehicle_class.speeds_kph
         if column is not None:
@@ -529,7 +515,16 @@ class Router:
                     f"{route.designation}: {len(unsited)} halt(s) without a site that fits the "
                     f"column ({unsited[0].name}: {unsited[0].note})"
                 )
-        return tuple(routes)
+        return RoutePlan(
+            origin=ends[0],
+            destination=ends[1],
+            vehicle=vehicles[0],
+            moved_as=vehicles[1],
+            requirements=need,
+            column=column,
+            routes=tuple(routes),
+            notes=tuple(notes),
+        )
 
     def _options(
         self,
@@ -563,49 +558,3 @@ def _transporter_note(requested: VehicleType, moved: VehicleType) -> str:
         f"routed as {moved.name!r} (MLC {moved.mlc} wheeled, {moved.height_m:g} m high, "
         f"{moved.weight_t:g} t)"
     )
-
-
-def _start_time(start: datetime | str | None) -> datetime:
-    """Return the departure in UTC: parsed from text, or the next quarter hour if not given."""
-    if isinstance(start, str):
-        return parse_time(start)
-    return utc(_default_start() if start is None else start)
-
-
-def _check_count_and_k(count: int, k: int) -> None:
-    if (
-        isinstance(count, bool)
-        or not isinstance(count, int)
-        or not 1 <= count <= settings.max_vehicles
-    ):
-        raise DataError(
-            f"vehicle count must be a whole number from 1 to {settings.max_vehicles:,} "
-            f"(MOBILITY_MAX_VEHICLES), got {count!r}"
-        )
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise DataError(f"number of alternatives must be a whole number >= 1, got {k!r}")
-
-
-def parse_time(text: str) -> datetime:
-    """Parse an ISO 8601 time; without an offset it is Europe/Amsterdam local time.
-
-    Raises
-    ------
-    DataError
-        If the text is not an ISO 8601 date and time.
-    """
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise DataError(
-            f"start time {text!r} is not an ISO 8601 date and time "
-            "(expected e.g. 2026-11-24T06:00+01:00)"
-        ) from None
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise DataError(f"start time {text!r}: expected a year from {MIN_YEAR} to {MAX_YEAR}")
-    return utc(moment)
-
-
-def _default_start() -> datetime:
-    now = datetime.now(LOCAL_TIME).replace(second=0, microsecond=0)
-    return add_seconds(now, 60 * ((-now.minute) % 15))
