@@ -160,7 +160,7 @@ class Router:
         day: date | None = None,
         closed: ClosedEdges | None = None,
     ) -> VehicleClass:
-        """Usable edges, speeds, edge times and path engine of a vehicle class (built once).
+        """Return the usable edges, speeds, edge times and path engine of a vehicle class.
 
         Parameters
         ----------
