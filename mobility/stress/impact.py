@@ -33,10 +33,8 @@ from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import ShortestPaths
-from mobility.routing.feasibility import feasible_edges
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
-from mobility.routing.timing import column_speeds_kph, train_speeds_kph, travel_times_s
 from mobility.stress.capacity import (
     CapacityModel,
     rail_capacity_veh_per_day,
@@ -216,32 +214,22 @@ class StressContext:
             for vehicle_id in self.vehicles:
                 moved = self.router.moved_as(self.router.catalogue.get(vehicle_id))
                 need = Requirements.of([moved])
-                feasible = feasible_edges(table, need, self.router.clearance_margin_m)
-                speeds = column_speeds_kph(table, need.max_speed_kph, self.router.speeds)
-                weights = travel_times_s(table, speeds)
+                found = self.router.vehicle_class(need, mode)
                 classes.append(
                     _Class(
                         vehicle_id,
-                        feasible,
-                        weights,
+                        found.feasible,
+                        found.weights,
                         road_capacity_veh_per_day(table, self.capacity, need.max_speed_kph),
-                        self.router.path_engine(mode, np.flatnonzero(feasible), weights),
+                        found.engine,
                         pairs,
                     )
                 )
         else:
-            speeds = train_speeds_kph(table, self.router.speeds.rail_kph, self.router.speeds)
-            weights = travel_times_s(table, speeds)
-            feasible = np.ones(table.n_edges, dtype=bool)
+            train = Requirements(label=TRAIN, max_speed_kph=self.router.speeds.rail_kph)
+            found = self.router.vehicle_class(train, mode)
             classes.append(
-                _Class(
-                    TRAIN,
-                    feasible,
-                    weights,
-                    capacity,
-                    self.router.path_engine(mode, np.arange(table.n_edges), weights),
-                    pairs,
-                )
+                _Class(TRAIN, found.feasible, found.weights, capacity, found.engine, pairs)
             )
         elements, element_of_edge = _elements(table, mode, self._edge_focus(table))
         node_names: dict[int, str] = {}

@@ -9,7 +9,7 @@ destination; every edge's limits (class, weight, axle, height, width, ADR
 tunnel category, hazmat ban) are compared with the envelope here, from the
 graph's own tags. The column is then timed again along those edges from the
 row's start (:meth:`~mobility.routing.router.Router.retime`: the march rules
-of :mod:`mobility.routing.timing` and :mod:`mobility.routing.schedule`,
+of :mod:`mobility.routing.timing` and :mod:`mobility.routing.column_timing`,
 shared domain code tested in ``tests/routing``), and the row's checkpoints,
 halts, arrival and clearance are checked against that timing.
 """
@@ -32,10 +32,10 @@ from mobility.model.scenario import Request, Scenario
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.build import haversine_m
 from mobility.network.places import NetworkPlace
+from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.edges import LIMIT_ATTRIBUTES
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
-from mobility.routing.schedule import ColumnSchedule
 
 #: Times are written to the second; a clearance is rounded up to the minute.
 _SECOND = timedelta(seconds=1.5)
