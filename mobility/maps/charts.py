@@ -220,11 +220,15 @@ def ranked_resources(view: PlanView, top: int = TOP_RESOURCES) -> list[ResourceU
         hours[rid][round(_time(str(row["hour"])).timestamp())] = int(row["peak"]) / capacity
     uses = [
         ResourceUse(
-            rid, names[rid], rid.partition(":")[0],
-            sum(1 for v in by_hour.values() if v >= 1.0), max(by_hour.values()), by_hour,
+            resource=rid,
+            name=names[rid],
+            kind=rid.partition(":")[0],
+            full_h=sum(1 for v in by_hour.values() if v >= 1.0),
+            peak_ratio=max(by_hour.values()),
+            by_hour=by_hour,
         )
         for rid, by_hour in hours.items()
-    ]  # fmt: skip
+    ]
     uses.sort(key=lambda u: (-u.full_h, -u.peak_ratio, u.name, u.resource))
     always = [u for u in uses if u.kind in ALWAYS_SHOWN]
     others = [u for u in uses if u.kind not in ALWAYS_SHOWN][: max(0, top - len(always))]
@@ -266,9 +270,11 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
     if axes is None:
         figure = Figure(figsize=(12, 3 + 0.25 * max(len(ranked), 4)))
         top, bottom = figure.subplots(
-            2, 1, sharex=True,
+            nrows=2,
+            ncols=1,
+            sharex=True,
             gridspec_kw={"height_ratios": [1, max(1.0, len(ranked) / 8)]},
-        )  # fmt: skip
+        )
     else:
         top, bottom = axes
     moments = [_num(add_seconds(view.start, t)) for t in times]
@@ -281,12 +287,18 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
     )
     hours = [add_seconds(view.start, 3600 * h) for h in range(view.horizon_s // 3600 + 1)]
     if ranked:
-        grid = [[use.by_hour.get(round(hour.timestamp()), 0.0) for hour in hours[:-1]]
-                for use in ranked]  # fmt: skip
+        grid = [
+            [use.by_hour.get(round(hour.timestamp()), 0.0) for hour in hours[:-1]] for use in ranked
+        ]
         image = bottom.pcolormesh(
-            [_num(h) for h in hours], range(len(ranked) + 1), grid,
-            cmap="YlOrRd", vmin=0, vmax=1, shading="flat",
-        )  # fmt: skip
+            [_num(h) for h in hours],
+            range(len(ranked) + 1),
+            grid,
+            cmap="YlOrRd",
+            vmin=0,
+            vmax=1,
+            shading="flat",
+        )
         bottom.set_yticks(
             [i + 0.5 for i in range(len(ranked))], [_resource_label(u) for u in ranked], fontsize=7
         )

@@ -13,7 +13,7 @@ from matplotlib import image
 
 import mobility
 from mobility.maps import PlanView, render_network_map, render_plan_map, save_map
-from mobility.maps.browser import BrowserReport, find_chromium, open_map
+from tests.maps.browser import BrowserReport, find_chromium, open_map
 from tests.maps.conftest import hand_movement, hand_train, hand_view
 
 pytestmark = pytest.mark.browser
