@@ -138,38 +138,84 @@
                          html: el("span", "", p[2]), iconSize: null})
       }).addTo(layers.labels || layers.group);
     });
-    var container = map.getContainer();
-    var zoomClass = function () {
-      container.classList.toggle("mobility-zoom-towns", map.getZoom() >= data.town_zoom);
-      declutter(container);
-    };
-    map.on("zoomend moveend overlayadd overlayremove", zoomClass);
-    requestAnimationFrame(zoomClass);
+    map._mobilityTownZoom = data.town_zoom;
+    watchLabels(map);
   };
 
-  // Labels never cover one another. Every badge shows, and the names of ports and
-  // border crossings always; a terminal's or support centre's name that would
-  // cover a badge or a name shown before it is hidden at this zoom (its badge
-  // stays, with the name on hover). Place names go last, largest place first.
-  var ALWAYS_NAMED = ["spod", "bcp"];
+  // Place the names again whenever the view or the layers shown change.
+  function watchLabels(map) {
+    if (map._mobilityLabels) { return; }
+    map._mobilityLabels = true;
+    var container = map.getContainer();
+    var update = function () {
+      if (map._mobilityTownZoom !== undefined) {
+        container.classList.toggle("mobility-zoom-towns", map.getZoom() >= map._mobilityTownZoom);
+      }
+      declutter(container);
+    };
+    map.on("zoomend moveend overlayadd overlayremove", update);
+    requestAnimationFrame(update);
+  }
+
+  // Labels never cover one another or a badge. Every badge shows; each name of a
+  // port, border crossing, rail terminal and support centre (in that order) takes
+  // the first free place around its badge: right, left, above, below, the four
+  // corners, then stacked further above or below on the right or left. A name with
+  // no free place is hidden at this zoom (its badge stays, with the name on hover).
+  // Place names go last, largest place first, and are hidden where they would cover.
   var NAME_ORDER = ["spod", "bcp", "rail_terminal", "csc"];
+  var BADGE_GAP_PX = 3;
+  var STACK_ROWS = 3;
+  var LABEL_MARGIN_PX = 1;
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  // Offsets [left, top] of a w x h name from the top-left corner of a bw x bh badge.
+  function labelAnchors(bw, bh, w, h) {
+    var g = BADGE_GAP_PX, mid = (bh - h) / 2, centre = (bw - w) / 2;
+    var right = bw + g, left = -g - w, above = -h - 1, below = bh + 1;
+    var out = [[right, mid], [left, mid], [centre, above], [centre, below],
+               [bw / 2 + g, above], [bw / 2 + g, below], [bw / 2 - g - w, above],
+               [bw / 2 - g - w, below]];
+    for (var row = 1; row <= STACK_ROWS; row++) {
+      var step = row * (h + 2);
+      out.push([right, mid - step], [right, mid + step], [left, mid - step], [left, mid + step]);
+    }
+    return out;
+  }
+
+  function placeLabel(label, taken) {
+    var badge = label.parentNode.getBoundingClientRect();  // the badge fills its box
+    var size = label.getBoundingClientRect();
+    var w = size.width, h = size.height;
+    var anchors = labelAnchors(badge.width, badge.height, w, h);
+    for (var i = 0; i < anchors.length; i++) {
+      var box = {left: badge.left + anchors[i][0], top: badge.top + anchors[i][1]};
+      box.right = box.left + w;
+      box.bottom = box.top + h;
+      var room = {left: box.left - LABEL_MARGIN_PX, top: box.top - LABEL_MARGIN_PX,
+                  right: box.right + LABEL_MARGIN_PX, bottom: box.bottom + LABEL_MARGIN_PX};
+      if (!taken.some(function (t) { return overlaps(t, room); })) {
+        label.style.left = anchors[i][0] + "px";
+        label.style.top = anchors[i][1] + "px";
+        label.classList.remove("mobility-place-hidden");
+        return box;
+      }
+    }
+    label.classList.add("mobility-place-hidden");
+    return null;
+  }
 
   function declutter(container) {
-    var overlaps = function (a, b) {
-      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    };
     var rect = function (n) { return n.getBoundingClientRect(); };
     var taken = Array.prototype.map.call(container.querySelectorAll(".mobility-badge"), rect);
     NAME_ORDER.forEach(function (kind) {
       container.querySelectorAll(".mobility-labelled-" + kind + " .mobility-badge-label")
         .forEach(function (label) {
-          label.classList.remove("mobility-place-hidden");
-          var box = rect(label);
-          if (ALWAYS_NAMED.indexOf(kind) < 0 && taken.some(function (t) { return overlaps(t, box); })) {
-            label.classList.add("mobility-place-hidden");
-          } else {
-            taken.push(box);
-          }
+          var box = placeLabel(label, taken);
+          if (box) { taken.push(box); }
         });
     });
     container.querySelectorAll(".mobility-place").forEach(function (node) {
@@ -198,6 +244,7 @@
   // zoom, as markers above the lines; a larger z (ports) lies above the others.
   mobility.places = function (map, layers, data) {
     watchPopups(map);
+    watchLabels(map);
     data.features.forEach(function (f) {
       var marker = L.marker(f.ll, {
         icon: L.divIcon({className: "mobility-labelled mobility-labelled-" + f.k,
