@@ -20,6 +20,7 @@ from mobility._atomic import write_file_checked
 from mobility.maps.basemap import add_basemap
 from mobility.maps.elements import JsCall, OfflineMap
 from mobility.maps.layers import add_critical_points, add_network_layers, network_bounds
+from mobility.maps.outlines import Outlines, add_outlines
 from mobility.maps.payload import STEP_S, plan_payload
 from mobility.maps.plan_legend import add_plan_legends, kpi_lines
 from mobility.maps.plan_view import PlanView, as_plan_view
@@ -38,6 +39,7 @@ def base_map(
     *,
     tiles_url: str | None = None,
     tiles_attribution: str | None = None,
+    outlines: Outlines | None = None,
     prefer_canvas: bool = False,
 ) -> folium.Map:
     """Return an empty offline map fitted to ``bounds`` (``[[south, west], [north, east]]``).
@@ -55,6 +57,9 @@ def base_map(
         background (still listed, off). Without it the page makes no request.
     tiles_attribution
         Attribution shown with the tiles (escaped).
+    outlines
+        Province or municipality outlines to draw on the background
+        (:func:`~mobility.maps.outlines.read_outlines`).
     prefer_canvas
         Draw vectors on a canvas instead of SVG (faster for very large networks).
 
@@ -75,6 +80,8 @@ def base_map(
     assert isinstance(figure, Figure)
     figure.title = html.escape(title)
     add_basemap(fmap, bounds, show=template is None)
+    if outlines is not None:
+        add_outlines(fmap, outlines, bounds)
     if template:
         folium.TileLayer(
             tiles=template,
@@ -97,10 +104,18 @@ def render_network_map(
     title: str = "mobility: corridor network",
     tiles_url: str | None = None,
     tiles_attribution: str | None = None,
+    outlines: Outlines | None = None,
 ) -> folium.Map:
-    """Map the corridor network alone: roads by class, rail and critical points."""
+    """Map the corridor network alone: roads by class, rail and critical points.
+
+    ``tiles_url``, ``tiles_attribution`` and ``outlines``: see :func:`base_map`.
+    """
     fmap = base_map(
-        title, network_bounds(network), tiles_url=tiles_url, tiles_attribution=tiles_attribution
+        title,
+        network_bounds(network),
+        tiles_url=tiles_url,
+        tiles_attribution=tiles_attribution,
+        outlines=outlines,
     )
     JsCall(
         "title",
@@ -135,6 +150,7 @@ def render_plan_map(
     colour_by: str = "request",
     tiles_url: str | None = None,
     tiles_attribution: str | None = None,
+    outlines: Outlines | None = None,
     step_s: int = STEP_S,
 ) -> folium.Map:
     """Map the plan on the corridor network, with a time control that moves the columns.
@@ -153,6 +169,8 @@ def render_plan_map(
         Colour routes and columns by ``request`` or ``corridor``.
     tiles_url, tiles_attribution
         Optional tile layer (see :func:`base_map`).
+    outlines
+        Optional province or municipality outlines (see :func:`base_map`).
     step_s
         Step of the time control in seconds (default 15 minutes).
     """
@@ -164,7 +182,13 @@ def render_plan_map(
     title = f"mobility plan: {view.scenario}"
     if validity_line(view.summary):
         title = f"INVALID {title}"
-    fmap = base_map(title, bounds, tiles_url=tiles_url, tiles_attribution=tiles_attribution)
+    fmap = base_map(
+        title,
+        bounds,
+        tiles_url=tiles_url,
+        tiles_attribution=tiles_attribution,
+        outlines=outlines,
+    )
     JsCall("title", fmap, data={"title": title, "lines": kpi_lines(view)}).add_to(fmap)
     if network is not None:
         add_network_layers(fmap, network)

@@ -16,8 +16,10 @@ import mobility
 from mobility.maps import PlanView, render_network_map, render_plan_map, save_map
 from mobility.maps.elements import JsCall, OfflineMap
 from mobility.maps.layers import LABELLED_POINTS, POINT_KINDS
+from mobility.maps.outlines import read_outlines
 from tests.maps.browser import BrowserReport, find_chromium, open_map
 from tests.maps.conftest import hand_movement, hand_train, hand_view
+from tests.maps.test_outlines import write_squares
 
 pytestmark = pytest.mark.browser
 
@@ -201,7 +203,9 @@ LABELS = """(() => {
   const all = (selector) => Array.from(document.querySelectorAll(selector));
   const keep = (nodes) => nodes.filter(shown).map(box).filter(inside);
   return {badges: keep(all(".mobility-labelled .mobility-badge")),
-          names: keep(all(".mobility-badge-label").concat(all(".mobility-place span"))),
+          names: keep(all(".mobility-badge-label").concat(all(".mobility-place span"),
+                                                          all(".mobility-area-name span"))),
+          areas: keep(all(".mobility-area-name span")).map((b) => b.name),
           hidden: all(".mobility-badge-label").filter((n) => !shown(n)).map((n) => n.textContent)};
 })()"""
 LAYOUT = LAYOUT_TEMPLATE.replace("labels: LABELS", "labels: " + LABELS)
@@ -322,3 +326,18 @@ def test_a_name_with_no_room_left_is_hidden_not_drawn_over_another(tmp_path: Pat
     shown = _open(path, script=LABELS, viewport=(1400, 900)).script_result
     _labels(shown)
     assert shown["hidden"] and shown["names"]
+
+
+def test_outlines_and_their_names_are_drawn_offline_without_overlaps(
+    atlas: mobility.Network, tmp_path: Path
+) -> None:
+    # In Germany near Osnabrueck, where no badge or city name is near.
+    names: dict[str, list[Any]] = {"statnaam": ["Westland", "Oostland"]}
+    areas = write_squares(tmp_path / "areas.gpkg", names, shift_m=(160_000, 40_000))
+    fmap = render_network_map(atlas, outlines=read_outlines(areas))
+    report = _open(save_map(fmap, tmp_path / "outlines.html"), script=LABELS)
+    assert report.console_errors == [] and report.blocked_requests == []
+    shown = report.script_result
+    _labels(shown)
+    assert sorted(shown["areas"]) == ["Oostland", "Westland"]
+    _not_blank(report.screenshot)

@@ -142,6 +142,26 @@
     watchLabels(map);
   };
 
+  // A user's province or municipality outlines: thin lines on the background's
+  // canvas, their names among the place names (after them: hidden where they cover).
+  mobility.outlines = function (map, layers, data) {
+    var under = pane(map, "mobility-basemap", 150, false);
+    var renderer = L.canvas({pane: under, padding: 0.5});
+    data.lines.forEach(function (line) {
+      L.polyline(line, {renderer: renderer, pane: under, interactive: false, color: data.style.color,
+                        weight: data.style.weight, opacity: data.style.opacity}).addTo(layers.group);
+    });
+    if (map.attributionControl) { map.attributionControl.addAttribution(data.attribution); }
+    var names = pane(map, "mobility-placenames", 380, false);
+    data.labels.forEach(function (p) {
+      L.marker([p[0], p[1]], {
+        pane: names, interactive: false, keyboard: false,
+        icon: L.divIcon({className: "mobility-area-name", html: el("span", "", p[2]), iconSize: null})
+      }).addTo(layers.group);
+    });
+    watchLabels(map);
+  };
+
   // Place the names again whenever the view or the layers shown change.
   function watchLabels(map) {
     if (map._mobilityLabels) { return; }
@@ -162,7 +182,8 @@
   // the first free place around its badge: right, left, above, below, the four
   // corners, then stacked further above or below on the right or left. A name with
   // no free place is hidden at this zoom (its badge stays, with the name on hover).
-  // Place names go last, largest place first, and are hidden where they would cover.
+  // Place names go last, largest place first, then the names of a user's outlines
+  // (areas), each hidden where it would cover a name or badge placed before it.
   var NAME_ORDER = ["spod", "bcp", "rail_terminal", "csc"];
   var BADGE_GAP_PX = 3;
   var STACK_ROWS = 3;
@@ -218,16 +239,18 @@
           if (box) { taken.push(box); }
         });
     });
-    container.querySelectorAll(".mobility-place").forEach(function (node) {
-      node.classList.remove("mobility-place-hidden");
-      var label = node.firstChild;
-      var box = label.getBoundingClientRect();
-      if (box.width === 0) { return; }
-      if (taken.some(function (t) { return overlaps(t, box); })) {
-        node.classList.add("mobility-place-hidden");
-      } else {
-        taken.push(box);
-      }
+    [".mobility-place", ".mobility-area-name"].forEach(function (selector) {
+      container.querySelectorAll(selector).forEach(function (node) {
+        node.classList.remove("mobility-place-hidden");
+        var label = node.firstChild;
+        var box = label.getBoundingClientRect();
+        if (box.width === 0) { return; }
+        if (taken.some(function (t) { return overlaps(t, box); })) {
+          node.classList.add("mobility-place-hidden");
+        } else {
+          taken.push(box);
+        }
+      });
     });
   }
 
