@@ -206,19 +206,23 @@ LABELS = """(() => {
           names: keep(all(".mobility-badge-label").concat(all(".mobility-place span"),
                                                           all(".mobility-area-name span"))),
           areas: keep(all(".mobility-area-name span")).map((b) => b.name),
+          leaders: all(".mobility-badge-leader").length,
           hidden: all(".mobility-badge-label").filter((n) => !shown(n)).map((n) => n.textContent)};
 })()"""
 LAYOUT = LAYOUT_TEMPLATE.replace("labels: LABELS", "labels: " + LABELS)
 
 
-def _labels(shown: dict[str, Any]) -> None:
-    """No name covers another name or a badge."""
+def _labels(shown: dict[str, Any], *, badges_apart: bool = True) -> None:
+    """No name covers another name or a badge (and no badge another, if ``badges_apart``)."""
     names, badges = shown["names"], shown["badges"]
     for first, second in itertools.combinations(names, 2):
         assert not _overlap(first, second), (first, second)
     for name in names:
         for badge in badges:
             assert not _overlap(name, badge), (name, badge)
+    if badges_apart:
+        for first, second in itertools.combinations(badges, 2):
+            assert not _overlap(first, second), (first, second)
 
 
 def _check_layout(path: Path, viewport: tuple[int, int], name: str) -> dict[str, Any]:
@@ -309,10 +313,10 @@ def _cluster_map(count: int, spacing_deg: float, path: Path) -> Path:
 def test_names_of_crossings_close_together_do_not_overlap(
     viewport: tuple[int, int], tmp_path: Path
 ) -> None:
-    # Eight crossings about 350 m apart: their names, all to the right, would overlap.
-    path = _cluster_map(8, 0.005, tmp_path / "crossings.html")
+    # Eight crossings about 140 m apart: their badges and names would overlap.
+    path = _cluster_map(8, 0.002, tmp_path / "crossings.html")
     shown = _open(path, script=LABELS, viewport=viewport).script_result
-    assert len(shown["badges"]) == 8
+    assert len(shown["badges"]) == 8 and 0 < shown["leaders"] < 8
     _labels(shown)
     assert len(shown["names"]) == 8 and shown["hidden"] == []
     pairs = zip(shown["names"], shown["badges"], strict=True)
@@ -321,10 +325,10 @@ def test_names_of_crossings_close_together_do_not_overlap(
 
 
 def test_a_name_with_no_room_left_is_hidden_not_drawn_over_another(tmp_path: Path) -> None:
-    # Forty crossings about 15 m apart: not every name can be placed.
+    # Forty crossings about 15 m apart: not every badge can move apart, nor every name be placed.
     path = _cluster_map(40, 0.0002, tmp_path / "crowd.html")
     shown = _open(path, script=LABELS, viewport=(1400, 900)).script_result
-    _labels(shown)
+    _labels(shown, badges_apart=False)
     assert shown["hidden"] and shown["names"]
 
 

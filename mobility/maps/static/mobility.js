@@ -177,7 +177,8 @@
     requestAnimationFrame(update);
   }
 
-  // Labels never cover one another or a badge. Every badge shows; each name of a
+  // Labels never cover one another, a badge or the title, legend and time control.
+  // Every badge shows (moved apart when close, see spreadBadges); each name of a
   // port, border crossing, rail terminal and support centre (in that order) takes
   // the first free place around its badge: right, left, above, below, the four
   // corners, then stacked further above or below on the right or left. A name with
@@ -229,9 +230,66 @@
     return null;
   }
 
+  // Badges that would cover one another move apart, ports first, then crossings,
+  // terminals and centres: each to the first free place of BADGE_STEPS (in badge
+  // widths and heights), tied to its true place by a thin line and a dot.
+  var BADGE_W = 30, BADGE_H = 16, BADGE_SPACE_PX = 2;
+  var BADGE_STEPS = [[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1],
+                     [0, 2], [0, -2], [2, 0], [-2, 0]];
+
+  function shiftBadge(box, dx, dy) {
+    var leader = box.querySelector(".mobility-badge-leader");
+    box.style.transform = dx || dy ? "translate(" + (dx - BADGE_W / 2) + "px, " +
+      (dy - BADGE_H / 2) + "px)" : "";
+    if (!dx && !dy) {
+      if (leader) { box.removeChild(leader); }
+      return;
+    }
+    if (!leader) {
+      leader = el("span", "mobility-badge-leader");
+      box.insertBefore(leader, box.firstChild);
+    }
+    leader.style.left = (BADGE_W / 2 - dx) + "px";
+    leader.style.top = (BADGE_H / 2 - dy) + "px";
+    leader.style.width = Math.sqrt(dx * dx + dy * dy) + "px";
+    leader.style.transform = "rotate(" + Math.atan2(dy, dx) + "rad)";
+  }
+
+  function spreadBadges(container) {
+    var placed = [];
+    NAME_ORDER.forEach(function (kind) {
+      container.querySelectorAll(".mobility-labelled-" + kind + " .mobility-badge-box")
+        .forEach(function (box) {
+          shiftBadge(box, 0, 0);
+          var at = box.getBoundingClientRect();
+          var free = function (dx, dy) {
+            var r = {left: at.left + dx - BADGE_SPACE_PX, top: at.top + dy - BADGE_SPACE_PX,
+                     right: at.right + dx + BADGE_SPACE_PX, bottom: at.bottom + dy + BADGE_SPACE_PX};
+            return !placed.some(function (t) { return overlaps(t, r); });
+          };
+          var shift = [0, 0];
+          if (!free(0, 0)) {
+            for (var i = 0; i < BADGE_STEPS.length; i++) {
+              var dx = BADGE_STEPS[i][0] * (at.width + BADGE_SPACE_PX * 2);
+              var dy = BADGE_STEPS[i][1] * (at.height + BADGE_SPACE_PX * 2);
+              if (free(dx, dy)) { shift = [dx, dy]; break; }
+            }
+            shiftBadge(box, shift[0], shift[1]);
+          }
+          placed.push({left: at.left + shift[0], top: at.top + shift[1],
+                       right: at.right + shift[0], bottom: at.bottom + shift[1]});
+        });
+    });
+    return placed;
+  }
+
   function declutter(container) {
     var rect = function (n) { return n.getBoundingClientRect(); };
-    var taken = Array.prototype.map.call(container.querySelectorAll(".mobility-badge"), rect);
+    var taken = spreadBadges(container);
+    // Names also keep clear of the title, legend and time control boxes.
+    Array.prototype.forEach.call(
+      container.querySelectorAll(".mobility-title, .mobility-legend, .mobility-time"),
+      function (n) { if (n.offsetWidth > 0) { taken.push(rect(n)); } });
     NAME_ORDER.forEach(function (kind) {
       container.querySelectorAll(".mobility-labelled-" + kind + " .mobility-badge-label")
         .forEach(function (label) {
@@ -354,7 +412,10 @@
     var box = legendBox(map);
     var section = el("details", "mobility-legend-section");
     section.open = data.open !== false;
-    section.addEventListener("toggle", function () { fitLegend(map); });
+    section.addEventListener("toggle", function () {
+      fitLegend(map);
+      declutter(map.getContainer());  // names give way to the legend's new size
+    });
     section.appendChild(el("summary", "", data.section));
     data.items.forEach(function (item) {
       var row = el("div", "mobility-legend-row");
