@@ -35,7 +35,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
@@ -52,6 +52,9 @@ from mobility.network.build import BuildOptions
 from mobility.network.export import EXPORT_FILES
 from mobility.network.load import Network, load_network
 from mobility.network.summary import network_summary
+
+if TYPE_CHECKING:
+    from mobility.maps.outlines import Outlines
 
 # Long lines (names, routes) wrap in the terminal, not in the text.
 console = Console(soft_wrap=True)
@@ -473,7 +476,7 @@ def _add_tiles_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _outlines(args: argparse.Namespace) -> Any:
+def _outlines(args: argparse.Namespace) -> Outlines | None:
     """Read ``--outlines`` now (a bad file fails before the work), or return None."""
     if args.outlines is None:
         return None

@@ -60,6 +60,11 @@ def _num(moment: datetime) -> float:
     return float(mdates.date2num(moment))  # type: ignore[no-untyped-call]
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in an ellipsis where cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,(") + "\u2026"
+
+
 def _days(begin: datetime, end: datetime) -> float:
     """Elapsed days from ``begin`` to ``end`` (not wall-clock: a clock change counts)."""
     return (end.timestamp() - begin.timestamp()) / 86400
@@ -152,7 +157,7 @@ def gantt_chart(view: PlanView, ax: Axes | None = None) -> Axes:
             axis.plot([_num(_time(row["due"]))], [index], marker="|", color=DUE_COLOUR, ms=9, mew=2)
             late = True
     if len(rows) <= LABEL_ROWS_MAX:
-        labels = [f"{row['movement']} {row.get('unit', '')}".strip()[:40] for row in rows]
+        labels = [shorten(f"{row['movement']} {row.get('unit', '')}".strip(), 40) for row in rows]
         axis.set_yticks(range(len(rows)), labels, fontsize=6 if len(rows) > 60 else 7)
     else:
         centres = [sum(i) / len(i) for i in request_rows.values()]
@@ -239,7 +244,7 @@ def ranked_resources(view: PlanView, top: int = TOP_RESOURCES) -> list[ResourceU
 def _resource_label(use: ResourceUse) -> str:
     kind = ALWAYS_SHOWN.get(use.kind, use.kind.replace("_", " "))
     full = f"{use.full_h} h full" if use.full_h else f"peak {use.peak_ratio:.0%}"
-    return f"{use.name[:38]} ({kind}; {full})"
+    return f"{shorten(use.name, 38)} ({kind}; {full})"
 
 
 def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> tuple[Axes, Axes]:

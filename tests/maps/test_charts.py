@@ -17,6 +17,7 @@ from mobility.maps.charts import (
     gantt_png,
     plan_charts,
     ranked_resources,
+    shorten,
     utilisation_chart,
     utilisation_png,
 )
@@ -77,6 +78,13 @@ def test_gantt_labels_movements_and_has_a_legend_for_halts_and_late_movements() 
     axis = gantt_chart(view)
     labels = [t.get_text() for t in axis.get_yticklabels()]
     assert labels == ["24-NLD-001 Test unit", "24-NLD-002 Late unit"]
+    # A long name is cut with an ellipsis, never in the middle of a word without one.
+    long = hand_movement("25-NLD-001", "Logistics Battalion (first echelon)")
+    (label,) = [t.get_text() for t in gantt_chart(hand_view([long])).get_yticklabels()]
+    assert label == "25-NLD-001 Logistics Battalion (first e\u2026" and len(label) == 40
+    assert shorten("Port of Vlissingen (Vlissingen-Oost, Sloehaven)", 38) == (
+        "Port of Vlissingen (Vlissingen-Oost\u2026"
+    )
     legend = axis.get_legend()
     assert legend is not None
     assert [t.get_text() for t in legend.get_texts()] == ["REQ-1", "halt", "due (late)"]
