@@ -162,7 +162,10 @@ def read_outlines(
         raise DataError(f"{where}: coordinates do not fit its reference system {frame.crs}")
     geometries = list(frame.geometry)
     boundaries = [g.boundary if g.geom_type in AREA_TYPES else g for g in geometries]
-    names = list(frame[field]) if field else [None] * len(geometries)
+    names: list[str | None] = [None] * len(geometries)
+    if field:
+        values = frame[field]
+        names = [None if gone else str(v) for v, gone in zip(values, values.isna(), strict=True)]
     labels = tuple(
         (str(name).strip(), geometry.representative_point())
         for name, geometry in zip(names, geometries, strict=True)

@@ -136,6 +136,9 @@ def test_unnamed_areas_are_drawn_without_names(tmp_path: Path) -> None:
     path = write_squares(tmp_path / "plain.gpkg", {"code": [1, 2]})
     payload = outlines_payload(read_outlines(path), NETHERLANDS)
     assert payload["lines"] and payload["labels"] == []
+    # An area without a name (NULL or blank) is drawn unnamed, never as "None" or "nan".
+    path = write_squares(tmp_path / "some.gpkg", {"naam": [None, " "]})
+    assert read_outlines(path).labels == ()
 
 
 def test_cli_map_with_outlines_and_a_bad_outline_file(
