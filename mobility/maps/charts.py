@@ -312,6 +312,10 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
                 tick.set_fontweight("bold")
         bottom.set_ylim(len(ranked), 0)
         bottom.figure.colorbar(image, ax=bottom, label="peak / capacity", pad=0.01)
+        # The colour bar narrows the heat map: the line chart above narrows with it,
+        # so that a moment lies at the same x in both.
+        line, heat = top.get_position(), bottom.get_position()
+        top.set_position((heat.x0, line.y0, heat.width, line.height))
     else:
         bottom.text(
             0.5, 0.5, "no resource utilisation in the plan", ha="center", transform=bottom.transAxes

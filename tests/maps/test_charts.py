@@ -6,6 +6,7 @@ import sys
 from datetime import datetime, timedelta
 
 import matplotlib.dates as mdates
+import pytest
 from matplotlib import image
 from matplotlib.figure import Figure
 
@@ -145,3 +146,10 @@ def test_importing_the_charts_selects_no_backend_and_opens_no_pyplot() -> None:
         env={"MPLBACKEND": "svg", "PATH": "", "PYTHONPATH": ":".join(sys.path)},
     ).stdout.split()  # fmt: skip
     assert out == ["False", "svg"]
+
+
+def test_the_two_utilisation_panels_share_their_time_axis_to_the_pixel() -> None:
+    top, bottom = utilisation_chart(hand_view([hand_movement()]))
+    line, heat = top.get_position(), bottom.get_position()
+    assert (line.x0, line.x1) == pytest.approx((heat.x0, heat.x1))
+    assert top.get_xlim() == bottom.get_xlim()
