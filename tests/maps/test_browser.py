@@ -335,9 +335,9 @@ def test_a_name_with_no_room_left_is_hidden_not_drawn_over_another(tmp_path: Pat
 def test_outlines_and_their_names_are_drawn_offline_without_overlaps(
     atlas: mobility.Network, tmp_path: Path
 ) -> None:
-    # In Germany near Osnabrueck, where no badge or city name is near.
+    # In the North Sea off Noord-Holland, where no badge or place name is near.
     names: dict[str, list[Any]] = {"statnaam": ["Westland", "Oostland"]}
-    areas = write_squares(tmp_path / "areas.gpkg", names, shift_m=(160_000, 40_000))
+    areas = write_squares(tmp_path / "areas.gpkg", names, shift_m=(-140_000, 40_000))
     fmap = render_network_map(atlas, outlines=read_outlines(areas))
     report = _open(save_map(fmap, tmp_path / "outlines.html"), script=LABELS)
     assert report.console_errors == [] and report.blocked_requests == []
