@@ -32,12 +32,12 @@ from typing import Any
 import mobility
 from benchmarks._machine import machine, timed, write_json
 from mobility.maps import plan_view, render_plan_map, save_map
-from mobility.maps.browser import find_chromium, open_map
 from mobility.maps.charts import plan_charts
 from mobility.model.scenario import load_scenario
 from mobility.routing.router import Router
 from mobility.schedule.cpsat import SolverOptions
 from mobility.schedule.planner import plan_scenario
+from tests.maps.browser import find_chromium, open_map
 
 RESULTS = Path(__file__).parent / "results"
 SCENARIOS = Path(__file__).parent.parent / "examples" / "scenarios"

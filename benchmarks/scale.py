@@ -273,7 +273,7 @@ def child_render(html: Path) -> dict[str, Any]:
     """Time to first render of ``html`` in headless Chromium (median of 3)."""
     import statistics
 
-    from mobility.maps.browser import open_map
+    from tests.maps.browser import open_map
 
     reports = [open_map(html, steps=0) for _ in range(3)]
     return {

@@ -35,7 +35,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
@@ -52,6 +52,9 @@ from mobility.network.build import BuildOptions
 from mobility.network.export import EXPORT_FILES
 from mobility.network.load import Network, load_network
 from mobility.network.summary import network_summary
+
+if TYPE_CHECKING:
+    from mobility.maps.outlines import Outlines
 
 # Long lines (names, routes) wrap in the terminal, not in the text.
 console = Console(soft_wrap=True)
@@ -460,6 +463,26 @@ def _add_tiles_options(parser: argparse.ArgumentParser) -> None:
         "web Mercator) drawn on the map instead of the offline background",
     )
     parser.add_argument("--tiles-attribution", metavar="TEXT", help="attribution of --tiles")
+    parser.add_argument(
+        "--outlines",
+        type=Path,
+        metavar="FILE",
+        help="province or municipality outlines to draw on the map (GeoPackage, GeoJSON, "
+        "Shapefile, ..., any CRS), e.g. the CBS/PDOK Gebiedsindelingen",
+    )
+    parser.add_argument("--outlines-layer", metavar="NAME", help="layer of --outlines to draw")
+    parser.add_argument(
+        "--outlines-name", metavar="FIELD", help="field naming the areas of --outlines"
+    )
+
+
+def _outlines(args: argparse.Namespace) -> Outlines | None:
+    """Read ``--outlines`` now (a bad file fails before the work), or return None."""
+    if args.outlines is None:
+        return None
+    from mobility.maps.outlines import read_outlines
+
+    return read_outlines(args.outlines, layer=args.outlines_layer, name_field=args.outlines_name)
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -482,6 +505,7 @@ def _plan(args: argparse.Namespace) -> int:
         from mobility.maps.tiles import tile_template
 
         tile_template(args.tiles)  # a bad template fails before the solve
+    outlines = _outlines(args)
     scenario = load_scenario(args.scenario)
     check_model_size(scenario)
     out = args.out or Path("out") / "plans" / _slug(scenario.name)
@@ -514,7 +538,7 @@ def _plan(args: argparse.Namespace) -> int:
         )
     with step(f"writing {out} (map and charts)"):
         tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
-        folder = write_plan(result, out, **tiles)
+        folder = write_plan(result, out, outlines=outlines, **tiles)
     console.print(result.summary(), markup=False, highlight=False)
     console.print(f"wrote {folder}", markup=False, highlight=False)
     # The folder as written is checked again; a plan with violations is no
@@ -539,12 +563,13 @@ def _map(args: argparse.Namespace) -> None:
     if args.tiles:
         tile_template(args.tiles)  # a bad template fails before the network is loaded
     tiles = {"tiles_url": args.tiles, "tiles_attribution": args.tiles_attribution}
+    outlines = _outlines(args)
     signature = MAP_SIGNATURES
     if args.network:
         out = claim_output(args.out or Path("maps") / "network.html", "file", signature=signature)
         network = _load(args)
         with step("drawing the map"):
-            fmap = render_network_map(network, **tiles)
+            fmap = render_network_map(network, outlines=outlines, **tiles)
     else:
         try:
             view = read_plan_view(args.plan_dir)
@@ -556,7 +581,9 @@ def _map(args: argparse.Namespace) -> None:
         claim_output(out, "file", signature=signature)
         network = _load(args)
         with step("drawing the map"):
-            fmap = render_plan_map(view, network, colour_by=args.colour_by, **tiles)
+            fmap = render_plan_map(
+                view, network, colour_by=args.colour_by, outlines=outlines, **tiles
+            )
     with step(f"writing {out}"):
         path = save_map(fmap, out)
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", markup=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mobility.errors import ScenarioError
 from mobility.network.load import Network
@@ -17,6 +18,9 @@ from mobility.schedule.plan import Plan
 from mobility.schedule.plan_files import write_plan as write_plan_files
 from mobility.schedule.result import PlanResult
 from mobility.validation.self_check import INVALID_FILE, check_plan, invalid_text, record_validity
+
+if TYPE_CHECKING:
+    from mobility.maps.outlines import Outlines
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +36,25 @@ def plan_map_files(
     *,
     tiles_url: str | None = None,
     tiles_attribution: str | None = None,
+    outlines: Outlines | None = None,
 ) -> dict[str, bytes]:
     """Return ``map.html``, ``gantt.png`` and ``utilisation.png`` of a plan.
 
     ``tiles_url`` and ``tiles_attribution``: an optional tile layer of the
-    map (see :func:`mobility.maps.render.base_map`).
+    map; ``outlines``: optional province or municipality outlines (see
+    :func:`mobility.maps.render.base_map`).
     """
     from mobility.maps import map_html, plan_view, render_plan_map
     from mobility.maps.charts import plan_charts
 
     view = plan_view(plan)
-    fmap = render_plan_map(view, network, tiles_url=tiles_url, tiles_attribution=tiles_attribution)
+    fmap = render_plan_map(
+        view,
+        network,
+        tiles_url=tiles_url,
+        tiles_attribution=tiles_attribution,
+        outlines=outlines,
+    )
     return {
         "map.html": map_html(fmap).encode("utf-8"),
         **plan_charts(view),
@@ -58,6 +70,7 @@ def write_plan(
     validate: bool = True,
     tiles_url: str | None = None,
     tiles_attribution: str | None = None,
+    outlines: Outlines | None = None,
 ) -> Path:
     """Write a plan folder atomically (replacing ``out_dir``) and return its path.
 
@@ -82,6 +95,9 @@ def write_plan(
         checked or one written to be checked elsewhere).
     tiles_url, tiles_attribution
         An optional tile layer of the map (``mobility plan --tiles``).
+    outlines
+        Optional province or municipality outlines on the map
+        (:func:`~mobility.maps.outlines.read_outlines`, ``mobility plan --outlines``).
 
     Raises
     ------
@@ -114,7 +130,7 @@ def write_plan(
             )
         logger.info("drawing the map and charts of %s", plan.scenario)
         tiles = {"tiles_url": tiles_url, "tiles_attribution": tiles_attribution}
-        extra.update(plan_map_files(plan, network, **tiles))
+        extra.update(plan_map_files(plan, network, outlines=outlines, **tiles))
     return write_plan_files(plan, out, extra=extra)
 
 

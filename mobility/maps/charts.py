@@ -60,6 +60,11 @@ def _num(moment: datetime) -> float:
     return float(mdates.date2num(moment))  # type: ignore[no-untyped-call]
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in an ellipsis where cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,(") + "\u2026"
+
+
 def _days(begin: datetime, end: datetime) -> float:
     """Elapsed days from ``begin`` to ``end`` (not wall-clock: a clock change counts)."""
     return (end.timestamp() - begin.timestamp()) / 86400
@@ -152,7 +157,7 @@ def gantt_chart(view: PlanView, ax: Axes | None = None) -> Axes:
             axis.plot([_num(_time(row["due"]))], [index], marker="|", color=DUE_COLOUR, ms=9, mew=2)
             late = True
     if len(rows) <= LABEL_ROWS_MAX:
-        labels = [f"{row['movement']} {row.get('unit', '')}".strip()[:40] for row in rows]
+        labels = [shorten(f"{row['movement']} {row.get('unit', '')}".strip(), 40) for row in rows]
         axis.set_yticks(range(len(rows)), labels, fontsize=6 if len(rows) > 60 else 7)
     else:
         centres = [sum(i) / len(i) for i in request_rows.values()]
@@ -220,11 +225,15 @@ def ranked_resources(view: PlanView, top: int = TOP_RESOURCES) -> list[ResourceU
         hours[rid][round(_time(str(row["hour"])).timestamp())] = int(row["peak"]) / capacity
     uses = [
         ResourceUse(
-            rid, names[rid], rid.partition(":")[0],
-            sum(1 for v in by_hour.values() if v >= 1.0), max(by_hour.values()), by_hour,
+            resource=rid,
+            name=names[rid],
+            kind=rid.partition(":")[0],
+            full_h=sum(1 for v in by_hour.values() if v >= 1.0),
+            peak_ratio=max(by_hour.values()),
+            by_hour=by_hour,
         )
         for rid, by_hour in hours.items()
-    ]  # fmt: skip
+    ]
     uses.sort(key=lambda u: (-u.full_h, -u.peak_ratio, u.name, u.resource))
     always = [u for u in uses if u.kind in ALWAYS_SHOWN]
     others = [u for u in uses if u.kind not in ALWAYS_SHOWN][: max(0, top - len(always))]
@@ -235,7 +244,7 @@ def ranked_resources(view: PlanView, top: int = TOP_RESOURCES) -> list[ResourceU
 def _resource_label(use: ResourceUse) -> str:
     kind = ALWAYS_SHOWN.get(use.kind, use.kind.replace("_", " "))
     full = f"{use.full_h} h full" if use.full_h else f"peak {use.peak_ratio:.0%}"
-    return f"{use.name[:38]} ({kind}; {full})"
+    return f"{shorten(use.name, 38)} ({kind}; {full})"
 
 
 def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> tuple[Axes, Axes]:
@@ -266,9 +275,11 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
     if axes is None:
         figure = Figure(figsize=(12, 3 + 0.25 * max(len(ranked), 4)))
         top, bottom = figure.subplots(
-            2, 1, sharex=True,
+            nrows=2,
+            ncols=1,
+            sharex=True,
             gridspec_kw={"height_ratios": [1, max(1.0, len(ranked) / 8)]},
-        )  # fmt: skip
+        )
     else:
         top, bottom = axes
     moments = [_num(add_seconds(view.start, t)) for t in times]
@@ -281,12 +292,18 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
     )
     hours = [add_seconds(view.start, 3600 * h) for h in range(view.horizon_s // 3600 + 1)]
     if ranked:
-        grid = [[use.by_hour.get(round(hour.timestamp()), 0.0) for hour in hours[:-1]]
-                for use in ranked]  # fmt: skip
+        grid = [
+            [use.by_hour.get(round(hour.timestamp()), 0.0) for hour in hours[:-1]] for use in ranked
+        ]
         image = bottom.pcolormesh(
-            [_num(h) for h in hours], range(len(ranked) + 1), grid,
-            cmap="YlOrRd", vmin=0, vmax=1, shading="flat",
-        )  # fmt: skip
+            [_num(h) for h in hours],
+            range(len(ranked) + 1),
+            grid,
+            cmap="YlOrRd",
+            vmin=0,
+            vmax=1,
+            shading="flat",
+        )
         bottom.set_yticks(
             [i + 0.5 for i in range(len(ranked))], [_resource_label(u) for u in ranked], fontsize=7
         )
@@ -295,6 +312,10 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
                 tick.set_fontweight("bold")
         bottom.set_ylim(len(ranked), 0)
         bottom.figure.colorbar(image, ax=bottom, label="peak / capacity", pad=0.01)
+        # The colour bar narrows the heat map: the line chart above narrows with it,
+        # so that a moment lies at the same x in both.
+        line, heat = top.get_position(), bottom.get_position()
+        top.set_position((heat.x0, line.y0, heat.width, line.height))
     else:
         bottom.text(
             0.5, 0.5, "no resource utilisation in the plan", ha="center", transform=bottom.transAxes

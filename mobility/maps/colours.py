@@ -15,10 +15,27 @@ import math
 #: Colours of requests and units: Tableau 10 without its grey, then colours
 #: of ColorBrewer and Okabe-Ito picked to stay far from those already taken.
 UNIT_PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-    "#bcbd22", "#17becf", "#a6761d", "#009e73", "#b2df8a", "#fb9a99", "#7a0177",
-    "#dfc27d", "#e7298a", "#8c2d04", "#e6ab02", "#006d2c", "#56b4e9",
-)  # fmt: skip
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#17becf",
+    "#a6761d",
+    "#009e73",
+    "#b2df8a",
+    "#fb9a99",
+    "#7a0177",
+    "#dfc27d",
+    "#e7298a",
+    "#8c2d04",
+    "#e6ab02",
+    "#006d2c",
+    "#56b4e9",
+)
 #: Corridors when routes are coloured by corridor (taken from the palette).
 CORRIDOR_COLOURS = {"north": "#1f77b4", "central": "#d62728", "south": "#2ca02c"}
 #: A network colour has at most this chroma; a unit colour at least ``MIN_UNIT_CHROMA``.

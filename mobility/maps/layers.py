@@ -346,7 +346,7 @@ class _Index:
 
 
 def _element_features(
-    element: _Element, title: str, rows: list[list[str]], extra: dict[str, Any]
+    element: _Element, *, title: str, rows: list[list[str]], extra: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     lines = [
         {
@@ -409,7 +409,9 @@ def add_closures_layer(
     for key in element_names:
         element = index.find(key)
         title = f"CLOSED: {key if isinstance(key, str) else '-'.join(map(str, key))}"
-        more_lines, more_points = _element_features(element, title, [["Status", "closed"]], {})
+        more_lines, more_points = _element_features(
+            element, title=title, rows=[["Status", "closed"]], extra={}
+        )
         lines += more_lines
         points += more_points
     group = _group(fmap, name)
@@ -479,16 +481,20 @@ def add_criticality_layer(
         label = key if isinstance(key, str) else "-".join(map(str, key))
         share = 0.0 if high <= low else (value - low) / (high - low)
         more_lines, more_points = _element_features(
-            element, f"{label}: criticality {value:g}", [["Criticality", f"{value:g}"]],
-            {"col": colour, "w": round(3 + 6 * share, 1)},
-        )  # fmt: skip
+            element,
+            title=f"{label}: criticality {value:g}",
+            rows=[["Criticality", f"{value:g}"]],
+            extra={"col": colour, "w": round(3 + 6 * share, 1)},
+        )
         lines += more_lines
         points += more_points
     group = _group(fmap, name)
     JsCall(
-        "lines", fmap, {"group": group},
-        {"styles": {"element": {"weight": 5, "opacity": 0.9}}, "features": lines},
-    ).add_to(group)  # fmt: skip
+        "lines",
+        fmap,
+        layers={"group": group},
+        data={"styles": {"element": {"weight": 5, "opacity": 0.9}}, "features": lines},
+    ).add_to(group)
     dot = {"radius": 7, "color": "#222222", "weight": 1, "fillOpacity": 0.95}
     JsCall(
         "points", fmap, {"group": group}, {"styles": {"element": dot}, "features": points}

@@ -8,13 +8,18 @@ import os
 from pathlib import Path
 from typing import Any
 
+import folium
 import pytest
 from matplotlib import image
 
 import mobility
 from mobility.maps import PlanView, render_network_map, render_plan_map, save_map
-from mobility.maps.browser import BrowserReport, find_chromium, open_map
+from mobility.maps.elements import JsCall, OfflineMap
+from mobility.maps.layers import LABELLED_POINTS, POINT_KINDS
+from mobility.maps.outlines import read_outlines
+from tests.maps.browser import BrowserReport, find_chromium, open_map
 from tests.maps.conftest import hand_movement, hand_train, hand_view
+from tests.maps.test_outlines import write_squares
 
 pytestmark = pytest.mark.browser
 
@@ -124,8 +129,9 @@ def test_requests_to_a_tile_server_are_blocked_and_reported(
 
 # Expands the layer control and every legend section, opens the first train's (else
 # the first route's) popup with every table in it, waits for the map to pan, and
-# reports the boxes of the controls and the popup and the window's size.
-LAYOUT = """(async () => {
+# reports the boxes of the controls, the popup and the labels (LABELS, below) and the
+# window's size.
+LAYOUT_TEMPLATE = """(async () => {
   const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
   const wait = (ms) => new Promise((done) => setTimeout(done, ms));
   const map = window.mobility.maps[0].map;
@@ -162,7 +168,7 @@ LAYOUT = """(async () => {
   const controls = Array.from(document.querySelectorAll(".leaflet-control"))
     .filter((n) => n.offsetWidth > 0).map(box);
   const popup = document.querySelector(".leaflet-popup");
-  return {controls: controls, popup: popup ? box(popup) : null,
+  return {controls: controls, popup: popup ? box(popup) : null, labels: LABELS,
           expanded: layers.classList.contains("leaflet-control-layers-expanded"),
           width: window.innerWidth, height: window.innerHeight};
 })()"""
@@ -188,6 +194,37 @@ def _screens() -> Path | None:
     return Path(folder) if folder else None
 
 
+# Boxes of the badges and of the names shown (badge names, city and town names) in the window.
+LABELS = """(() => {
+  const shown = (n) => getComputedStyle(n).visibility === "visible" && n.offsetWidth > 0;
+  const inside = (r) => r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight;
+  const box = (n) => { const r = n.getBoundingClientRect();
+    return {name: n.textContent, left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  const all = (selector) => Array.from(document.querySelectorAll(selector));
+  const keep = (nodes) => nodes.filter(shown).map(box).filter(inside);
+  return {badges: keep(all(".mobility-labelled .mobility-badge")),
+          names: keep(all(".mobility-badge-label").concat(all(".mobility-place span"),
+                                                          all(".mobility-area-name span"))),
+          areas: keep(all(".mobility-area-name span")).map((b) => b.name),
+          leaders: all(".mobility-badge-leader").length,
+          hidden: all(".mobility-badge-label").filter((n) => !shown(n)).map((n) => n.textContent)};
+})()"""
+LAYOUT = LAYOUT_TEMPLATE.replace("labels: LABELS", "labels: " + LABELS)
+
+
+def _labels(shown: dict[str, Any], *, badges_apart: bool = True) -> None:
+    """No name covers another name or a badge (and no badge another, if ``badges_apart``)."""
+    names, badges = shown["names"], shown["badges"]
+    for first, second in itertools.combinations(names, 2):
+        assert not _overlap(first, second), (first, second)
+    for name in names:
+        for badge in badges:
+            assert not _overlap(name, badge), (name, badge)
+    if badges_apart:
+        for first, second in itertools.combinations(badges, 2):
+            assert not _overlap(first, second), (first, second)
+
+
 def _check_layout(path: Path, viewport: tuple[int, int], name: str) -> dict[str, Any]:
     report = _open(path, script=LAYOUT, viewport=viewport)
     assert report.console_errors == [] and report.blocked_requests == []
@@ -202,6 +239,7 @@ def _check_layout(path: Path, viewport: tuple[int, int], name: str) -> dict[str,
         assert not _overlap(first, second), (first, second)
     if shown["popup"] is not None:
         assert _inside(shown["popup"], width, height), shown["popup"]
+    _labels(shown["labels"])
     folder = _screens()
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -254,3 +292,56 @@ def test_ports_are_labelled_and_drawn_above_every_other_marker(
     assert all(p["top"] for p in ports if p["inside"]) and any(p["inside"] for p in ports)
     assert all(p["named"] for p in ports)
     assert {p["name"] for p in ports} >= {"Port of Rotterdam", "Eemshaven"}
+
+
+def _cluster_map(count: int, spacing_deg: float, path: Path) -> Path:
+    """A map of ``count`` border crossings in a row ``spacing_deg`` apart, at zoom 13."""
+    fmap = OfflineMap(location=[51.37, 6.17], zoom_start=13)
+    group = folium.FeatureGroup(name="Border crossings").add_to(fmap)
+    features = [
+        {"ll": [51.37 + (i % 3) * spacing_deg / 2, 6.17 + i * spacing_deg], "k": "bcp",
+         "t": f"Grensovergang Venlo-{i} (A{60 + i})", "p": []}
+        for i in range(count)
+    ]  # fmt: skip
+    badge = {**LABELLED_POINTS["bcp"], "colour": POINT_KINDS["bcp"][1]}
+    JsCall("places", fmap, {"group": group}, {"badge": badge, "features": features}).add_to(group)
+    JsCall("done", fmap).add_to(fmap)
+    return save_map(fmap, path)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_names_of_crossings_close_together_do_not_overlap(
+    viewport: tuple[int, int], tmp_path: Path
+) -> None:
+    # Eight crossings about 140 m apart: their badges and names would overlap.
+    path = _cluster_map(8, 0.002, tmp_path / "crossings.html")
+    shown = _open(path, script=LABELS, viewport=viewport).script_result
+    assert len(shown["badges"]) == 8 and 0 < shown["leaders"] < 8
+    _labels(shown)
+    assert len(shown["names"]) == 8 and shown["hidden"] == []
+    pairs = zip(shown["names"], shown["badges"], strict=True)
+    lefts = {round(name["left"] - badge["left"]) for name, badge in pairs}
+    assert len(lefts) > 1  # some names moved from the default place right of the badge
+
+
+def test_a_name_with_no_room_left_is_hidden_not_drawn_over_another(tmp_path: Path) -> None:
+    # Forty crossings about 15 m apart: not every badge can move apart, nor every name be placed.
+    path = _cluster_map(40, 0.0002, tmp_path / "crowd.html")
+    shown = _open(path, script=LABELS, viewport=(1400, 900)).script_result
+    _labels(shown, badges_apart=False)
+    assert shown["hidden"] and shown["names"]
+
+
+def test_outlines_and_their_names_are_drawn_offline_without_overlaps(
+    atlas: mobility.Network, tmp_path: Path
+) -> None:
+    # In the North Sea off Noord-Holland, where no badge or place name is near.
+    names: dict[str, list[Any]] = {"statnaam": ["Westland", "Oostland"]}
+    areas = write_squares(tmp_path / "areas.gpkg", names, shift_m=(-140_000, 40_000))
+    fmap = render_network_map(atlas, outlines=read_outlines(areas))
+    report = _open(save_map(fmap, tmp_path / "outlines.html"), script=LABELS)
+    assert report.console_errors == [] and report.blocked_requests == []
+    shown = report.script_result
+    _labels(shown)
+    assert sorted(shown["areas"]) == ["Oostland", "Westland"]
+    _not_blank(report.screenshot)

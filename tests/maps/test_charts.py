@@ -6,6 +6,7 @@ import sys
 from datetime import datetime, timedelta
 
 import matplotlib.dates as mdates
+import pytest
 from matplotlib import image
 from matplotlib.figure import Figure
 
@@ -17,6 +18,7 @@ from mobility.maps.charts import (
     gantt_png,
     plan_charts,
     ranked_resources,
+    shorten,
     utilisation_chart,
     utilisation_png,
 )
@@ -77,6 +79,13 @@ def test_gantt_labels_movements_and_has_a_legend_for_halts_and_late_movements() 
     axis = gantt_chart(view)
     labels = [t.get_text() for t in axis.get_yticklabels()]
     assert labels == ["24-NLD-001 Test unit", "24-NLD-002 Late unit"]
+    # A long name is cut with an ellipsis, never in the middle of a word without one.
+    long = hand_movement("25-NLD-001", "Logistics Battalion (first echelon)")
+    (label,) = [t.get_text() for t in gantt_chart(hand_view([long])).get_yticklabels()]
+    assert label == "25-NLD-001 Logistics Battalion (first e\u2026" and len(label) == 40
+    assert shorten("Port of Vlissingen (Vlissingen-Oost, Sloehaven)", 38) == (
+        "Port of Vlissingen (Vlissingen-Oost\u2026"
+    )
     legend = axis.get_legend()
     assert legend is not None
     assert [t.get_text() for t in legend.get_texts()] == ["REQ-1", "halt", "due (late)"]
@@ -137,3 +146,10 @@ def test_importing_the_charts_selects_no_backend_and_opens_no_pyplot() -> None:
         env={"MPLBACKEND": "svg", "PATH": "", "PYTHONPATH": ":".join(sys.path)},
     ).stdout.split()  # fmt: skip
     assert out == ["False", "svg"]
+
+
+def test_the_two_utilisation_panels_share_their_time_axis_to_the_pixel() -> None:
+    top, bottom = utilisation_chart(hand_view([hand_movement()]))
+    line, heat = top.get_position(), bottom.get_position()
+    assert (line.x0, line.x1) == pytest.approx((heat.x0, heat.x1))
+    assert top.get_xlim() == bottom.get_xlim()

@@ -18,7 +18,7 @@ from mobility.maps.colours import (
     lab,
 )
 from mobility.maps.layers import POINT_KINDS, RAIL_STYLE, ROAD_STYLES
-from mobility.maps.render import TRAIN_COLOUR
+from mobility.maps.payload import TRAIN_COLOUR
 
 NETWORK = {
     **{f"road {k}": v["color"] for k, v in ROAD_STYLES.items()},

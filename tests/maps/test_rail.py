@@ -11,7 +11,7 @@ from mobility.errors import DataError
 from mobility.maps import map_html, plan_payload, render_plan_map
 from mobility.maps.charts import gantt_png, utilisation_png
 from mobility.maps.geometry import cumulative_m, point_at
-from mobility.maps.render import TRAIN_COLOUR
+from mobility.maps.payload import TRAIN_COLOUR
 from mobility.maps.timeline import column_track, km_at, segment_loads, train_track
 from tests.maps.conftest import RAIL_LINE, START, hand_movement, hand_train, hand_view
 from tests.maps.test_render import assert_offline, calls

@@ -8,19 +8,15 @@ from typing import Any
 import pytest
 
 import mobility
-from mobility.errors import DataError
 from mobility.maps import (
     PlanView,
     add_closures_layer,
-    add_criticality_layer,
     assets,
     map_html,
-    plan_payload,
     render_network_map,
     render_plan_map,
     save_map,
 )
-from mobility.maps.layers import CLOSED_COLOUR, criticality_colour
 from tests.maps.conftest import XSS, hand_movement, hand_view
 
 
@@ -86,22 +82,6 @@ def test_plan_map_of_the_tiny_plan(tiny_view: PlanView, atlas: mobility.Network)
     assert any(p["t"].startswith("Vlaketunnel") and "ADR category C" in p["t"] for p in tunnels)
 
 
-def test_routes_sharing_a_line_are_stored_once_and_grouped_by_request() -> None:
-    movements = [hand_movement("24-NLD-001"), hand_movement("24-NLD-002")]
-    movements[1]["request"] = "REQ-2"
-    payload = plan_payload(hand_view(movements))
-    assert len(payload["routes"]) == 1
-    assert [g["movements"] for g in payload["groups"]] == [[0], [1]]
-    assert payload["groups"][0]["col"] != payload["groups"][1]["col"]
-    with pytest.raises(DataError, match="colour_by 'unit'"):
-        plan_payload(hand_view(movements), colour_by="unit")
-
-
-def test_corridor_colours_need_the_places(tiny_view: PlanView, atlas: mobility.Network) -> None:
-    payload = plan_payload(tiny_view, network=atlas, colour_by="corridor")
-    assert {g["label"] for g in payload["groups"]} == {"corridor south"}
-
-
 def test_names_from_scenarios_cannot_inject_markup() -> None:
     movement = hand_movement(unit=XSS)
     movement["request"] = XSS
@@ -115,66 +95,6 @@ def test_names_from_scenarios_cannot_inject_markup() -> None:
     (plan,) = calls(page, "plan")
     assert plan["movements"][0]["unit"] == XSS  # decoded back to the same text for textContent
     assert f"Junction {XSS} & co" in plan["names"]
-
-
-def test_the_map_lists_civilian_delay_by_road_section_with_its_source(
-    tiny_view: PlanView,
-) -> None:
-    page = map_html(render_plan_map(tiny_view))
-    [table] = [c for c in calls(page, "legend") if c["section"].startswith("Civilian delay by")]
-    rows = [row for m in tiny_view.movements for row in m.get("civilian_delay") or ()]
-    assert rows and table["open"] is False
-    largest = max(rows, key=lambda r: r["delay_vh"])
-    first = table["items"][0]["label"]
-    assert first.startswith(f"{largest['road']} {largest['direction']}, {largest['day']}")
-    assert f"demand {largest['demand']} ({largest['source']})" in first
-    # Text from the traffic file is data for textContent, never markup.
-    movement = hand_movement()
-    movement["civilian_delay"] = [
-        {"road": "A1", "direction": "east", "hour": "08:00", "day": "working day",
-         "delay_vh": 2.5, "demand": "measured", "source": f"counts.csv line 2 {XSS}"}
-    ]  # fmt: skip
-    page = map_html(render_plan_map(hand_view([movement])))
-    assert XSS not in page
-    [table] = [c for c in calls(page, "legend") if c["section"].startswith("Civilian delay by")]
-    assert table["items"][0]["label"] == (
-        f"A1 east, working day 08:00: 2.5 veh-h, 1 movement; demand measured "
-        f"(counts.csv line 2 {XSS})"
-    )
-
-
-def test_closures_and_criticality_layers(tiny_view: PlanView, atlas: mobility.Network) -> None:
-    fmap = render_plan_map(tiny_view, atlas)
-    add_closures_layer(fmap, atlas, ["Moerdijkbrug", "bcp-venlo-a67"])
-    edge = next(iter(atlas.road.edges(keys=True)))
-    add_criticality_layer(fmap, atlas, {"Vlaketunnel": 5.0, "A58": 1.0, edge: 3.0})
-    page = map_html(fmap)
-    assert_offline(page)
-    # Layers added after the layer control are still listed by it (it renders last).
-    control = page[page.index("overlays :") :]
-    assert '"Closed elements"' in control and '"Criticality"' in control
-    lines = calls(page, "lines")
-    closed = next(c for c in lines if c["styles"].get("element", {}).get("color") == CLOSED_COLOUR)
-    assert closed["features"] and all(f["t"] == "CLOSED: Moerdijkbrug" for f in closed["features"])
-    points = [p for c in calls(page, "points") for p in c["features"]]
-    assert any(p["t"] == "CLOSED: bcp-venlo-a67" for p in points)
-    critical = lines[-1]["features"]
-    colours = {f["t"].split(":")[0]: f["col"] for f in critical}
-    assert colours["Vlaketunnel"] == criticality_colour(5, 1, 5) == "#a50026"
-    assert colours["A58"] == criticality_colour(1, 1, 5) == "#fee08b"
-    assert colours["-".join(map(str, edge))] == criticality_colour(3, 1, 5)
-    legends = [c["section"] for c in calls(page, "legend")]
-    assert "Closed elements" in legends and "Criticality" in legends
-
-
-def test_unknown_elements_and_bad_scores_are_named(atlas: mobility.Network) -> None:
-    fmap = render_network_map(atlas)
-    with pytest.raises(DataError, match="element 'Atlantisbrug' matches no"):
-        add_closures_layer(fmap, atlas, ["Atlantisbrug"])
-    with pytest.raises(DataError, match=r"edge \(1, 2, 99\)"):
-        add_criticality_layer(fmap, atlas, {(1, 2, 99): 1.0})
-    with pytest.raises(DataError, match="criticality score of 'A58' is nan"):
-        add_criticality_layer(fmap, atlas, {"A58": float("nan")})
 
 
 def test_network_map_with_and_without_tiles(atlas: mobility.Network, tmp_path: Path) -> None:

@@ -138,50 +138,177 @@
                          html: el("span", "", p[2]), iconSize: null})
       }).addTo(layers.labels || layers.group);
     });
-    var container = map.getContainer();
-    var zoomClass = function () {
-      container.classList.toggle("mobility-zoom-towns", map.getZoom() >= data.town_zoom);
-      declutter(container);
-    };
-    map.on("zoomend moveend overlayadd overlayremove", zoomClass);
-    requestAnimationFrame(zoomClass);
+    map._mobilityTownZoom = data.town_zoom;
+    watchLabels(map);
   };
 
-  // Labels never cover one another. Every badge shows, and the names of ports and
-  // border crossings always; a terminal's or support centre's name that would
-  // cover a badge or a name shown before it is hidden at this zoom (its badge
-  // stays, with the name on hover). Place names go last, largest place first.
-  var ALWAYS_NAMED = ["spod", "bcp"];
+  // A user's province or municipality outlines: thin lines on the background's
+  // canvas, their names among the place names (after them: hidden where they cover).
+  mobility.outlines = function (map, layers, data) {
+    var under = pane(map, "mobility-basemap", 150, false);
+    var renderer = L.canvas({pane: under, padding: 0.5});
+    data.lines.forEach(function (line) {
+      L.polyline(line, {renderer: renderer, pane: under, interactive: false, color: data.style.color,
+                        weight: data.style.weight, opacity: data.style.opacity}).addTo(layers.group);
+    });
+    if (map.attributionControl) { map.attributionControl.addAttribution(data.attribution); }
+    var names = pane(map, "mobility-placenames", 380, false);
+    data.labels.forEach(function (p) {
+      L.marker([p[0], p[1]], {
+        pane: names, interactive: false, keyboard: false,
+        icon: L.divIcon({className: "mobility-area-name", html: el("span", "", p[2]), iconSize: null})
+      }).addTo(layers.group);
+    });
+    watchLabels(map);
+  };
+
+  // Place the names again whenever the view or the layers shown change.
+  function watchLabels(map) {
+    if (map._mobilityLabels) { return; }
+    map._mobilityLabels = true;
+    var container = map.getContainer();
+    var update = function () {
+      if (map._mobilityTownZoom !== undefined) {
+        container.classList.toggle("mobility-zoom-towns", map.getZoom() >= map._mobilityTownZoom);
+      }
+      declutter(container);
+    };
+    map.on("zoomend moveend overlayadd overlayremove", update);
+    requestAnimationFrame(update);
+  }
+
+  // Labels never cover one another, a badge or the title, legend and time control.
+  // Every badge shows (moved apart when close, see spreadBadges); each name of a
+  // port, border crossing, rail terminal and support centre (in that order) takes
+  // the first free place around its badge: right, left, above, below, the four
+  // corners, then stacked further above or below on the right or left. A name with
+  // no free place is hidden at this zoom (its badge stays, with the name on hover).
+  // Place names go last, largest place first, then the names of a user's outlines
+  // (areas), each hidden where it would cover a name or badge placed before it.
   var NAME_ORDER = ["spod", "bcp", "rail_terminal", "csc"];
+  var BADGE_GAP_PX = 3;
+  var STACK_ROWS = 3;
+  var LABEL_MARGIN_PX = 1;
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  // Offsets [left, top] of a w x h name from the top-left corner of a bw x bh badge.
+  function labelAnchors(bw, bh, w, h) {
+    var g = BADGE_GAP_PX, mid = (bh - h) / 2, centre = (bw - w) / 2;
+    var right = bw + g, left = -g - w, above = -h - 1, below = bh + 1;
+    var out = [[right, mid], [left, mid], [centre, above], [centre, below],
+               [bw / 2 + g, above], [bw / 2 + g, below], [bw / 2 - g - w, above],
+               [bw / 2 - g - w, below]];
+    for (var row = 1; row <= STACK_ROWS; row++) {
+      var step = row * (h + 2);
+      out.push([right, mid - step], [right, mid + step], [left, mid - step], [left, mid + step]);
+    }
+    return out;
+  }
+
+  function placeLabel(label, taken) {
+    var badge = label.parentNode.getBoundingClientRect();  // the badge fills its box
+    var size = label.getBoundingClientRect();
+    var w = size.width, h = size.height;
+    var anchors = labelAnchors(badge.width, badge.height, w, h);
+    for (var i = 0; i < anchors.length; i++) {
+      var box = {left: badge.left + anchors[i][0], top: badge.top + anchors[i][1]};
+      box.right = box.left + w;
+      box.bottom = box.top + h;
+      var room = {left: box.left - LABEL_MARGIN_PX, top: box.top - LABEL_MARGIN_PX,
+                  right: box.right + LABEL_MARGIN_PX, bottom: box.bottom + LABEL_MARGIN_PX};
+      if (!taken.some(function (t) { return overlaps(t, room); })) {
+        label.style.left = anchors[i][0] + "px";
+        label.style.top = anchors[i][1] + "px";
+        label.classList.remove("mobility-place-hidden");
+        return box;
+      }
+    }
+    label.classList.add("mobility-place-hidden");
+    return null;
+  }
+
+  // Badges that would cover one another move apart, ports first, then crossings,
+  // terminals and centres: each to the first free place of BADGE_STEPS (in badge
+  // widths and heights), tied to its true place by a thin line and a dot.
+  var BADGE_W = 30, BADGE_H = 16, BADGE_SPACE_PX = 2;
+  var BADGE_STEPS = [[0, 1], [0, -1], [1, 0], [-1, 0], [1, 1], [-1, 1], [1, -1], [-1, -1],
+                     [0, 2], [0, -2], [2, 0], [-2, 0]];
+
+  function shiftBadge(box, dx, dy) {
+    var leader = box.querySelector(".mobility-badge-leader");
+    box.style.transform = dx || dy ? "translate(" + (dx - BADGE_W / 2) + "px, " +
+      (dy - BADGE_H / 2) + "px)" : "";
+    if (!dx && !dy) {
+      if (leader) { box.removeChild(leader); }
+      return;
+    }
+    if (!leader) {
+      leader = el("span", "mobility-badge-leader");
+      box.insertBefore(leader, box.firstChild);
+    }
+    leader.style.left = (BADGE_W / 2 - dx) + "px";
+    leader.style.top = (BADGE_H / 2 - dy) + "px";
+    leader.style.width = Math.sqrt(dx * dx + dy * dy) + "px";
+    leader.style.transform = "rotate(" + Math.atan2(dy, dx) + "rad)";
+  }
+
+  function spreadBadges(container) {
+    var placed = [];
+    NAME_ORDER.forEach(function (kind) {
+      container.querySelectorAll(".mobility-labelled-" + kind + " .mobility-badge-box")
+        .forEach(function (box) {
+          shiftBadge(box, 0, 0);
+          var at = box.getBoundingClientRect();
+          var free = function (dx, dy) {
+            var r = {left: at.left + dx - BADGE_SPACE_PX, top: at.top + dy - BADGE_SPACE_PX,
+                     right: at.right + dx + BADGE_SPACE_PX, bottom: at.bottom + dy + BADGE_SPACE_PX};
+            return !placed.some(function (t) { return overlaps(t, r); });
+          };
+          var shift = [0, 0];
+          if (!free(0, 0)) {
+            for (var i = 0; i < BADGE_STEPS.length; i++) {
+              var dx = BADGE_STEPS[i][0] * (at.width + BADGE_SPACE_PX * 2);
+              var dy = BADGE_STEPS[i][1] * (at.height + BADGE_SPACE_PX * 2);
+              if (free(dx, dy)) { shift = [dx, dy]; break; }
+            }
+            shiftBadge(box, shift[0], shift[1]);
+          }
+          placed.push({left: at.left + shift[0], top: at.top + shift[1],
+                       right: at.right + shift[0], bottom: at.bottom + shift[1]});
+        });
+    });
+    return placed;
+  }
 
   function declutter(container) {
-    var overlaps = function (a, b) {
-      return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    };
     var rect = function (n) { return n.getBoundingClientRect(); };
-    var taken = Array.prototype.map.call(container.querySelectorAll(".mobility-badge"), rect);
+    var taken = spreadBadges(container);
+    // Names also keep clear of the title, legend and time control boxes.
+    Array.prototype.forEach.call(
+      container.querySelectorAll(".mobility-title, .mobility-legend, .mobility-time"),
+      function (n) { if (n.offsetWidth > 0) { taken.push(rect(n)); } });
     NAME_ORDER.forEach(function (kind) {
       container.querySelectorAll(".mobility-labelled-" + kind + " .mobility-badge-label")
         .forEach(function (label) {
-          label.classList.remove("mobility-place-hidden");
-          var box = rect(label);
-          if (ALWAYS_NAMED.indexOf(kind) < 0 && taken.some(function (t) { return overlaps(t, box); })) {
-            label.classList.add("mobility-place-hidden");
-          } else {
-            taken.push(box);
-          }
+          var box = placeLabel(label, taken);
+          if (box) { taken.push(box); }
         });
     });
-    container.querySelectorAll(".mobility-place").forEach(function (node) {
-      node.classList.remove("mobility-place-hidden");
-      var label = node.firstChild;
-      var box = label.getBoundingClientRect();
-      if (box.width === 0) { return; }
-      if (taken.some(function (t) { return overlaps(t, box); })) {
-        node.classList.add("mobility-place-hidden");
-      } else {
-        taken.push(box);
-      }
+    [".mobility-place", ".mobility-area-name"].forEach(function (selector) {
+      container.querySelectorAll(selector).forEach(function (node) {
+        node.classList.remove("mobility-place-hidden");
+        var label = node.firstChild;
+        var box = label.getBoundingClientRect();
+        if (box.width === 0) { return; }
+        if (taken.some(function (t) { return overlaps(t, box); })) {
+          node.classList.add("mobility-place-hidden");
+        } else {
+          taken.push(box);
+        }
+      });
     });
   }
 
@@ -198,6 +325,7 @@
   // zoom, as markers above the lines; a larger z (ports) lies above the others.
   mobility.places = function (map, layers, data) {
     watchPopups(map);
+    watchLabels(map);
     data.features.forEach(function (f) {
       var marker = L.marker(f.ll, {
         icon: L.divIcon({className: "mobility-labelled mobility-labelled-" + f.k,
@@ -284,7 +412,10 @@
     var box = legendBox(map);
     var section = el("details", "mobility-legend-section");
     section.open = data.open !== false;
-    section.addEventListener("toggle", function () { fitLegend(map); });
+    section.addEventListener("toggle", function () {
+      fitLegend(map);
+      declutter(map.getContainer());  // names give way to the legend's new size
+    });
     section.appendChild(el("summary", "", data.section));
     data.items.forEach(function (item) {
       var row = el("div", "mobility-legend-row");

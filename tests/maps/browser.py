@@ -1,6 +1,7 @@
 """Open a map page in headless Chromium with networking off, and report what it drew.
 
-Used by the browser tests and ``benchmarks/maps.py``. Needs Playwright for
+A test-only harness (not part of the package): used by the browser tests and
+``benchmarks/maps.py``. Needs Playwright for
 Python (the ``test`` extra) and a system Chromium (Debian: ``apt-get install
 chromium``); Playwright's own browser download is never used. Every request
 that is not ``file:`` or ``data:`` is blocked and recorded.
@@ -13,7 +14,10 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = (
@@ -150,34 +154,44 @@ def open_map(
             page.wait_for_function(
                 "window.mobility && window.mobility.ready === true", timeout=timeout_s * 1000
             )
-            wall_s = time.perf_counter() - started
-            rendered: Any = page.evaluate("window.mobility.renderedMs")
-            report = BrowserReport(
-                rendered_ms=float(rendered),
-                wall_s=wall_s,
-                console_errors=errors,
-                blocked_requests=sorted(set(blocked)),
-                leaflet_containers=page.locator(".leaflet-container").count(),
-                route_paths=page.locator("path.mobility-route").count(),
-                column_paths=page.locator("path.mobility-column").count(),
-                train_markers=page.locator(".leaflet-marker-icon.mobility-train").count(),
-            )
-            report.screenshot = page.screenshot()
-            columns = page.locator("path.mobility-column")
-            trains = page.locator(".leaflet-marker-icon.mobility-train")
-            shapes = "els => els.map(e => e.getAttribute('d'))"
-            for _ in range(steps):
-                # Any column counts: at a given time some stand (halts, not yet left).
-                before = columns.evaluate_all(shapes) if columns.count() else None
-                where = trains.first.get_attribute("style") if trains.count() else None
-                page.click(".mobility-time-next")
-                after = columns.evaluate_all(shapes) if columns.count() else None
-                report.column_moves.append(before is not None and before != after)
-                moved = trains.first.get_attribute("style") if trains.count() else None
-                report.train_moves.append(where is not None and where != moved)
-            if script is not None:
-                report.script_result = page.evaluate(script)
-            report.final_screenshot = page.screenshot()
+            report = _report(page, time.perf_counter() - started, errors, blocked)
+            _step_and_run(page, report, steps=steps, script=script)
         finally:
             browser.close()
     return report
+
+
+def _report(page: Page, wall_s: float, errors: list[str], blocked: list[str]) -> BrowserReport:
+    """What the page drew when the map was ready, with its first screenshot."""
+    rendered: Any = page.evaluate("window.mobility.renderedMs")
+    report = BrowserReport(
+        rendered_ms=float(rendered),
+        wall_s=wall_s,
+        console_errors=errors,
+        blocked_requests=sorted(set(blocked)),
+        leaflet_containers=page.locator(".leaflet-container").count(),
+        route_paths=page.locator("path.mobility-route").count(),
+        column_paths=page.locator("path.mobility-column").count(),
+        train_markers=page.locator(".leaflet-marker-icon.mobility-train").count(),
+    )
+    report.screenshot = page.screenshot()
+    return report
+
+
+def _step_and_run(page: Page, report: BrowserReport, *, steps: int, script: str | None) -> None:
+    """Press the step button ``steps`` times noting what moved, run ``script``, screenshot."""
+    columns = page.locator("path.mobility-column")
+    trains = page.locator(".leaflet-marker-icon.mobility-train")
+    shapes = "els => els.map(e => e.getAttribute('d'))"
+    for _ in range(steps):
+        # Any column counts: at a given time some stand (halts, not yet left).
+        before = columns.evaluate_all(shapes) if columns.count() else None
+        where = trains.first.get_attribute("style") if trains.count() else None
+        page.click(".mobility-time-next")
+        after = columns.evaluate_all(shapes) if columns.count() else None
+        report.column_moves.append(before is not None and before != after)
+        moved = trains.first.get_attribute("style") if trains.count() else None
+        report.train_moves.append(where is not None and where != moved)
+    if script is not None:
+        report.script_result = page.evaluate(script)
+    report.final_screenshot = page.screenshot()
