@@ -120,8 +120,9 @@ def write_plan(
             violations = check_plan(plan)
             record_validity(plan.summary, violations)
         if violations:
-            logger.warning("plan %s fails its own check: %d violations", plan.scenario,
-                           len(violations))  # fmt: skip
+            logger.warning(
+                "plan %s fails its own check: %d violations", plan.scenario, len(violations)
+            )
             extra[INVALID_FILE] = invalid_text(plan.scenario, violations).encode("utf-8")
     if maps:
         if network is None:

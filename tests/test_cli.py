@@ -232,13 +232,14 @@ def test_a_scenario_too_large_to_plan_is_refused_before_the_network_is_loaded(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from mobility import cli, settings
+    from mobility import settings
+    from mobility.cli import _options
 
-    def no_network(args: object) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("the network must not be loaded")
 
     monkeypatch.setattr(settings, "max_model_columns", 100)
-    monkeypatch.setattr(cli, "_load", no_network)
+    monkeypatch.setattr(_options, "load_network", no_network)
     out = tmp_path / "out"
     extra = ["-p", str(DATA.parent.parent / "examples" / "perturbations" / "moerdijk-bridges.yaml")]
     argv = [command, str(DATA / "scenario-tiny.yaml"), "--out", str(out)]

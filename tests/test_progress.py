@@ -1,16 +1,15 @@
-"""Announced steps (mobility._progress) and their display on stderr (mobility._cli_progress)."""
+"""Announced steps (mobility._progress) and the command line's display of them.
+
+The displays themselves are tested in tests/test_cli_progress.py.
+"""
 
 from __future__ import annotations
 
-import argparse
-import io
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from mobility import _progress
-from mobility._cli_progress import LineDisplay, LiveDisplay, show_progress
 from mobility.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -64,50 +63,6 @@ def test_a_failed_step_is_not_reported_done() -> None:
     ):
         raise KeyboardInterrupt
     assert recorder.events == [("started", "solving"), ("finished", "solving", "False")]
-
-
-def test_lines_are_throttled_per_step() -> None:
-    stream = io.StringIO()
-    now = [100.0]
-    display = LineDisplay(Console(file=stream, width=200), interval_s=2.0, clock=lambda: now[0])
-    display.started("solving")
-    for t, detail in [(100.5, "a"), (102.1, "b"), (103.0, "c"), (104.2, "d")]:
-        now[0] = t
-        display.advanced("solving", detail)
-    display.finished("solving", 4.3, True)
-    display.started("writing")
-    display.finished("writing", 0.1, False)
-    assert stream.getvalue().splitlines() == [
-        "progress: solving ...",
-        "progress: solving: b (2 s)",
-        "progress: solving: d (4 s)",
-        "progress: solving: done in 4.3 s",
-        "progress: writing ...",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("terminal", "progress", "quiet", "expected"),
-    [
-        (False, False, False, None),  # a pipe or a log: nothing unless asked
-        (False, True, False, LineDisplay),
-        (True, False, False, LiveDisplay),
-        (True, True, False, LiveDisplay),
-        (True, False, True, None),
-        (False, False, True, None),
-    ],
-)
-def test_the_display_follows_the_terminal_and_the_options(
-    terminal: bool, progress: bool, quiet: bool, expected: type | None
-) -> None:
-    console = Console(file=io.StringIO(), force_terminal=terminal)
-    close = show_progress(argparse.Namespace(progress=progress, quiet=quiet), console)
-    try:
-        shown = list(_progress._observers)
-        assert [type(o) for o in shown] == ([expected] if expected else [])
-    finally:
-        close()
-    assert _progress._observers == []
 
 
 def _progress_lines(err: str) -> list[str]:
