@@ -52,12 +52,13 @@ def cardinality_cuts(model: TimeIndexed) -> tuple[sparse.csr_matrix, IntArray, I
         Cuts x columns (1 on each column of the cut's march units in the
         row), each cut's limit and the row it strengthens.
     """
-    matrix = model.rows.tocoo()
     n_columns = model.rows.shape[1]
     none = np.zeros(0, np.int64)
+    candidates = _candidate_rows(model)
+    matrix = model.rows[candidates].tocoo()
     if matrix.nnz == 0:
         return sparse.csr_matrix((0, n_columns)), none, none
-    entry_row = matrix.row.astype(np.int64)
+    entry_row = candidates[matrix.row]
     entry_column = matrix.col.astype(np.int64)
     entry_task = model.task[entry_column]
     demand = matrix.data.astype(np.int64)
@@ -109,6 +110,24 @@ def cardinality_cuts(model: TimeIndexed) -> tuple[sparse.csr_matrix, IntArray, I
     cuts.sum_duplicates()
     cuts.data[:] = 1.0
     return cuts, fit[at], row[at]
+
+
+def _candidate_rows(model: TimeIndexed) -> IntArray:
+    """Rows where a cut can say more than the row: not all demands one divisor of the capacity.
+
+    (Where every demand is ``d`` and ``d`` divides ``C``, the row already
+    allows exactly ``C / d`` columns: structures, crossings, junctions.)
+    """
+    rows = model.rows.tocsr()
+    filled = np.flatnonzero(np.diff(rows.indptr) > 0)
+    if len(filled) == 0:
+        return filled.astype(np.int64)
+    starts = rows.indptr[filled]
+    data = rows.data.astype(np.int64)
+    smallest = np.minimum.reduceat(data, starts)
+    largest = np.maximum.reduceat(data, starts)
+    mixed = (smallest != largest) | (model.capacity[filled] % np.maximum(smallest, 1) != 0)
+    return filled[mixed].astype(np.int64)
 
 
 def with_cardinality_cuts(model: TimeIndexed) -> TimeIndexed:
