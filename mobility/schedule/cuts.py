@@ -127,7 +127,8 @@ def _candidate_rows(model: TimeIndexed) -> IntArray:
     smallest = np.minimum.reduceat(data, starts)
     largest = np.maximum.reduceat(data, starts)
     mixed = (smallest != largest) | (model.capacity[filled] % np.maximum(smallest, 1) != 0)
-    return filled[mixed].astype(np.int64)
+    found: IntArray = filled[mixed].astype(np.int64)
+    return found
 
 
 def with_cardinality_cuts(model: TimeIndexed) -> TimeIndexed:
