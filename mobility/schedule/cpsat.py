@@ -89,8 +89,8 @@ def lp_iterations(model: TimeIndexed) -> int:
     :mod:`mobility.schedule.aggregate`) take far fewer: the brigade LP about
     1,700 iterations, the Defender LP (1,001 march units, 378,030 columns,
     125,650 rows with the cuts of :mod:`mobility.schedule.cuts`) about
-    10,000. The budget does not depend on
-    the time limit: the bound is the LP's, whatever the limit.
+    10,000. The budget does not depend on the time limit: the bound is the
+    LP's, whatever the limit.
     """
     return int(model.rows.shape[0] + len(model.task))
 

@@ -92,7 +92,6 @@ def cardinality_cuts(model: TimeIndexed) -> tuple[sparse.csr_matrix, IntArray, I
     at = np.flatnonzero(useful)
     if len(at) == 0:
         return sparse.csr_matrix((0, n_columns)), none, none
-    # Entries of each cut: the row's entries whose march unit is at or after its position.
     # An entry joins every cut of its row placed at or before its march unit.
     entry_rank = rank_of_pair[pair_of_entry]
     row_first_cut = np.searchsorted(at, starts, side="left")
