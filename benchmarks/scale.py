@@ -348,7 +348,7 @@ def child_model(scenario: Path) -> dict[str, Any]:
     import mobility
     from mobility.model.scenario import load_scenario
     from mobility.schedule.aggregate import task_groups
-    from mobility.schedule.cpsat import LP_ITERATIONS_PER_S, LP_SHARE
+    from mobility.schedule.cpsat import lp_iterations
     from mobility.schedule.instance import build_instance
     from mobility.schedule.time_indexed import build_time_indexed, solve_relaxation
 
@@ -367,8 +367,8 @@ def child_model(scenario: Path) -> dict[str, Any]:
     groups = task_groups(model.task, model.option, model.slot, model.cost, model.rows)
     relaxation = solve_relaxation(model, model.cost)
     solved = cpu()
-    # The LP budget of the default reproducible mode (--time-limit 10).
-    budget = round(LP_SHARE * 10 * LP_ITERATIONS_PER_S)
+    # The LP budget of the default reproducible mode (from the model's size).
+    budget = lp_iterations(model)
     budgeted = solve_relaxation(model, model.cost, max_iterations=budget)
     return {
         "march_units": len(instance.tasks),

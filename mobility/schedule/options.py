@@ -17,10 +17,10 @@ class SolverOptions:
     time_limit_s
         Search limit (> 0). In deterministic mode it is a budget of work,
         never of wall time: CP-SAT's deterministic time (about a second of
-        wall time per unit on an idle 2-core machine) and, for the LP
-        relaxation, :data:`~mobility.schedule.cpsat.LP_SHARE` of it times
-        :data:`~mobility.schedule.cpsat.LP_ITERATIONS_PER_S` iterations; a
-        loaded machine takes longer and gives the same plan. Otherwise
+        wall time per unit on an idle 2-core machine); the LP relaxation
+        has an iteration budget from the model's size
+        (:func:`~mobility.schedule.cpsat.lp_iterations`), not from the
+        limit; a loaded machine takes longer and gives the same plan. Otherwise
         wall-clock seconds, of which the LP may take ``LP_SHARE``.
     workers
         CP-SAT workers (non-deterministic mode), at least 1.

@@ -114,6 +114,9 @@ def _binding(
             start = slot * instance.slot_min
             for use in option.uses:
                 window = slice(start + use.start_min, start + use.end_min)
+                if use.resource not in timelines:
+                    # A serial part's own resource, not one of the instance's (#15: x3).
+                    continue
                 others = timelines[use.resource][window]
                 if use.resource in own:
                     others = others - own[use.resource][window]
