@@ -33,7 +33,7 @@ and the CSV row format (:func:`mobility.schedule.plan_files.movement_csv_row`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +42,7 @@ from typing import Any
 from mobility.model.clock import local_iso
 from mobility.model.column import Column, Serial, build_column
 from mobility.model.corridor import Place
-from mobility.model.scenario import Request, Scenario
+from mobility.model.scenario import Closure, Request, Scenario
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.load import Network
 from mobility.routing.router import NoRouteError, Router
@@ -187,10 +187,12 @@ def _occupy_road(
     )
 
 
-def closure_problems(movements: list[dict[str, Any]], inputs: Inputs) -> list[Violation]:
-    """Movements that use an element of a scenario closure during the closure."""
+def closure_problems(
+    movements: list[dict[str, Any]], closures: Sequence[Closure]
+) -> list[Violation]:
+    """Movements that use a closed element (by name, ref or node) while it is closed."""
     found: list[Violation] = []
-    for closure in inputs.scenario.closures:
+    for closure in closures:
         element = closure.element.strip().casefold()
         for m in movements:
             spans = (
@@ -354,7 +356,7 @@ def validate_plan(
     found += [
         Violation(*item) for item in rail_constraints_problems(run.rail, constraints.get("rail"))
     ]
-    found += closure_problems(movements, inputs)
+    found += closure_problems(movements, scenario.closures)
     found += [
         Violation(*item)
         for item in completeness_problems(movements, summary, scenario, inputs.catalogue)
