@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ def _at(minutes: float) -> str:
 
 
 def _row(
-    points: list[tuple[str, float, float]], halts: list[tuple[str, float, float]]
+    points: Sequence[tuple[str, float, float]], halts: Sequence[tuple[str, float, float]]
 ) -> dict[str, Any]:
     """A row from ``(name, km, minute)`` checkpoints and ``(kind, from, to)`` halts (minutes)."""
     return {
