@@ -61,17 +61,13 @@ def tiny_plan(atlas: mobility.Network) -> Plan:
     return result.plan
 
 
-def _checks_left() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("mobility-check-*")}
-
-
 def test_a_plan_is_checked_as_written_and_leaves_no_folder_behind(
-    tiny_plan: Plan, atlas: mobility.Network
+    tiny_plan: Plan, atlas: mobility.Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = _checks_left()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's own temporary folder
     assert check_plan(tiny_plan, atlas) == []
     assert check_plan(tiny_plan) == []  # the network loaded again from the recorded inputs
-    assert _checks_left() == before
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_plan_that_lost_a_movement_fails_its_own_check(
