@@ -18,6 +18,7 @@ from mobility.validation.route import (
     limit_problems,
     listed_problems,
     restriction_problems,
+    road_leg_end,
     route_problems,
 )
 
@@ -121,18 +122,32 @@ def test_a_planned_route_joins_origin_and_destination(
     ]
 
 
-def test_a_road_leg_ends_at_a_road_place(rail_leg_plan: Path, atlas: mobility.Network) -> None:
+def test_a_road_leg_ends_at_the_road_place_nearest_its_loading_terminal(
+    rail_leg_plan: Path, atlas: mobility.Network
+) -> None:
     inputs = load_inputs(rail_leg_plan, network=atlas)
     router = Router(inputs.network, inputs.catalogue)
     m = _rows(rail_leg_plan)[0]
     request = _request(inputs, m)
+    terminal = m["train"]["terminal"]["id"]
     edges = [tuple(e) for e in m["edges"]]
-    found, end = route_problems(edges, request, router, road_leg=True)
+    found, end = route_problems(edges, request, router, terminal=terminal)
     assert found == [] and end is not None
     assert router.place("road", end).node == edges[-1][1]
-    found, end = route_problems(edges[:-3], request, router, road_leg=True)
+    place = road_leg_end(router, terminal)
+    assert place is not None
+    found, end = route_problems(edges[:-3], request, router, terminal=terminal)
+    assert end is None
+    assert found == [
+        (
+            "route",
+            f"the road leg does not end at {place.name!r}, the road place nearest "
+            f"its loading terminal {terminal!r}",
+        )
+    ]
+    found, end = route_problems(edges, request, router, terminal="rt-nowhere")
     assert (found, end) == (
-        [("route", "the road leg does not end at a place of the road network")],
+        [("route", "loading terminal 'rt-nowhere' is not a corridor place")],
         None,
     )
 
