@@ -292,9 +292,11 @@ class Scenario:
             self.march_unit_min, f"{where} column march_unit_min", minimum=1, error=ScenarioError
         )
         _fields.whole(
-            self.march_unit_max, f"{where} column march_unit_max", minimum=smallest,
+            self.march_unit_max,
+            f"{where} column march_unit_max",
+            minimum=smallest,
             error=ScenarioError,
-        )  # fmt: skip
+        )
         _fields.choice(self.formation, FORMATIONS, f"{where} column formation", ScenarioError)
 
     @property
@@ -428,6 +430,80 @@ def _request(raw: Any, where: str, start: datetime, end: datetime) -> Request:
     )
 
 
+def _requests(
+    document: Mapping[str, Any], origin: str, start: datetime, end: datetime
+) -> tuple[Request, ...]:
+    """Return the scenario's requests: a list of at least one, ids unique, vehicles bounded."""
+    raw_requests = _require(document, "requests", origin)
+    if not isinstance(raw_requests, Sequence) or isinstance(raw_requests, str):
+        raise _error(origin, "'requests' must be a list")
+    requests = tuple(
+        _request(raw, f"requests[{i}]", start, end) for i, raw in enumerate(raw_requests)
+    )
+    if not requests:
+        raise _error(origin, "expected at least one request")
+    ids = [r.id for r in requests]
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if duplicates:
+        raise _error(origin, f"request id {duplicates[0]!r} appears twice")
+    total = sum(r.vehicle_count for r in requests)
+    if total > settings.max_vehicles:
+        raise _error(
+            f"{origin}: requests",
+            f"{total:,} vehicles in all; at most {settings.max_vehicles:,} (MOBILITY_MAX_VEHICLES)",
+        )
+    return requests
+
+
+def _closures(raw_closures: Any, start: datetime, end: datetime) -> tuple[Closure, ...]:
+    """Return the closures; ``from`` and ``to`` default to the horizon's start and end."""
+    closures = []
+    for index, raw in enumerate(raw_closures or []):
+        where = f"closures[{index}]"
+        if not isinstance(raw, Mapping):
+            raise _error(where, "expected a mapping")
+        closure = Closure(
+            element=str(_require(raw, "element", where)),
+            start=_time(raw.get("from", start.isoformat()), f"{where} from"),
+            end=_time(raw.get("to", end.isoformat()), f"{where} to"),
+            reason=str(raw.get("reason") or ""),
+        )
+        if closure.end <= closure.start:
+            raise _error(where, "'to' must be after 'from'")
+        closures.append(closure)
+    return tuple(closures)
+
+
+def _organisation(document: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """Return the scenario's start grid, route alternatives and ``column`` settings (fields)."""
+    column = document.get("column") or {}
+    if not isinstance(column, Mapping):
+        raise _error(f"{origin}: column", "expected a mapping")
+    slot = document.get("slot_min", 15)
+    if isinstance(slot, bool) or not isinstance(slot, int) or not 1 <= slot <= 120:
+        raise _error(f"{origin}: slot_min", f"expected a whole number 1..120, got {slot!r}")
+    k_routes = document.get("k_routes", 3)
+    if isinstance(k_routes, bool) or not isinstance(k_routes, int) or not 1 <= k_routes <= 10:
+        raise _error(f"{origin}: k_routes", f"expected a whole number 1..10, got {k_routes!r}")
+    formation = str(column.get("formation", "open"))
+    if formation not in ("close", "open", "extended"):
+        raise _error(f"{origin}: column formation", f"{formation!r} is not close, open or extended")
+    unit_max = _count(column.get("march_unit_max", 25), "column march_unit_max", 1000)
+    unit_min = _count(column.get("march_unit_min", 10), "column march_unit_min", 1000)
+    if not 1 <= unit_min <= unit_max:
+        raise _error(
+            f"{origin}: column",
+            f"expected 1 <= march_unit_min <= march_unit_max, got {unit_min} and {unit_max}",
+        )
+    return {
+        "slot_min": slot,
+        "march_unit_max": unit_max,
+        "march_unit_min": unit_min,
+        "formation": formation,
+        "k_routes": k_routes,
+    }
+
+
 def scenario_from_dict(
     document: Any, origin: str = "<dict>", *, max_horizon_h: float = MAX_HORIZON_H
 ) -> Scenario:
@@ -448,73 +524,18 @@ def scenario_from_dict(
             _require(document, "horizon_h", origin), f"{origin}: horizon_h", 1, max_horizon_h
         )
         end = start + timedelta(hours=horizon_h)
-        raw_requests = _require(document, "requests", origin)
-        if not isinstance(raw_requests, Sequence) or isinstance(raw_requests, str):
-            raise _error(origin, "'requests' must be a list")
-        requests = tuple(
-            _request(raw, f"requests[{i}]", start, end) for i, raw in enumerate(raw_requests)
-        )
-        if not requests:
-            raise _error(origin, "expected at least one request")
-        ids = [r.id for r in requests]
-        duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
-        if duplicates:
-            raise _error(origin, f"request id {duplicates[0]!r} appears twice")
-        total = sum(r.vehicle_count for r in requests)
-        if total > settings.max_vehicles:
-            raise _error(
-                f"{origin}: requests",
-                f"{total:,} vehicles in all; at most {settings.max_vehicles:,} "
-                "(MOBILITY_MAX_VEHICLES)",
-            )
-        closures = []
-        for index, raw in enumerate(document.get("closures") or []):
-            where = f"closures[{index}]"
-            if not isinstance(raw, Mapping):
-                raise _error(where, "expected a mapping")
-            closure = Closure(
-                element=str(_require(raw, "element", where)),
-                start=_time(raw.get("from", start.isoformat()), f"{where} from"),
-                end=_time(raw.get("to", end.isoformat()), f"{where} to"),
-                reason=str(raw.get("reason") or ""),
-            )
-            if closure.end <= closure.start:
-                raise _error(where, "'to' must be after 'from'")
-            closures.append(closure)
-        column = document.get("column") or {}
-        if not isinstance(column, Mapping):
-            raise _error(f"{origin}: column", "expected a mapping")
-        slot = document.get("slot_min", 15)
-        if isinstance(slot, bool) or not isinstance(slot, int) or not 1 <= slot <= 120:
-            raise _error(f"{origin}: slot_min", f"expected a whole number 1..120, got {slot!r}")
-        k_routes = document.get("k_routes", 3)
-        if isinstance(k_routes, bool) or not isinstance(k_routes, int) or not 1 <= k_routes <= 10:
-            raise _error(f"{origin}: k_routes", f"expected a whole number 1..10, got {k_routes!r}")
-        formation = str(column.get("formation", "open"))
-        if formation not in ("close", "open", "extended"):
-            raise _error(
-                f"{origin}: column formation", f"{formation!r} is not close, open or extended"
-            )
-        unit_max = _count(column.get("march_unit_max", 25), "column march_unit_max", 1000)
-        unit_min = _count(column.get("march_unit_min", 10), "column march_unit_min", 1000)
-        if not 1 <= unit_min <= unit_max:
-            raise _error(
-                f"{origin}: column",
-                f"expected 1 <= march_unit_min <= march_unit_max, got {unit_min} and {unit_max}",
-            )
+        requests = _requests(document, origin, start, end)
+        closures = _closures(document.get("closures"), start, end)
+        organisation = _organisation(document, origin)
         return Scenario(
             name=str(document.get("name") or Path(origin).stem),
             start=start,
             horizon_h=horizon_h,
             requests=requests,
-            closures=tuple(closures),
+            closures=closures,
             capacities=_capacities(document.get("capacities"), "capacities"),
             weights=_weights(document.get("weights"), "weights"),
-            slot_min=slot,
-            march_unit_max=unit_max,
-            march_unit_min=unit_min,
-            formation=formation,
-            k_routes=k_routes,
+            **organisation,
             source=origin,
         )
     except ScenarioError as error:

@@ -9,13 +9,14 @@ vehicle catalogue, march and rail rules, each with its digest), then:
 
 - per road movement (:mod:`mobility.validation.road`): vehicles and their
   envelope, the route's edges in the network joining origin and destination,
-  every edge's limits, and the column timed again along the route
-  (checkpoints, halts, arrival, clearance);
+  every edge's limits (:mod:`mobility.validation.route`), and the column
+  timed again along the route (checkpoints, halts, arrival, clearance:
+  :mod:`mobility.validation.road_times`);
 - per row (:mod:`mobility.validation.times`): order, speed, driver hours and
   halt durations under the recorded halt rules, themselves held against
   EU 561/2006;
-- trains (:mod:`mobility.schedule.validate_rail`) against rail rules, lines
-  and terminals derived from the inputs;
+- trains (:mod:`mobility.validation.trains`, :mod:`mobility.schedule.validate_rail`)
+  against rail rules, lines and terminals derived from the inputs;
 - shared resources re-derived with their capacities
   (:mod:`mobility.validation.resources`), closures from the scenario;
 - completeness and the CSV (:mod:`mobility.validation.table`);
@@ -32,7 +33,8 @@ and the CSV row format (:func:`mobility.schedule.plan_files.movement_csv_row`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,11 +42,13 @@ from typing import Any
 from mobility.model.clock import local_iso
 from mobility.model.column import Column, Serial, build_column
 from mobility.model.corridor import Place
-from mobility.model.vehicle import VehicleCatalogue
+from mobility.model.scenario import Closure, Request, Scenario
+from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.load import Network
+from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.router import NoRouteError, Router
 from mobility.schedule.plan_files import read_plan_files
-from mobility.schedule.validate_rail import rail_spans, train_occupations, train_problems
+from mobility.schedule.validate_rail import rail_spans
 from mobility.validation.inputs import Inputs, load_inputs
 from mobility.validation.kpis import kpi_problems
 from mobility.validation.resources import (
@@ -54,15 +58,15 @@ from mobility.validation.resources import (
     junction_occupations,
     road_occupations,
 )
-from mobility.validation.road import (
-    column_rules,
-    derive_road,
-    moved_types,
-    rail_as_carried,
-    requested_as_moved,
-)
+from mobility.validation.road import column_rules, derive_road, moved_types, requested_as_moved
 from mobility.validation.table import completeness_problems, csv_problems
 from mobility.validation.times import rule_problems, time_problems
+from mobility.validation.trains import (
+    occupy_train,
+    rail_constraints,
+    rail_constraints_problems,
+    train_row_problems,
+)
 
 
 @dataclass(frozen=True)
@@ -92,31 +96,103 @@ class Violation:
         return f"[{self.rule}] {where}{self.message}"
 
 
+Finding = tuple[str, str]  # (rule, message)
+
+
 def _t(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _rail_rules(
-    inputs: Inputs, movements: list[dict[str, Any]], written: dict[str, Any] | None = None
-) -> dict[str, Any] | None:
-    """Derive the rail part of the constraints from the rail rules and the corridor places."""
-    rules = inputs.rail_rules
-    if rules is None:
-        return None
-    names = [s["line"] for m in movements for s in (m.get("train") or {}).get("path") or ()]
-    names += list(((written or {}).get("lines") or {}).keys())
-    lines: dict[str, Any] = {}
-    for name in names:
-        line = rules.line(name)
-        lines[name] = {"max_length_m": line.max_length_m, "paths_per_h": dict(line.paths_per_h)}
-    terminals = {p.id: dict(p.capacity) for p in inputs.network.corridors.places}
-    return {**rules.to_dict(), "terminals": terminals, "lines": lines}
+@dataclass
+class _Run:
+    """One validation: the inputs, derived once, and the occupations found row by row."""
+
+    inputs: Inputs
+    router: Router
+    rail: dict[str, Any] | None
+    types: dict[str, VehicleType]
+    places: dict[str, Place]
+    resources: Resources = field(default_factory=Resources)
+    #: Movement number to its edges and junction passages.
+    passages: dict[str, Any] = field(default_factory=dict)
+    junction_names: dict[int, str] = field(default_factory=dict)
 
 
-def _closure_problems(
-    movements: list[dict[str, Any]], inputs: Inputs, found: list[Violation]
+def start_problems(m: Mapping[str, Any], request: Request, scenario: Scenario) -> list[Finding]:
+    """Check a row's start: after its release, on the start grid, inside the horizon."""
+    found: list[Finding] = []
+    start = _t(m["start"])
+    if start < request.available_from:
+        found.append(
+            (
+                "release",
+                f"starts {m['start']} before its release {request.available_from.isoformat()}",
+            )
+        )
+    offset_s = (start - scenario.start).total_seconds()
+    if offset_s % (scenario.slot_min * 60):
+        found.append(
+            (
+                "slot",
+                f"starts {m['start']}, off the {scenario.slot_min}-min start grid of the scenario",
+            )
+        )
+    if start < scenario.start or _t(m["clear"]) > scenario.end:
+        found.append(("horizon", "moves outside the planning horizon"))
+    if m["checkpoints"] and _t(m["checkpoints"][0]["arrive"]) != start:
+        found.append(("travel", "the first checkpoint is not at the start"))
+    return found
+
+
+def _movement_problems(run: _Run, m: dict[str, Any], request: Request) -> list[Finding]:
+    """Check one row against its request, its re-derived route and timing, and the rules.
+
+    Its occupations (road and rail) are added to ``run``.
+    """
+    inputs = run.inputs
+    own = start_problems(m, request, inputs.scenario)
+    if m.get("mode") == "rail":
+        if run.rail is None:
+            return [*own, ("rail", "a train, but the plan used no rail rules")]
+        own += train_row_problems(m, request, run.rail, inputs.catalogue)
+        occupy_train(run.resources, m, run.rail)
+    derived = derive_road(m, request, inputs.scenario, run.router, run.types, own)
+    if derived.schedule is not None:
+        _occupy_road(run, m, request, derived.schedule, derived.count)
+    return own + time_problems(m, inputs.halt_rules, inputs.speeds)
+
+
+def _occupy_road(
+    run: _Run, m: dict[str, Any], request: Request, schedule: ColumnSchedule, count: int
 ) -> None:
-    for closure in inputs.scenario.closures:
+    """Add a road movement's occupations to ``run`` (a train's road leg ends at no place)."""
+    number = m["movement"]
+    origin = run.router.place("road", request.origin).place_id
+    destination = (
+        "" if m.get("mode") == "rail" else run.router.place("road", request.destination).place_id
+    )
+    points = road_occupations(
+        run.resources,
+        number=number,
+        schedule=schedule,
+        count=count,
+        scenario=run.inputs.scenario,
+        places=run.places,
+        origin=origin,
+        destination=destination,
+    )
+    run.passages[number] = ([tuple(e) for e in m["edges"]], points)
+    run.junction_names.update(
+        {c.node: c.name for c in schedule.checkpoints if c.kind == "junction"}
+    )
+
+
+def closure_problems(
+    movements: list[dict[str, Any]], closures: Sequence[Closure]
+) -> list[Violation]:
+    """Movements that use a closed element (by name, ref or node) while it is closed."""
+    found: list[Violation] = []
+    for closure in closures:
         element = closure.element.strip().casefold()
         for m in movements:
             spans = (
@@ -148,11 +224,12 @@ def _closure_problems(
                         )
                     )
                     break
+    return found
 
 
-def _unplannable_problems(
-    summary: dict[str, Any], inputs: Inputs, router: Router, found: list[Violation]
-) -> None:
+def unplannable_problems(
+    summary: Mapping[str, Any], inputs: Inputs, router: Router
+) -> list[Violation]:
     """Check that a road march unit listed as unplannable has no route within the horizon.
 
     Routed again (the router is domain code, tested in ``tests/routing``) from
@@ -168,7 +245,8 @@ def _unplannable_problems(
         if isinstance(item, dict)
     }
     if not reasons or scenario.closures:
-        return
+        return []
+    found: list[Violation] = []
     types = moved_types(inputs.catalogue)
     rules = column_rules(scenario)
     for request in scenario.requests:
@@ -206,6 +284,7 @@ def _unplannable_problems(
                         f"{local_iso(route.schedule.clear)}, inside the horizon",
                     )
                 )
+    return found
 
 
 def validate_plan(
@@ -245,111 +324,44 @@ def validate_plan(
         halt_rules=inputs.halt_rules,
         clearance_margin_m=inputs.clearance_margin_m,
     )
-    types = moved_types(inputs.catalogue)
-    requests = {r.id: r for r in scenario.requests}
-    places: dict[str, Place] = {p.id: p for p in inputs.network.corridors.places}
-    rail = _rail_rules(inputs, movements, constraints.get("rail"))
+    corridor_places = inputs.network.corridors.places
+    run = _Run(
+        inputs,
+        router,
+        rail=rail_constraints(
+            inputs.rail_rules, corridor_places, movements, constraints.get("rail")
+        ),
+        types=moved_types(inputs.catalogue),
+        places={p.id: p for p in corridor_places},
+    )
     found = [
         Violation("driver_hours", "", text)
         for text in rule_problems(inputs.halt_rules, inputs.speeds)
     ]
-    resources = Resources()
-    passages: dict[str, Any] = {}
-    junction_names: dict[int, str] = {}
+    requests = {r.id: r for r in scenario.requests}
     for m in movements:
         number = m["movement"]
         request = requests.get(m["request"])
         if request is None:
             found.append(Violation("release", number, f"unknown request {m['request']!r}"))
             continue
-        start = _t(m["start"])
-        if start < request.available_from:
-            found.append(
-                Violation(
-                    "release",
-                    number,
-                    f"starts {m['start']} before its release {request.available_from.isoformat()}",
-                )
-            )
-        offset_s = (start - scenario.start).total_seconds()
-        if offset_s % (scenario.slot_min * 60):
-            found.append(
-                Violation(
-                    "slot",
-                    number,
-                    f"starts {m['start']}, off the "
-                    f"{scenario.slot_min}-min start grid of the scenario",
-                )
-            )
-        if start < scenario.start or _t(m["clear"]) > scenario.end:
-            found.append(Violation("horizon", number, "moves outside the planning horizon"))
-        if m["checkpoints"] and _t(m["checkpoints"][0]["arrive"]) != start:
-            found.append(Violation("travel", number, "the first checkpoint is not at the start"))
-        own: list[tuple[str, str]] = []
-        if m.get("mode") == "rail":
-            if rail is None:
-                found.append(Violation("rail", number, "a train, but the plan used no rail rules"))
-                continue
-            own += train_problems(m, rail)
-            carried = rail_as_carried(request, inputs.catalogue)
-            unknown = [k for k in m["vehicles"] if k not in carried]
-            own += [("vehicles", f"{k} is not a vehicle of request {request.id}") for k in unknown]
-            for rid, spans in train_occupations(m, rail).items():
-                capacity = 1
-                if rid.startswith(("ramp:", "ramp_day:")):
-                    terminal = rail["terminals"].get(rid.split(":", 1)[1], {})
-                    key = "ramps" if rid.startswith("ramp:") else "trains_per_day"
-                    capacity = int(terminal.get(key, 1))
-                resources.add(rid, rid, capacity)
-                resources.spans[rid].extend(spans)
-        derived = derive_road(m, request, scenario, router, types, own)
-        if derived.schedule is not None:
-            origin = router.place("road", request.origin).place_id
-            destination = (
-                ""
-                if m.get("mode") == "rail"
-                else router.place("road", request.destination).place_id
-            )
-            points = road_occupations(
-                resources,
-                number,
-                derived.schedule,
-                derived.count,
-                scenario,
-                places,
-                origin,
-                destination,
-            )
-            passages[number] = ([tuple(e) for e in m["edges"]], points)
-            junction_names.update(
-                {c.node: c.name for c in derived.schedule.checkpoints if c.kind == "junction"}
-            )
-        own += time_problems(m, inputs.halt_rules, inputs.speeds)
-        found += [Violation(rule, number, text) for rule, text in own]
-    junction_occupations(resources, scenario, passages, junction_names)
-    found += [Violation(*item) for item in capacity_problems(resources)]
-    found += [Violation(*item) for item in constraints_problems(resources, constraints, scenario)]
-    if rail is not None and constraints.get("rail"):
-        for key in ("terminals", "lines", "night", "peaks", "border_trains_per_h"):
-            if key in constraints["rail"] and constraints["rail"][key] != rail.get(key):
-                if key in ("terminals", "lines"):
-                    used = {k: rail[key].get(k) for k in constraints["rail"][key]}
-                    if used == constraints["rail"][key]:
-                        continue
-                found.append(
-                    Violation(
-                        "constraints",
-                        "",
-                        f"rail {key} in constraints.json "
-                        "differ from the rail rules and corridor places",
-                    )
-                )
-    _closure_problems(movements, inputs, found)
+        found += [
+            Violation(rule, number, text) for rule, text in _movement_problems(run, m, request)
+        ]
+    junction_occupations(run.resources, scenario, run.passages, run.junction_names)
+    found += [Violation(*item) for item in capacity_problems(run.resources)]
+    found += [
+        Violation(*item) for item in constraints_problems(run.resources, constraints, scenario)
+    ]
+    found += [
+        Violation(*item) for item in rail_constraints_problems(run.rail, constraints.get("rail"))
+    ]
+    found += closure_problems(movements, scenario.closures)
     found += [
         Violation(*item)
         for item in completeness_problems(movements, summary, scenario, inputs.catalogue)
     ]
-    _unplannable_problems(summary, inputs, router, found)
+    found += unplannable_problems(summary, inputs, router)
     found += [Violation(*item) for item in csv_problems(folder, movements)]
     found += [Violation(*item) for item in kpi_problems(movements, summary, scenario)]
     return found

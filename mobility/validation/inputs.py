@@ -142,64 +142,61 @@ def _scenario_bytes(scenario: Scenario) -> bytes | None:
     return text.encode("utf-8") if replace(again, source=scenario.source) == scenario else None
 
 
-def record_inputs(
+def _scenario_record(scenario: Scenario, files: dict[str, bytes]) -> dict[str, Any]:
+    """Record the scenario (its file added to ``files``) with its digest and source."""
+    text = _scenario_bytes(scenario)
+    if text is None:
+        return {"missing": "the scenario cannot be written out as a scenario file"}
+    files[SCENARIO_FILE] = text
+    source = Path(scenario.source) if scenario.source else None
+    known = source is not None and source.is_file()
+    return {
+        "file": SCENARIO_FILE,
+        "sha256": digest_bytes(text),
+        "source": str(source.resolve()) if source and known else scenario.source,
+        "source_sha256": digest_bytes(source.read_bytes()) if source and known else None,
+    }
+
+
+def _network_record(network: Network) -> dict[str, Any]:
+    """Record how the network was loaded, with a digest over its input files."""
+    args = network.load_args
+    if args is None:
+        return {"missing": "the network was built in code, not loaded from a file"}
+    paths = network_input_files(args["source"], args["corridor_file"])
+    return {
+        **args,
+        "label": args["source"] or "embedded atlas",
+        # Remembered by (path, size, mtime), as the network cache does: a large
+        # extract is hashed once.
+        "sha256": content_digest(paths),
+    }
+
+
+def _vehicles_record(catalogue: VehicleCatalogue, files: dict[str, bytes]) -> dict[str, Any]:
+    """Record the catalogue: the embedded one's digest, the extra files copied into ``files``."""
+    embedded = str(default_vehicles_path())
+    if not catalogue.sources or catalogue.sources[0] != embedded:
+        return {"missing": "the vehicle catalogue was built in code"}
+    extra = []
+    for number, path in enumerate(catalogue.sources[1:], 1):
+        name = f"vehicles-{number}.yaml"
+        files[name] = Path(path).read_bytes()
+        extra.append({"file": name, "source": path, "sha256": digest_bytes(files[name])})
+    return {"embedded_sha256": digest_files([default_vehicles_path()]), "files": extra}
+
+
+def _rules_record(
     scenario: Scenario,
-    network: Network,
-    catalogue: VehicleCatalogue,
     *,
     speeds: MarchSpeeds,
     halt_rules: HaltRules,
     clearance_margin_m: float,
-    traffic_path: Path | None = None,
-    rail_rules: RailRules | None = None,
-) -> dict[str, bytes]:
-    """Return the input files of a plan folder (``inputs.json``, ``scenario.yaml``, ...).
-
-    What cannot be recorded (a network or catalogue built in code) is marked
-    as such; :func:`load_inputs` then refuses the folder, naming it.
-    """
-    files: dict[str, bytes] = {}
-    text = _scenario_bytes(scenario)
-    source = Path(scenario.source) if scenario.source else None
-    record: dict[str, Any] = {"format": FORMAT, "mobility_version": __version__}
-    if text is None:
-        record["scenario"] = {"missing": "the scenario cannot be written out as a scenario file"}
-    else:
-        files[SCENARIO_FILE] = text
-        record["scenario"] = {
-            "file": SCENARIO_FILE,
-            "sha256": digest_bytes(text),
-            "source": str(source.resolve()) if source and source.is_file() else scenario.source,
-            "source_sha256": digest_bytes(source.read_bytes())
-            if source and source.is_file()
-            else None,
-        }
-    args = network.load_args
-    if args is None:
-        record["network"] = {"missing": "the network was built in code, not loaded from a file"}
-    else:
-        paths = network_input_files(args["source"], args["corridor_file"])
-        record["network"] = {
-            **args,
-            "label": args["source"] or "embedded atlas",
-            # Remembered by (path, size, mtime), as the network cache does: a large
-            # extract is hashed once.
-            "sha256": content_digest(paths),
-        }
-    embedded = str(default_vehicles_path())
-    if not catalogue.sources or catalogue.sources[0] != embedded:
-        record["vehicles"] = {"missing": "the vehicle catalogue was built in code"}
-    else:
-        extra = []
-        for number, path in enumerate(catalogue.sources[1:], 1):
-            name = f"vehicles-{number}.yaml"
-            files[name] = Path(path).read_bytes()
-            extra.append({"file": name, "source": path, "sha256": digest_bytes(files[name])})
-        record["vehicles"] = {
-            "embedded_sha256": digest_files([default_vehicles_path()]),
-            "files": extra,
-        }
-    record["rules"] = {
+    traffic_path: Path | None,
+    rail_rules: RailRules | None,
+) -> dict[str, Any]:
+    """Record the march, column, traffic and rail rules the plan was made with."""
+    return {
         "speeds": asdict(speeds),
         "halt_rules": asdict(halt_rules),
         "clearance_margin_m": clearance_margin_m,
@@ -221,6 +218,40 @@ def record_inputs(
             "sha256": digest_files([default_rail_path()]),
             "rules": rail_rules.to_dict(),
         },
+    }
+
+
+def record_inputs(
+    scenario: Scenario,
+    network: Network,
+    catalogue: VehicleCatalogue,
+    *,
+    speeds: MarchSpeeds,
+    halt_rules: HaltRules,
+    clearance_margin_m: float,
+    traffic_path: Path | None = None,
+    rail_rules: RailRules | None = None,
+) -> dict[str, bytes]:
+    """Return the input files of a plan folder (``inputs.json``, ``scenario.yaml``, ...).
+
+    What cannot be recorded (a network or catalogue built in code) is marked
+    as such; :func:`load_inputs` then refuses the folder, naming it.
+    """
+    files: dict[str, bytes] = {}
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "mobility_version": __version__,
+        "scenario": _scenario_record(scenario, files),
+        "network": _network_record(network),
+        "vehicles": _vehicles_record(catalogue, files),
+        "rules": _rules_record(
+            scenario,
+            speeds=speeds,
+            halt_rules=halt_rules,
+            clearance_margin_m=clearance_margin_m,
+            traffic_path=traffic_path,
+            rail_rules=rail_rules,
+        ),
     }
     files[INPUTS_FILE] = json.dumps(record, indent=2, ensure_ascii=False).encode("utf-8")
     return files
@@ -272,6 +303,86 @@ def _same(digest: str, expected: Any, what: str, where: str) -> None:
         )
 
 
+def _read_record(folder: Path) -> dict[str, Any]:
+    """Read ``inputs.json`` of a plan folder."""
+    where = f"plan folder {str(folder)!r}: {INPUTS_FILE}"
+    try:
+        record = json.loads((folder / INPUTS_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(
+            f"plan folder {str(folder)!r} has no {INPUTS_FILE}: the plan does not record the "
+            "inputs it was made from (scenario, network, vehicles, rules), so it cannot be "
+            "validated; plan it again"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise DataError(f"{where} cannot be read as JSON: {error}") from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise DataError(f"{where}: expected a JSON object with format {FORMAT}")
+    return record
+
+
+def _scenario(
+    folder: Path, record: Mapping[str, Any], where: str, scenario_file: str | Path | None
+) -> Scenario:
+    """Load the plan's scenario, or the reviewer's copy of it (which must be the same)."""
+    scenario_record = _field(record, "scenario", where)
+    scenario_path = folder / SCENARIO_FILE
+    if not scenario_path.is_file():
+        raise DataError(f"plan folder {str(folder)!r} has no {SCENARIO_FILE}")
+    _same(
+        digest_bytes(scenario_path.read_bytes()),
+        scenario_record.get("sha256"),
+        SCENARIO_FILE,
+        where,
+    )
+    if scenario_file is not None:
+        given = Path(scenario_file).read_bytes()
+        if digest_bytes(given) not in (
+            scenario_record.get("sha256"),
+            scenario_record.get("source_sha256"),
+        ):
+            raise DataError(
+                f"scenario {str(scenario_file)!r} is not the scenario of this plan "
+                f"(its SHA-256 differs from the recorded {SCENARIO_FILE} and source)"
+            )
+        scenario_path = Path(scenario_file)
+    return load_scenario(scenario_path)
+
+
+def _catalogue(folder: Path, record: Mapping[str, Any], where: str) -> VehicleCatalogue:
+    """Load the embedded catalogue and the plan's copies of the extra vehicle files."""
+    vehicles = _field(record, "vehicles", where)
+    _same(
+        digest_files([default_vehicles_path()]),
+        vehicles.get("embedded_sha256"),
+        "the embedded vehicle catalogue",
+        where,
+    )
+    extra = []
+    for item in vehicles.get("files") or ():
+        path = folder / str(item.get("file"))
+        if not path.is_file():
+            raise DataError(f"plan folder {str(folder)!r} has no {item.get('file')}")
+        _same(digest_bytes(path.read_bytes()), item.get("sha256"), str(item["file"]), where)
+        extra.append(path)
+    return load_vehicles(*extra)
+
+
+def _rail_rules(rules: Mapping[str, Any], where: str) -> RailRules | None:
+    """Return the recorded rail rules: the embedded ones, unchanged (``None``: no rail)."""
+    if not rules.get("rail"):
+        return None
+    if not rules["rail"].get("embedded"):
+        raise DataError(f"{where}: the plan used rail rules other than the embedded rail.yaml")
+    _same(
+        digest_files([default_rail_path()]),
+        rules["rail"].get("sha256"),
+        "the embedded rail rules",
+        where,
+    )
+    return load_rail_rules()
+
+
 def load_inputs(
     plan_dir: str | Path, *, scenario_file: str | Path | None = None, network: Network | None = None
 ) -> Inputs:
@@ -294,55 +405,9 @@ def load_inputs(
     """
     folder = Path(plan_dir)
     where = f"plan folder {str(folder)!r}: {INPUTS_FILE}"
-    try:
-        record = json.loads((folder / INPUTS_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(
-            f"plan folder {str(folder)!r} has no {INPUTS_FILE}: the plan does not record the "
-            "inputs it was made from (scenario, network, vehicles, rules), so it cannot be "
-            "validated; plan it again"
-        ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise DataError(f"{where} cannot be read as JSON: {error}") from None
-    if not isinstance(record, dict) or record.get("format") != FORMAT:
-        raise DataError(f"{where}: expected a JSON object with format {FORMAT}")
-    scenario_record = _field(record, "scenario", where)
-    scenario_path = folder / SCENARIO_FILE
-    if not scenario_path.is_file():
-        raise DataError(f"plan folder {str(folder)!r} has no {SCENARIO_FILE}")
-    _same(
-        digest_bytes(scenario_path.read_bytes()),
-        scenario_record.get("sha256"),
-        SCENARIO_FILE,
-        where,
-    )
-    if scenario_file is not None:
-        given = Path(scenario_file).read_bytes()
-        if digest_bytes(given) not in (
-            scenario_record.get("sha256"),
-            scenario_record.get("source_sha256"),
-        ):
-            raise DataError(
-                f"scenario {str(scenario_file)!r} is not the scenario of this plan "
-                f"(its SHA-256 differs from the recorded {SCENARIO_FILE} and source)"
-            )
-        scenario_path = Path(scenario_file)
-    scenario = load_scenario(scenario_path)
-    vehicles = _field(record, "vehicles", where)
-    _same(
-        digest_files([default_vehicles_path()]),
-        vehicles.get("embedded_sha256"),
-        "the embedded vehicle catalogue",
-        where,
-    )
-    extra = []
-    for item in vehicles.get("files") or ():
-        path = folder / str(item.get("file"))
-        if not path.is_file():
-            raise DataError(f"plan folder {str(folder)!r} has no {item.get('file')}")
-        _same(digest_bytes(path.read_bytes()), item.get("sha256"), str(item["file"]), where)
-        extra.append(path)
-    catalogue = load_vehicles(*extra)
+    record = _read_record(folder)
+    scenario = _scenario(folder, record, where, scenario_file)
+    catalogue = _catalogue(folder, record, where)
     network = _network(_field(record, "network", where), where, network)
     rules = _field(record, "rules", where)
     try:
@@ -359,17 +424,7 @@ def load_inputs(
             f"traffic file {traffic['file']!r}",
             where,
         )
-    rail_rules = None
-    if rules.get("rail"):
-        if not rules["rail"].get("embedded"):
-            raise DataError(f"{where}: the plan used rail rules other than the embedded rail.yaml")
-        _same(
-            digest_files([default_rail_path()]),
-            rules["rail"].get("sha256"),
-            "the embedded rail rules",
-            where,
-        )
-        rail_rules = load_rail_rules()
+    rail_rules = _rail_rules(rules, where)
     return Inputs(scenario, network, catalogue, speeds, halt_rules, margin, rail_rules, record)
 
 

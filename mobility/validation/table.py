@@ -21,13 +21,110 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mobility.model.column import build_column
-from mobility.model.scenario import Scenario
+from mobility.model.column import Column, build_column
+from mobility.model.scenario import Request, Scenario
 from mobility.model.vehicle import VehicleCatalogue
 from mobility.schedule.plan_files import CSV_COLUMNS, movement_csv_row
 from mobility.validation.road import column_rules, moved_types, requested_as_moved
 
 Problem = tuple[str, str, str]  # (rule, movement, message)
+
+
+def _duplicate_problems(movements: list[dict[str, Any]]) -> list[Problem]:
+    """Movement numbers and march units that appear more than once."""
+    numbers = Counter(m["movement"] for m in movements)
+    units = Counter((m["request"], str(m.get("march_unit"))) for m in movements)
+    return [
+        ("completeness", n, "movement number appears twice") for n, c in numbers.items() if c > 1
+    ] + [
+        ("completeness", "", f"march unit {r}/{u} appears {c} times")
+        for (r, u), c in units.items()
+        if c > 1
+    ]
+
+
+def _reasons(summary: Mapping[str, Any]) -> dict[str, str]:
+    """Return what the summary lists as not moved: request or march unit to its reason.
+
+    Unplannable items keep their reason (possibly empty); unscheduled march
+    units read ``unscheduled``.
+    """
+    reasons: dict[str, str] = {}
+    for item in summary.get("unplannable") or ():
+        if isinstance(item, Mapping):
+            reasons[str(item.get("request"))] = str(item.get("reason") or "")
+    for task in summary.get("unscheduled") or ():
+        reasons.setdefault(str(task), "unscheduled")
+    return reasons
+
+
+def _counted_problems(
+    request: Request, rows: list[dict[str, Any]], wanted: Mapping[str, int], gone: bool
+) -> list[Problem]:
+    """Count the vehicles of a request that may go by rail (``gone``: some are explained)."""
+    moved = sum(sum(v for v in m["vehicles"].values() if isinstance(v, int)) for m in rows)
+    total = sum(wanted.values())
+    if moved > total:
+        return [
+            ("completeness", "", f"request {request.id}: {moved} vehicles moved, {total} requested")
+        ]
+    if moved < total and not gone:
+        return [
+            (
+                "completeness",
+                "",
+                f"request {request.id}: {total - moved} of "
+                f"{total} vehicles neither moved nor listed as unplannable",
+            )
+        ]
+    return []
+
+
+def _march_unit_problems(
+    request: Request,
+    rows: list[dict[str, Any]],
+    column: Column,
+    reasons: Mapping[str, str],
+) -> list[Problem]:
+    """Check each march unit of a road request's column: moved once, as built, or explained."""
+    found: list[Problem] = []
+    by_unit = {str(m.get("march_unit")): m for m in rows}
+    for unit in column.march_units:
+        key = f"{request.id}/{unit.id}"
+        row = by_unit.pop(unit.id, None)
+        vehicles = {v.id: n for v, n in unit.vehicles}
+        if row is None:
+            if key not in reasons and request.id not in reasons:
+                found.append(
+                    (
+                        "completeness",
+                        "",
+                        f"march unit {key} ({unit.count} vehicles) "
+                        "is neither in a movement nor listed as unplannable",
+                    )
+                )
+            continue
+        if key in reasons:
+            found.append(
+                ("completeness", row["movement"], f"{key} is both moved and listed as unplannable")
+            )
+        if dict(row["vehicles"]) != vehicles:
+            found.append(
+                (
+                    "completeness",
+                    row["movement"],
+                    f"{key} lists {row['vehicles']}, the request's march unit is {vehicles}",
+                )
+            )
+    for unit_id, row in by_unit.items():
+        found.append(
+            (
+                "completeness",
+                row["movement"],
+                f"march unit {request.id}/{unit_id} is not a march unit of the request",
+            )
+        )
+    return found
 
 
 def completeness_problems(
@@ -37,24 +134,9 @@ def completeness_problems(
     catalogue: VehicleCatalogue,
 ) -> list[Problem]:
     """Every requested vehicle in exactly one movement or explained; no duplicates."""
-    found: list[Problem] = []
-    numbers = Counter(m["movement"] for m in movements)
-    found += [
-        ("completeness", n, "movement number appears twice") for n, c in numbers.items() if c > 1
-    ]
-    units = Counter((m["request"], str(m.get("march_unit"))) for m in movements)
-    found += [
-        ("completeness", "", f"march unit {r}/{u} appears {c} times")
-        for (r, u), c in units.items()
-        if c > 1
-    ]
-    explained: dict[str, str] = {}
-    for item in summary.get("unplannable") or ():
-        if isinstance(item, Mapping):
-            explained[str(item.get("request"))] = str(item.get("reason") or "")
-    for task in summary.get("unscheduled") or ():
-        explained.setdefault(str(task), "unscheduled")
-    for key, reason in explained.items():
+    found = _duplicate_problems(movements)
+    reasons = _reasons(summary)
+    for key, reason in reasons.items():
         if not reason.strip():
             found.append(("completeness", "", f"{key} is listed as unplannable without a reason"))
     types = moved_types(catalogue)
@@ -67,72 +149,15 @@ def completeness_problems(
             )
     for request in scenario.requests:
         rows = [m for m in movements if m["request"] == request.id]
-        gone = [k for k in explained if k == request.id or k.startswith(f"{request.id}/")]
         wanted = requested_as_moved(request, catalogue)
         if request.mode != "road":
-            moved = sum(sum(v for v in m["vehicles"].values() if isinstance(v, int)) for m in rows)
-            total = sum(wanted.values())
-            if moved > total:
-                found.append(
-                    (
-                        "completeness",
-                        "",
-                        f"request {request.id}: {moved} vehicles moved, {total} requested",
-                    )
-                )
-            elif moved < total and not gone:
-                found.append(
-                    (
-                        "completeness",
-                        "",
-                        f"request {request.id}: {total - moved} of "
-                        f"{total} vehicles neither moved nor listed as unplannable",
-                    )
-                )
+            gone = any(k == request.id or k.startswith(f"{request.id}/") for k in reasons)
+            found += _counted_problems(request, rows, wanted, gone)
             continue
         column = build_column(
             request.unit, wanted, VehicleCatalogue({k: types[k] for k in wanted}), rules
         )
-        by_unit = {str(m.get("march_unit")): m for m in rows}
-        for unit in column.march_units:
-            key = f"{request.id}/{unit.id}"
-            row = by_unit.pop(unit.id, None)
-            vehicles = {v.id: n for v, n in unit.vehicles}
-            if row is None:
-                if key not in explained and request.id not in explained:
-                    found.append(
-                        (
-                            "completeness",
-                            "",
-                            f"march unit {key} ({unit.count} vehicles) "
-                            "is neither in a movement nor listed as unplannable",
-                        )
-                    )
-                continue
-            if key in explained:
-                found.append(
-                    (
-                        "completeness",
-                        row["movement"],
-                        f"{key} is both moved and listed as unplannable",
-                    )
-                )
-            if dict(row["vehicles"]) != vehicles:
-                found.append(
-                    (
-                        "completeness",
-                        row["movement"],
-                        f"{key} lists {row['vehicles']}, the request's march unit is {vehicles}",
-                    )
-                )
-        for unit_id, row in by_unit.items():
-            found.append(
-                (
-                    "completeness",
-                    row["movement"],
-                    f"march unit {request.id}/{unit_id} is not a march unit of the request",
-                )
-            )
+        found += _march_unit_problems(request, rows, column, reasons)
     return found
 
 

@@ -8,7 +8,7 @@ from typing import cast
 import mobility
 from mobility.routing.router import Router
 from mobility.schedule.rail_options import RailContext, _anchor
-from mobility.validation.road import road_leg_end
+from mobility.validation.route import road_leg_end
 
 
 def test_the_road_leg_end_is_the_planners_anchor_for_every_terminal(
