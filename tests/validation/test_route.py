@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
@@ -12,6 +13,7 @@ import mobility
 from mobility.model.scenario import Request
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
+from mobility.schedule.rail_options import RailContext, _anchor
 from mobility.validation.inputs import Inputs, load_inputs
 from mobility.validation.route import (
     edge_limits,
@@ -165,3 +167,27 @@ def test_every_limited_element_on_the_route_is_checked_and_listed(
     found = restriction_problems({**m, "restricted_elements": []}, edges, ammunition, router)
     assert ("restriction", "Vlaketunnel: dangerous goods in an ADR category C tunnel") in found
     assert ("restricted_elements", "Vlaketunnel: on the route but not listed") in found
+
+
+def test_the_road_leg_end_is_the_planners_anchor_for_every_terminal(
+    atlas: mobility.Network,
+) -> None:
+    # Waalhaven's nearest road place is a junction without an id: the Defender
+    # plan's trains from it were once flagged "does not end at a place".
+    router = Router(atlas)
+    context = cast(RailContext, SimpleNamespace(network=atlas, anchors={}))
+    terminals = [p for p in atlas.corridors.places if p.kind in ("rail_terminal", "ramp")]
+    assert len(terminals) >= 10
+    unnamed = 0
+    for terminal in terminals:
+        anchor = _anchor(context, terminal)
+        unnamed += not anchor.place_id
+        end = road_leg_end(router, terminal.id)
+        assert end is not None, terminal.id
+        assert end.node == anchor.node, (terminal.id, end.name, anchor.name)
+        assert router.place("road", end.place_id or end.name).node == anchor.node
+    assert unnamed >= 1
+
+
+def test_an_unknown_terminal_has_no_road_leg_end(atlas: mobility.Network) -> None:
+    assert road_leg_end(Router(atlas), "rt-nowhere") is None
