@@ -63,6 +63,15 @@ def test_headways_one_per_section(leg: RailLeg) -> None:
         replace(leg, headways_min=(0,) * len(leg.path.sections))
 
 
+def test_a_timing_before_its_band_is_chosen(leg: RailLeg) -> None:
+    timing = replace(leg, band="", headways_min=())  # what the scheduler's band options share
+    assert replace(timing, band=leg.band, headways_min=leg.headways_min) == leg
+    with pytest.raises(ValueError, match="band '' is not one of the path's"):
+        replace(leg, band="")  # headways without a band
+    with pytest.raises(ValueError, match="headways_min"):
+        replace(leg, headways_min=())  # a band without headways
+
+
 def test_band_must_offer_a_path_and_the_crossing_a_minute(leg: RailLeg) -> None:
     with pytest.raises(ValueError, match="band 'rush' is not one of the path's"):
         replace(leg, band="rush")
