@@ -57,9 +57,9 @@ def content_digest(paths: Iterable[Path], cache_dir: Path | None = None) -> str:
                 index = {k: v for k, v in loaded.items() if isinstance(v, str) and len(v) == 64}
     except (OSError, ValueError, RecursionError):
         index = {}
-    combined = hashlib.sha256()
     changed = False
-    for path in sorted(Path(p).resolve() for p in paths):
+    named: list[tuple[str, str]] = []
+    for path in (Path(p).resolve() for p in paths):
         stat = path.stat()
         stamp = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
         digest = index.get(stamp)
@@ -67,7 +67,12 @@ def content_digest(paths: Iterable[Path], cache_dir: Path | None = None) -> str:
             digest = _file_digest(path)
             index[stamp] = digest
             changed = True
-        combined.update(path.name.encode())
+        named.append((path.name, digest))
+    # Sorted by name and content, not by full path: the digest of the same
+    # files does not depend on where they or the checkout sit.
+    combined = hashlib.sha256()
+    for name, digest in sorted(named):
+        combined.update(name.encode())
         combined.update(digest.encode())
     if changed:
         with contextlib.suppress(OSError):

@@ -29,8 +29,13 @@ from mobility.routing.requirements import Requirements
 LANE_WIDTH_EXPRESSWAY_M = 3.5
 LANE_WIDTH_OTHER_M = 3.0
 MIN_CLEARANCE_M = 4.3
-MIN_WIDTH_M = {("wheeled", True): 3.5, ("wheeled", False): 7.3,
-               ("tracked", True): 4.0, ("tracked", False): 8.0}  # fmt: skip
+#: Least carriageway width (m) by running gear and one-way flow (True) or two-way.
+MIN_WIDTH_M = {
+    ("wheeled", True): 3.5,
+    ("wheeled", False): 7.3,
+    ("tracked", True): 4.0,
+    ("tracked", False): 8.0,
+}
 
 
 @dataclass(frozen=True)

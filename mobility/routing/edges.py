@@ -6,6 +6,7 @@ feasibility run on these arrays (vectorised numpy, scipy's C Dijkstra).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
@@ -165,6 +166,17 @@ class EdgeTable:
         first, end = self.service_days
         ordinal = day.toordinal()
         return np.asarray((ordinal < first) | (ordinal >= end), dtype=bool)
+
+    @cached_property
+    def service_changes(self) -> tuple[int, ...]:
+        """Sorted day ordinals on which some edge enters or leaves service."""
+        first, end = self.service_days
+        changes = np.concatenate([first[first > 0], end[end < np.iinfo(np.int64).max]])
+        return tuple(np.unique(changes).tolist())
+
+    def service_period(self, day: date) -> int:
+        """Return the number of service changes up to ``day`` (equal: same :meth:`closed_on`)."""
+        return bisect.bisect_right(self.service_changes, day.toordinal())
 
     @cached_property
     def structures(self) -> StructureIndex:

@@ -26,9 +26,12 @@ def network_table(network: Network, mode: str) -> EdgeTable:
     """Edge table of the road or rail graph, its sections named by the network's places."""
     table = EdgeTable.from_graph(network.road if mode == "road" else network.rail)
     table.node_names.update(
-        {p.node: p.name for p in network.places if p.mode == mode and p.place_id
-         and p.node is not None}
-    )  # fmt: skip
+        {
+            p.node: p.name
+            for p in network.places
+            if p.mode == mode and p.place_id and p.node is not None
+        }
+    )
     return table
 
 

@@ -193,9 +193,16 @@ def _feature_site(
         near = ", ".join(part for part in (road, town) if part)
         name = f"{kind.replace('_', ' ')} {site_id}" + (f" ({near})" if near else "")
     return HaltSite(
-        site_id, name, kind, lon, lat, spots, spots, None if area is None else float(area),
-        str(properties.get("data_source") or "user file"),
-    )  # fmt: skip
+        id=site_id,
+        name=name,
+        kind=kind,
+        lon=lon,
+        lat=lat,
+        vehicles=spots,
+        vehicles_overnight=spots,
+        area_m2=None if area is None else float(area),
+        source=str(properties.get("data_source") or "user file"),
+    )
 
 
 def snap_sites(

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from mobility.model.clock import local_iso, local_time
+from mobility.routing.column_timing import Checkpoint, Halt
 from mobility.routing.export import layer_geojson, route_layers
 from mobility.routing.router import Route, RoutePlan
-from mobility.routing.schedule import Checkpoint, Halt
 
 
 def _time(moment: datetime) -> str:

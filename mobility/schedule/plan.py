@@ -21,10 +21,11 @@ from mobility.model.adr import code_for
 from mobility.model.clock import LOCAL_TIME, local_iso
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
+from mobility.routing.router import Route
 from mobility.schedule.baselines import baseline_rows
 from mobility.schedule.civilian import civilian_delay_rows
 from mobility.schedule.greedy import best_baseline
-from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Task
+from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option, Task
 from mobility.schedule.rail_rows import mode_split, rail_constraints, rail_row
 from mobility.schedule.solution import Assignment, Choice, Costs, costs, usage
 
@@ -134,7 +135,6 @@ def build_plan(
     :data:`~mobility.schedule.greedy.BASELINES`) into ``baselines``, with the
     optimiser's ratios to each (:func:`~mobility.schedule.baselines.baseline_rows`).
     """
-    scenario = instance.scenario
     timelines = usage(instance, assignment.choices)
     order = sorted(
         assignment.choices,
@@ -152,127 +152,175 @@ def build_plan(
     pieces.sort(key=lambda item: (item[2].slot, item[1].id, item[1].march_unit.id))
     for index, task, choice in pieces:
         option = task.options[choice.option]
-        route = option.route
-        shift = timedelta(minutes=choice.slot * instance.slot_min)
-        departure = scenario.start + shift
-        local_day = departure.astimezone(LOCAL_TIME).day
-        letter = "T" if option.rail is not None else ""
-        per_day[f"{letter}{local_day}"] += 1
-        number = f"{local_day:02d}-NLD-{letter}{per_day[f'{letter}{local_day}']:03d}"
-        clear = scenario.start + timedelta(
-            minutes=choice.slot * instance.slot_min + option.clear_min
-        )
-        due = task.request.required_by
-        late_min = max(0, math.ceil((clear - due).total_seconds() / 60))
-        if late_min:
+        departure = instance.time(choice.slot * instance.slot_min)
+        number = _movement_number(per_day, departure, rail=option.rail is not None)
+        data = _movement_data(instance, task, choice, number)
+        if data["late_min"]:
             own = usage(instance, {index: assignment.choices[index]})
             binding = _binding(instance, task, timelines, own)
             explanations.append(
-                f"{number} ({task.id}) clears {late_min} min after its due time"
+                f"{number} ({task.id}) clears {data['late_min']} min after its due time"
                 + (f"; binding: {', '.join(binding)}" if binding else "; its route is too long")
             )
-        hazmat = code_for(task.request.hazmat) if task.request.hazmat else ""
-        need = Requirements.of(task.march_unit.types, hazmat_code=hazmat)
-        data = {
-            "movement": number,
-            "request": task.request.id,
-            "unit": task.request.unit,
-            "march_unit": task.march_unit.id,
-            "task": task.id,
-            "mode": "road",
-            "route": route.designation if route is not None else "",
-            "refs": list(route.refs) if route is not None else [],
-            "length_km": round(route.length_m / 1000, 3) if route is not None else 0.0,
-            "vehicles": {v.id: n for v, n in task.march_unit.vehicles},
-            "vehicle_count": task.vehicles,
-            "priority": task.request.priority,
-            "release": _iso(task.request.available_from),
-            "due": _iso(due),
-            "start": _iso(departure),
-            "arrive": _iso(route.schedule.arrive + shift) if route is not None else "",
-            "clear": _iso(clear),
-            "late_min": late_min,
-            "driving_s": round(route.driving_s, 1) if route is not None else 0.0,
-            "disruption_vh": float(option.disruption[choice.slot]) / DISRUPTION_SCALE,
-            "civilian_delay": civilian_delay_rows(instance, task, choice.option, choice.slot),
-            "peak_column_h": float(option.peak_column_min[choice.slot]) / 60,
-            "checkpoints": [
-                {
-                    "name": c.name,
-                    "kind": c.kind,
-                    "node": c.node,
-                    "km": round(c.distance_m / 1000, 3),
-                    "arrive": _iso(c.arrive + shift),
-                    "clear": _iso(c.clear + shift),
-                    "detail": c.detail,
-                    **(
-                        {"leave": _iso(c.leave + shift), "element": c.element}
-                        if c.leave is not None
-                        else {}
-                    ),
-                }
-                for c in (route.schedule.checkpoints if route is not None else ())
-            ],
-            "halts": [
-                {
-                    "name": h.name,
-                    "kind": h.kind,
-                    "km": round(h.distance_m / 1000, 3),
-                    "start": _iso(h.start + shift),
-                    "end": _iso(h.end + shift),
-                    "at_support_centre": h.at_support_centre,
-                    "site_kind": h.site_kind,
-                    "site_id": h.site_id,
-                    "detour_min": round(h.detour_s / 60, 1),
-                    "note": h.note,
-                }
-                for h in (route.schedule.halts if route is not None else ())
-            ],
-            "ref_spans": _ref_spans(task, choice.option, shift),
-            "closure_spans": [
-                {
-                    "element": text,
-                    "from": _iso(scenario.start + shift + timedelta(minutes=begin)),
-                    "to": _iso(scenario.start + shift + timedelta(minutes=end)),
-                }
-                for text, begin, end in option.closure_spans
-            ],
-            "requirements": need.to_dict(),
-            "restricted_elements": _limits(instance, task, choice.option),
-            # The road route as graph edges (u, v, key): the validator re-derives from them.
-            "edges": [list(edge) for edge in route.edges] if route is not None else [],
-        }
-        coords = [list(c) for c in route.geometry.coords] if route is not None else []
-        if option.rail is not None:
-            data.update(
-                rail_row(
-                    option.rail,
-                    scenario.start + shift,
-                    task,
-                    rules=instance.rail_rules,
-                    timetable=instance.rail_timetable,
-                )
-            )
-            coords += [list(c) for c in option.rail.path.route.geometry.coords]
         movements.append(Movement(number, data))
-        features.append(
+        features.append(_feature(data, option))
+    summary = _summary(instance, assignment, timelines, explanations)
+    if baseline is not None:
+        summary["baseline"] = _kpis(instance, costs(instance, baseline.choices), baseline)
+        summary["baseline"].update(mode_split(instance, baseline.choices))
+    if baselines:
+        found = {
+            key: _kpis(instance, costs(instance, b.choices), b) | mode_split(instance, b.choices)
+            for key, b in baselines.items()
+        }
+        summary["baselines"] = baseline_rows(summary["kpis"], found, best_baseline(dict(baselines)))
+    return Plan(
+        scenario=instance.scenario.name,
+        movements=movements,
+        summary=summary,
+        constraints=_constraints(instance),
+        utilisation=_utilisation(instance, timelines),
+        features=features,
+        input_files=dict(instance.input_files),
+    )
+
+
+def _movement_number(per_day: Counter[str], departure: datetime, *, rail: bool) -> str:
+    """Return the next movement number of the local day: ``DD-NLD-NNN`` (``T`` before trains)."""
+    local_day = departure.astimezone(LOCAL_TIME).day
+    letter = "T" if rail else ""
+    per_day[f"{letter}{local_day}"] += 1
+    return f"{local_day:02d}-NLD-{letter}{per_day[f'{letter}{local_day}']:03d}"
+
+
+def _movement_data(instance: Instance, task: Task, choice: Choice, number: str) -> dict[str, Any]:
+    """Return the movement table's row of a scheduled task."""
+    scenario = instance.scenario
+    option = task.options[choice.option]
+    route = option.route
+    shift = timedelta(minutes=choice.slot * instance.slot_min)
+    departure = scenario.start + shift
+    clear = scenario.start + timedelta(minutes=choice.slot * instance.slot_min + option.clear_min)
+    due = task.request.required_by
+    hazmat = code_for(task.request.hazmat) if task.request.hazmat else ""
+    need = Requirements.of(task.march_unit.types, hazmat_code=hazmat)
+    data = {
+        "movement": number,
+        "request": task.request.id,
+        "unit": task.request.unit,
+        "march_unit": task.march_unit.id,
+        "task": task.id,
+        "mode": "road",
+        "route": route.designation if route is not None else "",
+        "refs": list(route.refs) if route is not None else [],
+        "length_km": round(route.length_m / 1000, 3) if route is not None else 0.0,
+        "vehicles": {v.id: n for v, n in task.march_unit.vehicles},
+        "vehicle_count": task.vehicles,
+        "priority": task.request.priority,
+        "release": _iso(task.request.available_from),
+        "due": _iso(due),
+        "start": _iso(departure),
+        "arrive": _iso(route.schedule.arrive + shift) if route is not None else "",
+        "clear": _iso(clear),
+        "late_min": max(0, math.ceil((clear - due).total_seconds() / 60)),
+        "driving_s": round(route.driving_s, 1) if route is not None else 0.0,
+        "disruption_vh": float(option.disruption[choice.slot]) / DISRUPTION_SCALE,
+        "civilian_delay": civilian_delay_rows(instance, task, choice.option, choice.slot),
+        "peak_column_h": float(option.peak_column_min[choice.slot]) / 60,
+        "checkpoints": _checkpoint_rows(route, shift),
+        "halts": _halt_rows(route, shift),
+        "ref_spans": _ref_spans(task, choice.option, shift),
+        "closure_spans": [
             {
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": coords},
-                "properties": {
-                    k: data[k]
-                    for k in (
-                        "movement",
-                        "request",
-                        "unit",
-                        "march_unit",
-                        "route",
-                        "start",
-                        "clear",
-                    )
-                },
+                "element": text,
+                "from": _iso(departure + timedelta(minutes=begin)),
+                "to": _iso(departure + timedelta(minutes=end)),
             }
+            for text, begin, end in option.closure_spans
+        ],
+        "requirements": need.to_dict(),
+        "restricted_elements": _limits(instance, task, choice.option),
+        # The road route as graph edges (u, v, key): the validator re-derives from them.
+        "edges": [list(edge) for edge in route.edges] if route is not None else [],
+    }
+    if option.rail is not None:
+        data.update(
+            rail_row(
+                option.rail,
+                departure,
+                task,
+                rules=instance.rail_rules,
+                timetable=instance.rail_timetable,
+            )
         )
+    return data
+
+
+def _checkpoint_rows(route: Route | None, shift: timedelta) -> list[dict[str, Any]]:
+    """Return the route's checkpoints as movement-table rows, shifted to the start."""
+    if route is None:
+        return []
+    return [
+        {
+            "name": c.name,
+            "kind": c.kind,
+            "node": c.node,
+            "km": round(c.distance_m / 1000, 3),
+            "arrive": _iso(c.arrive + shift),
+            "clear": _iso(c.clear + shift),
+            "detail": c.detail,
+            **(
+                {"leave": _iso(c.leave + shift), "element": c.element}
+                if c.leave is not None
+                else {}
+            ),
+        }
+        for c in route.schedule.checkpoints
+    ]
+
+
+def _halt_rows(route: Route | None, shift: timedelta) -> list[dict[str, Any]]:
+    """Return the route's halts as movement-table rows, shifted to the start."""
+    if route is None:
+        return []
+    return [
+        {
+            "name": h.name,
+            "kind": h.kind,
+            "km": round(h.distance_m / 1000, 3),
+            "start": _iso(h.start + shift),
+            "end": _iso(h.end + shift),
+            "at_support_centre": h.at_support_centre,
+            "site_kind": h.site_kind,
+            "site_id": h.site_id,
+            "detour_min": round(h.detour_s / 60, 1),
+            "note": h.note,
+        }
+        for h in route.schedule.halts
+    ]
+
+
+def _feature(data: dict[str, Any], option: Option) -> dict[str, Any]:
+    """Return the GeoJSON feature of a movement: its road route, then its train path."""
+    coords = [list(c) for c in option.route.geometry.coords] if option.route is not None else []
+    if option.rail is not None:
+        coords += [list(c) for c in option.rail.path.route.geometry.coords]
+    keys = ("movement", "request", "unit", "march_unit", "route", "start", "clear")
+    return {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": coords},
+        "properties": {k: data[k] for k in keys},
+    }
+
+
+def _summary(
+    instance: Instance,
+    assignment: Assignment,
+    timelines: dict[str, NDArray[np.int64]],
+    explanations: list[str],
+) -> dict[str, Any]:
+    """Return the plan's summary: KPIs, what is unscheduled or unplannable, and why."""
+    scenario = instance.scenario
     scheduled = {instance.tasks[t].id for t in assignment.choices}
     unscheduled = [task.id for task in instance.tasks if task.id not in scheduled]
     for task_id in unscheduled:
@@ -287,7 +335,7 @@ def build_plan(
     kpis = _kpis(instance, costs(instance, assignment.choices), assignment)
     kpis.update(mode_split(instance, assignment.choices))
     requested = _requested(instance, assignment.choices)
-    summary: dict[str, Any] = {
+    return {
         "scenario": scenario.name,
         "start": _iso(scenario.start),
         "horizon_h": scenario.horizon_h,
@@ -308,15 +356,12 @@ def build_plan(
         ],
         "explanations": explanations,
     }
-    if baseline is not None:
-        summary["baseline"] = _kpis(instance, costs(instance, baseline.choices), baseline)
-        summary["baseline"].update(mode_split(instance, baseline.choices))
-    if baselines:
-        found = {
-            key: _kpis(instance, costs(instance, b.choices), b) | mode_split(instance, b.choices)
-            for key, b in baselines.items()
-        }
-        summary["baselines"] = baseline_rows(kpis, found, best_baseline(dict(baselines)))
+
+
+def _utilisation(
+    instance: Instance, timelines: dict[str, NDArray[np.int64]]
+) -> list[dict[str, Any]]:
+    """Return per resource and hour with any use, the peak occupancy and the capacity."""
     utilisation = []
     for rid, line in timelines.items():
         resource = instance.resources[rid]
@@ -327,20 +372,12 @@ def build_plan(
                     {
                         "resource": rid,
                         "name": resource.name,
-                        "hour": _iso(scenario.start + timedelta(minutes=hour)),
+                        "hour": _iso(instance.time(hour)),
                         "peak": peak,
                         "capacity": resource.capacity,
                     }
                 )
-    return Plan(
-        scenario=scenario.name,
-        movements=movements,
-        summary=summary,
-        constraints=_constraints(instance),
-        utilisation=utilisation,
-        features=features,
-        input_files=dict(instance.input_files),
-    )
+    return utilisation
 
 
 def _pieces(instance: Instance, index: int, choice: Choice) -> list[tuple[Task, Choice]]:

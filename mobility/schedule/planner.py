@@ -108,9 +108,13 @@ def plan_scenario(
     if best.objective > hint.objective:
         logger.warning("CP-SAT stopped above the %s; it is kept", hint.method)
         best = Assignment(
-            dict(hint.choices), f"{hint.method} (solver stopped above it)", best.status,
-            hint.objective, best.bound, best.solve_time_s,
-        )  # fmt: skip
+            choices=dict(hint.choices),
+            method=f"{hint.method} (solver stopped above it)",
+            status=best.status,
+            objective=hint.objective,
+            bound=best.bound,
+            solve_time_s=best.solve_time_s,
+        )
     plan = build_plan(instance, best, baseline, found)
     plan.summary["solver"] = solver_standard(options or SolverOptions())
     return PlanResult(plan, instance, best, baseline, network, found)

@@ -23,7 +23,7 @@ military path per headway of the departure band) and
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import numpy as np
@@ -45,16 +45,8 @@ from mobility.rail.rules import BANDS, Locomotive, RailRules
 from mobility.routing.closed import ClosedEdges
 from mobility.routing.resolve import PlaceIndex
 from mobility.routing.router import NoRouteError, Router
-from mobility.schedule.instance import (
-    DISRUPTION_SCALE,
-    Option,
-    Task,
-    Unplannable,
-    Use,
-    _make_option,
-    _OptionContext,
-    route_knowing_closures,
-)
+from mobility.schedule._instance_types import DISRUPTION_SCALE, Option, Task, Unplannable, Use
+from mobility.schedule._road_options import OptionContext, make_option, route_knowing_closures
 from mobility.schedule.serial_options import serial_option
 from mobility.traffic.gtfs import RailTimetable
 
@@ -76,7 +68,7 @@ class RailContext:
     router: Router
     rules: RailRules
     column_rules: ColumnRules
-    option: _OptionContext
+    option: OptionContext
     timetable: RailTimetable | None = None
     closed: ClosedEdges | None = None
     around: ClosedEdges | None = None
@@ -112,10 +104,14 @@ class RailContext:
         if key not in self.paths:
             try:
                 plan = self.router.route(
-                    terminal.id, border.id, vehicle, mode="rail", k=1,
+                    origin=terminal.id,
+                    destination=border.id,
+                    vehicle=vehicle,
+                    mode="rail",
+                    k=1,
                     start=self.option.scenario.start,
                     closed=self.around if around else self.closed,
-                )  # fmt: skip
+                )
                 self.paths[key] = train_path(plan.routes[0], self.rules, border.id)
             except (NoRouteError, DataError) as error:
                 self.paths[key] = f"no rail path {terminal.name} -> {border.name}: {error}"
@@ -150,7 +146,7 @@ class RailContext:
         return self.costs[key]
 
 
-def band_by_minute(rules: RailRules, context: _OptionContext) -> NDArray[np.int8]:
+def band_by_minute(rules: RailRules, context: OptionContext) -> NDArray[np.int8]:
     """Index into :data:`BANDS` of every minute of the horizon."""
     start = context.scenario.start
     out = np.zeros(context.horizon_min + 1, dtype=np.int8)
@@ -222,29 +218,13 @@ def rail_tasks(
     """
     vehicles = [(catalogue.get(key), n) for key, n in request.vehicles.items() if n > 0]
     origin = rail.place(request.origin)
-    destination = rail.place(request.destination)
-    border = _border(rail, destination)
+    border = _border(rail, rail.place(request.destination))
     reasons: list[str] = []
-    candidates: list[tuple[Place, TrainPath, float]] = []
+    candidates: list[_Candidate] = []
     if border is None:
         reasons.append("the network has no rail border crossing")
     else:
-        for distance, terminal in _terminals(rail, origin):
-            path = rail.path(terminal, border, vehicles[0][0])
-            if isinstance(path, str):
-                reasons.append(path)
-            elif not path.bands():
-                reasons.append(f"{terminal.name}: no band offers a military path on every line")
-            else:
-                candidates.append((terminal, path, distance))
-            detour = rail.detour(terminal, border, vehicles[0][0], path)
-            if detour is not None:
-                candidates.append((terminal, detour, distance))
-        if not candidates and not reasons:
-            reasons.append(
-                f"no loading terminal or ramp within {rail.rules.max_road_leg_km:g} km of "
-                f"{origin.name}"
-            )
+        candidates = _candidates(rail, origin, border, vehicles[0][0], reasons)
     lots: list[Train] = []
     if candidates:
         loco = _bounding_locomotive(rail.rules, {path.traction for _, path, _ in candidates})
@@ -256,7 +236,7 @@ def rail_tasks(
             )
         except LoadingError as error:
             reasons.append(str(error))
-    if not lots:
+    if not lots or border is None:
         if request.mode == "rail":
             count = sum(n for _, n in vehicles)
             units = math.ceil(count / max(1, rail.column_rules.march_unit_max))
@@ -266,33 +246,87 @@ def rail_tasks(
     tasks: list[Task] = []
     unplannable: list[Unplannable] = []
     for index, lot in enumerate(lots, start=1):
-        lot_id = f"L{index}"
-        moved: dict[str, VehicleType] = {}
-        counts: dict[str, int] = {}
-        for wagon in lot.wagons:
-            for vehicle in wagon.vehicles:
-                as_moved = rail.router.moved_as(vehicle)
-                moved[as_moved.id] = as_moved
-                counts[as_moved.id] = counts.get(as_moved.id, 0) + 1
-        unit = MarchUnit(lot_id, tuple((moved[k], n) for k, n in counts.items()))
-        column = build_column(
-            f"{request.unit} {lot_id}", counts, VehicleCatalogue(moved), rail.column_rules
-        )
-        options: list[Option] = []
-        why: list[str] = []
-        if request.mode == "any":
-            options.extend(_road_options(rail, request, unit, column, release, why))
-        for terminal, path, distance in candidates:
-            options.extend(
-                _rail_options(rail, request, unit, column, lot, terminal, border, path,  # type: ignore[arg-type]
-                              distance, release, why)
-            )  # fmt: skip
-        if options:
-            task_id = f"{request.id}/{lot_id}"
-            tasks.append(Task(task_id, request, unit, release, due, tuple(options)))
+        found = _lot_task(rail, request, f"L{index}", lot, border, candidates, release, due)
+        if isinstance(found, Task):
+            tasks.append(found)
         else:
-            unplannable.append(Unplannable(f"{request.id}/{lot_id}", "; ".join(why), unit.count))
+            unplannable.append(found)
     return tasks, unplannable
+
+
+#: A rail candidate of a request: loading terminal, train path and road distance (km).
+_Candidate = tuple[Place, TrainPath, float]
+
+
+def _candidates(
+    rail: RailContext, origin: NetworkPlace, border: Place, vehicle: VehicleType, reasons: list[str]
+) -> list[_Candidate]:
+    """Terminals near the origin with a train path to ``border``; why others have none."""
+    candidates: list[_Candidate] = []
+    for distance, terminal in _terminals(rail, origin):
+        path = rail.path(terminal, border, vehicle)
+        if isinstance(path, str):
+            reasons.append(path)
+        elif not path.bands():
+            reasons.append(f"{terminal.name}: no band offers a military path on every line")
+        else:
+            candidates.append((terminal, path, distance))
+        detour = rail.detour(terminal, border, vehicle, path)
+        if detour is not None:
+            candidates.append((terminal, detour, distance))
+    if not candidates and not reasons:
+        reasons.append(
+            f"no loading terminal or ramp within {rail.rules.max_road_leg_km:g} km of {origin.name}"
+        )
+    return candidates
+
+
+def _lot_task(
+    rail: RailContext,
+    request: Request,
+    lot_id: str,
+    lot: Train,
+    border: Place,
+    candidates: list[_Candidate],
+    release: int,
+    due: int,
+) -> Task | Unplannable:
+    """Return the task of one train-load with its road and rail options, or why it has none."""
+    moved: dict[str, VehicleType] = {}
+    counts: dict[str, int] = {}
+    for wagon in lot.wagons:
+        for vehicle in wagon.vehicles:
+            as_moved = rail.router.moved_as(vehicle)
+            moved[as_moved.id] = as_moved
+            counts[as_moved.id] = counts.get(as_moved.id, 0) + 1
+    unit = MarchUnit(lot_id, tuple((moved[k], n) for k, n in counts.items()))
+    column = build_column(
+        f"{request.unit} {lot_id}", counts, VehicleCatalogue(moved), rail.column_rules
+    )
+    options: list[Option] = []
+    why: list[str] = []
+    if request.mode == "any":
+        options.extend(_road_options(rail, request, unit, column, release, why))
+    for terminal, path, distance in candidates:
+        options.extend(
+            _rail_options(
+                rail,
+                request=request,
+                unit=unit,
+                column=column,
+                lot=lot,
+                terminal=terminal,
+                border=border,
+                path=path,
+                distance_km=distance,
+                release=release,
+                why=why,
+            )
+        )
+    task_id = f"{request.id}/{lot_id}"
+    if not options:
+        return Unplannable(task_id, "; ".join(why), unit.count)
+    return Task(task_id, request, unit, release, due, tuple(options))
 
 
 def _road_options(
@@ -318,7 +352,7 @@ def _road_options(
             # By road, a train-load moves as a serial of march units like any other unit.
             option, reason = serial_option(rail.option, rail.router, route, column, *ends, release)
         else:
-            option, reason = _make_option(rail.option, route, *ends, unit, release)
+            option, reason = make_option(rail.option, route, *ends, unit, release)
         if option is None:
             why.append(f"road {route.designation}: {reason}")
         else:
@@ -339,122 +373,164 @@ def _rail_options(
     release: int,
     why: list[str],
 ) -> list[Option]:
+    """Options of a train-load by rail via ``terminal``: one per hour band with an allowed start.
+
+    Reasons for none are added to ``why``.
+    """
     context = rail.option
-    scenario = context.scenario
     rules = rail.rules
-    leg: Option | None = None
-    transfer = rules.transfer_min
-    if distance_km > rules.local_km:
-        anchor = _anchor(rail, terminal)
-        transfer += math.ceil(_km(anchor, terminal) / RAMP_HOP_KPH * 60)
-        try:
-            plan = route_knowing_closures(
-                rail.router, context, request, unit.types[0], column, 1, anchor.name
-            )
-        except (NoRouteError, DataError) as error:
-            why.append(f"road leg to {terminal.name}: {error}")
-            return []
-        leg, reason = _make_option(
-            context, plan.routes[0], plan.origin.place_id, anchor.place_id, unit, release
-        )
-        if leg is None:
-            why.append(f"road leg to {terminal.name}: {reason}")
-            return []
+    found = _road_leg(rail, request, unit, column, terminal, distance_km, release, why)
+    if found is None:
+        return []
+    leg, transfer = found
     capacity = terminal.capacity
     load_min = round(float(capacity.get("hours_per_train", 4)) * 60)
-    ramp = context.resource(
-        f"ramp:{terminal.id}", "ramp", terminal.name, int(capacity.get("ramps", 1))
+    ramps = (
+        context.resource(
+            f"ramp:{terminal.id}", "ramp", terminal.name, int(capacity.get("ramps", 1))
+        ),
+        context.resource(
+            f"ramp_day:{terminal.id}",
+            "ramp_day",
+            f"{terminal.name} (trains per day)",
+            int(capacity.get("trains_per_day", 1)),
+        ),
+        context.resource(f"rail_border:{border.id}", "rail_border", border.name, 1),
     )
-    ramp_day = context.resource(
-        f"ramp_day:{terminal.id}", "ramp_day", f"{terminal.name} (trains per day)",
-        int(capacity.get("trains_per_day", 1)),
-    )  # fmt: skip
-    crossing = context.resource(f"rail_border:{border.id}", "rail_border", border.name, 1)
-    border_min = max(1, 60 // rules.border_trains_per_h)
-    train = Train(rules.locomotives[path.traction], lot.wagons, path.max_length_m)
-    route = path.route
-    start = route.schedule.start
-    head = route.schedule.checkpoints[-1]
+    start = path.route.schedule.start
+    head = path.route.schedule.checkpoints[-1]
     loading_start = (leg.clear_min if leg is not None else 0) + transfer
     depart = loading_start + load_min
-    arrive = depart + math.floor((head.arrive - start).total_seconds() / 60)
-    clear = depart + math.ceil((head.clear - start).total_seconds() / 60)
+    timing = RailLeg(
+        terminal=terminal,
+        border=border,
+        path=path,
+        train=Train(rules.locomotives[path.traction], lot.wagons, path.max_length_m),
+        band="",
+        headways_min=(),
+        loading_start_min=loading_start,
+        depart_min=depart,
+        arrive_min=depart + math.floor((head.arrive - start).total_seconds() / 60),
+        clear_min=depart + math.ceil((head.clear - start).total_seconds() / 60),
+        border_min=max(1, 60 // rules.border_trains_per_h),
+    )
+    base = _base_allowed(rail, timing, leg, release)
     slots = context.slot_starts
-    base = leg.allowed.copy() if leg is not None else slots >= release
-    base &= slots + clear <= context.horizon_min
-    windows = scenario.capacities.windows(border.id, border.name)
-    arrive_at = np.clip(slots + arrive, 0, context.horizon_min)
-    base &= np.array([in_windows(int(c), windows) for c in context.clock[arrive_at]])
-    spans = _rail_spans(path, terminal, border, loading_start, depart, arrive, clear)
-    for rule in context.closures:
-        span = spans.get(rule.text)
-        if span is not None:
-            base &= ~((slots + span[0] < rule.end_min) & (slots + span[1] > rule.start_min))
     depart_band = rail.bands[np.clip(slots + depart, 0, context.horizon_min)]
     options = []
     for band in path.bands():
         allowed = base & (depart_band == BANDS.index(band))
-        if not allowed.any():
-            continue
-        headways = tuple(int(s.rules.headway_min(band) or 60) for s in path.sections)
-        occupied = [(ramp, loading_start, depart), (ramp_day, loading_start, loading_start + 1440)]
-        seen: set[str] = set()
-        for section, headway in zip(path.sections, headways, strict=True):
-            if section.line in seen:
-                continue
-            seen.add(section.line)
-            rid = context.resource(f"path:{section.line}", "rail_path", section.line, 1)
-            enter = depart + math.floor(section.enter_s / 60)
-            occupied.append((rid, enter, enter + headway))
-        occupied.append((crossing, arrive, arrive + border_min))
-        uses = [
-            *(leg.uses if leg is not None else ()),
-            *(Use(rid, a, b, 1) for rid, a, b in occupied),
-        ]
-        disruption = leg.disruption.copy() if leg is not None else np.zeros(len(slots), np.int64)
-        for slot in np.flatnonzero(allowed):
-            disruption[slot] += rail.cost(path, band, int(slots[slot]) + depart)
-        disruption[~allowed] = 0
-        options.append(
-            Option(
-                route=leg.route if leg is not None else None,
-                uses=tuple(uses),
-                arrive_min=arrive,
-                clear_min=clear,
-                allowed=allowed,
-                disruption=disruption,
-                peak_column_min=(
-                    leg.peak_column_min if leg is not None else np.zeros(len(slots), np.int64)
-                ),
-                rail=RailLeg(
-                    terminal=terminal,
-                    border=border,
-                    path=path,
-                    train=train,
-                    band=band,
-                    headways_min=headways,
-                    loading_start_min=loading_start,
-                    depart_min=depart,
-                    arrive_min=arrive,
-                    clear_min=clear,
-                    border_min=border_min,
-                ),
-            )
-        )
+        if allowed.any():
+            options.append(_band_option(rail, timing, leg, band, allowed, ramps))
     if not options:
         why.append(f"rail via {terminal.name}: no start fits horizon, windows and closures")
     return options
 
 
-def _rail_spans(
-    path: TrainPath,
+def _road_leg(
+    rail: RailContext,
+    request: Request,
+    unit: MarchUnit,
+    column: Column,
     terminal: Place,
-    border: Place,
-    loading_start: int,
-    depart: int,
-    arrive: int,
-    clear: int,
-) -> dict[str, tuple[int, int]]:
+    distance_km: float,
+    release: int,
+    why: list[str],
+) -> tuple[Option | None, int] | None:
+    """Return the road leg to a terminal (``None`` at the origin) and the transfer minutes.
+
+    Returns ``None`` (the reason added to ``why``) when the terminal cannot be reached.
+    """
+    rules = rail.rules
+    transfer = rules.transfer_min
+    if distance_km <= rules.local_km:
+        return None, transfer
+    anchor = _anchor(rail, terminal)
+    transfer += math.ceil(_km(anchor, terminal) / RAMP_HOP_KPH * 60)
+    try:
+        plan = route_knowing_closures(
+            rail.router, rail.option, request, unit.types[0], column, 1, anchor.name
+        )
+    except (NoRouteError, DataError) as error:
+        why.append(f"road leg to {terminal.name}: {error}")
+        return None
+    leg, reason = make_option(
+        rail.option, plan.routes[0], plan.origin.place_id, anchor.place_id, unit, release
+    )
+    if leg is None:
+        why.append(f"road leg to {terminal.name}: {reason}")
+        return None
+    return leg, transfer
+
+
+def _base_allowed(
+    rail: RailContext, timing: RailLeg, leg: Option | None, release: int
+) -> NDArray[np.bool_]:
+    """Start slots the train allows in any band: release, horizon, border windows, closures."""
+    context = rail.option
+    border = timing.border
+    slots = context.slot_starts
+    base = leg.allowed.copy() if leg is not None else slots >= release
+    base &= slots + timing.clear_min <= context.horizon_min
+    windows = context.scenario.capacities.windows(border.id, border.name)
+    arrive_at = np.clip(slots + timing.arrive_min, 0, context.horizon_min)
+    base &= np.array([in_windows(int(c), windows) for c in context.clock[arrive_at]])
+    spans = _rail_spans(timing)
+    for rule in context.closures:
+        span = spans.get(rule.text)
+        if span is not None:
+            base &= ~((slots + span[0] < rule.end_min) & (slots + span[1] > rule.start_min))
+    return base
+
+
+def _band_option(
+    rail: RailContext,
+    timing: RailLeg,
+    leg: Option | None,
+    band: str,
+    allowed: NDArray[np.bool_],
+    ramps: tuple[str, str, str],
+) -> Option:
+    """Return the option of a train departing in ``band``: its paths, ramps, crossing and costs."""
+    context = rail.option
+    path = timing.path
+    ramp, ramp_day, crossing = ramps
+    loading_start, depart = timing.loading_start_min, timing.depart_min
+    headways = tuple(int(s.rules.headway_min(band) or 60) for s in path.sections)
+    occupied = [(ramp, loading_start, depart), (ramp_day, loading_start, loading_start + 1440)]
+    seen: set[str] = set()
+    for section, headway in zip(path.sections, headways, strict=True):
+        if section.line in seen:
+            continue
+        seen.add(section.line)
+        rid = context.resource(f"path:{section.line}", "rail_path", section.line, 1)
+        enter = depart + math.floor(section.enter_s / 60)
+        occupied.append((rid, enter, enter + headway))
+    occupied.append((crossing, timing.arrive_min, timing.arrive_min + timing.border_min))
+    uses = [
+        *(leg.uses if leg is not None else ()),
+        *(Use(resource=rid, start_min=a, end_min=b, demand=1) for rid, a, b in occupied),
+    ]
+    slots = context.slot_starts
+    disruption = leg.disruption.copy() if leg is not None else np.zeros(len(slots), np.int64)
+    for slot in np.flatnonzero(allowed):
+        disruption[slot] += rail.cost(path, band, int(slots[slot]) + depart)
+    disruption[~allowed] = 0
+    return Option(
+        route=leg.route if leg is not None else None,
+        uses=tuple(uses),
+        arrive_min=timing.arrive_min,
+        clear_min=timing.clear_min,
+        allowed=allowed,
+        disruption=disruption,
+        peak_column_min=(
+            leg.peak_column_min if leg is not None else np.zeros(len(slots), np.int64)
+        ),
+        rail=replace(timing, band=band, headways_min=headways),
+    )
+
+
+def _rail_spans(timing: RailLeg) -> dict[str, tuple[int, int]]:
     """Minute spans in which a train occupies each line, terminal and crossing (by folded name)."""
     spans: dict[str, tuple[int, int]] = {}
 
@@ -462,15 +538,23 @@ def _rail_spans(
         low, high = spans.get(key.casefold(), (begin, end))
         spans[key.casefold()] = (min(low, begin), max(high, end))
 
+    terminal, border, path = timing.terminal, timing.border, timing.path
+    loading_start, depart = timing.loading_start_min, timing.depart_min
     add(terminal.name, loading_start, depart)
     add(terminal.id, loading_start, depart)
     for section in path.sections:
-        add(section.line, depart + math.floor(section.enter_s / 60),
-            depart + math.ceil(section.leave_s / 60))  # fmt: skip
+        add(
+            section.line,
+            begin=depart + math.floor(section.enter_s / 60),
+            end=depart + math.ceil(section.leave_s / 60),
+        )
     start = path.route.schedule.start
     for point in path.route.schedule.checkpoints:
-        add(point.name, depart + math.floor((point.arrive - start).total_seconds() / 60),
-            depart + math.ceil((point.clear - start).total_seconds() / 60))  # fmt: skip
-    add(border.name, arrive, clear)
-    add(border.id, arrive, clear)
+        add(
+            point.name,
+            begin=depart + math.floor((point.arrive - start).total_seconds() / 60),
+            end=depart + math.ceil((point.clear - start).total_seconds() / 60),
+        )
+    add(border.name, timing.arrive_min, timing.clear_min)
+    add(border.id, timing.arrive_min, timing.clear_min)
     return spans

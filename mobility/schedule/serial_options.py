@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 
 from mobility.model.column import Column, MarchUnit, Serial
 from mobility.routing.router import Route, Router
-from mobility.schedule.instance import Option, SerialPart, Use, _make_option, _OptionContext
+from mobility.schedule._instance_types import Option, SerialPart, Use
+from mobility.schedule._road_options import OptionContext, make_option
 
 #: Resources a march unit holds alone (capacities in columns); support
 #: centres count vehicles and are shared.
@@ -70,7 +71,7 @@ def _uses(parts: list[SerialPart]) -> tuple[Use, ...]:
 
 
 def serial_option(
-    context: _OptionContext,
+    context: OptionContext,
     router: Router,
     route: Route,
     column: Column,
@@ -85,16 +86,22 @@ def serial_option(
     slot_min = context.scenario.slot_min
     parts: list[SerialPart] = []
     for unit in column.march_units:
-        alone = Column(unit=f"{column.unit} {unit.id}", serials=(Serial("1", (unit,)),),
-                       rules=column.rules)  # fmt: skip
-        option, reason = _make_option(
+        alone = Column(
+            unit=f"{column.unit} {unit.id}", serials=(Serial("1", (unit,)),), rules=column.rules
+        )
+        option, reason = make_option(
             context, router.reschedule(route, alone), origin_id, destination_id, unit, release_min
         )
         if option is None:
             return None, f"march unit {unit.id}: {reason}"
-        offset = 0 if not parts else _offset_min(
-            parts[-1].option, parts[-1].offset_min, option, slot_min
-        )  # fmt: skip
+        offset = 0
+        if parts:
+            offset = _offset_min(
+                before=parts[-1].option,
+                before_min=parts[-1].offset_min,
+                option=option,
+                slot_min=slot_min,
+            )
         parts.append(SerialPart(MarchUnit(unit.id, unit.vehicles), option, offset))
     allowed = np.ones(len(context.slot_starts), dtype=bool)
     disruption = np.zeros(len(context.slot_starts), dtype=np.int64)

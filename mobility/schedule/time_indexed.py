@@ -177,9 +177,36 @@ def build_time_indexed(
     keep
         Task index to (option, slot) that must be offered (a hint).
     """
-    kept_slots = _kept_slots(instance, keep or {})
-    tasks, options, slots, lateness, disruption, clears = [], [], [], [], [], []
-    occupations: dict[str, list[tuple[IntArray, IntArray, IntArray, IntArray]]] = {}
+    columns, occupations = _columns(instance, _kept_slots(instance, keep or {}), allow_drop)
+    matrix, capacity, names = _capacity_rows(instance, occupations, columns["task"])
+    return TimeIndexed(
+        task=columns["task"].astype(np.int64),
+        option=columns["option"].astype(np.int64),
+        slot=columns["slot"].astype(np.int64),
+        lateness=columns["lateness"].astype(np.int64),
+        disruption=columns["disruption"].astype(np.int64),
+        clear_min=columns["clear_min"].astype(np.int64),
+        rows=matrix,
+        capacity=capacity,
+        row_resource=names,
+        n_tasks=len(instance.tasks),
+    )
+
+
+#: Per resource, its occupations by blocks of columns: begin and end minutes, column, demand.
+_Occupations = dict[str, list[tuple[IntArray, IntArray, IntArray, IntArray]]]
+
+
+def _columns(
+    instance: Instance, kept_slots: dict[tuple[int, int], list[int]], allow_drop: bool
+) -> tuple[dict[str, IntArray], _Occupations]:
+    """Return the columns' fields (task, option, slot, lateness, disruption, clear_min).
+
+    With them, each resource's occupations by the columns.
+    """
+    names = ("task", "option", "slot", "lateness", "disruption", "clear_min")
+    parts: dict[str, list[IntArray]] = {name: [] for name in names}
+    occupations: _Occupations = {}
     count = 0
     for t, task in enumerate(instance.tasks):
         late = option_costs(instance, t, "lateness")
@@ -190,12 +217,12 @@ def build_time_indexed(
             offered = np.array(sorted(chosen + extra), dtype=np.int64)
             columns = count + np.arange(len(offered))
             count += len(offered)
-            tasks.append(np.full(len(offered), t))
-            options.append(np.full(len(offered), o))
-            slots.append(offered)
-            lateness.append(late[o, offered])
-            disruption.append(civil[o, offered])
-            clears.append(offered * instance.slot_min + option.clear_min)
+            parts["task"].append(np.full(len(offered), t))
+            parts["option"].append(np.full(len(offered), o))
+            parts["slot"].append(offered)
+            parts["lateness"].append(late[o, offered])
+            parts["disruption"].append(civil[o, offered])
+            parts["clear_min"].append(offered * instance.slot_min + option.clear_min)
             begin = offered * instance.slot_min
             for use in option.uses:
                 occupations.setdefault(use.resource, []).append(
@@ -207,14 +234,18 @@ def build_time_indexed(
                     )
                 )
         if allow_drop:
-            tasks.append(np.array([t]))
-            options.append(np.array([-1]))
-            slots.append(np.array([0]))
-            lateness.append(np.array([drop_cost(instance, t)]))
-            disruption.append(np.array([0]))
-            clears.append(np.array([0]))
+            dropped = (t, -1, 0, drop_cost(instance, t), 0, 0)
+            for name, value in zip(names, dropped, strict=True):
+                parts[name].append(np.array([value]))
             count += 1
-    task_of = np.concatenate(tasks)
+    return {name: np.concatenate(parts[name]) for name in names}, occupations
+
+
+def _capacity_rows(
+    instance: Instance, occupations: _Occupations, task_of: IntArray
+) -> tuple[sparse.csr_matrix, IntArray, list[str]]:
+    """Return the binding capacity rows x columns, each row's capacity and its resource."""
+    count = len(task_of)
     rows: list[IntArray] = []
     row_columns: list[IntArray] = []
     demands: list[IntArray] = []
@@ -224,39 +255,12 @@ def build_time_indexed(
     # Sorted: row order must not depend on string hashing (reproducibility).
     for rid in sorted(occupations):
         limit = instance.resources[rid].capacity
-        parts = occupations[rid]
-        begin = np.concatenate([p[0] for p in parts])
-        end = np.concatenate([p[1] for p in parts])
-        column = np.concatenate([p[2] for p in parts])
-        demand = np.concatenate([p[3] for p in parts])
-        row_of_point, points = _capacity_points(begin, end)
-        first = np.searchsorted(points, begin, side="left")
-        last = np.searchsorted(points, end, side="left")
-        spans = last - first
-        member = np.repeat(np.arange(len(begin)), spans)
-        offsets = np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
-        point = first[member] + offsets
-        row = row_of_point[point]
-        inside = row >= 0
-        member, row = member[inside], row[inside]
-        # A row can bind only if the march units in it, each at its largest
-        # demand there (it takes one column), can exceed the capacity.
-        n_points = int(row_of_point.max()) + 1
-        cell, cell_index = np.unique(row * count + column[member], return_inverse=True)
-        cell_demand = np.bincount(cell_index, weights=demand[member])
-        cell_row, cell_column = cell // count, cell % count
-        n_tasks = len(instance.tasks)
-        pair, pair_index = np.unique(cell_row * n_tasks + task_of[cell_column], return_inverse=True)
-        largest = np.zeros(len(pair))
-        np.maximum.at(largest, pair_index, cell_demand)
-        load = np.bincount(pair // n_tasks, weights=largest, minlength=n_points)
-        binding = load > limit
-        renumber = np.cumsum(binding) - 1
-        taken = binding[row]
-        rows.append(n_rows + renumber[row[taken]])
-        row_columns.append(column[member[taken]])
-        demands.append(demand[member[taken]])
-        n_binding = int(binding.sum())
+        row, column, demand, n_binding = _resource_rows(
+            occupations[rid], limit, task_of, len(instance.tasks)
+        )
+        rows.append(n_rows + row)
+        row_columns.append(column)
+        demands.append(demand)
         capacity.append(np.full(n_binding, limit))
         names.extend([rid] * n_binding)
         n_rows += n_binding
@@ -270,18 +274,49 @@ def build_time_indexed(
         ),
         shape=(n_rows, count),
     )
-    return TimeIndexed(
-        task=np.concatenate(tasks).astype(np.int64),
-        option=np.concatenate(options).astype(np.int64),
-        slot=np.concatenate(slots).astype(np.int64),
-        lateness=np.concatenate(lateness).astype(np.int64),
-        disruption=np.concatenate(disruption).astype(np.int64),
-        clear_min=np.concatenate(clears).astype(np.int64),
-        rows=matrix,
-        capacity=np.concatenate(capacity).astype(np.int64) if capacity else np.zeros(0, np.int64),
-        row_resource=names,
-        n_tasks=len(instance.tasks),
-    )
+    limits = np.concatenate(capacity).astype(np.int64) if capacity else np.zeros(0, np.int64)
+    return matrix, limits, names
+
+
+def _resource_rows(
+    parts: list[tuple[IntArray, IntArray, IntArray, IntArray]],
+    limit: int,
+    task_of: IntArray,
+    n_tasks: int,
+) -> tuple[IntArray, IntArray, IntArray, int]:
+    """Return the entries (row, column, demand) of one resource's rows that can bind; their number.
+
+    Rows are numbered from 0 in the order of their check points.
+    """
+    count = len(task_of)
+    begin = np.concatenate([p[0] for p in parts])
+    end = np.concatenate([p[1] for p in parts])
+    column = np.concatenate([p[2] for p in parts])
+    demand = np.concatenate([p[3] for p in parts])
+    row_of_point, points = _capacity_points(begin, end)
+    first = np.searchsorted(points, begin, side="left")
+    last = np.searchsorted(points, end, side="left")
+    spans = last - first
+    member = np.repeat(np.arange(len(begin)), spans)
+    offsets = np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
+    point = first[member] + offsets
+    row = row_of_point[point]
+    inside = row >= 0
+    member, row = member[inside], row[inside]
+    # A row can bind only if the march units in it, each at its largest
+    # demand there (it takes one column), can exceed the capacity.
+    n_points = int(row_of_point.max()) + 1
+    cell, cell_index = np.unique(row * count + column[member], return_inverse=True)
+    cell_demand = np.bincount(cell_index, weights=demand[member])
+    cell_row, cell_column = cell // count, cell % count
+    pair, pair_index = np.unique(cell_row * n_tasks + task_of[cell_column], return_inverse=True)
+    largest = np.zeros(len(pair))
+    np.maximum.at(largest, pair_index, cell_demand)
+    load = np.bincount(pair // n_tasks, weights=largest, minlength=n_points)
+    binding = load > limit
+    renumber = np.cumsum(binding) - 1
+    taken = binding[row]
+    return renumber[row[taken]], column[member[taken]], demand[member[taken]], int(binding.sum())
 
 
 def _kept_slots(
@@ -296,13 +331,10 @@ def _kept_slots(
     """
     groups: dict[tuple[object, ...], list[int]] = {}
     for t, task in enumerate(instance.tasks):
-        signature = (
-            task.release_min, task.due_min, task.request.lateness_weight,
-            tuple(
-                (o.uses, o.clear_min, o.allowed.tobytes(), o.disruption.tobytes())
-                for o in task.options
-            ),
-        )  # fmt: skip
+        shapes = tuple(
+            (o.uses, o.clear_min, o.allowed.tobytes(), o.disruption.tobytes()) for o in task.options
+        )
+        signature = (task.release_min, task.due_min, task.request.lateness_weight, shapes)
         groups.setdefault(signature, []).append(t)
     found: dict[tuple[int, int], list[int]] = {}
     for members in groups.values():

@@ -57,10 +57,8 @@ def train_problems(m: dict[str, Any], rail: dict[str, Any]) -> list[tuple[str, s
             or crossing["match"] in str(border.get("name", "")).casefold()
         ):
             if consist["length_m"] > crossing["max_length_m"] + 1e-6:
-                found.append(
-                    ("consist", f"{consist['length_m']:g} m train across {border.get('name')} "
-                                f"({crossing['max_length_m']:g} m)")
-                )  # fmt: skip
+                where = f"across {border.get('name')} ({crossing['max_length_m']:g} m)"
+                found.append(("consist", f"{consist['length_m']:g} m train {where}"))
             break
     road_end = _t(m["checkpoints"][-1]["clear"]) if m["checkpoints"] else _t(m["start"])
     loading_start, loading_end = _t(train["loading_start"]), _t(train["loading_end"])
@@ -93,10 +91,10 @@ def train_problems(m: dict[str, Any], rail: dict[str, Any]) -> list[tuple[str, s
         if paths <= 0:
             found.append(("rail", f"{section['line']} has no military path in the {band} band"))
         elif section["headway_min"] < 60 // paths:
+            headway = f"headway {section['headway_min']} min"
             found.append(
-                ("rail", f"{section['line']}: headway {section['headway_min']} min, "
-                 f"{paths} paths an hour allow {60 // paths}")
-            )  # fmt: skip
+                ("rail", f"{section['line']}: {headway}, {paths} paths an hour allow {60 // paths}")
+            )
     arrive, clear = _t(m["arrive"]), _t(m["clear"])
     if path and arrive + timedelta(seconds=60) < _t(path[-1]["leave"]):
         found.append(("rail", "arrives at the border before leaving the last section"))

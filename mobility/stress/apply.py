@@ -19,7 +19,7 @@ avoid them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -31,52 +31,16 @@ from mobility.model.clock import LOCAL_TIME
 from mobility.model.scenario import Capacities, Closure, Request, Scenario
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
-from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import element_keys, element_names, match_edges, suggest
 from mobility.routing.resolve import PlaceIndex
-from mobility.stress.perturbation import Perturbation, curfew_closures
+from mobility.stress.perturbation import Perturbation
+from mobility.stress.perturbation_parts import curfew_closures
+from mobility.stress.resolved import Resolved
 
 if TYPE_CHECKING:
     from mobility.stress.impact import Element, StressContext
 
 MODES = ("road", "rail")
-
-
-@dataclass
-class Resolved:
-    """A perturbation as masks over the context's edge tables.
-
-    Attributes
-    ----------
-    removed
-        Per mode, edges out of use while the perturbation is in force.
-    removed_always
-        Per mode, edges out of use for the whole horizon (removed from the
-        network copy for replanning).
-    factor
-        Per mode, the share of every edge's capacity left.
-    source_factor, sink_factor
-        Share of a port's (or terminal's) gate, or a crossing's capacity, left.
-    lost_places
-        Place id to the reason it serves no route (a lost port, a closed crossing).
-    closed
-        Descriptions of the elements out of use.
-    notes
-        Remarks for the report.
-    """
-
-    removed: dict[str, NDArray[np.bool_]]
-    removed_always: dict[str, NDArray[np.bool_]]
-    factor: dict[str, NDArray[np.float64]]
-    source_factor: dict[str, float] = field(default_factory=dict)
-    sink_factor: dict[str, float] = field(default_factory=dict)
-    lost_places: dict[str, str] = field(default_factory=dict)
-    closed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def place_reason(self, origin: str, destination: str) -> str:
-        """Why a pair has no route because of its places (empty if none)."""
-        return self.lost_places.get(origin) or self.lost_places.get(destination) or ""
 
 
 def _where(perturbation: Perturbation) -> str:
@@ -177,14 +141,28 @@ def resolve(perturbation: Perturbation, context: StressContext, *, run: int = 0)
     ScenarioError
         If an element, port or crossing matches nothing, naming the entry.
     """
-    tables: dict[str, EdgeTable] = {m: context.modes[m].table for m in MODES}
-    resolved = Resolved(
-        removed={m: np.zeros(tables[m].n_edges, dtype=bool) for m in MODES},
-        removed_always={m: np.zeros(tables[m].n_edges, dtype=bool) for m in MODES},
-        factor={m: np.ones(tables[m].n_edges, dtype=np.float64) for m in MODES},
-    )
+    resolved = Resolved.nothing({m: context.modes[m].table.n_edges for m in MODES})
     where = _where(perturbation)
-    closed: list[str] = []
+    _resolve_elements(resolved, perturbation, context, where)
+    _resolve_ports(resolved, perturbation, context, where)
+    _resolve_borders(resolved, perturbation, context, where)
+    failed = draw_failures(context, perturbation, run)
+    for element in failed:
+        resolved.close(element.mode, np.array(element.edges, dtype=np.int64))
+        resolved.closed.append(f"{element.describe()} [{element.mode}, random failure]")
+    if perturbation.random_failures is not None:
+        resolved.notes.append(
+            f"random failures (seed {perturbation.random_failures.seed}, run {run}): "
+            f"{len(failed)} elements"
+        )
+    resolved.closed = list(dict.fromkeys(resolved.closed))
+    return resolved
+
+
+def _resolve_elements(
+    resolved: Resolved, perturbation: Perturbation, context: StressContext, where: str
+) -> None:
+    """Take closed elements out of use and scale capacities by reductions and curfews."""
     for i, closure in enumerate(perturbation.closures):
         for mode, edges in match(
             context, closure.element, closure.mode, f"{where} closures[{i}]"
@@ -192,16 +170,15 @@ def resolve(perturbation: Perturbation, context: StressContext, *, run: int = 0)
             resolved.removed[mode][edges] = True
             if not closure.timed:
                 resolved.removed_always[mode][edges] = True
-            closed += _describe(context, mode, edges)
+            resolved.closed += _describe(context, mode, edges)
     for i, reduction in enumerate(perturbation.reductions):
         for mode, edges in match(
             context, reduction.element, reduction.mode, f"{where} capacity[{i}]"
         ).items():
             resolved.factor[mode][edges] *= reduction.remaining
             if reduction.remaining == 0:
-                resolved.removed[mode][edges] = True
-                resolved.removed_always[mode][edges] = True
-                closed += _describe(context, mode, edges)
+                resolved.close(mode, edges)
+                resolved.closed += _describe(context, mode, edges)
     for i, curfew in enumerate(perturbation.curfews):
         open_share = 1.0 - curfew.closed_share
         for mode, edges in match(
@@ -209,8 +186,13 @@ def resolve(perturbation: Perturbation, context: StressContext, *, run: int = 0)
         ).items():
             resolved.factor[mode][edges] *= open_share
             if open_share == 0:
-                resolved.removed[mode][edges] = True
-                resolved.removed_always[mode][edges] = True
+                resolved.close(mode, edges)
+
+
+def _resolve_ports(
+    resolved: Resolved, perturbation: Perturbation, context: StressContext, where: str
+) -> None:
+    """Scale the gates of ports lost in whole or in part; mark lost ports."""
     for i, loss in enumerate(perturbation.ports):
         at = f"{where} ports[{i}]"
         port = _place(context, loss.port, ("spod", "rail_terminal"), at)
@@ -225,9 +207,15 @@ def resolve(perturbation: Perturbation, context: StressContext, *, run: int = 0)
         if share == 0:
             divert = f", requests diverted to {loss.divert_to}" if loss.divert_to else ""
             resolved.lost_places[port.place_id] = f"port lost ({port.name}{divert})"
-            closed.append(f"{port.name} [port lost]")
+            resolved.closed.append(f"{port.name} [port lost]")
         else:
             resolved.notes.append(f"{port.name}: {share:.0%} of the gate capacity left")
+
+
+def _resolve_borders(
+    resolved: Resolved, perturbation: Perturbation, context: StressContext, where: str
+) -> None:
+    """Close border crossings: no capacity left, their pairs without a route."""
     for i, border in enumerate(perturbation.borders):
         at = f"{where} borders[{i}]"
         crossing = _place(context, border.crossing, ("bcp",), at)
@@ -239,33 +227,14 @@ def resolve(perturbation: Perturbation, context: StressContext, *, run: int = 0)
                 )
         resolved.sink_factor[crossing.place_id] = 0.0
         resolved.lost_places[crossing.place_id] = f"border crossing closed ({crossing.name})"
-        closed.append(f"{crossing.name} [crossing closed]")
-    failed = draw_failures(context, perturbation, run)
-    for element in failed:
-        edges = np.array(element.edges, dtype=np.int64)
-        resolved.removed[element.mode][edges] = True
-        resolved.removed_always[element.mode][edges] = True
-        closed.append(f"{element.describe()} [{element.mode}, random failure]")
-    if perturbation.random_failures is not None:
-        resolved.notes.append(
-            f"random failures (seed {perturbation.random_failures.seed}, run {run}): "
-            f"{len(failed)} elements"
-        )
-    resolved.closed = list(dict.fromkeys(closed))
-    return resolved
+        resolved.closed.append(f"{crossing.name} [crossing closed]")
 
 
 def close_elements(context: StressContext, elements: list[Element], name: str = "") -> Resolved:
     """Resolve a perturbation closing exactly ``elements`` (criticality, resilience)."""
-    resolved = Resolved(
-        removed={m: np.zeros(context.modes[m].table.n_edges, dtype=bool) for m in MODES},
-        removed_always={m: np.zeros(context.modes[m].table.n_edges, dtype=bool) for m in MODES},
-        factor={m: np.ones(context.modes[m].table.n_edges, dtype=np.float64) for m in MODES},
-    )
+    resolved = Resolved.nothing({m: context.modes[m].table.n_edges for m in MODES})
     for element in elements:
-        edges = np.array(element.edges, dtype=np.int64)
-        resolved.removed[element.mode][edges] = True
-        resolved.removed_always[element.mode][edges] = True
+        resolved.close(element.mode, np.array(element.edges, dtype=np.int64))
         resolved.closed.append(f"{element.describe()} [{element.mode}]")
     return resolved
 
@@ -336,9 +305,30 @@ def perturb_scenario(
         If a surge request clashes with the scenario (id, horizon) or a
         timed closure names an element the scheduler cannot close.
     """
+    closures = [*scenario.closures, *_element_closures(scenario, perturbation, context)]
+    lost_ports, rates = _port_changes(scenario, perturbation, context)
+    border_closures, closed_crossings = _border_changes(scenario, perturbation, context)
+    closures += border_closures
+    requests, stranded = _moved_requests(
+        scenario, perturbation, context, lost_ports=lost_ports, closed_crossings=closed_crossings
+    )
+    capacities: Capacities = replace(scenario.capacities, port_exit_vehicles_per_hour=rates)
+    perturbed = replace(
+        scenario,
+        name=f"{scenario.name} [{perturbation.name}]",
+        requests=tuple(requests),
+        closures=tuple(closures),
+        capacities=capacities,
+    )
+    return perturbed, stranded
+
+
+def _element_closures(
+    scenario: Scenario, perturbation: Perturbation, context: StressContext
+) -> list[Closure]:
+    """Return the scenario closures of the timed road closures and of the road curfews."""
     where = _where(perturbation)
-    index = PlaceIndex(context.places, "road")
-    closures = list(scenario.closures)
+    closures: list[Closure] = []
     for i, closure in enumerate(perturbation.closures):
         # An element the network lacks is refused, never silently ignored.
         found = match(context, closure.element, closure.mode, f"{where} closures[{i}]")
@@ -360,6 +350,14 @@ def perturb_scenario(
             closures.append(
                 Closure(text, begin, end, curfew.reason or f"curfew ({perturbation.name})")
             )
+    return closures
+
+
+def _port_changes(
+    scenario: Scenario, perturbation: Perturbation, context: StressContext
+) -> tuple[dict[str, str], dict[str, float]]:
+    """Return the road ports lost (place id to the port taking their requests), gate rates."""
+    where = _where(perturbation)
     lost_ports: dict[str, str] = {}
     rates = dict(scenario.capacities.port_exit_vehicles_per_hour)
     for i, loss in enumerate(perturbation.ports):
@@ -371,6 +369,18 @@ def perturb_scenario(
         else:
             rate = scenario.capacities.port_rate(port.place_id, port.name)
             rates[port.place_id] = max(1.0, rate * loss.remaining)
+    return lost_ports, rates
+
+
+def _border_changes(
+    scenario: Scenario, perturbation: Perturbation, context: StressContext
+) -> tuple[list[Closure], dict[str, str]]:
+    """Return the closures of crossings closed for a while; the crossings closed for good.
+
+    The second is place id to the crossing taking their requests (empty: none).
+    """
+    where = _where(perturbation)
+    closures: list[Closure] = []
     closed_crossings: dict[str, str] = {}
     for i, border in enumerate(perturbation.borders):
         crossing = _place(context, border.crossing, ("bcp",), f"{where} borders[{i}]")
@@ -387,6 +397,19 @@ def perturb_scenario(
             )
         else:
             closed_crossings[crossing.place_id] = border.divert_to
+    return closures, closed_crossings
+
+
+def _moved_requests(
+    scenario: Scenario,
+    perturbation: Perturbation,
+    context: StressContext,
+    *,
+    lost_ports: dict[str, str],
+    closed_crossings: dict[str, str],
+) -> tuple[list[Request], list[StrandedRequest]]:
+    """Divert, scale and add requests; return them and those left without a diversion."""
+    index = PlaceIndex(context.places, "road")
     requests: list[Request] = []
     stranded: list[StrandedRequest] = []
     scale = perturbation.surge.scale
@@ -414,15 +437,7 @@ def perturb_scenario(
                 changed, vehicles={k: math.ceil(n * scale) for k, n in changed.vehicles.items()}
             )
         requests.append(changed)
-    capacities: Capacities = replace(scenario.capacities, port_exit_vehicles_per_hour=rates)
-    perturbed = replace(
-        scenario,
-        name=f"{scenario.name} [{perturbation.name}]",
-        requests=tuple(requests),
-        closures=tuple(closures),
-        capacities=capacities,
-    )
-    return perturbed, stranded
+    return requests, stranded
 
 
 def _extra_requests(scenario: Scenario, perturbation: Perturbation) -> tuple[Request, ...]:

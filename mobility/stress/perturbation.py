@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +46,39 @@ from mobility.errors import DataError, ScenarioError
 from mobility.model import _fields
 from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.model.scenario import Request, scenario_from_dict
+from mobility.stress.perturbation_parts import (
+    ELEMENT_MODES,
+    FAILURE_KINDS,
+    BorderClosure,
+    CapacityReduction,
+    Curfew,
+    ElementClosure,
+    PortLoss,
+    RandomFailures,
+    Surge,
+    curfew_closures,
+)
 
-ELEMENT_MODES = ("road", "rail", "any")
-FAILURE_KINDS = ("default", "bridge", "tunnel", "road", "rail")
+# The parts are defined in mobility.stress.perturbation_parts; a perturbation's
+# users import them from here with it.
+__all__ = [
+    "ELEMENT_MODES",
+    "FAILURE_KINDS",
+    "BorderClosure",
+    "CapacityReduction",
+    "Curfew",
+    "ElementClosure",
+    "Perturbation",
+    "PortLoss",
+    "RandomFailures",
+    "Surge",
+    "combine",
+    "curfew_closures",
+    "load_perturbation",
+    "load_perturbations",
+    "perturbation_from_dict",
+]
+
 _KEYS = (
     "name",
     "description",
@@ -63,223 +93,6 @@ _KEYS = (
 #: Wide horizon for checking surge requests before a scenario is known.
 _ANY_START = datetime.fromisoformat("1970-01-01T00:00+00:00")
 _ANY_HORIZON_H = 200 * 365 * 24
-
-
-def _check_element(element: Any, mode: Any, where: str) -> None:
-    _fields.text(element, f"{where} element")
-    if mode not in ELEMENT_MODES:
-        raise DataError(f"{where}: mode {mode!r} is not one of {', '.join(ELEMENT_MODES)}")
-
-
-def _check_window(start: datetime | None, end: datetime | None, where: str) -> None:
-    for name, moment in (("from", start), ("to", end)):
-        if moment is not None:
-            _fields.moment(moment, f"{where} {name}")
-    if start is not None and end is not None and end <= start:
-        raise DataError(f"{where}: 'to' must be after 'from'")
-
-
-@dataclass(frozen=True)
-class ElementClosure:
-    """An element closed for the whole horizon or a time window.
-
-    Attributes
-    ----------
-    element
-        Name, ref, ``way <id>``, place name or id, or node id.
-    mode
-        ``road``, ``rail`` or ``any`` (both graphs).
-    start, end
-        The closed window; ``None`` for the whole horizon.
-    reason
-        Free text.
-    """
-
-    element: str
-    mode: str = "any"
-    start: datetime | None = None
-    end: datetime | None = None
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        _check_element(self.element, self.mode, f"closure of {self.element!r}")
-        _check_window(self.start, self.end, f"closure of {self.element!r}")
-
-    @property
-    def timed(self) -> bool:
-        """Whether the closure has a time window."""
-        return self.start is not None or self.end is not None
-
-
-@dataclass(frozen=True)
-class CapacityReduction:
-    """An element that keeps only a share of its capacity.
-
-    Attributes
-    ----------
-    element, mode, reason
-        As in :class:`ElementClosure`.
-    remaining
-        Share of the capacity left, 0 (closed) to 1 (unchanged).
-    """
-
-    element: str
-    remaining: float
-    mode: str = "any"
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        where = f"capacity reduction of {self.element!r}"
-        _check_element(self.element, self.mode, where)
-        _fields.share(self.remaining, f"{where} remaining")
-
-
-@dataclass(frozen=True)
-class PortLoss:
-    """An entry port lost in whole or in part.
-
-    Attributes
-    ----------
-    port
-        Port (place name or id).
-    remaining
-        Share of the gate rate left (0: lost).
-    divert_to
-        Port that takes the requests of a lost port (empty: they are stranded).
-    reason
-        Free text.
-    """
-
-    port: str
-    remaining: float = 0.0
-    divert_to: str = ""
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        _fields.text(self.port, "port loss port")
-        _fields.share(self.remaining, f"port loss of {self.port!r} remaining")
-
-
-@dataclass(frozen=True)
-class BorderClosure:
-    """A closed border crossing.
-
-    Attributes
-    ----------
-    crossing
-        Border crossing (place name or id).
-    start, end
-        Closed window; ``None`` for the whole horizon.
-    divert_to
-        Crossing that takes the requests of a crossing closed for the whole
-        horizon (empty: they are stranded).
-    reason
-        Free text.
-    """
-
-    crossing: str
-    start: datetime | None = None
-    end: datetime | None = None
-    divert_to: str = ""
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        _fields.text(self.crossing, "border closure crossing")
-        _check_window(self.start, self.end, f"border closure of {self.crossing!r}")
-
-    @property
-    def timed(self) -> bool:
-        """Whether the closure has a time window."""
-        return self.start is not None or self.end is not None
-
-
-@dataclass(frozen=True)
-class Curfew:
-    """An element closed every day in local clock windows.
-
-    Attributes
-    ----------
-    element, mode, reason
-        As in :class:`ElementClosure`.
-    windows
-        ``(from_min, to_min)`` local clock minutes; a window may wrap midnight.
-    """
-
-    element: str
-    windows: tuple[tuple[int, int], ...]
-    mode: str = "any"
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        where = f"curfew on {self.element!r}"
-        _check_element(self.element, self.mode, where)
-        if not self.windows:
-            raise DataError(f"{where} windows: expected at least one window")
-        for window in self.windows:
-            _fields.check_window(window, f"{where} windows")
-
-    @property
-    def closed_share(self) -> float:
-        """Share of a day the element is closed (overlapping windows counted once)."""
-        closed = [False] * 1440
-        for start, end in self.windows:
-            minutes = range(start, end) if start <= end else [*range(start, 1440), *range(end)]
-            for minute in minutes:
-                closed[minute] = True
-        return sum(closed) / 1440
-
-
-@dataclass(frozen=True)
-class Surge:
-    """More demand: every request scaled, and extra requests.
-
-    Attributes
-    ----------
-    scale
-        Factor on every request's vehicle counts (rounded up per type).
-    requests
-        Extra requests (ids must not clash with the scenario's).
-    """
-
-    scale: float = 1.0
-    requests: tuple[Request, ...] = ()
-
-    def __post_init__(self) -> None:
-        scale = _fields.number(self.scale, "surge scale", positive=True)
-        if scale > 100:
-            raise DataError(f"surge scale: expected a factor > 0 and <= 100, got {scale!r}")
-
-
-@dataclass(frozen=True)
-class RandomFailures:
-    """Random failures: each element fails independently with its probability.
-
-    Attributes
-    ----------
-    seed
-        Seed of the draw (a Monte Carlo run ``i`` draws with ``(seed, i)``).
-    probability
-        Probability by element kind: ``bridge``, ``tunnel``, ``road``,
-        ``rail``, and ``default`` for kinds not listed.
-    elements
-        Probability by element text (name, ref, ``way <id>``); wins over kinds.
-    """
-
-    seed: int = 0
-    probability: Mapping[str, float] = field(default_factory=lambda: {"default": 0.0})
-    elements: Mapping[str, float] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        _fields.whole(self.seed, "random failures seed", minimum=0)
-        for kind, value in self.probability.items():
-            _fields.choice(kind, FAILURE_KINDS, "random failures probability")
-            _fields.share(value, f"random failures probability {kind}")
-        for name, value in self.elements.items():
-            _fields.share(value, f"random failures elements {name}")
-
-    def of_kind(self, kind: str) -> float:
-        """Probability of an element of ``kind``."""
-        return float(self.probability.get(kind, self.probability.get("default", 0.0)))
 
 
 @dataclass(frozen=True)
@@ -541,41 +354,72 @@ def perturbation_from_dict(document: Any, origin: str = "<dict>") -> Perturbatio
             f"got {type(document).__name__}"
         )
     _known(document, _KEYS, where)
+    return Perturbation(
+        name=str(document.get("name") or Path(origin).stem),
+        description=str(document.get("description") or ""),
+        closures=_closures(document, where),
+        reductions=_reductions(document, where),
+        ports=_ports(document, where),
+        borders=_borders(document, where),
+        curfews=_curfews(document, where),
+        surge=_surge(document.get("surge"), f"{where}: surge"),
+        random_failures=_random(document.get("random_failures"), f"{where}: random_failures"),
+        source=origin,
+    )
+
+
+def _reason(entry: Mapping[str, Any]) -> str:
+    return str(entry.get("reason") or "")
+
+
+def _closures(document: Mapping[str, Any], where: str) -> tuple[ElementClosure, ...]:
     closures = []
     for at, entry in _entries(document, "closures", where):
         _known(entry, ("element", "mode", "from", "to", "reason"), at)
         start, end = _window(entry, at)
         closures.append(
             ElementClosure(
-                _text(entry, "element", at),
-                _mode(entry, at),
-                start,
-                end,
-                str(entry.get("reason") or ""),
+                element=_text(entry, "element", at),
+                mode=_mode(entry, at),
+                start=start,
+                end=end,
+                reason=_reason(entry),
             )
         )
+    return tuple(closures)
+
+
+def _reductions(document: Mapping[str, Any], where: str) -> tuple[CapacityReduction, ...]:
     reductions = []
     for at, entry in _entries(document, "capacity", where):
         _known(entry, ("element", "remaining", "mode", "reason"), at)
         reductions.append(
             CapacityReduction(
-                _text(entry, "element", at),
-                _share(entry, "remaining", at),
-                _mode(entry, at),
-                str(entry.get("reason") or ""),
+                element=_text(entry, "element", at),
+                remaining=_share(entry, "remaining", at),
+                mode=_mode(entry, at),
+                reason=_reason(entry),
             )
         )
+    return tuple(reductions)
+
+
+def _ports(document: Mapping[str, Any], where: str) -> tuple[PortLoss, ...]:
     ports = []
     for at, entry in _entries(document, "ports", where):
         _known(entry, ("port", "remaining", "divert_to", "reason"), at)
         ports.append(
             PortLoss(
-                _text(entry, "port", at),
-                _share(entry, "remaining", at, default=0.0),
-                str(entry.get("divert_to") or ""),
-                str(entry.get("reason") or ""),
+                port=_text(entry, "port", at),
+                remaining=_share(entry, "remaining", at, default=0.0),
+                divert_to=str(entry.get("divert_to") or ""),
+                reason=_reason(entry),
             )
         )
+    return tuple(ports)
+
+
+def _borders(document: Mapping[str, Any], where: str) -> tuple[BorderClosure, ...]:
     borders = []
     for at, entry in _entries(document, "borders", where):
         _known(entry, ("crossing", "from", "to", "divert_to", "reason"), at)
@@ -587,32 +431,29 @@ def perturbation_from_dict(document: Any, origin: str = "<dict>") -> Perturbatio
             )
         borders.append(
             BorderClosure(
-                _text(entry, "crossing", at), start, end, divert, str(entry.get("reason") or "")
+                crossing=_text(entry, "crossing", at),
+                start=start,
+                end=end,
+                divert_to=divert,
+                reason=_reason(entry),
             )
         )
+    return tuple(borders)
+
+
+def _curfews(document: Mapping[str, Any], where: str) -> tuple[Curfew, ...]:
     curfews = []
     for at, entry in _entries(document, "curfews", where):
         _known(entry, ("element", "windows", "mode", "reason"), at)
         curfews.append(
             Curfew(
-                _text(entry, "element", at),
-                _windows(require(entry, "windows", at), f"{at} windows"),
-                _mode(entry, at),
-                str(entry.get("reason") or ""),
+                element=_text(entry, "element", at),
+                windows=_windows(require(entry, "windows", at), f"{at} windows"),
+                mode=_mode(entry, at),
+                reason=_reason(entry),
             )
         )
-    return Perturbation(
-        name=str(document.get("name") or Path(origin).stem),
-        description=str(document.get("description") or ""),
-        closures=tuple(closures),
-        reductions=tuple(reductions),
-        ports=tuple(ports),
-        borders=tuple(borders),
-        curfews=tuple(curfews),
-        surge=_surge(document.get("surge"), f"{where}: surge"),
-        random_failures=_random(document.get("random_failures"), f"{where}: random_failures"),
-        source=origin,
-    )
+    return tuple(curfews)
 
 
 def load_perturbation(path: str | Path) -> Perturbation:
@@ -632,24 +473,3 @@ def load_perturbation(path: str | Path) -> Perturbation:
 def load_perturbations(paths: Iterable[str | Path], name: str | None = None) -> Perturbation:
     """Load several perturbation files and :func:`combine` them."""
     return combine(*(load_perturbation(p) for p in paths), name=name)
-
-
-def curfew_closures(
-    curfew: Curfew, start: datetime, end: datetime, local: Any
-) -> list[tuple[datetime, datetime]]:
-    """Return a curfew's closed windows between ``start`` and ``end`` (clock of ``local``)."""
-    spans: list[tuple[datetime, datetime]] = []
-    day = start.astimezone(local).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
-        days=1
-    )
-    while day < end:
-        for a, b in curfew.windows:
-            begin = day + timedelta(minutes=a)
-            finish = day + timedelta(minutes=b if b > a else b + 1440)
-            # Local wall-clock arithmetic: re-attach the zone for DST days.
-            begin = begin.replace(tzinfo=None).replace(tzinfo=local)
-            finish = finish.replace(tzinfo=None).replace(tzinfo=local)
-            if finish > start and begin < end:
-                spans.append((max(begin, start), min(finish, end)))
-        day = (day.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=local)
-    return sorted(spans)

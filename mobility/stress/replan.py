@@ -28,7 +28,8 @@ from mobility.network.load import Network
 from mobility.schedule.cpsat import SolverOptions
 from mobility.schedule.planner import PlanResult, plan_scenario, solver_standard
 from mobility.stress.apply import StrandedRequest, perturb_network, perturb_scenario, resolve
-from mobility.stress.impact import Impact, StressContext
+from mobility.stress.impact import StressContext
+from mobility.stress.measures import Impact
 from mobility.stress.perturbation import Perturbation
 
 logger = logging.getLogger(__name__)

@@ -1,273 +1,53 @@
-"""Stress-test reports: Markdown or HTML with tables and SVG charts, written atomically.
+"""Stress-test reports: the impact, stress and criticality reports with tables and charts.
 
 A report folder holds ``report.md`` (or ``report.html``), ``results.json``
-(everything measured), the charts as SVG files (matplotlib, Agg backend,
-reproducible: no dates or random ids in the files), and ``map.html`` when
-the maps package can draw it. The folder is built under a temporary name
-beside the target and renamed into place when complete, so a failed run
-leaves no half-written report. Text from inputs (element and place names,
+(everything measured), the charts as SVG files
+(:mod:`mobility.stress.report_charts`), and ``map.html`` when the maps
+package can draw it. The builders here assemble a
+:class:`~mobility.stress.report_document.Report`;
+:func:`~mobility.stress.report_document.write_report` (importable from
+here) writes it atomically. Text from inputs (element and place names,
 perturbation names) is escaped in HTML and in Markdown tables.
 """
 
 from __future__ import annotations
 
-import html
-import io
 import logging
-import os
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from mobility import _json as strict_json
-from mobility._atomic import write_folder_atomic
-from mobility.errors import DataError
 from mobility.network.load import Network
 from mobility.schedule.civilian import delay_by_section
 from mobility.stress.critical import CriticalElement
-from mobility.stress.impact import Impact
+from mobility.stress.measures import Impact
 from mobility.stress.montecarlo import METRICS, MonteCarloSummary
 from mobility.stress.replan import StressResult
-
-logger = logging.getLogger(__name__)
-
-FORMATS = ("md", "html")
-Cell = str | int | float | None
-
-
-@dataclass
-class Table:
-    """A titled table of cells."""
-
-    title: str
-    columns: list[str]
-    rows: list[list[Cell]]
-    note: str = ""
-
-
-@dataclass
-class Report:
-    """A report being assembled: paragraphs, tables, charts and files."""
-
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    blocks: list[Table | tuple[str, str]] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def table(self, title: str, columns: list[str], rows: list[list[Cell]], note: str = "") -> None:
-        """Add a table."""
-        self.blocks.append(Table(title, columns, rows, note))
-
-    def chart(self, name: str, caption: str, svg: bytes) -> None:
-        """Add a chart (SVG) shown in the report."""
-        self.files[name] = svg
-        self.blocks.append((name, caption))
-
-
-def _cell(value: Cell) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def _md_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
-
-
-def render_markdown(report: Report) -> str:
-    """Render the report as Markdown."""
-    lines = [f"# {_md_text(report.title)}", ""]
-    for paragraph in report.paragraphs:
-        lines += [_md_text(paragraph), ""]
-    for block in report.blocks:
-        if isinstance(block, Table):
-            lines += [f"## {_md_text(block.title)}", ""]
-            if block.note:
-                lines += [_md_text(block.note), ""]
-            if not block.rows:
-                lines += ["(none)", ""]
-                continue
-            lines.append("| " + " | ".join(_md_text(c) for c in block.columns) + " |")
-            lines.append("|" + "|".join(" --- " for _ in block.columns) + "|")
-            for row in block.rows:
-                lines.append("| " + " | ".join(_md_text(_cell(c)) for c in row) + " |")
-            lines.append("")
-        else:
-            name, caption = block
-            lines += [f"![{_md_text(caption)}]({name})", "", f"*{_md_text(caption)}*", ""]
-    if "map.html" in report.files:
-        lines += ["Map: [map.html](map.html)", ""]
-    return "\n".join(lines)
-
-
-def render_html(report: Report) -> str:
-    """Render the report as one HTML page (charts as linked SVG files; text escaped)."""
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(report.title)}</title>",
-        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #bbb;"
-        "padding:.2em .5em;text-align:left}th{background:#eee}td.n{text-align:right}"
-        "img{max-width:100%}</style></head><body>",
-        f"<h1>{e(report.title)}</h1>",
-    ]
-    parts += [f"<p>{e(p)}</p>" for p in report.paragraphs]
-    for block in report.blocks:
-        if isinstance(block, Table):
-            parts.append(f"<h2>{e(block.title)}</h2>")
-            if block.note:
-                parts.append(f"<p>{e(block.note)}</p>")
-            if not block.rows:
-                parts.append("<p>(none)</p>")
-                continue
-            parts.append(
-                "<table><thead><tr>"
-                + "".join(f"<th>{e(c)}</th>" for c in block.columns)
-                + "</tr></thead><tbody>"
-            )
-            for row in block.rows:
-                cells = "".join(
-                    f'<td class="n">{e(_cell(c))}</td>'
-                    if isinstance(c, (int, float))
-                    else f"<td>{e(_cell(c))}</td>"
-                    for c in row
-                )
-                parts.append(f"<tr>{cells}</tr>")
-            parts.append("</tbody></table>")
-        else:
-            name, caption = block
-            parts.append(
-                f'<figure><img src="{e(name)}" alt="{e(caption)}">'
-                f"<figcaption>{e(caption)}</figcaption></figure>"
-            )
-    if "map.html" in report.files:
-        parts.append('<p><a href="map.html">Map of the affected elements</a></p>')
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-#: Every file a report folder may hold: an older folder of only these may be replaced.
-REPORT_FILES = frozenset(
-    {
-        "report.md",
-        "report.html",
-        "results.json",
-        "map.html",
-        "throughput.svg",
-        "criticality.svg",
-        "resilience.svg",
-    }
+from mobility.stress.report_charts import criticality_chart, resilience_chart, throughput_chart
+from mobility.stress.report_document import (
+    FORMATS,
+    REPORT_FILES,
+    Cell,
+    Report,
+    render_html,
+    render_markdown,
+    write_report,
 )
 
+__all__ = [
+    "FORMATS",
+    "REPORT_FILES",
+    "SECTION_DELAY_ROWS",
+    "Report",
+    "criticality_report",
+    "impact_report",
+    "render_html",
+    "render_markdown",
+    "stress_report",
+    "write_report",
+]
 
-def write_report(report: Report, out_dir: str | os.PathLike[str], fmt: str = "md") -> Path:
-    """Write the report folder atomically and return its path.
-
-    Raises
-    ------
-    DataError
-        If ``fmt`` is not ``md`` or ``html``.
-    """
-    if fmt not in FORMATS:
-        raise DataError(f"report format {fmt!r} is not one of {', '.join(FORMATS)}")
-    text = render_markdown(report) if fmt == "md" else render_html(report)
-    files = {
-        f"report.{fmt}": text.encode("utf-8"),
-        "results.json": strict_json.dumps(
-            report.data, indent=1, ensure_ascii=False, default=str
-        ).encode("utf-8"),
-        **report.files,
-    }
-    return write_folder_atomic(out_dir, files, kind="report")
-
-
-# --- charts -------------------------------------------------------------------------------
-
-
-def _svg(draw: Callable[[Any], None], width_in: float = 7.0, height_in: float = 3.6) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    with matplotlib.rc_context({"svg.hashsalt": "mobility", "svg.fonttype": "none"}):
-        figure, axis = plt.subplots(figsize=(width_in, height_in))
-        try:
-            draw(axis)
-            figure.tight_layout()
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
-        finally:
-            plt.close(figure)
-    return buffer.getvalue()
-
-
-def throughput_chart(impact: Impact) -> bytes:
-    """Bars of baseline and perturbed throughput per mode and vehicle class."""
-    keys = [t.key for t in impact.throughput]
-    base = [t.baseline_vehicles_per_day for t in impact.throughput]
-    now = [t.vehicles_per_day for t in impact.throughput]
-
-    def draw(axis: Any) -> None:
-        positions = range(len(keys))
-        axis.bar([p - 0.2 for p in positions], base, width=0.4, label="baseline", color="#9aa9b8")
-        axis.bar(
-            [p + 0.2 for p in positions], now, width=0.4, label=impact.perturbation, color="#c0392b"
-        )
-        axis.set_xticks(list(positions), keys, rotation=20, ha="right", fontsize=8)
-        axis.set_ylabel("vehicles per day")
-        axis.legend(fontsize=8)
-
-    return _svg(draw)
-
-
-def criticality_chart(ranked: Sequence[CriticalElement], metric: str) -> bytes:
-    """Draw horizontal bars of the top elements by ``metric`` (a :class:`CriticalElement` field)."""
-    labels = [r.element.describe() for r in ranked][::-1]
-    values = [float(getattr(r, metric)) for r in ranked][::-1]
-
-    def draw(axis: Any) -> None:
-        axis.barh(range(len(values)), values, color="#c0392b")
-        axis.set_yticks(range(len(labels)), labels, fontsize=7)
-        axis.set_xlabel(metric.replace("_", " "))
-
-    return _svg(draw, height_in=max(2.5, 0.3 * len(labels) + 1))
-
-
-def resilience_chart(points: Sequence[dict[str, Any]]) -> bytes:
-    """Metric shares against the number of failures: mean line, 10-90 % band."""
-    ks = [p["failures"] for p in points]
-
-    def draw(axis: Any) -> None:
-        for name, colour in (
-            ("road_share", "#2c7fb8"),
-            ("rail_share", "#7b3294"),
-            ("stranded_share", "#c0392b"),
-        ):
-            mean = [p[name]["mean"] for p in points]
-            axis.plot(ks, mean, marker="o", color=colour, label=METRICS[name])
-            axis.fill_between(
-                ks,
-                [p[name]["p10"] for p in points],
-                [p[name]["p90"] for p in points],
-                color=colour,
-                alpha=0.15,
-            )
-        axis.set_xlabel("elements failed at random")
-        axis.set_ylabel("share")
-        axis.set_ylim(-0.02, 1.05)
-        axis.legend(fontsize=7)
-
-    return _svg(draw)
+logger = logging.getLogger(__name__)
 
 
 # --- report builders ----------------------------------------------------------------------
@@ -472,6 +252,23 @@ def criticality_report(
         )
         + "."
     )
+    metric = {"stranded": "stranded", "throughput": "throughput_loss", "time": "extra_time_h"}[by]
+    _add_ranking(report, ranked, metric)
+    report.data = {
+        "by": by,
+        "ranking": [r.to_dict() for r in ranked],
+        "baseline": baseline.summary(),
+    }
+    if curve:
+        _add_resilience(report, curve)
+    if monte_carlo is not None:
+        _add_monte_carlo(report, monte_carlo)
+    if network is not None and ranked:
+        _criticality_map(report, network, ranked, metric)
+    return report
+
+
+def _add_ranking(report: Report, ranked: Sequence[CriticalElement], metric: str) -> None:
     report.table(
         "Most critical elements",
         [
@@ -500,77 +297,72 @@ def criticality_report(
             for r in ranked
         ],
     )
-    metric = {"stranded": "stranded", "throughput": "throughput_loss", "time": "extra_time_h"}[by]
     if ranked:
         report.chart(
             "criticality.svg",
             f"Top elements by {metric.replace('_', ' ')}",
             criticality_chart(ranked, metric),
         )
-    report.data = {
-        "by": by,
-        "ranking": [r.to_dict() for r in ranked],
-        "baseline": baseline.summary(),
-    }
-    if curve:
-        report.table(
-            "Resilience curve (mean and 10-90 % spread over Monte Carlo runs)",
+
+
+def _add_resilience(report: Report, curve: Sequence[dict[str, Any]]) -> None:
+    report.table(
+        "Resilience curve (mean and 10-90 % spread over Monte Carlo runs)",
+        [
+            "failures",
+            "runs",
+            "road share",
+            "road p10-p90",
+            "rail share",
+            "rail p10-p90",
+            "stranded share",
+            "extra h",
+        ],
+        [
             [
-                "failures",
-                "runs",
-                "road share",
-                "road p10-p90",
-                "rail share",
-                "rail p10-p90",
-                "stranded share",
-                "extra h",
-            ],
+                p["failures"],
+                p["runs"],
+                p["road_share"]["mean"],
+                f"{p['road_share']['p10']:.3f}-{p['road_share']['p90']:.3f}",
+                p["rail_share"]["mean"],
+                f"{p['rail_share']['p10']:.3f}-{p['rail_share']['p90']:.3f}",
+                p["stranded_share"]["mean"],
+                p["extra_time_h"]["mean"],
+            ]
+            for p in curve
+        ],
+    )
+    report.chart(
+        "resilience.svg", "Resilience: metrics against random failures", resilience_chart(curve)
+    )
+    report.data["resilience_curve"] = list(curve)
+
+
+def _add_monte_carlo(report: Report, monte_carlo: MonteCarloSummary) -> None:
+    report.table(
+        f"Monte Carlo ({monte_carlo.runs} runs, "
+        f"{monte_carlo.failures:.1f} failures a run on average)",
+        ["metric", "mean", "std", "p10", "p50", "p90", "min", "max"],
+        [
             [
-                [
-                    p["failures"],
-                    p["runs"],
-                    p["road_share"]["mean"],
-                    f"{p['road_share']['p10']:.3f}-{p['road_share']['p90']:.3f}",
-                    p["rail_share"]["mean"],
-                    f"{p['rail_share']['p10']:.3f}-{p['rail_share']['p90']:.3f}",
-                    p["stranded_share"]["mean"],
-                    p["extra_time_h"]["mean"],
-                ]
-                for p in curve
-            ],
-        )
-        report.chart(
-            "resilience.svg", "Resilience: metrics against random failures", resilience_chart(curve)
-        )
-        report.data["resilience_curve"] = list(curve)
-    if monte_carlo is not None:
-        report.table(
-            f"Monte Carlo ({monte_carlo.runs} runs, "
-            f"{monte_carlo.failures:.1f} failures a run on average)",
-            ["metric", "mean", "std", "p10", "p50", "p90", "min", "max"],
-            [
-                [
-                    METRICS[name],
-                    s["mean"],
-                    s["std"],
-                    s["p10"],
-                    s["p50"],
-                    s["p90"],
-                    s["min"],
-                    s["max"],
-                ]
-                for name, s in monte_carlo.metrics.items()
-            ],
-        )
-        report.table(
-            "Elements failing most often in the worst tenth of runs",
-            ["element", "runs"],
-            [[name, count] for name, count in monte_carlo.most_failed_in_worst],
-        )
-        report.data["monte_carlo"] = monte_carlo.to_dict()
-    if network is not None and ranked:
-        _criticality_map(report, network, ranked, metric)
-    return report
+                METRICS[name],
+                s["mean"],
+                s["std"],
+                s["p10"],
+                s["p50"],
+                s["p90"],
+                s["min"],
+                s["max"],
+            ]
+            for name, s in monte_carlo.metrics.items()
+        ],
+    )
+    report.table(
+        "Elements failing most often in the worst tenth of runs",
+        ["element", "runs"],
+        [[name, count] for name, count in monte_carlo.most_failed_in_worst],
+    )
+    report.data["monte_carlo"] = monte_carlo.to_dict()
 
 
 # --- maps (mobility.maps, when installed) -------------------------------------------------

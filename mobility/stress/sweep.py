@@ -26,26 +26,15 @@ scheduler and workers started by SSH, a batch queue through dask-jobqueue,
 or Kubernetes). The stress tasks are small independent Python calls with
 small results: Ray's actors and shared-memory object store buy nothing here.
 
-Results file
-    With ``results=PATH`` every finished task is appended to a JSON-lines
-    file at once (flushed and fsynced per line). The first line records the
-    spec's fingerprint; each result line carries its task's id and
-    fingerprint and a checksum bound to the spec. A sweep started again on
-    the same file skips the tasks already there, so an interrupted sweep
-    resumes without losing or repeating work; a line cut short by the
-    interruption is dropped. A file without the header (a user's notes), a
-    file written for another spec, a record edited or merged from another
-    sweep, or a different task under the same id is refused and never
-    changed. A lock keeps two sweeps from appending to one file.
+The tasks and the context spec are in :mod:`mobility.stress.sweep_tasks`,
+the resumable results file in :mod:`mobility.stress.sweep_results`; both
+are importable from here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import importlib
-import json
 import logging
 import multiprocessing
 import os
@@ -54,212 +43,41 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import numpy as np
-
-from mobility import _json as strict_json
 from mobility.errors import DataError
-from mobility.network.build import BuildOptions
-from mobility.network.load import load_network
-from mobility.stress.apply import close_elements, failure_probabilities
-from mobility.stress.capacity import CapacityModel
-from mobility.stress.impact import DEFAULT_VEHICLES, Element, StressContext
-from mobility.stress.perturbation import Perturbation
+from mobility.stress.impact import StressContext
+from mobility.stress.sweep_results import RESULTS_TOOL, ResultsFile
+from mobility.stress.sweep_tasks import (
+    ContextSpec,
+    SweepOptions,
+    SweepTask,
+    draw_random,
+    element_task,
+    evaluate_task,
+    sweep_kwargs,
+)
+
+__all__ = [
+    "BACKENDS",
+    "RESULTS_TOOL",
+    "ContextSpec",
+    "ResultsFile",
+    "SweepOptions",
+    "SweepProgress",
+    "SweepTask",
+    "draw_random",
+    "element_task",
+    "evaluate_task",
+    "run_sweep",
+    "sweep_kwargs",
+    "watch_parent",
+]
 
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("serial", "process", "dask")
-#: ``tool`` of a results file's header line.
-RESULTS_TOOL = "mobility-sweep-results/2"
 SweepProgress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ContextSpec:
-    """How a worker builds its :class:`StressContext` (picklable).
-
-    Attributes
-    ----------
-    source
-        Network input (``None``: the embedded atlas).
-    corridors, corridor_file, options
-        Network loading options (as :func:`mobility.load_network`).
-    focus
-        Corridors to measure (see :class:`StressContext`).
-    vehicles
-        Vehicle classes measured on the road.
-    capacity
-        Capacity assumptions.
-    """
-
-    source: str | None = None
-    corridors: tuple[str, ...] | None = None
-    corridor_file: str | None = None
-    options: BuildOptions | None = None
-    focus: tuple[str, ...] = ()
-    vehicles: tuple[str, ...] = DEFAULT_VEHICLES
-    capacity: CapacityModel = field(default_factory=CapacityModel)
-
-    def build(self) -> StressContext:
-        """Load the network and build the context."""
-        network = load_network(
-            self.source,
-            corridors=self.corridors,
-            corridor_file=self.corridor_file,
-            options=self.options,
-        )
-        return StressContext(
-            network, vehicles=self.vehicles, capacity=self.capacity, corridors=self.focus
-        )
-
-    def fingerprint(self) -> str:
-        """Digest of everything that changes results."""
-        return _digest(asdict(self))
-
-
-@dataclass(frozen=True)
-class SweepTask:
-    """One stress scenario of a sweep.
-
-    Attributes
-    ----------
-    id
-        Unique within the sweep.
-    elements
-        ``(mode, element id)`` of elements to close (kind ``elements``; see
-        :class:`~mobility.stress.impact.Element`).
-    perturbation
-        A perturbation to apply (kind ``perturbation``), in Monte Carlo run ``run``.
-    random_k
-        Number of elements to fail at random (kind ``random``), drawn with
-        ``(seed, random_k, run)``, weighted by ``perturbation``'s failure
-        probabilities when it has any, else uniformly; ``mode`` limits the draw.
-    seed, run, mode
-        See above.
-    """
-
-    id: str
-    elements: tuple[tuple[str, int], ...] = ()
-    perturbation: Perturbation | None = None
-    random_k: int | None = None
-    seed: int = 0
-    run: int = 0
-    mode: str | None = None
-
-    @property
-    def kind(self) -> str:
-        """``elements``, ``perturbation`` or ``random``."""
-        if self.random_k is not None:
-            return "random"
-        return "perturbation" if self.perturbation is not None else "elements"
-
-    def fingerprint(self) -> str:
-        """Digest of the task's definition."""
-        return _digest(
-            {
-                "id": self.id,
-                "elements": [list(e) for e in self.elements],
-                "perturbation": None if self.perturbation is None else self.perturbation.to_dict(),
-                "random_k": self.random_k,
-                "seed": self.seed,
-                "run": self.run,
-                "mode": self.mode,
-            }
-        )
-
-
-@dataclass(frozen=True)
-class SweepOptions:
-    """Where a sweep runs (see :func:`run_sweep`).
-
-    Attributes
-    ----------
-    backend
-        ``serial``, ``process`` or ``dask``.
-    workers
-        Worker processes.
-    spec
-        How workers build their context (it must describe the caller's context).
-    address
-        Dask scheduler address (default: a local cluster).
-    """
-
-    backend: str = "serial"
-    workers: int = 2
-    spec: ContextSpec | None = None
-    address: str | None = None
-
-
-def sweep_kwargs(sweep: SweepOptions | None) -> dict[str, Any]:
-    """Keyword arguments of :func:`run_sweep` for ``sweep`` (serial by default)."""
-    sweep = sweep or SweepOptions()
-    return {
-        "spec": sweep.spec,
-        "backend": sweep.backend,
-        "workers": sweep.workers,
-        "address": sweep.address,
-    }
-
-
-def _digest(payload: Any) -> str:
-    text = json.dumps(payload, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def element_task(element: Element) -> SweepTask:
-    """Return the task closing one element."""
-    return SweepTask(id=f"{element.mode}:{element.id}", elements=((element.mode, element.id),))
-
-
-def draw_random(context: StressContext, task: SweepTask) -> list[Element]:
-    """Return the elements a ``random`` task fails (deterministic in the task)."""
-    elements = context.elements(task.mode)
-    k = min(int(task.random_k or 0), len(elements))
-    rng = np.random.default_rng([task.seed, int(task.random_k or 0), task.run])
-    weights = None
-    if task.perturbation is not None and task.perturbation.random_failures is not None:
-        every = context.elements()
-        probability = failure_probabilities(context, task.perturbation)
-        by_key = {(e.mode, e.id): p for e, p in zip(every, probability.tolist(), strict=True)}
-        raw = np.array([by_key[(e.mode, e.id)] for e in elements], dtype=np.float64)
-        if raw.sum() > 0 and np.count_nonzero(raw) >= k:
-            weights = raw / raw.sum()
-    chosen = rng.choice(len(elements), size=k, replace=False, p=weights)
-    return [elements[i] for i in sorted(chosen.tolist())]
-
-
-def evaluate_task(context: StressContext, task: SweepTask) -> dict[str, Any]:
-    """Run one task on ``context``; a JSON-able result with the task's id and kind."""
-    if task.kind == "perturbation":
-        assert task.perturbation is not None
-        impact = context.evaluate(task.perturbation, run=task.run)
-        failed: list[str] = []
-    else:
-        if task.kind == "random":
-            chosen = draw_random(context, task)
-        else:
-            index = {(e.mode, e.id): e for e in context.elements()}
-            missing = [
-                f"{mode} element {number}"
-                for mode, number in task.elements
-                if (mode, number) not in index
-            ]
-            if missing:
-                raise DataError(f"task {task.id!r}: no element {', '.join(missing)} in the network")
-            chosen = [index[key] for key in task.elements]
-        impact = context.measure(close_elements(context, chosen), task.id)
-        failed = [f"{e.mode}:{e.id}" for e in chosen]
-    return {
-        "id": task.id,
-        "kind": task.kind,
-        "run": task.run,
-        "random_k": task.random_k,
-        "failed": failed,
-        **impact.to_dict(),
-    }
 
 
 # --- workers ------------------------------------------------------------------------------
@@ -303,140 +121,6 @@ def _init_worker(spec: ContextSpec, parent_pid: int | None = None) -> None:
 def _run_chunk(spec: ContextSpec, tasks: list[SweepTask]) -> list[dict[str, Any]]:
     context = _context(spec)
     return [evaluate_task(context, task) for task in tasks]
-
-
-# --- results file -------------------------------------------------------------------------
-
-
-class ResultsFile:
-    """Append-only JSON-lines results of a sweep (see the module notes).
-
-    Parameters
-    ----------
-    path
-        The file (created with its folder when missing).
-    spec_fingerprint
-        Fingerprint of the sweep's :class:`ContextSpec`.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], spec_fingerprint: str) -> None:
-        self.path = Path(path)
-        self.spec_fingerprint = spec_fingerprint
-        self._handle: IO[str] | None = None
-
-    def _sum(self, record: dict[str, Any]) -> str:
-        """Checksum of a result line, bound to this sweep's spec: edits and merges show."""
-        body = {k: v for k, v in record.items() if k != "sum"}
-        text = json.dumps([self.spec_fingerprint, body], sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-    def _refuse(self, number: int, what: str) -> DataError:
-        return DataError(
-            f"results file {str(self.path)!r} line {number}: {what}; it is not this sweep's "
-            "untouched results file, so it was not used or changed: use another file"
-        )
-
-    def load(self) -> dict[str, tuple[str, dict[str, Any]]]:
-        """Results already in the file: task id to (task fingerprint, result).
-
-        Raises
-        ------
-        DataError
-            If the file is not a results file of this sweep: no header on its
-            first line, another sweep's header, a line that is not JSON, or a
-            result edited or merged from elsewhere (its checksum fails).
-        """
-        if not self.path.exists():
-            return {}
-        if not self.path.is_file():
-            raise DataError(f"results file {str(self.path)!r} is not a file")
-        try:
-            text = self.path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            raise DataError(f"results file {str(self.path)!r} is not UTF-8 text") from None
-        if not text:
-            return {}
-        lines = text.split("\n")
-        complete = lines[:-1]  # the part after the last newline is cut short, or empty
-        found: dict[str, tuple[str, dict[str, Any]]] = {}
-        for number, line in enumerate(complete, start=1):
-            record = self._record(number, line)
-            if number == 1:
-                if record.get("type") != "header" or record.get("tool") != RESULTS_TOOL:
-                    raise self._refuse(1, "no mobility results header")
-                if record.get("spec") != self.spec_fingerprint:
-                    raise DataError(
-                        f"results file {str(self.path)!r} belongs to another sweep (network, "
-                        "corridors, vehicles or capacity assumptions differ); use another file"
-                    )
-                continue
-            if record.get("type") != "result" or record.get("sum") != self._sum(record):
-                raise self._refuse(number, "a record edited, or merged from another file")
-            task_id = str(record.get("id"))
-            if task_id in found:
-                raise self._refuse(number, f"task {task_id!r} a second time")
-            found[task_id] = (str(record["task"]), record["result"])
-        if not complete:  # one line without a newline: a header cut short, or a user's file
-            raise self._refuse(1, "no complete mobility results header")
-        return found
-
-    def _record(self, number: int, line: str) -> dict[str, Any]:
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, RecursionError):
-            raise self._refuse(number, "not a JSON record") from None
-        if not isinstance(record, dict):
-            raise self._refuse(number, "not a JSON object")
-        return record
-
-    def open(self) -> None:
-        """Open for appending: drop a cut-short last line and write the header if new.
-
-        Call :meth:`load` first: only a file it accepted is ever cut or appended to.
-
-        Raises
-        ------
-        DataError
-            If another sweep is writing the same file.
-        """
-        exists = self.path.exists() and self.path.stat().st_size > 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a", encoding="utf-8")
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise DataError(
-                f"results file {str(self.path)!r} is being written by another sweep"
-            ) from None
-        self._handle = handle
-        if exists:
-            data = self.path.read_bytes()
-            keep = data.rfind(b"\n") + 1
-            if keep < len(data):
-                logger.warning("results file %s: dropping a cut-short last line", self.path)
-                os.truncate(self.path, keep)
-        else:
-            self._write({"type": "header", "tool": RESULTS_TOOL, "spec": self.spec_fingerprint})
-
-    def append(self, task: SweepTask, result: dict[str, Any]) -> None:
-        """Append one result and make it durable."""
-        record = {"type": "result", "id": task.id, "task": task.fingerprint(), "result": result}
-        record = strict_json.finite(record)  # standard JSON: what is read back is what was summed
-        self._write({**record, "sum": self._sum(record)})
-
-    def _write(self, record: dict[str, Any]) -> None:
-        assert self._handle is not None
-        line = strict_json.dumps(record, sort_keys=True, ensure_ascii=False)
-        self._handle.write(line + "\n")
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-
-    def close(self) -> None:
-        """Close the file."""
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
 
 
 # --- runner -------------------------------------------------------------------------------
@@ -491,27 +175,9 @@ def run_sweep(
         another sweep.
     """
     spec = spec or ContextSpec()
-    if backend not in BACKENDS:
-        raise DataError(f"sweep backend {backend!r} is not one of {', '.join(BACKENDS)}")
-    if workers < 1:
-        raise DataError(f"sweep workers must be >= 1, got {workers}")
-    ids = [t.id for t in tasks]
-    if len(set(ids)) != len(ids):
-        duplicate = next(i for i in ids if ids.count(i) > 1)
-        raise DataError(f"sweep task id {duplicate!r} appears twice")
-    done: dict[str, dict[str, Any]] = {}
+    _check_sweep(tasks, backend, workers)
     store = ResultsFile(results, spec.fingerprint()) if results is not None else None
-    if store is not None:
-        fingerprints = {t.id: t.fingerprint() for t in tasks}
-        for task_id, (fingerprint, result) in store.load().items():
-            if task_id in fingerprints and fingerprints[task_id] != fingerprint:
-                raise DataError(
-                    f"results file {str(store.path)!r} holds a different task {task_id!r}; "
-                    "use another file for a changed sweep"
-                )
-            if task_id in fingerprints:
-                done[task_id] = result
-        store.open()
+    done = _resume(store, tasks) if store is not None else {}
     todo = [t for t in tasks if t.id not in done]
     total = len(tasks)
     if progress is not None:
@@ -539,6 +205,41 @@ def run_sweep(
         if store is not None:
             store.close()
     return [done[t.id] for t in tasks]
+
+
+def _check_sweep(tasks: Sequence[SweepTask], backend: str, workers: int) -> None:
+    """Refuse an unknown backend, no workers, or a task id used twice."""
+    if backend not in BACKENDS:
+        raise DataError(f"sweep backend {backend!r} is not one of {', '.join(BACKENDS)}")
+    if workers < 1:
+        raise DataError(f"sweep workers must be >= 1, got {workers}")
+    ids = [t.id for t in tasks]
+    if len(set(ids)) != len(ids):
+        duplicate = next(i for i in ids if ids.count(i) > 1)
+        raise DataError(f"sweep task id {duplicate!r} appears twice")
+
+
+def _resume(store: ResultsFile, tasks: Sequence[SweepTask]) -> dict[str, dict[str, Any]]:
+    """Return the results of ``tasks`` already in ``store`` and open it for appending.
+
+    Raises
+    ------
+    DataError
+        If the file holds a different task under one of the ids, or is not
+        this sweep's results file.
+    """
+    done: dict[str, dict[str, Any]] = {}
+    fingerprints = {t.id: t.fingerprint() for t in tasks}
+    for task_id, (fingerprint, result) in store.load().items():
+        if task_id in fingerprints and fingerprints[task_id] != fingerprint:
+            raise DataError(
+                f"results file {str(store.path)!r} holds a different task {task_id!r}; "
+                "use another file for a changed sweep"
+            )
+        if task_id in fingerprints:
+            done[task_id] = result
+    store.open()
+    return done
 
 
 def _run_process(

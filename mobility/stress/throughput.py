@@ -89,64 +89,128 @@ def max_flow(
     capacity = np.minimum(np.asarray(capacity, dtype=np.int64), UNLIMITED)
     if (capacity < 0).any():
         raise ValueError("edge capacities must be >= 0")
-    source, sink = n_nodes, n_nodes + 1
-    size = n_nodes + 2
-    usable = (u != v) & (capacity > 0)
-    src_nodes = np.array(sorted(sources), dtype=np.int64)
-    snk_nodes = np.array(sorted(sinks), dtype=np.int64)
-    src_cap = np.array(
-        [min(int(sources[n]), UNLIMITED) for n in src_nodes.tolist()], dtype=np.int64
-    )
-    snk_cap = np.array([min(int(sinks[n]), UNLIMITED) for n in snk_nodes.tolist()], dtype=np.int64)
-    tails = np.concatenate([u[usable], np.full(len(src_nodes), source), snk_nodes])
-    heads = np.concatenate([v[usable], src_nodes, np.full(len(snk_nodes), sink)])
-    caps = np.concatenate([capacity[usable], src_cap, snk_cap])
-    graph = scipy.sparse.coo_matrix((caps, (tails, heads)), shape=(size, size)).tocsr()
-    graph.sum_duplicates()
-    graph.data = np.minimum(graph.data, UNLIMITED).astype(np.int32)
+    net = _FlowGraph.of(n_nodes, u, v, capacity, sources, sinks)
     empty = np.zeros(0, dtype=np.int64)
-    if graph.nnz == 0 or not len(src_nodes) or not len(snk_nodes):
+    if net.graph.nnz == 0 or not len(net.src_nodes) or not len(net.snk_nodes):
         return FlowResult(0, np.zeros(len(u), dtype=np.int64), empty, (), ())
     reused = None if known is None else _still_maximum(known, u, v, capacity, sources, sinks)
+    edge_flow: NDArray[np.int64] | None
     if reused is not None:
-        value, edge_flow = known.result.value, known.result.edge_flow  # type: ignore[union-attr]
-        gates = np.concatenate([reused[0], reused[1]])
-        arcs = slice(len(tails) - len(gates), len(tails))  # the gate arcs, sources then sinks
-        moved = edge_flow > 0
-        flow = scipy.sparse.coo_matrix(
-            (
-                np.concatenate([edge_flow[moved], gates]),
-                (np.concatenate([u[moved], tails[arcs]]), np.concatenate([v[moved], heads[arcs]])),
-            ),
-            shape=(size, size),
-        ).tocsr()
-        flow = (flow - flow.T).tocsr()
+        assert known is not None
+        value, edge_flow = known.result.value, known.result.edge_flow
+        flow = net.flow_of(u, v, edge_flow, np.concatenate([reused[0], reused[1]]))
     else:
-        result = maximum_flow(graph, source, sink)
+        result = maximum_flow(net.graph, net.source, net.sink)
         value = int(result.flow_value)
         flow = result.flow.tocsr()
         edge_flow = None
-    # Residual network: forward capacity left plus the reverse of every flow.
-    residual = (graph.astype(np.int64) - flow.astype(np.int64)).tocsr()
-    residual.data = (residual.data > 0).astype(np.int8)
-    residual.eliminate_zeros()
-    reachable = np.zeros(size, dtype=bool)
-    reachable[breadth_first_order(residual, source, directed=True, return_predecessors=False)] = (
-        True
-    )
+    reachable = net.reachable(flow)
     if edge_flow is None:
         pair_flow = np.asarray(flow[u, v]).ravel().astype(np.int64) if len(u) else empty
-        edge_flow = _split_pair_flow(u, v, np.where(usable, capacity, 0), pair_flow)
-    cut = usable & reachable[u] & ~reachable[v]
+        edge_flow = _split_pair_flow(u, v, np.where(net.usable, capacity, 0), pair_flow)
+    cut = net.usable & reachable[u] & ~reachable[v]
     return FlowResult(
         value=value,
         edge_flow=edge_flow,
         cut_edges=np.flatnonzero(cut).astype(np.int64),
-        cut_sources=tuple(
-            int(n) for n, c in zip(src_nodes, src_cap, strict=True) if not reachable[n]
-        ),
-        cut_sinks=tuple(int(n) for n, c in zip(snk_nodes, snk_cap, strict=True) if reachable[n]),
+        cut_sources=tuple(int(n) for n in net.src_nodes if not reachable[n]),
+        cut_sinks=tuple(int(n) for n in net.snk_nodes if reachable[n]),
     )
+
+
+@dataclass(frozen=True)
+class _FlowGraph:
+    """The flow network: usable edges, a gate arc per source and sink, a super source and sink.
+
+    Attributes
+    ----------
+    graph
+        Capacities (int32 CSR over ``n_nodes + 2`` nodes, parallel arcs summed).
+    tails, heads
+        The arcs: usable edges, then the source gates, then the sink gates.
+    usable
+        Input edges with capacity that are not loops.
+    src_nodes, snk_nodes
+        Source and sink nodes, sorted.
+    source, sink
+        The super source and sink (``n_nodes``, ``n_nodes + 1``).
+    """
+
+    graph: scipy.sparse.csr_matrix
+    tails: NDArray[np.int64]
+    heads: NDArray[np.int64]
+    usable: NDArray[np.bool_]
+    src_nodes: NDArray[np.int64]
+    snk_nodes: NDArray[np.int64]
+    source: int
+    sink: int
+
+    @classmethod
+    def of(
+        cls,
+        n_nodes: int,
+        u: NDArray[np.int64],
+        v: NDArray[np.int64],
+        capacity: NDArray[np.int64],
+        sources: Mapping[int, int],
+        sinks: Mapping[int, int],
+    ) -> _FlowGraph:
+        """Build the flow network of the edges (capacities at most :data:`UNLIMITED`)."""
+        source, sink = n_nodes, n_nodes + 1
+        usable = (u != v) & (capacity > 0)
+        src_nodes = np.array(sorted(sources), dtype=np.int64)
+        snk_nodes = np.array(sorted(sinks), dtype=np.int64)
+        src_cap = np.array(
+            [min(int(sources[n]), UNLIMITED) for n in src_nodes.tolist()], dtype=np.int64
+        )
+        snk_cap = np.array(
+            [min(int(sinks[n]), UNLIMITED) for n in snk_nodes.tolist()], dtype=np.int64
+        )
+        tails = np.concatenate([u[usable], np.full(len(src_nodes), source), snk_nodes])
+        heads = np.concatenate([v[usable], src_nodes, np.full(len(snk_nodes), sink)])
+        caps = np.concatenate([capacity[usable], src_cap, snk_cap])
+        size = n_nodes + 2
+        graph = scipy.sparse.coo_matrix((caps, (tails, heads)), shape=(size, size)).tocsr()
+        graph.sum_duplicates()
+        graph.data = np.minimum(graph.data, UNLIMITED).astype(np.int32)
+        return cls(graph, tails, heads, usable, src_nodes, snk_nodes, source, sink)
+
+    def flow_of(
+        self,
+        u: NDArray[np.int64],
+        v: NDArray[np.int64],
+        edge_flow: NDArray[np.int64],
+        gates: NDArray[np.int64],
+    ) -> scipy.sparse.csr_matrix:
+        """Return a known flow as scipy's ``maximum_flow`` does: antisymmetric, in CSR.
+
+        ``gates`` are the gate arcs' flows, sources then sinks, sorted by node.
+        """
+        size = self.graph.shape[0]
+        arcs = slice(len(self.tails) - len(gates), len(self.tails))
+        moved = edge_flow > 0
+        flow = scipy.sparse.coo_matrix(
+            (
+                np.concatenate([edge_flow[moved], gates]),
+                (
+                    np.concatenate([u[moved], self.tails[arcs]]),
+                    np.concatenate([v[moved], self.heads[arcs]]),
+                ),
+            ),
+            shape=(size, size),
+        ).tocsr()
+        return (flow - flow.T).tocsr()
+
+    def reachable(self, flow: scipy.sparse.csr_matrix) -> NDArray[np.bool_]:
+        """Nodes reachable from the super source in the residual network of ``flow``."""
+        # Residual network: forward capacity left plus the reverse of every flow.
+        residual = (self.graph.astype(np.int64) - flow.astype(np.int64)).tocsr()
+        residual.data = (residual.data > 0).astype(np.int8)
+        residual.eliminate_zeros()
+        reachable = np.zeros(self.graph.shape[0], dtype=bool)
+        order = breadth_first_order(residual, self.source, directed=True, return_predecessors=False)
+        reachable[order] = True
+        return reachable
 
 
 @dataclass(frozen=True)

@@ -180,10 +180,10 @@ ASSUMED_DAILY_PER_LANE = {
     "tertiary": 2_500.0,
 }
 #: Weekends and holidays: no counts yet (every NDW day here is a working day).
-ASSUMED_WEEKEND_PROFILE = (
-    0.012, 0.009, 0.007, 0.005, 0.005, 0.008, 0.014, 0.024, 0.040, 0.055, 0.066, 0.073,
-    0.076, 0.076, 0.075, 0.073, 0.070, 0.065, 0.056, 0.047, 0.040, 0.033, 0.025, 0.016,
-)  # fmt: skip
+#: Shares of the local hours 00-11, then 12-23.
+_WEEKEND_AM = (0.012, 0.009, 0.007, 0.005, 0.005, 0.008, 0.014, 0.024, 0.040, 0.055, 0.066, 0.073)
+_WEEKEND_PM = (0.076, 0.076, 0.075, 0.073, 0.070, 0.065, 0.056, 0.047, 0.040, 0.033, 0.025, 0.016)
+ASSUMED_WEEKEND_PROFILE = _WEEKEND_AM + _WEEKEND_PM
 ASSUMED_WEEKEND_SCALE = 0.75
 
 

@@ -23,7 +23,7 @@ vehicle catalogue, march and rail rules, each with its digest), then:
 
 Shared domain code (not solver code), each tested on its own: the march
 rules and column timing (:mod:`mobility.routing.timing`,
-:mod:`mobility.routing.schedule`), the envelope of a group of vehicles
+:mod:`mobility.routing.column_timing`), the envelope of a group of vehicles
 (:mod:`mobility.routing.requirements`), the organisation in march units
 (:func:`mobility.model.column.build_column`), the hour-band rule of trains
 (:func:`mobility.rail.rules.band_at`), consists (:mod:`mobility.rail.consist`)

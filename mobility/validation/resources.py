@@ -26,7 +26,7 @@ from typing import Any
 from mobility.model.clock import local_iso
 from mobility.model.corridor import Place
 from mobility.model.scenario import Scenario, in_windows, local_clock_min
-from mobility.routing.schedule import ColumnSchedule
+from mobility.routing.column_timing import ColumnSchedule
 
 Span = tuple[datetime, datetime, int, str]
 

@@ -9,7 +9,7 @@ destination; every edge's limits (class, weight, axle, height, width, ADR
 tunnel category, hazmat ban) are compared with the envelope here, from the
 graph's own tags. The column is then timed again along those edges from the
 row's start (:meth:`~mobility.routing.router.Router.retime`: the march rules
-of :mod:`mobility.routing.timing` and :mod:`mobility.routing.schedule`,
+of :mod:`mobility.routing.timing` and :mod:`mobility.routing.column_timing`,
 shared domain code tested in ``tests/routing``), and the row's checkpoints,
 halts, arrival and clearance are checked against that timing.
 """
@@ -22,16 +22,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from mobility.errors import DataError
 from mobility.model.adr import code_for
 from mobility.model.clock import local_iso
 from mobility.model.column import FORMATIONS, Column, ColumnRules, MarchUnit, Serial, build_column
 from mobility.model.scenario import Request, Scenario
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
+from mobility.network.build import haversine_m
+from mobility.network.places import NetworkPlace
+from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.edges import LIMIT_ATTRIBUTES
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
-from mobility.routing.schedule import ColumnSchedule
 
 #: Times are written to the second; a clearance is rounded up to the minute.
 _SECOND = timedelta(seconds=1.5)
@@ -229,19 +233,22 @@ def derive_road(
     end_name = destination.name
     if rail:
         # A road leg ends at the road place nearest the loading terminal.
-        end = next(
-            (
-                p
-                for p in router.network.places
-                if p.mode == "road" and p.node == edges[-1][1] and p.place_id
-            ),
-            None,
-        )
+        terminal_id = str(((m.get("train") or {}).get("terminal") or {}).get("id") or "")
+        end = road_leg_end(router, terminal_id)
         if end is None:
-            found.append(("route", "the road leg does not end at a place of the road network"))
+            found.append(("route", f"loading terminal {terminal_id!r} is not a corridor place"))
+            broken = True
+        elif edges[-1][1] != end.node:
+            found.append(
+                (
+                    "route",
+                    f"the road leg does not end at {end.name!r}, the road place nearest "
+                    f"its loading terminal {terminal_id!r}",
+                )
+            )
             broken = True
         else:
-            end_name = end.place_id
+            end_name = end.place_id or end.name
     elif edges[-1][1] != destination.node:
         found.append(("route", f"the route does not end at the destination {destination.name!r}"))
         broken = True
@@ -294,6 +301,29 @@ def derive_road(
     )
     _compare_times(m, schedule, found, ends=not rail)
     return RoadDerivation(need, count, schedule)
+
+
+def road_leg_end(router: Router, terminal_id: str) -> NetworkPlace | None:
+    """Return the road place where a train's road leg to a loading terminal ends.
+
+    The rail rules end a road leg at the road place nearest the terminal (great-circle
+    distance, ties by name): a place with an id or a named junction. None if
+    ``terminal_id`` is not a place of the corridors.
+    """
+    terminal = next((p for p in router.network.corridors.places if p.id == terminal_id), None)
+    if terminal is None:
+        return None
+    candidates = [p for p in router.network.places if p.mode == "road" and p.node is not None]
+    if not candidates:
+        return None
+    lons = np.array([p.lon for p in candidates])
+    lats = np.array([p.lat for p in candidates])
+    metres = haversine_m(
+        np.full_like(lons, terminal.lon), np.full_like(lats, terminal.lat), lons, lats
+    )
+    return min(
+        zip(metres.tolist(), candidates, strict=True), key=lambda x: (round(x[0], 3), x[1].name)
+    )[1]
 
 
 def _as_moved(

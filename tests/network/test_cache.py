@@ -136,3 +136,21 @@ def test_uncachable_value_is_skipped_with_a_warning(
     with caplog.at_level(logging.WARNING):
         assert cache.store_cached("k" * 32, {"x": object()}) is None
     assert "not cached" in caplog.text
+
+
+def test_content_digest_does_not_depend_on_where_the_files_sit(tmp_path: Path) -> None:
+    """The same files give the same digest in any folder and any order (a plan's inputs)."""
+    near, far = tmp_path / "a", tmp_path / "z" / "deeper"
+    for folder, order in ((near, ("roads.osm", "corridors.yaml")), (far, ("corridors.yaml",))):
+        folder.mkdir(parents=True)
+        for name in order:
+            (folder / name).write_text(f"content of {name}", encoding="utf-8")
+    (far / "roads.osm").write_text("content of roads.osm", encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    first = cache.content_digest([near / "roads.osm", near / "corridors.yaml"], cache_dir)
+    # a/roads.osm sorts before z/.../corridors.yaml by path, after it by name.
+    mixed = cache.content_digest([near / "roads.osm", far / "corridors.yaml"], cache_dir)
+    assert cache.content_digest([far / "corridors.yaml", far / "roads.osm"], cache_dir) == first
+    assert mixed == first
+    (far / "roads.osm").write_text("other content", encoding="utf-8")
+    assert cache.content_digest([far / "roads.osm", far / "corridors.yaml"], cache_dir) != first

@@ -270,20 +270,39 @@ def test_the_friesenbruecke_carries_trains_only_before_december_2015(
 
 def test_retime_gives_back_the_schedule_of_the_route(router: Router) -> None:
     """Issue #14: the validator re-times a plan's route; the same rules give the same times."""
-    plan = router.route("Vlissingen", "Venlo (A67", "man-hx2-6x6", count=40, k=2,
-                        start="2026-11-24T05:00")  # fmt: skip
+    plan = router.route(
+        "Vlissingen", "Venlo (A67", "man-hx2-6x6", count=40, k=2, start="2026-11-24T05:00"
+    )
     assert plan.column is not None
     for route in plan.routes:
-        again = router.retime(route.edges, plan.column, plan.requirements,
-                              route.schedule.start, "Vlissingen", "Venlo (A67")  # fmt: skip
+        again = router.retime(
+            route.edges,
+            plan.column,
+            plan.requirements,
+            start=route.schedule.start,
+            origin="Vlissingen",
+            destination="Venlo (A67",
+        )
         assert again == route.schedule
     first = plan.routes[0].schedule
     later_start = first.start + timedelta(hours=3)
-    later = router.retime(plan.routes[0].edges, plan.column, plan.requirements, later_start,
-                          "Vlissingen", "Venlo (A67")  # fmt: skip
+    later = router.retime(
+        plan.routes[0].edges,
+        plan.column,
+        plan.requirements,
+        start=later_start,
+        origin="Vlissingen",
+        destination="Venlo (A67",
+    )
     assert later.arrive - first.arrive == timedelta(hours=3)
     assert [h.kind for h in later.halts] == [h.kind for h in first.halts]
     with pytest.raises(DataError, match="is not in the road graph"):
-        router.retime(((1, 2, 0),), plan.column, plan.requirements, first.start, "Vlissingen",
-                      "Venlo (A67")  # fmt: skip
+        router.retime(
+            ((1, 2, 0),),
+            plan.column,
+            plan.requirements,
+            start=first.start,
+            origin="Vlissingen",
+            destination="Venlo (A67",
+        )
     assert router.place("road", "Venlo (A67").node == first.checkpoints[-1].node

@@ -36,8 +36,15 @@ def test_delay_by_road_and_hour_adds_up_and_names_its_source(
 
 def test_sections_sum_the_movements_rows_largest_first() -> None:
     def row(road: str, hour: str, delay: float, demand: str = "default") -> dict[str, object]:
-        return {"road": road, "direction": "east", "hour": hour, "day": "working day",
-                "delay_vh": delay, "demand": demand, "source": f"{demand} source"}  # fmt: skip
+        return {
+            "road": road,
+            "direction": "east",
+            "hour": hour,
+            "day": "working day",
+            "delay_vh": delay,
+            "demand": demand,
+            "source": f"{demand} source",
+        }
 
     movements: list[dict[str, Any]] = [
         {"movement": "1", "civilian_delay": [row("A1", "08:00", 1.5), row("A12", "09:00", 0.2)]},

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -148,3 +150,92 @@ def test_proven_optimum_equals_enumeration(data: list[tuple[list[int], int]]) ->
     assert result.status == "OPTIMAL"
     assert result.bound == pytest.approx(result.objective)
     assert result.objective == pytest.approx(_brute_force_optimum(instance))
+
+
+@pytest.fixture
+def windows_spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Force the rolling-window search on tiny models (few columns, 4 march units a window)."""
+    from mobility.schedule import cpsat
+
+    calls: list[int] = []
+    improve = cpsat._improve_by_windows
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return improve(*args, **kwargs)
+
+    monkeypatch.setattr(cpsat, "_improve_by_windows", spy)
+    monkeypatch.setattr(cpsat, "MAX_COLUMNS", 30)
+    monkeypatch.setattr(cpsat, "WINDOW_TASKS", 4)
+    return calls
+
+
+def _triangles(n: int) -> Instance:
+    """March units in triangles: each pair of a triangle shares a bridge (LP bound below optimum).
+
+    Only slot 0 is free: one march unit of each triangle takes it, the other
+    two cost 50 each (the LP would put half of each in slot 0).
+    """
+    tasks = []
+    for t in range(n):
+        bridges = [f"bridge {t}.{i}" for i in range(3)]
+        for name, (a, b) in zip("ABC", [(0, 1), (1, 2), (0, 2)], strict=True):
+            uses = [(bridges[a], 0, 10), (bridges[b], 0, 10)]
+            tasks.append(tiny_task(f"{name}{t}", uses, [0, 50, 50, 50, 50, 50, 50, 50]))
+    return tiny_instance(tasks)
+
+
+def test_rolling_windows_keep_the_optimum_and_the_lp_bound(windows_spy: list[int]) -> None:
+    instance = _triangles(4)
+    result = solve(instance, OPTIONS, hint=greedy_assignment(instance))
+    assert windows_spy, "the model has more columns than MAX_COLUMNS: windows must be used"
+    assert respects_resources(instance, result.choices)
+    assert len(result.choices) == 12
+    # Per triangle one march unit in slot 0, two at cost 50: 4 x 100 hundredths.
+    assert result.objective == pytest.approx(4.0)
+    assert result.status == "FEASIBLE"
+    assert result.bound == pytest.approx(3.0)  # the LP's: half of each march unit in slot 0
+
+
+def _one_bridge(n: int) -> Instance:
+    rng = np.random.default_rng(7)
+    return tiny_instance(
+        [
+            tiny_task(f"T{i}", [("bridge", 0, 10)], [int(x) for x in rng.integers(0, 60, 24)])
+            for i in range(n)
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [OPTIONS, SolverOptions(time_limit_s=2, workers=2, deterministic=False)],
+    ids=["reproducible", "fast"],
+)
+def test_rolling_windows_without_an_lp_improve_the_hint(
+    windows_spy: list[int], monkeypatch: pytest.MonkeyPatch, options: SolverOptions
+) -> None:
+    from mobility.schedule import cpsat
+
+    # No LP in time: each march unit keeps its cheapest columns and the hint's.
+    monkeypatch.setattr(cpsat, "solve_relaxation", lambda *args, **kwargs: None)
+    instance = _one_bridge(6)
+    hint = greedy_assignment(instance)
+    result = solve(instance, options, hint=hint)
+    assert windows_spy
+    assert respects_resources(instance, result.choices)
+    assert len(result.choices) == len(instance.tasks)
+    assert result.objective < hint.objective / 10
+    assert math.isnan(result.bound)
+    if options.deterministic:
+        assert solve(instance, options, hint=hint).choices == result.choices
+
+
+def test_fast_search_finds_the_known_optimum() -> None:
+    costs_per_slot = [0, 0, 1, 5, 5, 5]
+    tasks = [tiny_task(n, [("bridge", 0, 20)], costs_per_slot) for n in ("A", "B")]
+    instance = tiny_instance(tasks)
+    fast = SolverOptions(time_limit_s=5, workers=2, deterministic=False)
+    result = solve(instance, fast, hint=greedy_assignment(instance))
+    assert result.objective == pytest.approx(0.01)
+    assert sorted(c.slot for c in result.choices.values()) == [0, 2]

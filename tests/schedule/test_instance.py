@@ -13,7 +13,7 @@ from mobility.errors import ScenarioError
 from mobility.model.scenario import Closure, Scenario, load_scenario, scenario_from_dict
 from mobility.routing.router import Router
 from mobility.schedule.greedy import greedy_assignment
-from mobility.schedule.instance import Instance, Option, Use, _merged, _merges, build_instance
+from mobility.schedule.instance import Instance, Option, _merges, build_instance
 from mobility.schedule.plan import build_plan
 from mobility.schedule.plan_files import write_plan
 from mobility.validation import validate_plan
@@ -77,11 +77,6 @@ def test_one_structure_resource_per_direction_and_one_use_per_column(
     option = instance.tasks[0].options[0]
     uses = [u for u in option.uses if u.resource.startswith("structure:")]
     assert len(uses) == 1 and uses[0].end_min - uses[0].start_min >= 2
-
-
-def test_merged_uses_keep_one_span_per_resource() -> None:
-    uses = [Use("structure:X/eastbound", 3, 5, 1), Use("structure:X/eastbound", 8, 9, 1)]
-    assert _merged(uses) == (Use("structure:X/eastbound", 3, 9, 1),)
 
 
 def test_junction_resource_only_where_routes_merge(

@@ -156,11 +156,24 @@ def test_same_inputs_and_seed_give_the_same_plan(tiny_scenario: Path, tmp_path: 
     for hash_seed in ("1", "2"):
         out = tmp_path / f"plan-{hash_seed}"
         subprocess.run(
-            [sys.executable, "-m", "mobility.cli", "plan", str(tiny_scenario), "--out", str(out),
-             "--time-limit", "2", "--seed", "3"],
-            check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            [
+                sys.executable,
+                "-m",
+                "mobility.cli",
+                "plan",
+                str(tiny_scenario),
+                "--out",
+                str(out),
+                "--time-limit",
+                "2",
+                "--seed",
+                "3",
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
             timeout=300,
-        )  # fmt: skip
+        )
         tables.append((out / "movement_table.json").read_text())
     assert tables[0] == tables[1]
 
@@ -179,11 +192,23 @@ def test_the_default_plan_is_the_same_on_a_loaded_machine(tmp_path: Path) -> Non
 
     def plan(out: Path, hash_seed: str, workers: str) -> tuple[str, Any]:
         subprocess.run(
-            [sys.executable, "-m", "mobility.cli", "plan", "--out", str(out),
-             "--time-limit", "3", "--workers", workers],
-            check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            [
+                sys.executable,
+                "-m",
+                "mobility.cli",
+                "plan",
+                "--out",
+                str(out),
+                "--time-limit",
+                "3",
+                "--workers",
+                workers,
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
             timeout=600,
-        )  # fmt: skip
+        )
         summary = json.loads((out / "summary.json").read_text())
         return (out / "movement_table.json").read_text(), _without_times(summary)
 

@@ -204,8 +204,14 @@ def test_trains_cross_at_nieuweschans_only_while_the_friesenbruecke_stands(
     atlas: mobility.Network, tmp_path: Path, start: str, crossing: str
 ) -> None:
     # The Nieuweschans - Weener crossing is dated in the corridor file (#18).
-    text = request("EAST", "boxer-apc: 20", mode="rail", origin="spod-eemshaven",
-                   destination="bcp-nieuweschans-a7", due=f"{start}T23:00+01:00")  # fmt: skip
+    text = request(
+        "EAST",
+        "boxer-apc: 20",
+        mode="rail",
+        origin="spod-eemshaven",
+        destination="bcp-nieuweschans-a7",
+        due=f"{start}T23:00+01:00",
+    )
     text = text.replace("2026-11-24T04:00", f"{start}T04:00")
     path = scenario_file(tmp_path, text)
     path.write_text(path.read_text().replace("start: 2026-11-24T00:00", f"start: {start}T00:00"))
@@ -286,8 +292,13 @@ def test_a_rail_line_closed_for_the_whole_horizon_is_routed_around(
     closed = "Breda \u2013 Rotterdam (Lage Zwaluwe \u2013 Breda)"
     text = request("TANKS", "m1a2-sepv3: 30", mode="rail", destination="bcp-venlo-a67")
     path = scenario_file(tmp_path, text)
-    open_lines = {s.line for t in plan(path, atlas, router).instance.tasks
-                  for o in t.options if o.rail for s in o.rail.path.sections}  # fmt: skip
+    open_lines = {
+        s.line
+        for t in plan(path, atlas, router).instance.tasks
+        for o in t.options
+        if o.rail
+        for s in o.rail.path.sections
+    }
     assert closed in open_lines
     closure = (
         f"closures:\n  - {{element: '{closed}', from: 2026-11-24T00:00+01:00, "
@@ -295,8 +306,13 @@ def test_a_rail_line_closed_for_the_whole_horizon_is_routed_around(
     )
     path.write_text(path.read_text().replace("requests:\n", closure + "requests:\n"))
     result = plan(path, atlas, router)
-    lines = {s.line for t in result.instance.tasks for o in t.options if o.rail
-             for s in o.rail.path.sections}  # fmt: skip
+    lines = {
+        s.line
+        for t in result.instance.tasks
+        for o in t.options
+        if o.rail
+        for s in o.rail.path.sections
+    }
     assert lines and closed not in lines
     assert any(line.startswith("Roosendaal") for line in lines)
     rows = [m.data for m in result.plan.movements]

@@ -9,8 +9,6 @@ from mobility.errors import DataError
 from mobility.network.load import load_network
 from mobility.stress.critical import criticality, rank_elements
 from mobility.stress.impact import StressContext
-from mobility.stress.montecarlo import monte_carlo, resilience_curve, spread
-from mobility.stress.perturbation import Perturbation, RandomFailures
 from tests.stress.conftest import EXAMPLES
 
 
@@ -45,34 +43,6 @@ def test_rank_elements_checks_its_input(tiny_context: StressContext) -> None:
         rank_elements(tiny_context.elements(), [], "length")
     with pytest.raises(DataError, match="elements but 0 results"):
         rank_elements(tiny_context.elements(), [])
-
-
-def test_resilience_curve_starts_at_the_baseline_and_ends_at_zero(
-    tiny_context: StressContext,
-) -> None:
-    n = len(tiny_context.elements("road"))
-    points = resilience_curve(tiny_context, [0, 1, n], 4, seed=3, mode="road")
-    assert [p["failures"] for p in points] == [0, 1, n]
-    assert points[0]["road_share"]["mean"] == 1.0 and points[0]["stranded_share"]["max"] == 0.0
-    assert points[1]["road_share"]["mean"] == 0.5  # any one road element halves it
-    assert points[-1]["road_share"]["max"] == 0.0 and points[-1]["stranded_share"]["min"] > 0
-    assert resilience_curve(tiny_context, [0, 1, n], 4, seed=3, mode="road") == points
-
-
-def test_monte_carlo_summary(tiny_context: StressContext) -> None:
-    p = Perturbation("r", random_failures=RandomFailures(11, {"default": 0.3}))
-    summary = monte_carlo(tiny_context, p, 40)
-    assert summary.runs == 40 and 0 < summary.failures < len(tiny_context.elements())
-    assert summary.metrics["road_share"]["min"] <= summary.metrics["road_share"]["mean"] <= 1.0
-    assert summary.most_failed_in_worst and summary.most_failed_in_worst[0][1] >= 1
-    assert monte_carlo(tiny_context, p, 40).to_dict() == summary.to_dict()
-    with pytest.raises(DataError, match="has no random_failures"):
-        monte_carlo(tiny_context, Perturbation("none"), 2)
-
-
-def test_spread() -> None:
-    s = spread([1.0, 2.0, 3.0, 4.0])
-    assert (s["mean"], s["min"], s["max"], s["p50"]) == (2.5, 1.0, 4.0, 2.5)
 
 
 @pytest.mark.realdata

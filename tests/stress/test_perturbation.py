@@ -1,23 +1,15 @@
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from mobility.errors import DataError, ScenarioError
 from mobility.stress.perturbation import (
-    CapacityReduction,
-    Curfew,
-    ElementClosure,
     Perturbation,
-    PortLoss,
     RandomFailures,
     Surge,
     combine,
-    curfew_closures,
     load_perturbation,
     perturbation_from_dict,
 )
@@ -150,33 +142,3 @@ def test_combine_concatenates_and_multiplies() -> None:
     with pytest.raises(ScenarioError, match="only one of the combined"):
         combine(b, b)
     assert combine().is_empty
-
-
-def test_curfew_windows_follow_local_time_across_dst() -> None:
-    local = ZoneInfo("Europe/Amsterdam")
-    curfew = Curfew("A73", ((22 * 60, 6 * 60),))
-    start = datetime(2026, 3, 28, 12, 0, tzinfo=local)  # DST starts on 29 March
-    spans = curfew_closures(curfew, start, datetime(2026, 3, 30, 12, 0, tzinfo=local), local)
-    assert [(a.hour, b.hour) for a, b in spans] == [(22, 6), (22, 6)]
-    elapsed = spans[0][1].astimezone(UTC) - spans[0][0].astimezone(UTC)
-    assert elapsed.total_seconds() == 7 * 3600  # one hour lost to DST
-    assert Curfew("x", ((0, 720), (600, 780))).closed_share == pytest.approx(13 / 24)
-
-
-def test_perturbation_parts_are_validated_on_construction() -> None:
-    with pytest.raises(DataError, match="remaining: expected a finite number"):
-        CapacityReduction("A16", math.nan)
-    with pytest.raises(DataError, match="remaining: expected a share"):
-        PortLoss("spod-rotterdam", remaining=1.5)
-    with pytest.raises(DataError, match="mode 'air' is not one of"):
-        ElementClosure("A16", mode="air")
-    with pytest.raises(DataError, match="expected a non-empty name"):
-        ElementClosure(" ")
-    with pytest.raises(DataError, match="is empty"):
-        Curfew("A73", ((360, 360),))
-    with pytest.raises(DataError, match="surge scale"):
-        Surge(math.inf)
-    with pytest.raises(DataError, match="'ferry' is not one of"):
-        RandomFailures(probability={"ferry": 0.1})
-    with pytest.raises(DataError, match="seed"):
-        RandomFailures(seed=-1)

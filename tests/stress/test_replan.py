@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import copy
 import math
-from pathlib import Path
 
 import pytest
 
@@ -11,15 +10,10 @@ from mobility.errors import ScenarioError
 from mobility.model.scenario import Scenario, load_scenario
 from mobility.schedule.cpsat import SolverOptions
 from mobility.schedule.planner import plan_scenario
-from mobility.stress.apply import perturb_scenario
 from mobility.stress.impact import StressContext
 from mobility.stress.perturbation import (
-    BorderClosure,
-    Curfew,
-    ElementClosure,
     Perturbation,
     PortLoss,
-    Surge,
     load_perturbation,
 )
 from mobility.stress.replan import gap_of, stress_test, verdict
@@ -32,58 +26,6 @@ FAST = SolverOptions(time_limit_s=0.2, workers=1, deterministic=True)
 @pytest.fixture(scope="module")
 def scenario() -> Scenario:
     return load_scenario(DATA / "scenario-tiny.yaml")
-
-
-def test_scenario_copies(scenario: Scenario, atlas_context: StressContext) -> None:
-    before = copy.deepcopy(scenario)
-    p = Perturbation(
-        "mix",
-        closures=(ElementClosure("Botlektunnel", "road", scenario.start, scenario.end),),
-        curfews=(Curfew("spod-vlissingen", ((22 * 60, 6 * 60),)),),
-        borders=(BorderClosure("bcp-venlo-a67", divert_to="bcp-tegelen-kaldenkirchen"),),
-        ports=(PortLoss("spod-vlissingen", 0.5),),
-        surge=Surge(2.0),
-    )
-    changed, stranded = perturb_scenario(scenario, p, atlas_context)
-    assert scenario == before and not stranded
-    assert [r.vehicle_count for r in changed.requests] == [
-        2 * r.vehicle_count for r in scenario.requests
-    ]
-    assert {r.destination for r in changed.requests} == {"bcp-tegelen-kaldenkirchen"}
-    assert changed.closures[0].element == "Botlektunnel"
-    night = [c for c in changed.closures if c.element.startswith("Port of Vlissingen")]
-    assert len(night) == 2 and all(
-        c.end > c.start for c in night
-    )  # 00-06 and 22-24 in the 24 h horizon
-    assert changed.capacities.port_rate("spod-vlissingen") == 75.0
-    lost, stranded = perturb_scenario(
-        scenario, Perturbation("lost", ports=(PortLoss("Vlissingen"),)), atlas_context
-    )
-    assert not lost.requests and [s.request for s in stranded] == ["R1", "R2"]
-    # Any element the network has can be closed in time windows, an OSM way included.
-    way, _ = perturb_scenario(
-        scenario, Perturbation("x", curfews=(Curfew("way 280", ((0, 60),)),)), atlas_context
-    )
-    assert {c.element for c in way.closures} == {"way 280"}
-    with pytest.raises(ScenarioError, match="matches no bridge"):
-        perturb_scenario(
-            scenario, Perturbation("x", curfews=(Curfew("Botlektunel", ((0, 60),)),)), atlas_context
-        )
-
-
-def test_surge_request_outside_the_horizon_is_refused(
-    scenario: Scenario, atlas_context: StressContext, tmp_path: Path
-) -> None:
-    path = tmp_path / "p.yaml"
-    path.write_text(
-        "surge:\n  requests:\n    - {id: LATE, unit: u, origin: Vlissingen,"
-        " destination: bcp-venlo-a67, available_from: 2027-01-01T00:00+01:00,"
-        " required_by: 2027-01-02T00:00+01:00, vehicles: {fennek: 4}}\n"
-    )
-    with pytest.raises(
-        ScenarioError, match=r"surge request 'LATE' available_from.*outside the scenario horizon"
-    ):
-        perturb_scenario(scenario, load_perturbation(path), atlas_context)
 
 
 def test_stress_test_replans_on_copies(

@@ -5,9 +5,7 @@ from pathlib import Path
 import pytest
 
 from mobility.cli import main
-from mobility.errors import DataError
 from mobility.network.load import Network
-from mobility.stress import report as report_module
 from mobility.stress.critical import criticality
 from mobility.stress.impact import StressContext
 from mobility.stress.montecarlo import resilience_curve
@@ -31,22 +29,6 @@ def test_impact_report_escapes_text(tiny_context: StressContext, tmp_path: Path)
     assert (
         svg.startswith(b"<?xml") and svg == (tmp_path / "m" / "throughput.svg").read_bytes()
     )  # reproducible
-
-
-def test_failed_write_leaves_nothing(
-    tiny_context: StressContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = impact_report(tiny_context.baseline)
-
-    def broken(_: object) -> str:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(report_module, "render_markdown", broken)
-    with pytest.raises(RuntimeError):
-        write_report(report, tmp_path / "out")
-    assert list(tmp_path.iterdir()) == []
-    with pytest.raises(DataError, match="report format 'pdf'"):
-        write_report(report, tmp_path / "out", "pdf")
 
 
 def test_criticality_report_with_curve_and_map(

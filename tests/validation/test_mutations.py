@@ -504,7 +504,7 @@ def truck_halt_cut_to_2_min(f: Folder) -> str:
 def road_leg_cut_short(f: Folder) -> str:
     row = f.table[0]
     row["edges"] = row["edges"][:-3]
-    return "does not end at a place"
+    return "the road place nearest its loading terminal"
 
 
 def road_leg_driven_faster(f: Folder) -> str:

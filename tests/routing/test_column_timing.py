@@ -10,11 +10,11 @@ import pytest
 import mobility
 from mobility.errors import DataError
 from mobility.model.clock import LOCAL_TIME
+from mobility.routing.column_timing import Halting, RoutePoints, column_schedule
 from mobility.routing.edges import EdgeTable
 from mobility.routing.halt_sites import ColumnFootprint, HaltSite, RouteSite
 from mobility.routing.output import plan_lines
 from mobility.routing.router import Router
-from mobility.routing.schedule import RoutePoints, column_schedule
 from mobility.routing.timing import HaltRules, MarchSpeeds, column_speeds_kph, travel_times_s
 from tests.routing.conftest import make_graph
 from tests.routing.test_elements import DATA
@@ -31,8 +31,16 @@ def _line(edges: int, **data: object) -> EdgeTable:
 
 
 def _site(position: int, vehicles: int | None = 300, **fields: object) -> RouteSite:
-    site = HaltSite(f"site-{position}", f"CSC {position}", "support_centre", 4.0, 52.0,
-                    vehicles, vehicles, **fields)  # type: ignore[arg-type]  # fmt: skip
+    site = HaltSite(
+        id=f"site-{position}",
+        name=f"CSC {position}",
+        kind="support_centre",
+        lon=4.0,
+        lat=52.0,
+        vehicles=vehicles,
+        vehicles_overnight=vehicles,
+        **fields,  # type: ignore[arg-type]
+    )
     return RouteSite(position, site, 0.0, 0.0)
 
 
@@ -51,10 +59,12 @@ def _schedule(  # type: ignore[no-untyped-def]
         np.full(table.n_edges, pass_s),
         START,
         RoutePoints({}, {}),
-        "A",
-        "B",
-        sites=sites or tuple(_site(i) for i in sorted(halt_places)),
-        footprint=footprint,
+        origin_name="A",
+        destination_name="B",
+        halting=Halting(
+            sites=sites or tuple(_site(i) for i in sorted(halt_places)),
+            footprint=footprint or ColumnFootprint(1, 0.0),
+        ),
     )
 
 
