@@ -101,6 +101,28 @@ def _is_halt_site(tags: Mapping[str, str]) -> bool:
 def _compile_file(
     document: Mapping[str, Any], origin: str, compiled: _Compiled, prefix: str
 ) -> None:
+    """Add one source file's points and ways (cut at its structures) to ``compiled``."""
+    _compile_points(document, origin, compiled, prefix)
+    paths, way_tags = _read_paths(document, origin, compiled)
+    structures_by_way = _read_structures(document, origin, compiled, paths)
+    for way_id, path in paths.items():
+        where = f"{origin}: {way_id}"
+        node_ids, coords = _path_nodes(path, where, compiled, prefix)
+        _check_spacing(coords, where, compiled.problems)
+        # Split the path at structures: each structure is a way of its own.
+        structures = structures_by_way.get(way_id, {})
+        cut_points = sorted({0, len(node_ids) - 1, *structures, *(i + 1 for i in structures)})
+        for a, b in itertools.pairwise(cut_points):
+            tags = dict(way_tags[way_id])
+            if a in structures:
+                tags.update(structures[a])
+            compiled.ways.append((compiled.new_id(), node_ids[a : b + 1], tags))
+
+
+def _compile_points(
+    document: Mapping[str, Any], origin: str, compiled: _Compiled, prefix: str
+) -> None:
+    """Add the named points (with their tags and provenance) as nodes."""
     points = document.get("points") or {}
     if not isinstance(points, Mapping):
         raise DataError(f"{origin}: 'points' must be a mapping of point keys")
@@ -120,11 +142,16 @@ def _compile_file(
             float(raw["lat"]),
             tags,
         )
+
+
+def _read_paths(
+    document: Mapping[str, Any], origin: str, compiled: _Compiled
+) -> tuple[dict[str, list[Any]], dict[str, dict[str, str]]]:
+    """Return the paths and tags of the roads (or rail lines), by way id."""
     list_key = "roads" if "roads" in document else "lines"
-    ways = document.get(list_key) or []
     paths: dict[str, list[Any]] = {}
     way_tags: dict[str, dict[str, str]] = {}
-    for index, raw in enumerate(ways):
+    for index, raw in enumerate(document.get(list_key) or []):
         where = f"{origin}: {list_key}[{index}]"
         if not isinstance(raw, Mapping) or "id" not in raw or "path" not in raw:
             raise DataError(f"{where}: expected a mapping with id, tags and path")
@@ -138,6 +165,13 @@ def _compile_file(
         way_tags[way_id] = _tags(raw.get("tags"), where) | _provenance(
             raw, f"{where} ({way_id})", compiled.problems
         )
+    return paths, way_tags
+
+
+def _read_structures(
+    document: Mapping[str, Any], origin: str, compiled: _Compiled, paths: Mapping[str, list[Any]]
+) -> dict[str, dict[int, dict[str, str]]]:
+    """Tags of each bridge or tunnel, by way id and position of its first point in the path."""
     structures_by_way: dict[str, dict[int, dict[str, str]]] = {}
     for index, raw in enumerate(document.get("structures") or []):
         where = f"{origin}: structures[{index}] ({raw.get('id', '?')})"
@@ -154,47 +188,42 @@ def _compile_file(
             continue
         tags = _tags(raw.get("tags"), where) | _provenance(raw, where, compiled.problems)
         structures_by_way.setdefault(road, {})[positions[0]] = tags
-    for way_id, path in paths.items():
-        where = f"{origin}: {way_id}"
-        node_ids: list[int] = []
-        coords: list[tuple[float, float]] = []
-        for step in path:
-            if isinstance(step, str):
-                node = compiled.nodes.get(f"{prefix}:{step}")
-                if node is None:
-                    compiled.problems.append(f"{where}: unknown point {step!r}")
-                    continue
-                node_ids.append(node[0])
-                coords.append((node[1], node[2]))
-            elif isinstance(step, Sequence) and len(step) == 2:
-                node_id = compiled.new_id()
-                compiled.nodes[f"{prefix}:#{node_id}"] = (
-                    node_id,
-                    float(step[0]),
-                    float(step[1]),
-                    {},
-                )
-                node_ids.append(node_id)
-                coords.append((float(step[0]), float(step[1])))
-            else:
-                compiled.problems.append(
-                    f"{where}: path step {step!r} is neither a key nor [lon, lat]"
-                )
-        for here, there in itertools.pairwise(coords):
-            gap = _distance_m(here, there)
-            if gap > MAX_POINT_SPACING_M:
-                compiled.problems.append(
-                    f"{where}: points {here} and {there} are {gap / 1000:.1f} km apart "
-                    f"(max {MAX_POINT_SPACING_M / 1000:.0f} km)"
-                )
-        # Split the path at structures: each structure is a way of its own.
-        structures = structures_by_way.get(way_id, {})
-        cut_points = sorted({0, len(node_ids) - 1, *structures, *(i + 1 for i in structures)})
-        for a, b in itertools.pairwise(cut_points):
-            tags = dict(way_tags[way_id])
-            if a in structures:
-                tags.update(structures[a])
-            compiled.ways.append((compiled.new_id(), node_ids[a : b + 1], tags))
+    return structures_by_way
+
+
+def _path_nodes(
+    path: Sequence[Any], where: str, compiled: _Compiled, prefix: str
+) -> tuple[list[int], list[tuple[float, float]]]:
+    """Node ids and positions of a path of point keys and ``[lon, lat]`` pairs (new nodes)."""
+    node_ids: list[int] = []
+    coords: list[tuple[float, float]] = []
+    for step in path:
+        if isinstance(step, str):
+            node = compiled.nodes.get(f"{prefix}:{step}")
+            if node is None:
+                compiled.problems.append(f"{where}: unknown point {step!r}")
+                continue
+            node_ids.append(node[0])
+            coords.append((node[1], node[2]))
+        elif isinstance(step, Sequence) and len(step) == 2:
+            node_id = compiled.new_id()
+            compiled.nodes[f"{prefix}:#{node_id}"] = (node_id, float(step[0]), float(step[1]), {})
+            node_ids.append(node_id)
+            coords.append((float(step[0]), float(step[1])))
+        else:
+            compiled.problems.append(f"{where}: path step {step!r} is neither a key nor [lon, lat]")
+    return node_ids, coords
+
+
+def _check_spacing(coords: Sequence[tuple[float, float]], where: str, problems: list[str]) -> None:
+    """Report consecutive points farther apart than :data:`MAX_POINT_SPACING_M`."""
+    for here, there in itertools.pairwise(coords):
+        gap = _distance_m(here, there)
+        if gap > MAX_POINT_SPACING_M:
+            problems.append(
+                f"{where}: points {here} and {there} are {gap / 1000:.1f} km apart "
+                f"(max {MAX_POINT_SPACING_M / 1000:.0f} km)"
+            )
 
 
 def _part_label(part: set[int], key_of: Mapping[int, str]) -> str:

@@ -34,6 +34,7 @@ from mobility.network.read_osmnx import (
 )
 from mobility.network.read_pbf import PBF_SUFFIXES, read_osm_pbf
 from mobility.network.read_shapefile import find_shapefile_layers, read_geofabrik_shapefile
+from mobility.network.read_shapefile_sites import find_site_layers
 from mobility.network.read_xml import XML_SUFFIXES, read_osm_xml
 from mobility.network.report import LoadReport
 
@@ -57,7 +58,8 @@ class Network:
     report
         What the load read, kept, dropped and could not parse.
     halt_sites
-        Rest areas, service areas and HGV parking of the input (OSM XML).
+        Rest areas, service areas and HGV parking of the input (every format;
+        see :mod:`mobility.network.halt_areas`).
     """
 
     road: nx.MultiDiGraph
@@ -134,7 +136,7 @@ def _input_files(path: Path, input_format: str) -> list[Path]:
     if input_format != "shapefile":
         return [path]
     files: list[Path] = []
-    for layer in find_shapefile_layers(path):
+    for layer in [*find_shapefile_layers(path), *find_site_layers(path)]:
         files.extend(sorted(layer.parent.glob(layer.stem + ".*")))
     return files
 
@@ -186,47 +188,51 @@ def load_network(
     use_cache = settings.use_cache if use_cache is None else use_cache
     key = ""
     if use_cache:
-        content = cache.content_digest([*_input_files(path, input_format), corridor_path])
-        key = cache.cache_key(
-            content, {"options": asdict(options), "corridors": sorted(corridor_set.corridors)}
-        )
+        key = _cache_key(path, input_format, corridor_path, corridor_set, options)
         cached = cache.load_cached(key)
         if isinstance(cached, Network):
             logger.info("loaded network from cache %s", cache.cache_path(key))
             cached.load_args = _load_args(source, corridors, corridor_file, options)
             return cached
     started = time.perf_counter()
+    label = "embedded atlas" if source is None else str(path)
+    network = _build_network(path, input_format, label, corridor_set, options, progress)
+    logger.info("built network from %s in %.1f s", path, time.perf_counter() - started)
+    if use_cache:
+        cache.store_cached(key, network)
+    network.load_args = _load_args(source, corridors, corridor_file, options)
+    return network
+
+
+def _cache_key(
+    path: Path,
+    input_format: str,
+    corridor_path: Path,
+    corridor_set: CorridorSet,
+    options: BuildOptions,
+) -> str:
+    """Key of the cached network: the inputs' content, the options and the corridors chosen."""
+    content = cache.content_digest([*_input_files(path, input_format), corridor_path])
+    return cache.cache_key(
+        content, {"options": asdict(options), "corridors": sorted(corridor_set.corridors)}
+    )
+
+
+def _build_network(
+    path: Path,
+    input_format: str,
+    label: str,
+    corridor_set: CorridorSet,
+    options: BuildOptions,
+    progress: Callable[[str, int], None] | None,
+) -> Network:
+    """Read the input, build and consolidate the graphs, attach the places; fill the report."""
     with step(f"reading {path.name}"):
         ways = read_ways(path, input_format, progress)
-    report = LoadReport(
-        source="embedded atlas" if source is None else str(path), input_format=input_format
-    )
+    report = LoadReport(source=label, input_format=input_format)
     report.notes.extend(ways.notes)
-    polygons = corridor_polygons(corridor_set)
-    clip = union_polygon(polygons) if options.clip else None
-    with step("building the road and rail graphs"):
-        graphs = build_graphs(ways, clip_polygon=clip, options=options, report=report)
-        for mode in ("road", "rail"):
-            graphs[mode] = consolidate_junctions(
-                graphs[mode], tolerance_m=options.consolidate_tolerance_m, mode=mode, report=report
-            )
-            _assign_corridors(graphs[mode], polygons)
-    if graphs["road"].number_of_edges() == 0 and graphs["rail"].number_of_edges() == 0:
-        road_classes = ", ".join(sorted(h for h in ROAD_HIGHWAYS if not h.endswith("_link")))
-        where = f" inside corridors {', '.join(corridor_set.corridors)}" if options.clip else ""
-        read = "unknown" if report.ways_read is None else f"{report.ways_read:,}"
-        missing = report.refs_without_location
-        why = (
-            f"; {missing:,} node references name nodes the input does not hold: expected "
-            "an extract with the nodes of its ways"
-            if missing > report.refs_outside_corridors
-            else ""
-        )
-        raise DataError(
-            f"input {str(path)!r} has no road ({road_classes}) or rail ways{where} "
-            f"(ways read: {read}, node refs outside corridors: "
-            f"{report.refs_outside_corridors:,}){why}"
-        )
+    graphs = _build_graphs(ways, corridor_set, options, report)
+    _refuse_empty(graphs, report, path, corridor_set, options)
     network = Network(
         road=graphs["road"],
         rail=graphs["rail"],
@@ -242,11 +248,50 @@ def load_network(
     report.count_restrictions_on_graph(network.road)
     report.unattached_places = [p.name for p in network.places if p.node is None]
     report.one_way_places = one_way_places(network.road, network.rail, network.places)
-    logger.info("built network from %s in %.1f s", path, time.perf_counter() - started)
-    if use_cache:
-        cache.store_cached(key, network)
-    network.load_args = _load_args(source, corridors, corridor_file, options)
     return network
+
+
+def _build_graphs(
+    ways: OsmWays, corridor_set: CorridorSet, options: BuildOptions, report: LoadReport
+) -> dict[Mode, nx.MultiDiGraph]:
+    """Road and rail graphs, clipped, consolidated, each node and edge with its corridors."""
+    polygons = corridor_polygons(corridor_set)
+    clip = union_polygon(polygons) if options.clip else None
+    with step("building the road and rail graphs"):
+        graphs = build_graphs(ways, clip_polygon=clip, options=options, report=report)
+        for mode in ("road", "rail"):
+            graphs[mode] = consolidate_junctions(
+                graphs[mode], tolerance_m=options.consolidate_tolerance_m, mode=mode, report=report
+            )
+            _assign_corridors(graphs[mode], polygons)
+    return graphs
+
+
+def _refuse_empty(
+    graphs: dict[Mode, nx.MultiDiGraph],
+    report: LoadReport,
+    path: Path,
+    corridor_set: CorridorSet,
+    options: BuildOptions,
+) -> None:
+    """Raise a :class:`DataError` saying why when neither graph has an edge."""
+    if graphs["road"].number_of_edges() or graphs["rail"].number_of_edges():
+        return
+    road_classes = ", ".join(sorted(h for h in ROAD_HIGHWAYS if not h.endswith("_link")))
+    where = f" inside corridors {', '.join(corridor_set.corridors)}" if options.clip else ""
+    read = "unknown" if report.ways_read is None else f"{report.ways_read:,}"
+    missing = report.refs_without_location
+    why = (
+        f"; {missing:,} node references name nodes the input does not hold: expected "
+        "an extract with the nodes of its ways"
+        if missing > report.refs_outside_corridors
+        else ""
+    )
+    raise DataError(
+        f"input {str(path)!r} has no road ({road_classes}) or rail ways{where} "
+        f"(ways read: {read}, node refs outside corridors: "
+        f"{report.refs_outside_corridors:,}){why}"
+    )
 
 
 def _load_args(

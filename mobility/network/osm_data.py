@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 
 from mobility.errors import DataError
-from mobility.model.halt_site import HaltSite, polygon_area_m2, site_from_tags
+from mobility.model.halt_site import HaltSite, site_from_tags
+from mobility.network.halt_areas import site_from_outline
 from mobility.network.restrictions import TurnRestriction
 
 Mode = Literal["road", "rail"]
@@ -84,7 +84,8 @@ class OsmWays:
     restrictions
         Turn restriction relations (OSM XML and PBF; shapefiles have none).
     halt_sites
-        Rest areas, service areas and HGV parking (OSM XML nodes and areas).
+        Rest areas, service areas and HGV parking of the input (every reader;
+        see :mod:`mobility.network.halt_areas`).
     """
 
     way_ids: NDArray[np.int64]
@@ -122,40 +123,45 @@ class WayCollector:
         self.node_tags: dict[int, dict[str, str]] = {}
         self.ways_read: int | None = None
         self.restrictions: list[TurnRestriction] = []
-        self.site_nodes: dict[int, dict[str, str]] = {}
+        self.site_nodes: dict[int, tuple[float, float, dict[str, str]]] = {}
         self.site_ways: list[tuple[int, list[int], dict[str, str]]] = []
 
-    def add_site(self, element: str, osm_id: int, refs: list[int], tags: dict[str, str]) -> None:
-        """Keep a rest area, service area or HGV parking (a node, or a way's outline)."""
-        if site_from_tags("-", tags, 0.0, 0.0, None) is None:
-            return
-        if element == "node":
-            self.site_nodes[osm_id] = tags
-        elif len(refs) >= 3:
-            self.site_ways.append((osm_id, refs, tags))
+    def add_site_node(self, node_id: int, lon: float, lat: float, tags: dict[str, str]) -> None:
+        """Keep a node that marks a rest area, service area or HGV parking."""
+        if site_from_tags("-", tags, 0.0, 0.0, None) is not None:
+            self.site_nodes[node_id] = (lon, lat, tags)
+
+    def add_site_area(self, way_id: int, refs: list[int], tags: dict[str, str]) -> None:
+        """Keep the outline of a rest area, service area or HGV parking (a way's nodes)."""
+        if len(refs) >= 3 and site_from_tags("-", tags, 0.0, 0.0, None) is not None:
+            self.site_ways.append((way_id, refs, tags))
+
+    def site_refs(self) -> list[int]:
+        """Node ids of the kept site outlines (a reader must locate them too)."""
+        return [ref for _, refs, _ in self.site_ways for ref in refs]
 
     def _sites(self) -> list[HaltSite]:
-        if not self.site_nodes and not self.site_ways:
-            return []
-        wanted = set(self.site_nodes) | {r for _, refs, _ in self.site_ways for r in refs}
-        where = {
-            node: (lon, lat)
-            for node, lon, lat in zip(self.node_ids, self.node_lon, self.node_lat, strict=True)
-            if node in wanted
-        }
-        sites = []
-        for node, tags in self.site_nodes.items():
-            if node in where:
-                site = site_from_tags(f"osm_node_{node}", tags, *where[node], None)
-                sites.append(site)
-        for way, refs, tags in self.site_ways:
-            coords = [where[r] for r in refs if r in where]
-            if len(coords) < 3:
-                continue
-            outline = shapely.Polygon(coords) if len(coords) >= 4 else shapely.LineString(coords)
-            point = outline.representative_point()
-            area = polygon_area_m2(outline) if outline.area > 0 else None
-            sites.append(site_from_tags(f"osm_way_{way}", tags, point.x, point.y, area))
+        sites = [
+            site_from_tags(f"osm_node_{node}", tags, lon, lat, None)
+            for node, (lon, lat, tags) in self.site_nodes.items()
+        ]
+        if self.site_ways:
+            ids = np.asarray(self.node_ids, dtype=np.int64)
+            found = np.flatnonzero(np.isin(ids, np.asarray(self.site_refs(), dtype=np.int64)))
+            where = dict(
+                zip(
+                    ids[found].tolist(),
+                    zip(
+                        np.asarray(self.node_lon)[found].tolist(),
+                        np.asarray(self.node_lat)[found].tolist(),
+                        strict=True,
+                    ),
+                    strict=True,
+                )
+            )
+            for way, refs, tags in self.site_ways:
+                coords = [where[r] for r in refs if r in where]
+                sites.append(site_from_outline(f"osm_way_{way}", tags, coords))
         return [s for s in sites if s is not None]
 
     def add_way(self, way_id: int, refs: list[int], tags: dict[str, str], mode: Mode) -> None:

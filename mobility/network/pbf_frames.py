@@ -118,7 +118,7 @@ def check_pbf_frames(path: str | Path) -> PbfFrames:
     """
     path = Path(path)
     where = f"OSM PBF file {str(path)!r}"
-    blobs = inflated = offset = 0
+    blobs = inflated = offset = size = 0
     try:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -126,46 +126,7 @@ def check_pbf_frames(path: str | Path) -> PbfFrames:
                 raise DataError(f"{where} is empty; expected an OSM PBF extract")
             while offset < size:
                 frame = f"frame {blobs + 1} at byte {offset:,}"
-                prefix = handle.read(4)
-                if len(prefix) < 4:
-                    raise _CutShortError
-                (header_bytes,) = struct.unpack(">I", prefix)
-                if header_bytes > MAX_HEADER_BYTES:
-                    raise DataError(
-                        f"{where}: {frame} declares a {header_bytes:,}-byte header; expected "
-                        f"at most {MAX_HEADER_BYTES:,} (the PBF limit): not PBF or damaged"
-                    )
-                header_end = handle.tell() + header_bytes
-                if header_end > size:
-                    raise _CutShortError
-                header = _fields(handle, header_end, wanted={1})
-                kind = header.get(1, b"")
-                datasize = header.get(3)
-                if not isinstance(kind, bytes) or not isinstance(datasize, int):
-                    raise ValueError("its header lacks the blob type or size")
-                if blobs == 0 and kind != b"OSMHeader":
-                    shown = kind[:40].decode("ascii", "replace")
-                    raise DataError(
-                        f"{where}: the first blob is of type {shown!r}; expected 'OSMHeader' "
-                        "(not an OSM PBF extract?)"
-                    )
-                if datasize > MAX_BLOB_BYTES:
-                    raise DataError(
-                        f"{where}: {frame} declares a {datasize:,}-byte blob; expected at "
-                        f"most {MAX_BLOB_BYTES:,} (the PBF limit)"
-                    )
-                blob_end = header_end + datasize
-                if blob_end > size:
-                    raise _CutShortError
-                blob = _fields(handle, blob_end, wanted=set())
-                raw = blob.get(2, blob.get(1, 0))  # raw_size, or the length of raw data
-                if not isinstance(raw, int):
-                    raise ValueError("its blob's raw_size is not a number")
-                if raw > MAX_BLOB_BYTES:
-                    raise DataError(
-                        f"{where}: {frame} claims to inflate to {raw:,} bytes; expected at most "
-                        f"{MAX_BLOB_BYTES:,} (the PBF limit)"
-                    )
+                offset, raw = _read_frame(handle, size, where, frame, first=blobs == 0)
                 inflated += raw
                 if inflated > settings.max_inflated_bytes:
                     raise DataError(
@@ -173,7 +134,6 @@ def check_pbf_frames(path: str | Path) -> PbfFrames:
                         f"{frame}; refused (MOBILITY_MAX_INFLATED_MB)"
                     )
                 blobs += 1
-                offset = blob_end
     except DataError:
         raise
     except _CutShortError:
@@ -189,3 +149,61 @@ def check_pbf_frames(path: str | Path) -> PbfFrames:
     except OSError as error:
         raise DataError(f"{where} cannot be read: {error}") from error
     return PbfFrames(blobs, inflated)
+
+
+def _read_frame(
+    handle: BinaryIO, size: int, where: str, frame: str, *, first: bool
+) -> tuple[int, int]:
+    """Check the frame at the handle's position; return where it ends and its inflated size.
+
+    Raises
+    ------
+    DataError
+        Naming the file (``where``) and the frame (number and offset): a header or blob beyond
+        the format's limits, or a first blob that is not ``OSMHeader``.
+    _CutShortError
+        If the frame runs past the end of the file.
+    ValueError
+        If its protobuf fields are malformed.
+    """
+    prefix = handle.read(4)
+    if len(prefix) < 4:
+        raise _CutShortError
+    (header_bytes,) = struct.unpack(">I", prefix)
+    if header_bytes > MAX_HEADER_BYTES:
+        raise DataError(
+            f"{where}: {frame} declares a {header_bytes:,}-byte header; expected at most "
+            f"{MAX_HEADER_BYTES:,} (the PBF limit): not PBF or damaged"
+        )
+    header_end = handle.tell() + header_bytes
+    if header_end > size:
+        raise _CutShortError
+    header = _fields(handle, header_end, wanted={1})
+    kind = header.get(1, b"")
+    datasize = header.get(3)
+    if not isinstance(kind, bytes) or not isinstance(datasize, int):
+        raise ValueError("its header lacks the blob type or size")
+    if first and kind != b"OSMHeader":
+        shown = kind[:40].decode("ascii", "replace")
+        raise DataError(
+            f"{where}: the first blob is of type {shown!r}; expected 'OSMHeader' "
+            "(not an OSM PBF extract?)"
+        )
+    if datasize > MAX_BLOB_BYTES:
+        raise DataError(
+            f"{where}: {frame} declares a {datasize:,}-byte blob; expected at most "
+            f"{MAX_BLOB_BYTES:,} (the PBF limit)"
+        )
+    blob_end = header_end + datasize
+    if blob_end > size:
+        raise _CutShortError
+    blob = _fields(handle, blob_end, wanted=set())
+    raw = blob.get(2, blob.get(1, 0))  # raw_size, or the length of raw data
+    if not isinstance(raw, int):
+        raise ValueError("its blob's raw_size is not a number")
+    if raw > MAX_BLOB_BYTES:
+        raise DataError(
+            f"{where}: {frame} claims to inflate to {raw:,} bytes; expected at most "
+            f"{MAX_BLOB_BYTES:,} (the PBF limit)"
+        )
+    return blob_end, raw

@@ -1,7 +1,8 @@
 """Read graphs stored by osmnx users: GraphML and GeoPackage.
 
 Both become :class:`~mobility.network.osm_data.OsmWays`, so tag typing,
-clipping, consolidation and the load report are the same as for OSM files.
+clipping, consolidation, the load report and the halt sites (nodes tagged as
+rest or service areas) are the same as for OSM files.
 Each edge becomes a way: its ends ``u`` and ``v`` keep their OSM node ids and
 the inner vertices of its geometry get synthetic (negative) ids. Two opposite
 edges with the same geometry (osmnx's two directions of a two-way street)
@@ -33,8 +34,9 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from mobility.errors import DataError
+from mobility.network.halt_areas import may_be_site
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
-from mobility.network.tags import NODE_KEYS, WAY_KEYS
+from mobility.network.tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
 from mobility.network.vector_checks import to_wgs84
 
 logger = logging.getLogger(__name__)
@@ -135,7 +137,9 @@ def ways_from_graph(
     node_lonlat
         WGS84 position of each node, shape ``(n, 2)``.
     node_tags
-        Attributes of each node (``highway``, ``ref``, ``name`` are kept).
+        Attributes of each node (``highway``, ``ref``, ``name`` are kept); a
+        node tagged as a rest or service area (``highway=rest_area|services``,
+        or ``amenity=parking`` with ``hgv``) is also a halt site.
     edges
         Edges with WGS84 geometries (``None`` for a straight edge).
 
@@ -181,6 +185,13 @@ def ways_from_graph(
             if (values := _values(attributes[key]))
         }
         collector.add_node(int(node), lon, lat, kept or None)
+        site_tags = {
+            key: values[0]
+            for key in SITE_KEYS & attributes.keys()
+            if (values := _values(attributes[key]))
+        }
+        if may_be_site(site_tags):
+            collector.add_site_node(int(node), lon, lat, site_tags)
     collector.ways_read = len(edges.u) - len(paired)
     return collector.finish(unique_ways=False)
 

@@ -1,7 +1,9 @@
 """Read OSM PBF files with pyosmium, in two filtered passes.
 
-Pass 1 reads only ways and relations, filtered in C++ by tag (road classes
-and rail; turn restrictions), and records the node ids the ways use. Pass 2
+Pass 1 reads ways and relations, filtered in C++ by tag (road classes
+and rail; turn restrictions; rest areas, service areas and car parks), and
+the nodes that may mark a halt site (filtered in C++ by tag, so the other
+nodes never reach Python), and records the node ids the ways use. Pass 2
 reads only those nodes, filtered in C++ by id (a bitmap bounded by the
 highest node id: at most about 1.5 GB for today's OSM ids, held only during
 that pass). Memory therefore grows with the
@@ -12,6 +14,7 @@ polygons happens when the graph is built, on these kept nodes only.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +24,7 @@ import osmium.filter
 
 from mobility import settings
 from mobility.errors import DataError
+from mobility.network.halt_areas import SITE_TAG_PAIRS, may_be_site
 from mobility.network.osm_data import (
     RAIL_RAILWAYS,
     ROAD_HIGHWAYS,
@@ -34,7 +38,7 @@ from mobility.network.restrictions import (
     is_restriction_relation,
     parse_restriction,
 )
-from mobility.network.tags import NODE_KEYS, WAY_KEYS
+from mobility.network.tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -72,50 +76,10 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
     if not path.is_file():
         raise DataError(f"OSM PBF file {str(path)!r} does not exist")
     check_pbf_frames(path)
-    where = f"OSM PBF file {str(path)!r}"
     collector = WayCollector()
-    wanted = (
-        [("highway", value) for value in sorted(ROAD_HIGHWAYS)]
-        + [("railway", value) for value in sorted(RAIL_RAILWAYS)]
-        + [("type", value) for value in sorted(RELATION_TYPES)]
-    )
     try:
-        ways = osmium.FileProcessor(str(path), osmium.osm.WAY | osmium.osm.RELATION).with_filter(
-            osmium.filter.TagFilter(*wanted)
-        )
-        for count, way in enumerate(ways, start=1):
-            if isinstance(way, osmium.osm.Relation):
-                _relation(way, collector)
-                continue
-            tags = {tag.k: tag.v for tag in way.tags if tag.k in WAY_KEYS}
-            mode = classify_way(tags)
-            if mode is None:
-                continue
-            refs = [node.ref for node in way.nodes]  # type: ignore[union-attr]
-            _check_refs(refs, f"{where}: way {way.id}")
-            collector.add_way(way.id, refs, tags, mode)
-            if len(collector.refs) > settings.max_osm_refs:
-                raise DataError(
-                    f"{where}: its road and rail ways refer to more than "
-                    f"{settings.max_osm_refs:,} nodes; expected an extract of the corridors' "
-                    "size (MOBILITY_MAX_OSM_REFS raises the limit)"
-                )
-            if progress is not None and count % 100_000 == 0:
-                progress("ways", count)
-        # The id set is a C++ bitmap, bounded by the highest node id (about
-        # 1.5 GB for today's ids up to 12.5e9) and freed when the pass ends.
-        nodes = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(
-            osmium.filter.IdFilter(collector.refs)
-        )
-        for count, node in enumerate(nodes, start=1):
-            location = node.location  # type: ignore[union-attr]
-            if not location.valid():
-                continue
-            node_tags = node.tags
-            kept = {t.k: t.v for t in node_tags if t.k in NODE_KEYS} if len(node_tags) else None
-            collector.add_node(node.id, location.lon, location.lat, kept or None)
-            if progress is not None and count % 100_000 == 0:
-                progress("nodes", count)
+        _read_ways(path, collector, progress)
+        _read_nodes(path, collector, progress)
     except RuntimeError as error:
         raise DataError(
             f"OSM PBF file {str(path)!r} cannot be read (truncated or not PBF?): {error}"
@@ -123,9 +87,93 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
     return collector.finish()
 
 
+def _read_ways(path: Path, collector: WayCollector, progress: ProgressCallback | None) -> None:
+    """Pass 1: road, rail and halt-site ways, turn restrictions, and halt-site nodes.
+
+    The tag filters run in C++, each on its own object types; nodes (stored
+    first in a PBF) pass only when they may mark a halt site.
+    """
+    where = f"OSM PBF file {str(path)!r}"
+    wanted = (
+        [("highway", value) for value in sorted(ROAD_HIGHWAYS)]
+        + [("railway", value) for value in sorted(RAIL_RAILWAYS)]
+        + [("type", value) for value in sorted(RELATION_TYPES)]
+        + list(SITE_TAG_PAIRS)
+    )
+    way_filter = osmium.filter.TagFilter(*wanted)
+    way_filter.enable_for(osmium.osm.WAY | osmium.osm.RELATION)
+    node_filter = osmium.filter.TagFilter(*SITE_TAG_PAIRS)
+    node_filter.enable_for(osmium.osm.NODE)
+    objects = (
+        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION)
+        .with_filter(way_filter)
+        .with_filter(node_filter)
+    )
+    for count, obj in enumerate(objects, start=1):
+        if isinstance(obj, osmium.osm.Node):
+            _site_node(obj, collector)
+        elif isinstance(obj, osmium.osm.Relation):
+            _relation(obj, collector)
+        else:
+            _way(obj, collector, where)  # type: ignore[arg-type]
+        if progress is not None and count % 100_000 == 0:
+            progress("ways", count)
+
+
+def _way(way: osmium.osm.Way, collector: WayCollector, where: str) -> None:
+    tags = {tag.k: tag.v for tag in way.tags if tag.k in WAY_KEYS}
+    mode = classify_way(tags)
+    if mode is None:
+        site_tags = {tag.k: tag.v for tag in way.tags if tag.k in SITE_KEYS}
+        refs = [node.ref for node in way.nodes]
+        if may_be_site(site_tags) and refs and _ids_in_range(refs):
+            collector.add_site_area(way.id, refs, site_tags)
+        return
+    refs = [node.ref for node in way.nodes]
+    _check_refs(refs, f"{where}: way {way.id}")
+    collector.add_way(way.id, refs, tags, mode)
+    if len(collector.refs) > settings.max_osm_refs:
+        raise DataError(
+            f"{where}: its road and rail ways refer to more than "
+            f"{settings.max_osm_refs:,} nodes; expected an extract of the corridors' "
+            "size (MOBILITY_MAX_OSM_REFS raises the limit)"
+        )
+
+
+def _site_node(node: osmium.osm.Node, collector: WayCollector) -> None:
+    location = node.location
+    if location.valid():
+        tags = {tag.k: tag.v for tag in node.tags if tag.k in SITE_KEYS}
+        collector.add_site_node(node.id, location.lon, location.lat, tags)
+
+
+def _read_nodes(path: Path, collector: WayCollector, progress: ProgressCallback | None) -> None:
+    """Pass 2: the nodes the kept ways and site outlines use, filtered by id in C++."""
+    # The id set is a C++ bitmap, bounded by the highest node id (about
+    # 1.5 GB for today's ids up to 12.5e9) and freed when the pass ends.
+    wanted = itertools.chain(collector.refs, collector.site_refs())
+    nodes = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(
+        osmium.filter.IdFilter(wanted)
+    )
+    for count, node in enumerate(nodes, start=1):
+        location = node.location  # type: ignore[union-attr]
+        if not location.valid():
+            continue
+        node_tags = node.tags
+        kept = {t.k: t.v for t in node_tags if t.k in NODE_KEYS} if len(node_tags) else None
+        collector.add_node(node.id, location.lon, location.lat, kept or None)
+        if progress is not None and count % 100_000 == 0:
+            progress("nodes", count)
+
+
 #: Most members of a turn restriction read (one has three or four); a larger
 #: one is counted as incomplete without reading its members.
 MAX_RESTRICTION_MEMBERS = 64
+
+
+def _ids_in_range(refs: list[int]) -> bool:
+    """Whether the id bitmap of the second pass holds these node ids in bounded memory."""
+    return min(refs) >= 0 and max(refs) <= settings.max_pbf_node_id
 
 
 def _check_refs(refs: list[int], where: str) -> None:

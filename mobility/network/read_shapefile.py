@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from mobility.errors import DataError
 from mobility.network.line_snapping import snap_lines
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
+from mobility.network.read_shapefile_sites import read_shapefile_sites
 from mobility.network.vector_checks import check_shapefile_parts, declared_crs, to_wgs84
 
 logger = logging.getLogger(__name__)
@@ -103,8 +104,10 @@ def read_geofabrik_shapefile(path: str | Path, *, snap_tolerance_m: float = 10.0
     Returns
     -------
     OsmWays
-        Road and rail ways with synthetic node ids; ``notes`` says what the
-        reader assumed (a layer without ``.prj`` read as WGS84).
+        Road and rail ways with synthetic node ids, and the folder's rest and
+        service areas (:mod:`mobility.network.read_shapefile_sites`); ``notes``
+        says what the reader assumed (a layer without ``.prj`` read as WGS84)
+        and when the folder has no layer of rest and service areas.
 
     Raises
     ------
@@ -117,7 +120,8 @@ def read_geofabrik_shapefile(path: str | Path, *, snap_tolerance_m: float = 10.0
     line_coords: list[NDArray[np.float64]] = []
     line_meta: list[tuple[int, dict[str, str]]] = []
     notes: list[str] = []
-    for layer in find_shapefile_layers(path):
+    shapefile_layers = find_shapefile_layers(path)
+    for layer in shapefile_layers:
         lines, meta, read, note = _read_layer(layer)
         collector.ways_read += read
         line_coords.extend(lines)
@@ -140,8 +144,14 @@ def read_geofabrik_shapefile(path: str | Path, *, snap_tolerance_m: float = 10.0
             snapped.lines_split,
         )
     ways = collector.finish()
-    ways.notes = notes
+    road_layers = [layer for layer in shapefile_layers if not _is_rail_layer(layer)]
+    ways.halt_sites, site_notes = read_shapefile_sites(path, road_layers)
+    ways.notes = notes + site_notes
     return ways
+
+
+def _is_rail_layer(layer: Path) -> bool:
+    return "rail" in layer.name.lower()
 
 
 def _layer_of(tags: dict[str, str]) -> int:
@@ -173,7 +183,7 @@ def _read_layer(
             f"shapefile {str(layer)!r} has no field 'fclass' or 'type' (the road or railway "
             f"class); its fields are {', '.join(map(str, frame.columns[:-1])) or 'none'}"
         )
-    is_rail = "rail" in layer.name.lower()
+    is_rail = _is_rail_layer(layer)
     records = frame.drop(columns="geometry").to_dict("records")
     kept_tags: list[dict[str, str]] = []
     kept_rows: list[int] = []

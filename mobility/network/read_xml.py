@@ -24,6 +24,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from mobility import settings
 from mobility.errors import DataError
+from mobility.network.halt_areas import SITE_HIGHWAYS
 from mobility.network.osm_data import OsmWays, WayCollector, classify_way
 from mobility.network.restrictions import is_restriction_relation, parse_restriction
 from mobility.network.tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
@@ -188,10 +189,10 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
                 node_id = _osm_id(element.get("id"))
                 collector.add_node(node_id, lon, lat, node_tags or None)
                 if (
-                    node_tags.get("highway") in ("rest_area", "services")
+                    node_tags.get("highway") in SITE_HIGHWAYS
                     or element.find("tag[@k='amenity']") is not None
                 ):
-                    collector.add_site("node", node_id, [], _tags(element, SITE_KEYS))
+                    collector.add_site_node(node_id, lon, lat, _tags(element, SITE_KEYS))
             except (TypeError, ValueError) as error:
                 raise DataError(
                     f"node {str(element.get('id'))[:40]!r} has no valid id/lat/lon: {error}"
@@ -212,7 +213,7 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
                     ) from error
                 collector.add_way(way_id, refs, way_tags, mode)
             elif (
-                way_tags.get("highway") in ("rest_area", "services")
+                way_tags.get("highway") in SITE_HIGHWAYS
                 or element.find("tag[@k='amenity']") is not None
             ):
                 try:
@@ -221,7 +222,7 @@ def _parse(stream: IO[bytes], collector: WayCollector) -> None:
                 except (TypeError, ValueError):
                     pass  # a malformed area only costs a halt site
                 else:
-                    collector.add_site("way", way_id, refs, _tags(element, SITE_KEYS))
+                    collector.add_site_area(way_id, refs, _tags(element, SITE_KEYS))
             element.clear()
         elif tag == "relation":
             _relation(element, collector)

@@ -239,10 +239,8 @@ def _name(
         np.array([nodes[int(table.nodes[i])]["y"] for i in ends], dtype=np.float64),
     )
     distance, nearest = tree.query(points)
-    found = sorted(
-        {places[int(i)] for d, i in zip(distance.tolist(), nearest.tolist(), strict=True)
-         if d <= NAME_RADIUS_M}
-    )  # fmt: skip
+    pairs = zip(distance.tolist(), nearest.tolist(), strict=True)
+    found = sorted({places[int(i)] for d, i in pairs if d <= NAME_RADIUS_M})
     if len(found) == 2:
         return f"{label} between {found[0]} and {found[1]}"
     # Pieces between unnamed branches (ramps, short one-way links) are named

@@ -11,6 +11,7 @@ from mobility.network.summary import network_summary
 
 DATA = Path(__file__).parent.parent / "data"
 TINY = DATA / "tiny.osm"
+KEEP_ALL = BuildOptions(clip=False, fragments="keep")
 
 
 def test_loads_tiny_extract_with_places(tiny_corridors: Path) -> None:
@@ -161,3 +162,70 @@ def test_graphs_follow_osmnx_conventions(tiny_corridors: Path) -> None:
     assert projected.graph["crs"] == "EPSG:28992"
     route = ox.shortest_path(network.road, 1, 6, weight="length")
     assert route == [1, 2, 5, 6]
+
+
+def _sites_in_every_format(folder: Path) -> dict[str, Path]:
+    """The same services area (node 3 of ``write_sites_osm``) in each supported format."""
+    import osmnx as ox
+
+    from tests.network.test_read_osmnx import small_graph
+    from tests.network.test_read_pbf import to_pbf
+    from tests.network.test_read_shapefile_sites import current_layout
+    from tests.network.test_read_xml import write_sites_osm
+
+    xml = write_sites_osm(folder)
+    graph = small_graph()
+    graph.nodes[3].update(highway="services")
+    (folder / "shp").mkdir()
+    ox.save_graphml(graph, folder / "g.graphml")
+    ox.save_graph_geopackage(graph, folder / "g.gpkg")
+    return {
+        "osm-xml": xml,
+        "osm-pbf": to_pbf(xml, folder / "sites.osm.pbf"),
+        "shapefile": current_layout(folder / "shp"),
+        "osmnx-graphml": folder / "g.graphml",
+        "osmnx-gpkg": folder / "g.gpkg",
+    }
+
+
+def test_every_format_gives_its_halt_sites(tmp_path: Path, tiny_corridors: Path) -> None:
+    # A user of any supported format gets halts at the input's rest areas (#13, #18).
+    expected = {
+        "osm-xml": {"osm_node_3", "osm_node_21", "osm_way_200"},
+        "osm-pbf": {"osm_node_3", "osm_node_21", "osm_way_200"},
+        "shapefile": {"osm_node_21", "osm_way_31"},
+        "osmnx-graphml": {"osm_node_3"},
+        "osmnx-gpkg": {"osm_node_3"},
+    }
+    for input_format, path in _sites_in_every_format(tmp_path).items():
+        network = load_network(path, corridor_file=tiny_corridors, options=KEEP_ALL)
+        assert network.report.input_format == input_format
+        assert {site.id for site in network.halt_sites} == expected[input_format], input_format
+        count = len(expected[input_format])
+        assert f"{count:,} halt sites read (rest and service areas, HGV parking)" in (
+            network.report.notes
+        )
+
+
+def test_site_layers_are_inputs_of_the_cache(tmp_path: Path) -> None:
+    from mobility.network.load import network_input_files
+    from tests.network.test_read_shapefile_sites import current_layout
+
+    files = {p.name for p in network_input_files(current_layout(tmp_path), None)}
+    assert {"gis_osm_traffic_free_1.dbf", "gis_osm_traffic_a_free_1.shp"} <= files
+
+
+@pytest.mark.realdata
+def test_real_n201_folder_gives_its_service_areas(shared_osm: Path, tiny_corridors: Path) -> None:
+    network = load_network(
+        shared_osm / "n201-haarlemmermeer-roads-2016",
+        corridor_file=tiny_corridors,
+        options=BuildOptions(clip=False),
+    )
+    assert sorted(site.id for site in network.halt_sites) == [
+        "osm_way_74983262",
+        "osm_way_74983277",
+    ]
+    notes = network.report.notes
+    assert "2 halt sites read (rest and service areas, HGV parking)" in notes
+    assert any(note.startswith("n201-haarlemmermeer-roads-2016 has no layer") for note in notes)

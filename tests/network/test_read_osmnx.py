@@ -91,6 +91,19 @@ def test_geopackage_becomes_ways(tmp_path: Path) -> None:
     check_small_graph_ways(read_osmnx_geopackage(tmp_path / "g.gpkg"))
 
 
+def test_nodes_tagged_as_rest_areas_are_halt_sites(tmp_path: Path) -> None:
+    graph = small_graph()
+    graph.nodes[3].update(highway="services", name="De Kempen")
+    graph.nodes[2].update(amenity="parking")  # no hgv: a car park, no halt site
+    ox.save_graphml(graph, tmp_path / "g.graphml")
+    ox.save_graph_geopackage(graph, tmp_path / "g.gpkg")
+    for ways in (read_osmnx_graphml(tmp_path / "g.graphml"), read_osmnx_geopackage(tmp_path)):
+        (site,) = ways.halt_sites
+        assert (site.id, site.kind, site.name) == ("osm_node_3", "services", "De Kempen")
+        assert (site.lon, site.lat) == pytest.approx((5.02, 52.001))
+        assert ways.node_tags[3]["highway"] == "services"
+
+
 def test_projected_graphml_is_read_in_wgs84(tmp_path: Path) -> None:
     ox.save_graphml(ox.project_graph(small_graph(), to_crs="EPSG:28992"), tmp_path / "g.graphml")
     ways = read_osmnx_graphml(tmp_path / "g.graphml")
@@ -223,6 +236,7 @@ def test_utrecht_geopackage(shared_osm: Path) -> None:
     refs = {ref for tags in ways.way_tags for ref in tags.get("ref", "").split(";")}
     assert {"A2", "A12", "A27", "A28"} <= refs
     assert all(tags["highway"] != "nan" and tags.get("ref") != "nan" for tags in ways.way_tags)
+    assert ways.halt_sites == []  # its tagged nodes are junctions, signals and crossings
     network = load_network(source, options=BuildOptions(clip=False, consolidate_tolerance_m=0))
     road = network.road
     assert road.number_of_nodes() == 715 and road.number_of_edges() == 904 + 2 * 44

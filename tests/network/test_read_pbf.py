@@ -8,6 +8,7 @@ import pytest
 from mobility.errors import DataError
 from mobility.network.read_pbf import read_osm_pbf
 from mobility.network.read_xml import read_osm_xml
+from tests.network.test_read_xml import write_sites_osm
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -28,6 +29,16 @@ def test_pbf_matches_xml(tmp_path: Path) -> None:
     assert pbf.node_lon == pytest.approx(xml.node_lon)
     assert pbf.way_tags == xml.way_tags
     assert pbf.node_tags == xml.node_tags
+
+
+def test_halt_sites_match_xml(tmp_path: Path) -> None:
+    # Site nodes come from the first pass, the outline's nodes from the second (#13, #18).
+    xml = write_sites_osm(tmp_path)
+    ways = read_osm_pbf(to_pbf(xml, tmp_path / "sites.osm.pbf"))
+    assert ways.halt_sites == read_osm_xml(xml).halt_sites
+    assert {s.id for s in ways.halt_sites} == {"osm_node_3", "osm_node_21", "osm_way_200"}
+    # Nodes only of the rest area's outline are not kept as network nodes.
+    assert ways.node_ids.tolist() == [1, 2]
 
 
 def test_truncated_pbf_is_a_data_error(tmp_path: Path) -> None:
@@ -52,3 +63,4 @@ def test_real_amsterdam_pbf(shared_osm: Path) -> None:
     assert set(ways.modes) <= {"road", "rail"}
     # Every kept reference has a location: the second pass found all needed nodes.
     assert set(ways.refs.tolist()) <= set(ways.node_ids.tolist())
+    assert ways.halt_sites == []  # its only amenity nodes are two recycling points

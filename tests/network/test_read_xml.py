@@ -93,13 +93,14 @@ def test_real_hague_extract(shared_osm: Path) -> None:
     assert ways.ways_read == 3603
     assert ways.n_ways == 3603  # filtered to main roads already
     assert len(ways.node_ids) == 12992
+    assert ways.halt_sites == []  # osmfilter kept only main roads: no rest or service area
 
 
-def test_rest_areas_services_and_truck_parks_are_read_as_halt_sites(tmp_path: Path) -> None:
-    # A services node, a rest-area outline (about 140 m x 111 m), an HGV car park and a
-    # car park without HGV: the last is no halt site (#18).
+def write_sites_osm(folder: Path) -> Path:
+    """A services node, a rest-area outline (about 140 m x 111 m), an HGV car park and a
+    car park without HGV: the last is no halt site (#18)."""
     square = "".join(f"<nd ref='{n}'/>" for n in (11, 12, 13, 14, 11))
-    target = tmp_path / "sites.osm"
+    target = folder / "sites.osm"
     target.write_text(
         "<osm version='0.6'>"
         "<node id='1' lon='5.0' lat='52.0'/><node id='2' lon='5.1' lat='52.0'/>"
@@ -114,6 +115,11 @@ def test_rest_areas_services_and_truck_parks_are_read_as_halt_sites(tmp_path: Pa
         f"<way id='200'>{square}<tag k='highway' v='rest_area'/></way>"
         "</osm>"
     )
+    return target
+
+
+def test_rest_areas_services_and_truck_parks_are_read_as_halt_sites(tmp_path: Path) -> None:
+    target = write_sites_osm(tmp_path)
     sites = {s.id: s for s in read_osm_xml(target).halt_sites}
     assert set(sites) == {"osm_node_3", "osm_node_21", "osm_way_200"}
     services = sites["osm_node_3"]
