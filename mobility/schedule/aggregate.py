@@ -48,9 +48,13 @@ class TaskGroups:
 
 
 def task_groups(
-    task: IntArray, option: IntArray, slot: IntArray, cost: IntArray, rows: sparse.csr_matrix,
+    task: IntArray,
+    option: IntArray,
+    slot: IntArray,
+    cost: IntArray,
+    rows: sparse.csr_matrix,
     extra: IntArray | None = None,
-) -> TaskGroups:  # fmt: skip
+) -> TaskGroups:
     """Group march units whose columns are identical (costs, rows, options and slots).
 
     Parameters

@@ -117,9 +117,11 @@ def identical_groups(instance: Instance) -> list[list[int]]:
         signature = (
             task.request.id,
             tuple((v.id, n) for v, n in task.march_unit.vehicles),
-            tuple(option.route.edges if option.route is not None else id(option)
-                  for option in task.options),
-        )  # fmt: skip
+            tuple(
+                option.route.edges if option.route is not None else id(option)
+                for option in task.options
+            ),
+        )
         groups.setdefault(signature, []).append(t)
     return [members for members in groups.values() if len(members) > 1]
 
