@@ -3,7 +3,7 @@
 ``render_plan_map`` and ``render_network_map`` return a :class:`folium.Map`
 whose page inlines Leaflet (from the installed ``django-js-lib-leaflet``
 package) and this package's own script, draws an offline background read
-from installed data packages (:mod:`mobility.maps.basemap`) with a user's
+from installed data packages (:mod:`mobility.maps._basemap`) with a user's
 province or municipality outlines if given (:mod:`mobility.maps.outlines`),
 and makes no network request; ``save_map`` writes it atomically. ``add_closures_layer`` and
 ``add_criticality_layer`` mark stress-test results on any of these maps.
@@ -11,13 +11,13 @@ and makes no network request; ``save_map`` writes it atomically. ``add_closures_
 
 from __future__ import annotations
 
-from mobility.maps.layers import (
+from mobility.maps._layers import (
     add_closures_layer,
     add_critical_points,
     add_criticality_layer,
     add_network_layers,
 )
-from mobility.maps.payload import plan_payload
+from mobility.maps._payload import plan_payload
 from mobility.maps.plan_view import PlanView, plan_view, read_plan_view
 from mobility.maps.render import (
     base_map,

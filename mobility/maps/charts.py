@@ -22,9 +22,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from mobility.maps.colours import UNIT_PALETTE
+from mobility.maps._colours import UNIT_PALETTE
+from mobility.maps._timeline import column_track, is_train
 from mobility.maps.plan_view import PlanView
-from mobility.maps.timeline import column_track, is_train
 from mobility.model.clock import LOCAL_TIME, add_seconds
 
 CHART_FILES = ("gantt.png", "utilisation.png")

@@ -25,8 +25,8 @@ from shapely.geometry import LineString, Point, box
 from shapely.geometry.base import BaseGeometry
 
 from mobility.errors import DataError
-from mobility.maps.basemap import DECIMALS, background_area
-from mobility.maps.elements import JsCall
+from mobility.maps._basemap import DECIMALS, background_area
+from mobility.maps._elements import JsCall
 
 #: Fields that name an area, tried in this order (case-insensitive): CBS/PDOK
 #: ``statnaam``, ``naam``, ``name``, then those of other common boundary sets.

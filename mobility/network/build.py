@@ -22,10 +22,10 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
-from mobility.network.osm_data import Mode, OsmWays
+from mobility.network._osm_data import Mode, OsmWays
+from mobility.network._tags import TagIssue, parse_oneway, parse_positive_int, parse_way_tags
 from mobility.network.report import FragmentSummary, LoadReport
 from mobility.network.restrictions import EDGE_ATTRIBUTE, TurnRestriction
-from mobility.network.tags import TagIssue, parse_oneway, parse_positive_int, parse_way_tags
 
 logger = logging.getLogger(__name__)
 

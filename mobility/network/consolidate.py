@@ -42,8 +42,8 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry import LineString
 
+from mobility.network._corridor_geometry import METRIC_CRS, transformer
 from mobility.network.build import RESTRICTION_ATTRIBUTES, haversine_m
-from mobility.network.corridor_geometry import METRIC_CRS, transformer
 from mobility.network.report import LoadReport
 
 logger = logging.getLogger(__name__)

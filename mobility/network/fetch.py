@@ -27,9 +27,9 @@ from mobility import settings
 from mobility._atomic import claim_output, release_output
 from mobility.errors import DataError, FetchError
 from mobility.model.corridor import CorridorSet
-from mobility.network.corridor_geometry import corridor_polygons
-from mobility.network.osm_data import RAIL_RAILWAYS, ROAD_HIGHWAYS
-from mobility.network.pbf_frames import check_pbf_frames
+from mobility.network._corridor_geometry import corridor_polygons
+from mobility.network._osm_data import RAIL_RAILWAYS, ROAD_HIGHWAYS
+from mobility.network._pbf_frames import check_pbf_frames
 
 logger = logging.getLogger(__name__)
 

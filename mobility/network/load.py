@@ -20,22 +20,22 @@ from mobility.errors import DataError
 from mobility.model.corridor import CorridorSet, default_corridors_path, load_corridors
 from mobility.model.halt_site import HaltSite
 from mobility.network import cache
-from mobility.network.build import BuildOptions, build_graphs
-from mobility.network.consolidate import consolidate_junctions
-from mobility.network.corridor_geometry import corridor_polygons, union_polygon
-from mobility.network.osm_data import ROAD_HIGHWAYS, Mode, OsmWays
-from mobility.network.places import NetworkPlace, attach_places, one_way_places
-from mobility.network.read_osmnx import (
+from mobility.network._corridor_geometry import corridor_polygons, union_polygon
+from mobility.network._osm_data import ROAD_HIGHWAYS, Mode, OsmWays
+from mobility.network._read_osmnx import (
     GPKG_SUFFIXES,
     GRAPHML_SUFFIXES,
     geopackage_files,
     read_osmnx_geopackage,
     read_osmnx_graphml,
 )
-from mobility.network.read_pbf import PBF_SUFFIXES, read_osm_pbf
-from mobility.network.read_shapefile import find_shapefile_layers, read_geofabrik_shapefile
-from mobility.network.read_shapefile_sites import find_site_layers
-from mobility.network.read_xml import XML_SUFFIXES, read_osm_xml
+from mobility.network._read_pbf import PBF_SUFFIXES, read_osm_pbf
+from mobility.network._read_shapefile import find_shapefile_layers, read_geofabrik_shapefile
+from mobility.network._read_shapefile_sites import find_site_layers
+from mobility.network._read_xml import XML_SUFFIXES, read_osm_xml
+from mobility.network.build import BuildOptions, build_graphs
+from mobility.network.consolidate import consolidate_junctions
+from mobility.network.places import NetworkPlace, attach_places, one_way_places
 from mobility.network.report import LoadReport
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Network:
         What the load read, kept, dropped and could not parse.
     halt_sites
         Rest areas, service areas and HGV parking of the input (every format;
-        see :mod:`mobility.network.halt_areas`).
+        see :mod:`mobility.network._halt_areas`).
     """
 
     road: nx.MultiDiGraph

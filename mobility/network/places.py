@@ -32,8 +32,8 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from mobility.model.corridor import CorridorSet, Place
+from mobility.network._corridor_geometry import METRIC_CRS, reproject
 from mobility.network.build import haversine_m
-from mobility.network.corridor_geometry import METRIC_CRS, reproject
 from mobility.network.restrictions import EDGE_ATTRIBUTE
 
 logger = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mobility.network._tags import TagIssue
 from mobility.network.restrictions import EDGE_ATTRIBUTE, TurnRestriction
-from mobility.network.tags import TagIssue
 
 #: Examples of unparsed values kept per OSM key.
 MAX_EXAMPLES_PER_KEY = 5

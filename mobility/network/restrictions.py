@@ -4,7 +4,7 @@ A restriction relation names a ``from`` way, a ``via`` node (or, rarely, via
 ways) and a ``to`` way; ``no_*`` values forbid that turn, ``only_*`` values
 forbid every other exit from the ``from`` way at the via node. The readers
 turn relations into :class:`TurnRestriction` records (in
-:class:`~mobility.network.osm_data.OsmWays`); the graph builder stores them on
+:class:`~mobility.network._osm_data.OsmWays`); the graph builder stores them on
 the graph edges they start from (see :data:`EDGE_ATTRIBUTE`), so that they
 survive junction consolidation and edge splits, and routing resolves them to
 pairs of edges.

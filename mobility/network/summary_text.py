@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mobility.network._summary import network_summary
 from mobility.network.load import Network
-from mobility.network.summary import network_summary
 
 __all__ = ["corridor_lines", "summary_document"]
 

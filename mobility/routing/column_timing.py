@@ -4,7 +4,7 @@ The head of the column moves edge by edge at the column speed. The tail
 passes a point one pass time after the head (road space over speed on that
 road, plus the gaps between march units and serials). Halts follow
 :class:`~mobility.routing.timing.HaltRules`, at halt sites that fit the
-column (:mod:`mobility.routing.halt_choice`); where no site fits within the
+column (:mod:`mobility.routing._halt_choice`); where no site fits within the
 limit, the halt stands where the limit falls with no site and a note that
 explains it: such a schedule is not a plan (the scheduler refuses it).
 Bridges and tunnels are occupied from the head entering the first edge of
@@ -21,8 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.model.clock import add_seconds
+from mobility.routing._halt_choice import Halt, HaltChooser, Halting
 from mobility.routing.edges import EdgeTable
-from mobility.routing.halt_choice import Halt, HaltChooser, Halting
 
 __all__ = ["Checkpoint", "ColumnSchedule", "Halt", "Halting", "RoutePoints", "column_schedule"]
 

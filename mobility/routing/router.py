@@ -4,11 +4,11 @@ The public entry point of the routing layer: :class:`Router` answers a
 planner's question "how does this column get from A to B, and when is it
 where?" on a loaded :class:`~mobility.network.load.Network`. The pieces it
 puts together: per mode the edge table, named points and turn arcs
-(:mod:`mobility.routing.mode_data`), per vehicle class the usable edges and
-a path engine (:mod:`mobility.routing.vehicle_class`), diverse alternatives
-(:mod:`mobility.routing.alternatives`), the column's timing along each
-(:mod:`mobility.routing.route_timing`, :mod:`mobility.routing.column_timing`)
-and, where nothing routes, the reason (:mod:`mobility.routing.no_route`).
+(:mod:`mobility.routing._mode_data`), per vehicle class the usable edges and
+a path engine (:mod:`mobility.routing._vehicle_class`), diverse alternatives
+(:mod:`mobility.routing._alternatives`), the column's timing along each
+(:mod:`mobility.routing._route_timing`, :mod:`mobility.routing.column_timing`)
+and, where nothing routes, the reason (:mod:`mobility.routing._no_route`).
 """
 
 from __future__ import annotations
@@ -29,19 +29,13 @@ from mobility.model.column import Column, ColumnRules, build_column
 from mobility.model.vehicle import VehicleCatalogue, VehicleType, load_vehicles
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
-from mobility.routing.alternatives import DiversityRules, FoundPath, diverse_paths
-from mobility.routing.classification import classify
-from mobility.routing.closed import ClosedEdges
-from mobility.routing.column_timing import ColumnSchedule, column_schedule
-from mobility.routing.edges import EdgeTable
-from mobility.routing.engine import ShortestPaths
-from mobility.routing.halt_choice import Halting
-from mobility.routing.halt_sites import HaltSite, corridor_sites
-from mobility.routing.mode_data import ModeData, mode_data, reverse_nodes
-from mobility.routing.no_route import NoRouteError, no_route_error, out_of_service_on_route
-from mobility.routing.requirements import Requirements
-from mobility.routing.route_request import check_count_and_k, parse_time, start_time
-from mobility.routing.route_timing import (
+from mobility.routing._alternatives import DiversityRules, FoundPath, diverse_paths
+from mobility.routing._classification import classify
+from mobility.routing._halt_choice import Halting
+from mobility.routing._mode_data import ModeData, mode_data, reverse_nodes
+from mobility.routing._no_route import NoRouteError, no_route_error, out_of_service_on_route
+from mobility.routing._route_request import check_count_and_k, parse_time, start_time
+from mobility.routing._route_timing import (
     column_pass_times,
     road_halting,
     route_refs,
@@ -49,10 +43,16 @@ from mobility.routing.route_timing import (
     train_pass_times,
     with_reversals,
 )
-from mobility.routing.routes import Route, RoutePlan
+from mobility.routing._routes import Route, RoutePlan
+from mobility.routing._vehicle_class import VehicleClass, build_class, with_closures
+from mobility.routing.closed import ClosedEdges
+from mobility.routing.column_timing import ColumnSchedule, column_schedule
+from mobility.routing.edges import EdgeTable
+from mobility.routing.engine import ShortestPaths
+from mobility.routing.halt_sites import HaltSite, corridor_sites
+from mobility.routing.requirements import Requirements
 from mobility.routing.timing import HaltRules, MarchSpeeds
 from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS, TurnRules
-from mobility.routing.vehicle_class import VehicleClass, build_class, with_closures
 
 __all__ = ["Mode", "NoRouteError", "Route", "RoutePlan", "Router", "parse_time"]
 

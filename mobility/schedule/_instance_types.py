@@ -90,7 +90,7 @@ class Option:
         For a serial of march units that moves as one task (a train-load
         by road): each march unit with its own option on the same route and
         its start offset; the option's uses, costs and times are theirs
-        together (:mod:`mobility.schedule.serial_options`).
+        together (:mod:`mobility.schedule._serial_options`).
     """
 
     route: Route | None

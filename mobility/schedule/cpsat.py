@@ -18,7 +18,7 @@ holding that, the disruption.
 Solving, per objective:
 
 1. The LP relaxation (HiGHS), with the cardinality cuts of
-   :mod:`mobility.schedule.cuts` (a halt site of 30 places holds one column
+   :mod:`mobility.schedule._cuts` (a halt site of 30 places holds one column
    of 20 vehicles, not one and a half): its optimum is a lower bound of the
    model. In the default mode its budget is an iteration count from the
    model's size (:func:`lp_iterations`).
@@ -54,7 +54,7 @@ from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 
 from mobility._interrupt import call_interruptibly
-from mobility.schedule.cuts import with_cardinality_cuts
+from mobility.schedule._cuts import with_cardinality_cuts
 from mobility.schedule.instance import Instance
 from mobility.schedule.options import SolverOptions
 from mobility.schedule.solution import Assignment, Choice, objective_of, usage
@@ -88,7 +88,7 @@ def lp_iterations(model: TimeIndexed) -> int:
     than a few times the number of rows, and these LPs (aggregated, see
     :mod:`mobility.schedule.aggregate`) take far fewer: the brigade LP about
     1,700 iterations, the Defender LP (1,001 march units, 378,030 columns,
-    125,650 rows with the cuts of :mod:`mobility.schedule.cuts`) about
+    125,650 rows with the cuts of :mod:`mobility.schedule._cuts`) about
     10,000. The budget does not depend on the time limit: the bound is the
     LP's, whatever the limit.
     """

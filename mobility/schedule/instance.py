@@ -65,6 +65,7 @@ from mobility.schedule._instance_types import (
     Unplannable,
     Use,
 )
+from mobility.schedule._rail_options import RailContext, rail_tasks
 from mobility.schedule._road_options import (
     OptionContext,
     hour_keys,
@@ -72,7 +73,6 @@ from mobility.schedule._road_options import (
     route_knowing_closures,
 )
 from mobility.schedule.disruption import TrafficModel
-from mobility.schedule.rail_options import RailContext, rail_tasks
 from mobility.schedule.road_costs import RoadCosts, minute_clock
 from mobility.schedule.size import check_model_size
 from mobility.traffic.gtfs import bind_timetable

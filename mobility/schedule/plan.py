@@ -22,7 +22,7 @@ from mobility.model.clock import LOCAL_TIME, local_iso
 from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Route
-from mobility.schedule.baselines import baseline_rows
+from mobility.schedule._baselines import baseline_rows
 from mobility.schedule.civilian import civilian_delay_rows
 from mobility.schedule.greedy import best_baseline
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option, Task
@@ -136,7 +136,7 @@ def build_plan(
     ``baseline`` (first come, first served) goes into the summary's
     ``baseline``; ``baselines`` (by key of
     :data:`~mobility.schedule.greedy.BASELINES`) into ``baselines``, with the
-    optimiser's ratios to each (:func:`~mobility.schedule.baselines.baseline_rows`).
+    optimiser's ratios to each (:func:`~mobility.schedule._baselines.baseline_rows`).
     """
     timelines = usage(instance, assignment.choices)
     order = sorted(

@@ -13,7 +13,7 @@ A plan folder holds:
 - ``utilisation.csv``: peak occupation per resource and hour;
 - ``routes.geojson``, ``routes.gpkg`` and one ``route-*.gpx`` per distinct
   route: the routes with vehicles, times, due time and lateness
-  (:mod:`mobility.schedule.plan_geo`).
+  (:mod:`mobility.schedule._plan_geo`).
 
 The folder is built under a temporary name beside the target and renamed
 into place only when complete; an existing plan at the target is replaced
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from mobility import _json as strict_json
 from mobility._atomic import write_folder_atomic
 from mobility.errors import DataError
-from mobility.schedule.plan_geo import plan_geo_files
+from mobility.schedule._plan_geo import plan_geo_files
 
 if TYPE_CHECKING:
     from mobility.schedule.plan import Plan

@@ -1,6 +1,6 @@
 """How many military vehicles a day each edge, port and terminal can pass.
 
-The corridor throughput (:mod:`mobility.stress.throughput`) is a maximum
+The corridor throughput (:mod:`mobility.stress._throughput`) is a maximum
 flow over these capacities, in **vehicles per day**, rounded down to whole
 vehicles. Every figure below is a labelled assumption in
 :class:`CapacityModel`; change it there, not in code.

@@ -9,7 +9,7 @@ touched) and measures:
 
 - corridor throughput (vehicles a day) as a maximum flow from the ports to
   the border crossings, road and rail, and on the road per vehicle class,
-  with the minimum cut named (:mod:`mobility.stress.throughput`);
+  with the minimum cut named (:mod:`mobility.stress._throughput`);
 - per origin-destination pair and vehicle class, the fastest route's length
   and time against the baseline, or that it is stranded (no feasible route).
 
@@ -35,15 +35,15 @@ from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import ShortestPaths
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
+from mobility.stress._measures import CorridorThroughput, CutItem, Impact, RouteChange
+from mobility.stress._resolved import Resolved
+from mobility.stress._throughput import KnownFlow, max_flow
 from mobility.stress.capacity import (
     CapacityModel,
     rail_capacity_veh_per_day,
     road_capacity_veh_per_day,
 )
-from mobility.stress.measures import CorridorThroughput, CutItem, Impact, RouteChange
 from mobility.stress.perturbation import Perturbation
-from mobility.stress.resolved import Resolved
-from mobility.stress.throughput import KnownFlow, max_flow
 
 logger = logging.getLogger(__name__)
 
@@ -314,12 +314,12 @@ class StressContext:
         ScenarioError
             If an element, port or crossing matches nothing in the network.
         """
-        from mobility.stress.apply import resolve
+        from mobility.stress._apply import resolve
 
         return self.measure(resolve(perturbation, self, run=run), perturbation.name)
 
     def measure(self, resolved: Resolved, name: str) -> Impact:
-        """Measure an already resolved perturbation (see :mod:`mobility.stress.apply`)."""
+        """Measure an already resolved perturbation (see :mod:`mobility.stress._apply`)."""
         throughput: list[CorridorThroughput] = []
         routes: list[RouteChange] = []
         for mode, data in self.modes.items():

@@ -4,7 +4,7 @@ A perturbation lists closures of elements (whole horizon or a time window),
 capacity reductions, ports lost in whole or in part, closed border
 crossings, curfews, a demand surge and random failures drawn from
 per-element probabilities. Perturbations compose (:func:`combine`) and are
-only ever applied to copies (:mod:`mobility.stress.apply`): the base
+only ever applied to copies (:mod:`mobility.stress._apply`): the base
 network, scenario and plan stay as they were.
 
 File format (YAML, loaded safely; every error names the file, the entry and
@@ -46,7 +46,7 @@ from mobility.errors import DataError, ScenarioError
 from mobility.model import _fields
 from mobility.model._yaml import build_checked, number, read_yaml, require
 from mobility.model.scenario import Request, scenario_from_dict
-from mobility.stress.perturbation_parts import (
+from mobility.stress._perturbation_parts import (
     ELEMENT_MODES,
     FAILURE_KINDS,
     BorderClosure,
@@ -59,7 +59,7 @@ from mobility.stress.perturbation_parts import (
     curfew_closures,
 )
 
-# The parts are defined in mobility.stress.perturbation_parts; a perturbation's
+# The parts are defined in mobility.stress._perturbation_parts; a perturbation's
 # users import them from here with it.
 __all__ = [
     "ELEMENT_MODES",

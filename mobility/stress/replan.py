@@ -3,7 +3,7 @@
 The baseline plan and the replanned one are made by the same public
 function a planner uses (:func:`mobility.schedule.planner.plan_scenario`)
 with the same solver options, on the unperturbed scenario and network and
-on their perturbed copies (:mod:`mobility.stress.apply`). Every stress run
+on their perturbed copies (:mod:`mobility.stress._apply`). Every stress run
 replans, so the default solver budget is short (:data:`STRESS_SOLVER`):
 deterministic, so the comparison is reproducible.
 
@@ -27,9 +27,9 @@ from mobility.model.scenario import Scenario
 from mobility.network.load import Network
 from mobility.schedule.cpsat import SolverOptions
 from mobility.schedule.planner import PlanResult, plan_scenario, solver_standard
-from mobility.stress.apply import StrandedRequest, perturb_network, perturb_scenario, resolve
+from mobility.stress._apply import StrandedRequest, perturb_network, perturb_scenario, resolve
+from mobility.stress._measures import Impact
 from mobility.stress.impact import StressContext
-from mobility.stress.measures import Impact
 from mobility.stress.perturbation import Perturbation
 
 logger = logging.getLogger(__name__)

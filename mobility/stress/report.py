@@ -2,10 +2,10 @@
 
 A report folder holds ``report.md`` (or ``report.html``), ``results.json``
 (everything measured), the charts as SVG files
-(:mod:`mobility.stress.report_charts`), and ``map.html`` when the maps
+(:mod:`mobility.stress._report_charts`), and ``map.html`` when the maps
 package can draw it. The builders here assemble a
-:class:`~mobility.stress.report_document.Report`;
-:func:`~mobility.stress.report_document.write_report` (importable from
+:class:`~mobility.stress._report_document.Report`;
+:func:`~mobility.stress._report_document.write_report` (importable from
 here) writes it atomically. Text from inputs (element and place names,
 perturbation names) is escaped in HTML and in Markdown tables.
 """
@@ -19,12 +19,9 @@ from typing import Any
 
 from mobility.network.load import Network
 from mobility.schedule.civilian import delay_by_section
-from mobility.stress.critical import CriticalElement
-from mobility.stress.measures import Impact
-from mobility.stress.montecarlo import METRICS, MonteCarloSummary
-from mobility.stress.replan import StressResult
-from mobility.stress.report_charts import criticality_chart, resilience_chart, throughput_chart
-from mobility.stress.report_document import (
+from mobility.stress._measures import Impact
+from mobility.stress._report_charts import criticality_chart, resilience_chart, throughput_chart
+from mobility.stress._report_document import (
     FORMATS,
     REPORT_FILES,
     Cell,
@@ -33,6 +30,9 @@ from mobility.stress.report_document import (
     render_markdown,
     write_report,
 )
+from mobility.stress.critical import CriticalElement
+from mobility.stress.montecarlo import METRICS, MonteCarloSummary
+from mobility.stress.replan import StressResult
 
 __all__ = [
     "FORMATS",

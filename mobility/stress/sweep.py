@@ -26,8 +26,8 @@ scheduler and workers started by SSH, a batch queue through dask-jobqueue,
 or Kubernetes). The stress tasks are small independent Python calls with
 small results: Ray's actors and shared-memory object store buy nothing here.
 
-The tasks and the context spec are in :mod:`mobility.stress.sweep_tasks`,
-the resumable results file in :mod:`mobility.stress.sweep_results`; both
+The tasks and the context spec are in :mod:`mobility.stress._sweep_tasks`,
+the resumable results file in :mod:`mobility.stress._sweep_results`; both
 are importable from here.
 """
 
@@ -46,9 +46,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from mobility.errors import DataError
-from mobility.stress.impact import StressContext
-from mobility.stress.sweep_results import RESULTS_TOOL, ResultsFile
-from mobility.stress.sweep_tasks import (
+from mobility.stress._sweep_results import RESULTS_TOOL, ResultsFile
+from mobility.stress._sweep_tasks import (
     ContextSpec,
     SweepOptions,
     SweepTask,
@@ -57,6 +56,7 @@ from mobility.stress.sweep_tasks import (
     evaluate_task,
     sweep_kwargs,
 )
+from mobility.stress.impact import StressContext
 
 __all__ = [
     "BACKENDS",

@@ -7,20 +7,20 @@ greedy or the time-indexed model) and never takes the planner's word:
 recorded inputs (:mod:`mobility.validation.inputs`: scenario, network,
 vehicle catalogue, march and rail rules, each with its digest), then:
 
-- per road movement (:mod:`mobility.validation.road`): vehicles and their
+- per road movement (:mod:`mobility.validation._road`): vehicles and their
   envelope, the route's edges in the network joining origin and destination,
-  every edge's limits (:mod:`mobility.validation.route`), and the column
+  every edge's limits (:mod:`mobility.validation._route`), and the column
   timed again along the route (checkpoints, halts, arrival, clearance:
-  :mod:`mobility.validation.road_times`);
-- per row (:mod:`mobility.validation.times`): order, speed, driver hours and
+  :mod:`mobility.validation._road_times`);
+- per row (:mod:`mobility.validation._times`): order, speed, driver hours and
   halt durations under the recorded halt rules, themselves held against
   EU 561/2006;
-- trains (:mod:`mobility.validation.trains`, :mod:`mobility.schedule.validate_rail`)
+- trains (:mod:`mobility.validation._trains`, :mod:`mobility.schedule.validate_rail`)
   against rail rules, lines and terminals derived from the inputs;
 - shared resources re-derived with their capacities
-  (:mod:`mobility.validation.resources`), closures from the scenario;
-- completeness and the CSV (:mod:`mobility.validation.table`);
-- the KPIs (:mod:`mobility.validation.kpis`).
+  (:mod:`mobility.validation._resources`), closures from the scenario;
+- completeness and the CSV (:mod:`mobility.validation._table`);
+- the KPIs (:mod:`mobility.validation._kpis`).
 
 Shared domain code (not solver code), each tested on its own: the march
 rules and column timing (:mod:`mobility.routing.timing`,
@@ -49,24 +49,24 @@ from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.router import NoRouteError, Router
 from mobility.schedule.plan_files import read_plan_files
 from mobility.schedule.validate_rail import rail_spans
-from mobility.validation.inputs import Inputs, load_inputs
-from mobility.validation.kpis import kpi_problems
-from mobility.validation.resources import (
+from mobility.validation._kpis import kpi_problems
+from mobility.validation._resources import (
     Resources,
     capacity_problems,
     constraints_problems,
     junction_occupations,
     road_occupations,
 )
-from mobility.validation.road import column_rules, derive_road, moved_types, requested_as_moved
-from mobility.validation.table import completeness_problems, csv_problems
-from mobility.validation.times import rule_problems, time_problems
-from mobility.validation.trains import (
+from mobility.validation._road import column_rules, derive_road, moved_types, requested_as_moved
+from mobility.validation._table import completeness_problems, csv_problems
+from mobility.validation._times import rule_problems, time_problems
+from mobility.validation._trains import (
     occupy_train,
     rail_constraints,
     rail_constraints_problems,
     train_row_problems,
 )
+from mobility.validation.inputs import Inputs, load_inputs
 
 
 @dataclass(frozen=True)

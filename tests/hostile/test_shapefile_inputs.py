@@ -103,7 +103,7 @@ def test_damaged_shapefile(cli: Callable[..., Outcome], tmp_path: Path, case: st
 
 def test_the_base_shapefile_is_read(tmp_path: Path) -> None:
     """The damage, not the base, makes each case fail."""
-    from mobility.network.read_shapefile import read_geofabrik_shapefile
+    from mobility.network._read_shapefile import read_geofabrik_shapefile
 
     _write(tmp_path)
     assert read_geofabrik_shapefile(tmp_path).n_ways == 2

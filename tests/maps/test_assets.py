@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from mobility.maps import assets
+from mobility.maps import _assets as assets
 
 
 def test_leaflet_is_read_from_the_installed_package() -> None:

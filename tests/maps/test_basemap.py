@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point, Polygon
 
 from mobility.errors import DataError
-from mobility.maps.basemap import MARGIN_DEG, basemap_payload
+from mobility.maps._basemap import MARGIN_DEG, basemap_payload
 
 NETHERLANDS = [[50.75, 3.35], [53.55, 7.23]]
 

@@ -14,8 +14,8 @@ from matplotlib import image
 
 import mobility
 from mobility.maps import PlanView, render_network_map, render_plan_map, save_map
-from mobility.maps.elements import JsCall, OfflineMap
-from mobility.maps.layers import LABELLED_POINTS, POINT_KINDS
+from mobility.maps._elements import JsCall, OfflineMap
+from mobility.maps._layers import LABELLED_POINTS, POINT_KINDS
 from mobility.maps.outlines import read_outlines
 from tests.maps.browser import BrowserReport, find_chromium, open_map
 from tests.maps.conftest import hand_movement, hand_train, hand_view

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from mobility.maps.basemap import BASEMAP_STYLE
-from mobility.maps.colours import (
+from mobility.maps._basemap import BASEMAP_STYLE
+from mobility.maps._colours import (
     CORRIDOR_COLOURS,
     MAX_NETWORK_CHROMA,
     MIN_DELTA_E,
@@ -17,8 +17,8 @@ from mobility.maps.colours import (
     delta_e,
     lab,
 )
-from mobility.maps.layers import POINT_KINDS, RAIL_STYLE, ROAD_STYLES
-from mobility.maps.payload import TRAIN_COLOUR
+from mobility.maps._layers import POINT_KINDS, RAIL_STYLE, ROAD_STYLES
+from mobility.maps._payload import TRAIN_COLOUR
 
 NETWORK = {
     **{f"road {k}": v["color"] for k, v in ROAD_STYLES.items()},

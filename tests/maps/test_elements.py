@@ -8,8 +8,9 @@ import math
 import folium
 import pytest
 
-from mobility.maps import assets, map_html
-from mobility.maps.elements import JsCall, OfflineMap, script_json
+from mobility.maps import _assets as assets
+from mobility.maps import map_html
+from mobility.maps._elements import JsCall, OfflineMap, script_json
 
 
 def test_script_json_cannot_end_the_script_and_decodes_to_the_same_value() -> None:

@@ -5,7 +5,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mobility.maps.geometry import cumulative_m, haversine_m, point_at, slice_line
+from mobility.maps._geometry import cumulative_m, haversine_m, point_at, slice_line
 
 
 def test_haversine_of_one_degree_of_latitude() -> None:

@@ -17,7 +17,7 @@ from mobility.maps import (
     render_network_map,
     render_plan_map,
 )
-from mobility.maps.layers import (
+from mobility.maps._layers import (
     CLOSED_COLOUR,
     LABELLED_POINTS,
     ROAD_STYLES,

@@ -16,7 +16,7 @@ import mobility
 from mobility.cli import main
 from mobility.errors import DataError
 from mobility.maps import map_html, render_network_map
-from mobility.maps.geometry import cumulative_m
+from mobility.maps._geometry import cumulative_m
 from mobility.maps.outlines import OUTLINE_STYLE, outlines_payload, read_outlines
 from tests.maps.conftest import DATA, XSS
 from tests.maps.test_render import calls

@@ -7,7 +7,7 @@ import pytest
 import mobility
 from mobility.errors import DataError
 from mobility.maps import PlanView, plan_payload
-from mobility.maps.payload import DELAY_COLOURS, LOAD_COLOURS, PALETTE
+from mobility.maps._payload import DELAY_COLOURS, LOAD_COLOURS, PALETTE
 from tests.maps.conftest import hand_movement, hand_view
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import folium
 
 from mobility.maps import PlanView, map_html, render_plan_map
-from mobility.maps.plan_legend import (
+from mobility.maps._plan_legend import (
     LEGEND_OPEN_MAX,
     SECTION_DELAYS_SHOWN,
     add_plan_legends,

@@ -9,10 +9,10 @@ import pytest
 
 from mobility.errors import DataError
 from mobility.maps import map_html, plan_payload, render_plan_map
+from mobility.maps._geometry import cumulative_m, point_at
+from mobility.maps._payload import TRAIN_COLOUR
+from mobility.maps._timeline import column_track, km_at, segment_loads, train_track
 from mobility.maps.charts import gantt_png, utilisation_png
-from mobility.maps.geometry import cumulative_m, point_at
-from mobility.maps.payload import TRAIN_COLOUR
-from mobility.maps.timeline import column_track, km_at, segment_loads, train_track
 from tests.maps.conftest import RAIL_LINE, START, hand_movement, hand_train, hand_view
 from tests.maps.test_render import assert_offline, calls
 

@@ -11,12 +11,12 @@ import mobility
 from mobility.maps import (
     PlanView,
     add_closures_layer,
-    assets,
     map_html,
     render_network_map,
     render_plan_map,
     save_map,
 )
+from mobility.maps import _assets as assets
 from tests.maps.conftest import XSS, hand_movement, hand_view
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mobility.errors import DataError
-from mobility.maps.timeline import (
+from mobility.maps._timeline import (
     ColumnTrack,
     busiest_moment_s,
     column_at,

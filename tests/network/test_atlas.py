@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from mobility import BuildOptions, load_network
+from mobility.network._summary import network_summary
 from mobility.network.atlas_compile import SOURCE_DIR, compile_atlas
 from mobility.network.build import haversine_m
 from mobility.network.load import default_atlas_path
-from mobility.network.summary import network_summary
 
 ATLAS_SOURCES = SOURCE_DIR
 
@@ -130,7 +130,7 @@ def test_rail_distances_within_10_percent_of_real_osm(atlas: object, shared_osm:
 
 @pytest.mark.realdata
 def test_junction_positions_match_real_osm(shared_osm: Path) -> None:
-    from mobility.network.read_xml import read_osm_xml
+    from mobility.network._read_xml import read_osm_xml
 
     real = read_osm_xml(shared_osm / "nl332-the-hague-main-roads.osm")
     index = {int(node): i for i, node in enumerate(real.node_ids.tolist())}

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from mobility.errors import DataError
+from mobility.network._read_xml import read_osm_xml
 from mobility.network.atlas_compile import compile_atlas, main
-from mobility.network.read_xml import read_osm_xml
 
 ROADS: dict[str, Any] = {
     "points": {

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
+from mobility.network._read_xml import read_osm_xml
 from mobility.network.build import BuildOptions, build_graphs, haversine_m
-from mobility.network.read_xml import read_osm_xml
 from mobility.network.report import LoadReport
 
 DATA = Path(__file__).parent.parent / "data"

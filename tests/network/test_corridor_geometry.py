@@ -6,7 +6,7 @@ import pytest
 from shapely.geometry import LineString, Point
 
 from mobility.model.corridor import load_corridors
-from mobility.network.corridor_geometry import (
+from mobility.network._corridor_geometry import (
     METRIC_CRS,
     corridor_polygons,
     reproject,

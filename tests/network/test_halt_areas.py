@@ -6,7 +6,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
-from mobility.network.halt_areas import (
+from mobility.network._halt_areas import (
     SITE_TAG_PAIRS,
     may_be_site,
     site_from_outline,

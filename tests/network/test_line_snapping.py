@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from mobility.network.line_snapping import SnappedLines, snap_lines
+from mobility.network._line_snapping import SnappedLines, snap_lines
 
 LON0, LAT0 = 5.0, 52.0
 M_PER_DEG_LAT = 111_250.0

@@ -7,7 +7,7 @@ import pytest
 
 from mobility import BuildOptions, DataError, load_network
 from mobility.network import cache
-from mobility.network.summary import network_summary
+from mobility.network._summary import network_summary
 
 DATA = Path(__file__).parent.parent / "data"
 TINY = DATA / "tiny.osm"

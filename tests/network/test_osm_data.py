@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mobility.errors import DataError
-from mobility.network.osm_data import WayCollector, classify_way
+from mobility.network._osm_data import WayCollector, classify_way
 
 
 @pytest.mark.parametrize(

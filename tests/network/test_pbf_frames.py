@@ -9,7 +9,7 @@ import pytest
 
 from mobility import settings
 from mobility.errors import DataError
-from mobility.network.pbf_frames import (
+from mobility.network._pbf_frames import (
     MAX_BLOB_BYTES,
     MAX_HEADER_BYTES,
     PbfFrames,

@@ -7,9 +7,9 @@ import pytest
 from shapely.geometry import LineString
 
 from mobility.model.corridor import Corridor, CorridorSet, Place
+from mobility.network._read_xml import read_osm_xml
 from mobility.network.build import BuildOptions, build_graphs
 from mobility.network.places import attach_places, core_nodes, one_way_places
-from mobility.network.read_xml import read_osm_xml
 from mobility.network.report import LoadReport
 
 DATA = Path(__file__).parent.parent / "data"

@@ -11,13 +11,13 @@ from shapely.geometry import LineString, Point
 
 from mobility import BuildOptions, load_network
 from mobility.errors import DataError
-from mobility.network.load import detect_format
-from mobility.network.osm_data import OsmWays
-from mobility.network.read_osmnx import (
+from mobility.network._osm_data import OsmWays
+from mobility.network._read_osmnx import (
     find_geopackage_layers,
     read_osmnx_geopackage,
     read_osmnx_graphml,
 )
+from mobility.network.load import detect_format
 
 DATA = Path(__file__).parent.parent / "data"
 RAW = BuildOptions(clip=False, consolidate_tolerance_m=0, fragments="keep")

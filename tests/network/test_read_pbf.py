@@ -6,8 +6,8 @@ import osmium
 import pytest
 
 from mobility.errors import DataError
-from mobility.network.read_pbf import read_osm_pbf
-from mobility.network.read_xml import read_osm_xml
+from mobility.network._read_pbf import read_osm_pbf
+from mobility.network._read_xml import read_osm_xml
 from tests.network.test_read_xml import write_sites_osm
 
 DATA = Path(__file__).parent.parent / "data"

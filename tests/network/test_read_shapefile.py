@@ -10,9 +10,9 @@ from shapely.geometry import LineString
 
 from mobility import BuildOptions, load_network
 from mobility.errors import DataError
+from mobility.network._osm_data import OsmWays
+from mobility.network._read_shapefile import read_geofabrik_shapefile
 from mobility.network.load import Network
-from mobility.network.osm_data import OsmWays
-from mobility.network.read_shapefile import read_geofabrik_shapefile
 
 
 def write_layer(folder: Path) -> Path:

@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from mobility.errors import DataError
-from mobility.network.read_shapefile import read_geofabrik_shapefile
-from mobility.network.read_shapefile_sites import (
+from mobility.network._read_shapefile import read_geofabrik_shapefile
+from mobility.network._read_shapefile_sites import (
     SITE_LAYERS,
     find_site_layers,
     read_shapefile_sites,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mobility.errors import DataError
-from mobility.network.read_xml import read_osm_xml
+from mobility.network._read_xml import read_osm_xml
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -6,9 +6,9 @@ import json
 
 import networkx as nx
 
+from mobility.network._tags import TagIssue
 from mobility.network.report import MAX_EXAMPLES_PER_KEY, FragmentSummary, LoadReport
 from mobility.network.restrictions import EDGE_ATTRIBUTE, Status, TurnRestriction
-from mobility.network.tags import TagIssue
 
 
 def _restriction(relation: int, status: Status) -> TurnRestriction:

@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 
 from mobility.model.corridor import load_corridors
+from mobility.network._summary import network_summary
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
-from mobility.network.summary import network_summary
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mobility.network._summary import network_summary
 from mobility.network.load import Network, load_network
-from mobility.network.summary import network_summary
 from mobility.network.summary_text import BRIDGES_NAMED, _bridges, corridor_lines, summary_document
 
 DATA = Path(__file__).parent.parent / "data"

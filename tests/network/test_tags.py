@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mobility.network import tags
-from mobility.network.tags import (
+from mobility.network import _tags as tags
+from mobility.network._tags import (
     EDGE_TAG_PARSERS,
     TagValueError,
     parse_length_m,

@@ -11,7 +11,7 @@ from pyproj import CRS
 from shapely.geometry import Point
 
 from mobility.errors import DataError
-from mobility.network.vector_checks import (
+from mobility.network._vector_checks import (
     check_shapefile_parts,
     declared_crs,
     sibling,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mobility.errors import DataError
-from mobility.routing.alternatives import DiversityRules, diverse_paths, shared_fraction
+from mobility.routing._alternatives import DiversityRules, diverse_paths, shared_fraction
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import PathEngine
 

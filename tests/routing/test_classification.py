@@ -5,7 +5,7 @@ import math
 import pytest
 
 from mobility.model.mlc import weight_t_of_class
-from mobility.routing.classification import MIN_CLEARANCE_M, classify
+from mobility.routing._classification import MIN_CLEARANCE_M, classify
 from mobility.routing.edges import EdgeTable
 from mobility.routing.requirements import Requirements
 from tests.routing.conftest import make_graph

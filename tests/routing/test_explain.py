@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from mobility.routing._explain import BlockingElement, blocking_elements
 from mobility.routing.closed import closed_edges
 from mobility.routing.edges import EdgeTable
-from mobility.routing.explain import BlockingElement, blocking_elements
 from mobility.routing.feasibility import feasible_edges
 from mobility.routing.requirements import Requirements
 from tests.routing.conftest import make_graph

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from mobility.model.vehicle import VehicleCatalogue
+from mobility.routing._explain import blocking_elements
 from mobility.routing.edges import EdgeTable
-from mobility.routing.explain import blocking_elements
 from mobility.routing.feasibility import feasible_edges, violations
 from mobility.routing.requirements import Requirements
 from tests.routing.conftest import make_graph

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mobility.model.halt_site import ColumnFootprint, HaltSite
-from mobility.routing.halt_choice import (
+from mobility.routing._halt_choice import (
     Halt,
     HaltChooser,
     Halting,

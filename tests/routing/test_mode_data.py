@@ -8,7 +8,7 @@ import pytest
 
 import mobility
 from mobility.errors import DataError
-from mobility.routing.mode_data import mode_data, reverse_nodes, structure_details
+from mobility.routing._mode_data import mode_data, reverse_nodes, structure_details
 from mobility.routing.router import Router
 from mobility.routing.turns import RAIL_TURNS
 

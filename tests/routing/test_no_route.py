@@ -6,17 +6,17 @@ import numpy as np
 
 from mobility.model.vehicle import VehicleCatalogue
 from mobility.network.places import NetworkPlace
-from mobility.routing.closed import closed_edges
-from mobility.routing.column_timing import RoutePoints
-from mobility.routing.edges import EdgeTable
-from mobility.routing.feasibility import feasible_edges
-from mobility.routing.mode_data import ModeData
-from mobility.routing.no_route import (
+from mobility.routing._mode_data import ModeData
+from mobility.routing._no_route import (
     NoRouteError,
     describe_turns,
     no_route_error,
     out_of_service_on_route,
 )
+from mobility.routing.closed import closed_edges
+from mobility.routing.column_timing import RoutePoints
+from mobility.routing.edges import EdgeTable
+from mobility.routing.feasibility import feasible_edges
 from mobility.routing.requirements import Requirements
 from mobility.routing.resolve import PlaceIndex
 from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS, turn_arcs

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from mobility.routing._routes import RoutePlan
 from mobility.routing.output import plan_dict, plan_geojson, plan_lines, route_dict
 from mobility.routing.router import Router
-from mobility.routing.routes import RoutePlan
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from mobility import settings
 from mobility.errors import DataError
 from mobility.model.clock import LOCAL_TIME
-from mobility.routing.route_request import check_count_and_k, parse_time, start_time
+from mobility.routing._route_request import check_count_and_k, parse_time, start_time
 
 
 def test_times_without_an_offset_are_dutch_local_time() -> None:

@@ -9,11 +9,8 @@ import pytest
 from mobility.model.column import build_column
 from mobility.model.halt_site import HaltSite
 from mobility.model.vehicle import VehicleCatalogue
-from mobility.routing.column_timing import Checkpoint, ColumnSchedule, RoutePoints
-from mobility.routing.edges import EdgeTable
-from mobility.routing.mode_data import ModeData
-from mobility.routing.resolve import PlaceIndex
-from mobility.routing.route_timing import (
+from mobility.routing._mode_data import ModeData
+from mobility.routing._route_timing import (
     TRAIN_LENGTH_M,
     column_footprint,
     column_pass_times,
@@ -23,6 +20,9 @@ from mobility.routing.route_timing import (
     train_pass_times,
     with_reversals,
 )
+from mobility.routing.column_timing import Checkpoint, ColumnSchedule, RoutePoints
+from mobility.routing.edges import EdgeTable
+from mobility.routing.resolve import PlaceIndex
 from mobility.routing.timing import HaltRules
 from mobility.routing.turns import TurnArcs
 from tests.routing.conftest import make_graph

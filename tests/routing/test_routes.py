@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from mobility.network.build import haversine_m
+from mobility.routing._routes import Route, RoutePlan
 from mobility.routing.router import Router
-from mobility.routing.routes import Route, RoutePlan
 
 
 @pytest.fixture(scope="module")

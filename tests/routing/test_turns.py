@@ -10,12 +10,12 @@ import osmium
 import pytest
 
 from mobility.model.corridor import load_corridors
+from mobility.network._osm_data import OsmWays
+from mobility.network._read_pbf import read_osm_pbf
+from mobility.network._read_xml import read_osm_xml
 from mobility.network.build import BuildOptions, build_graphs
 from mobility.network.load import Network, load_network
-from mobility.network.osm_data import OsmWays
 from mobility.network.places import NetworkPlace, _split_edge
-from mobility.network.read_pbf import read_osm_pbf
-from mobility.network.read_xml import read_osm_xml
 from mobility.network.report import LoadReport
 from mobility.network.restrictions import EDGE_ATTRIBUTE
 from mobility.routing.edges import EdgeTable

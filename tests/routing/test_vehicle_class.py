@@ -5,13 +5,13 @@ from datetime import date
 import numpy as np
 
 import mobility
+from mobility.routing._vehicle_class import OutOfService, build_class, with_closures
 from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import PathEngine
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
 from mobility.routing.timing import MarchSpeeds
-from mobility.routing.vehicle_class import OutOfService, build_class, with_closures
 from tests.routing.conftest import make_graph
 
 HEAVY = Requirements(label="heavy", mlc_wheeled=70, weight_t=60.0, max_speed_kph=50.0)

@@ -6,7 +6,7 @@ from pathlib import Path
 import mobility
 from mobility.planning import write_plan
 from mobility.routing.router import Router
-from mobility.schedule.baselines import baseline_rows, ratio
+from mobility.schedule._baselines import baseline_rows, ratio
 from mobility.schedule.cpsat import SolverOptions
 from mobility.schedule.planner import plan_scenario
 from mobility.schedule.solution import costs

@@ -31,7 +31,7 @@ def test_halt_site_optimum_equals_enumeration_with_the_cuts(
     data: list[tuple[list[int], int, int]],
 ) -> None:
     # March units of 5-30 vehicles share a 30-place halt site: the
-    # cardinality cuts (mobility.schedule.cuts) must never cut off the optimum.
+    # cardinality cuts (mobility.schedule._cuts) must never cut off the optimum.
     tasks = [
         tiny_task(f"T{i}", [("site", 0, length, vehicles)], table, due_min=60)
         for i, (table, length, vehicles) in enumerate(data)

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mobility.schedule.cuts import CUT_PREFIX, cardinality_cuts, with_cardinality_cuts
+from mobility.schedule._cuts import CUT_PREFIX, cardinality_cuts, with_cardinality_cuts
 from mobility.schedule.instance import Instance
 from mobility.schedule.time_indexed import build_time_indexed, solve_relaxation
 from tests.schedule.tiny import tiny_instance, tiny_task

@@ -13,15 +13,15 @@ import pytest
 import mobility
 from mobility.model.scenario import load_scenario
 from mobility.routing.router import Router
-from mobility.schedule.greedy import greedy_assignment
-from mobility.schedule.instance import build_instance
-from mobility.schedule.plan import build_plan
-from mobility.schedule.plan_files import write_plan
-from mobility.schedule.plan_geo import (
+from mobility.schedule._plan_geo import (
     PLAN_CHECKPOINT_FIELDS,
     PLAN_HALT_FIELDS,
     PLAN_ROUTE_FIELDS,
 )
+from mobility.schedule.greedy import greedy_assignment
+from mobility.schedule.instance import build_instance
+from mobility.schedule.plan import build_plan
+from mobility.schedule.plan_files import write_plan
 
 OGR_TYPES = {
     "int": "OFTInteger64",

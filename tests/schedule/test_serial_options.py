@@ -13,9 +13,9 @@ from mobility.model.column import Column, ColumnRules, MarchUnit, build_column
 from mobility.model.scenario import Scenario, load_scenario
 from mobility.routing.router import Route, Router
 from mobility.schedule._road_options import OptionContext
+from mobility.schedule._serial_options import _offset_min, _shifted, _uses, serial_option
 from mobility.schedule.disruption import TrafficModel
 from mobility.schedule.instance import Option, Resource, SerialPart, Use, _option_context
-from mobility.schedule.serial_options import _offset_min, _shifted, _uses, serial_option
 from tests.schedule.tiny import VEHICLE
 
 DATA = Path(__file__).parent.parent / "data"

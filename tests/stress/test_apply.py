@@ -9,7 +9,7 @@ import pytest
 
 from mobility.errors import ScenarioError
 from mobility.model.scenario import Scenario, load_scenario
-from mobility.stress.apply import (
+from mobility.stress._apply import (
     close_elements,
     draw_failures,
     failure_probabilities,

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from mobility.errors import ScenarioError
 from mobility.network.load import Network
-from mobility.stress.apply import close_elements, perturb_network, resolve
+from mobility.stress._apply import close_elements, perturb_network, resolve
+from mobility.stress._measures import CorridorThroughput, Impact
 from mobility.stress.impact import StressContext
-from mobility.stress.measures import CorridorThroughput, Impact
 from mobility.stress.perturbation import (
     CapacityReduction,
     Curfew,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mobility.stress.measures import CorridorThroughput, CutItem, Impact, RouteChange
+from mobility.stress._measures import CorridorThroughput, CutItem, Impact, RouteChange
 
 
 def change(base_s: float | None, now_s: float | None, reason: str = "") -> RouteChange:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mobility.errors import DataError
-from mobility.stress.perturbation_parts import (
+from mobility.stress._perturbation_parts import (
     BorderClosure,
     CapacityReduction,
     Curfew,

@@ -3,11 +3,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from mobility.stress._report_charts import criticality_chart, resilience_chart, throughput_chart
 from mobility.stress.critical import criticality
 from mobility.stress.impact import StressContext
 from mobility.stress.montecarlo import METRICS
 from mobility.stress.perturbation import Perturbation
-from mobility.stress.report_charts import criticality_chart, resilience_chart, throughput_chart
 
 
 def test_throughput_chart_is_a_reproducible_svg(tiny_context: StressContext) -> None:
@@ -36,7 +36,7 @@ def test_drawing_a_chart_selects_no_backend_and_opens_no_pyplot() -> None:
     # A notebook's backend stays as it was (the charts used to switch it to Agg).
     code = (
         "import sys, matplotlib\n"
-        "from mobility.stress.report_charts import resilience_chart\n"
+        "from mobility.stress._report_charts import resilience_chart\n"
         "point = {'failures': 0, **dict.fromkeys(\n"
         "    ('road_share', 'rail_share', 'stranded_share'), {'mean': 1, 'p10': 1, 'p90': 1})}\n"
         "assert resilience_chart([point]).startswith(b'<?xml')\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from mobility.errors import DataError
-from mobility.stress import report_document
-from mobility.stress.report_document import Report, render_html, render_markdown, write_report
+from mobility.stress import _report_document as report_document
+from mobility.stress._report_document import Report, render_html, render_markdown, write_report
 
 
 def sample() -> Report:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mobility.stress.resolved import Resolved
+from mobility.stress._resolved import Resolved
 
 
 def test_nothing_changes_nothing_and_close_takes_edges_out_for_good() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from mobility.errors import DataError
-from mobility.stress.sweep_results import RESULTS_TOOL, ResultsFile
-from mobility.stress.sweep_tasks import SweepTask
+from mobility.stress._sweep_results import RESULTS_TOOL, ResultsFile
+from mobility.stress._sweep_tasks import SweepTask
 
 TASKS = [SweepTask(f"t{i}", elements=(("road", i),)) for i in range(3)]
 

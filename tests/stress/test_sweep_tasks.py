@@ -3,10 +3,7 @@ from __future__ import annotations
 import pytest
 
 from mobility.errors import DataError
-from mobility.stress.capacity import CapacityModel
-from mobility.stress.impact import StressContext
-from mobility.stress.perturbation import Perturbation, RandomFailures
-from mobility.stress.sweep_tasks import (
+from mobility.stress._sweep_tasks import (
     ContextSpec,
     SweepOptions,
     SweepTask,
@@ -15,6 +12,9 @@ from mobility.stress.sweep_tasks import (
     evaluate_task,
     sweep_kwargs,
 )
+from mobility.stress.capacity import CapacityModel
+from mobility.stress.impact import StressContext
+from mobility.stress.perturbation import Perturbation, RandomFailures
 
 
 def test_task_kinds_and_fingerprints() -> None:

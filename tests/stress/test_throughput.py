@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mobility.stress.throughput import FlowResult, KnownFlow, max_flow
+from mobility.stress._throughput import FlowResult, KnownFlow, max_flow
 
 
 def arrays(edges: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -127,7 +127,7 @@ def test_closing_an_edge_without_flow_reuses_the_flow(monkeypatch: pytest.Monkey
     before = max_flow(4, u, v, c, {0: 100}, {3: 10})
     assert before.edge_flow.tolist() == [10, 10, 0, 0]
     known = KnownFlow(c, {0: 100}, {3: 10}, before)
-    import mobility.stress.throughput as throughput
+    import mobility.stress._throughput as throughput
 
     def unused(*args: object, **kwargs: object) -> None:
         raise AssertionError("solved again")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mobility.model.scenario import Scenario, scenario_from_dict
-from mobility.validation.kpis import kpi_problems
+from mobility.validation._kpis import kpi_problems
 
 START = "2026-11-24T00:00:00+01:00"
 

@@ -10,7 +10,7 @@ import pytest
 from mobility.model.corridor import Place
 from mobility.model.scenario import Scenario, scenario_from_dict
 from mobility.routing.column_timing import Checkpoint, ColumnSchedule, Halt
-from mobility.validation.resources import (
+from mobility.validation._resources import (
     Resources,
     capacity_problems,
     centre_capacity,

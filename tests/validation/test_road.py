@@ -14,8 +14,7 @@ from mobility.model.scenario import Request, Scenario, scenario_from_dict
 from mobility.model.vehicle import VehicleCatalogue, load_vehicles
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
-from mobility.validation.inputs import Inputs, load_inputs
-from mobility.validation.road import (
+from mobility.validation._road import (
     column_rules,
     derive_road,
     envelope,
@@ -26,6 +25,7 @@ from mobility.validation.road import (
     row_column,
     row_types,
 )
+from mobility.validation.inputs import Inputs, load_inputs
 
 
 @pytest.fixture(scope="module")

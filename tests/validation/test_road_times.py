@@ -7,7 +7,7 @@ from typing import Any
 
 from mobility.model.clock import local_iso
 from mobility.routing.column_timing import Checkpoint, ColumnSchedule, Halt
-from mobility.validation.road_times import (
+from mobility.validation._road_times import (
     checkpoint_problems,
     end_problems,
     halt_problems,

@@ -13,9 +13,8 @@ import mobility
 from mobility.model.scenario import Request
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
-from mobility.schedule.rail_options import RailContext, _anchor
-from mobility.validation.inputs import Inputs, load_inputs
-from mobility.validation.route import (
+from mobility.schedule._rail_options import RailContext, _anchor
+from mobility.validation._route import (
     edge_limits,
     limit_problems,
     listed_problems,
@@ -23,6 +22,7 @@ from mobility.validation.route import (
     road_leg_end,
     route_problems,
 )
+from mobility.validation.inputs import Inputs, load_inputs
 
 
 def test_an_edges_limits_are_its_limit_attributes_that_are_set() -> None:

@@ -12,8 +12,8 @@ from mobility.model.column import build_column
 from mobility.model.scenario import Scenario, scenario_from_dict
 from mobility.model.vehicle import VehicleCatalogue, load_vehicles
 from mobility.schedule.plan_files import CSV_COLUMNS, movement_csv_row
-from mobility.validation.road import column_rules
-from mobility.validation.table import completeness_problems, csv_problems
+from mobility.validation._road import column_rules
+from mobility.validation._table import completeness_problems, csv_problems
 
 
 def _request(request_id: str, vehicles: dict[str, int], mode: str = "road") -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from mobility.routing.timing import HaltRules, MarchSpeeds
-from mobility.validation.times import rule_problems, time_problems
+from mobility.validation._times import rule_problems, time_problems
 
 T0 = datetime.fromisoformat("2026-11-24T04:00:00+01:00")
 

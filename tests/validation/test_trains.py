@@ -11,14 +11,14 @@ import pytest
 import mobility
 from mobility.model.corridor import Place
 from mobility.rail.rules import load_rail_rules
-from mobility.validation.inputs import Inputs, load_inputs
-from mobility.validation.resources import Resources
-from mobility.validation.trains import (
+from mobility.validation._resources import Resources
+from mobility.validation._trains import (
     occupy_train,
     rail_constraints,
     rail_constraints_problems,
     train_row_problems,
 )
+from mobility.validation.inputs import Inputs, load_inputs
 
 TERMINAL = Place(
     "rt-test",

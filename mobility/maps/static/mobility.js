@@ -426,7 +426,7 @@
     box.appendChild(section);
   };
 
-  // --- measuring along [lat, lon] polylines (mirrors mobility/maps/geometry.py)
+  // --- measuring along [lat, lon] polylines (mirrors mobility/maps/_geometry.py)
   function haversine(a, b) {
     var rad = Math.PI / 180;
     var dLat = (b[0] - a[0]) * rad, dLon = (b[1] - a[1]) * rad;
@@ -467,7 +467,7 @@
     return out;
   }
 
-  // --- column knots [t_s, km] (mirrors mobility/maps/timeline.py km_at)
+  // --- column knots [t_s, km] (mirrors mobility/maps/_timeline.py km_at)
   function kmAt(knots, t) {
     if (t <= knots[0][0]) { return knots[0][1]; }
     var last = knots.length - 1;

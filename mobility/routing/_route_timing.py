@@ -15,11 +15,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.model.column import Column, parking_area_m2
+from mobility.routing._halt_choice import Halting
+from mobility.routing._mode_data import ModeData
 from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.edges import EdgeTable
-from mobility.routing.halt_choice import Halting
 from mobility.routing.halt_sites import ColumnFootprint, HaltSite, RouteSite, snap_sites
-from mobility.routing.mode_data import ModeData
 from mobility.routing.timing import HaltRules, road_types
 
 #: Length of a military train for its pass time (EU target length).

@@ -11,8 +11,8 @@ from typing import Any
 
 import folium
 
-from mobility.maps.elements import JsCall
-from mobility.maps.payload import DELAY_COLOURS, LOAD_COLOURS, TRAIN_COLOUR
+from mobility.maps._elements import JsCall
+from mobility.maps._payload import DELAY_COLOURS, LOAD_COLOURS, TRAIN_COLOUR
 from mobility.maps.plan_view import PlanView
 from mobility.model.clock import LOCAL_TIME
 from mobility.schedule.civilian import delay_by_section

@@ -25,8 +25,8 @@ from pyproj import CRS
 
 from mobility.errors import DataError
 from mobility.model.halt_site import HaltSite
-from mobility.network.halt_areas import site_from_shape
-from mobility.network.vector_checks import check_shapefile_parts, declared_crs, to_wgs84
+from mobility.network._halt_areas import site_from_shape
+from mobility.network._vector_checks import check_shapefile_parts, declared_crs, to_wgs84
 
 #: Layers of points and areas that may hold rest and service areas.
 SITE_LAYERS = ("gis_osm_traffic_free_1.shp", "gis_osm_traffic_a_free_1.shp", "points.shp")

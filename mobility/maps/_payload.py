@@ -16,11 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from mobility.errors import DataError
-from mobility.maps.colours import CORRIDOR_COLOURS, UNIT_PALETTE
-from mobility.maps.geometry import cumulative_m, slice_line
-from mobility.maps.layers import to_latlngs
-from mobility.maps.plan_view import PlanView
-from mobility.maps.timeline import (
+from mobility.maps._colours import CORRIDOR_COLOURS, UNIT_PALETTE
+from mobility.maps._geometry import cumulative_m, slice_line
+from mobility.maps._layers import to_latlngs
+from mobility.maps._timeline import (
     ColumnTrack,
     busiest_moment_s,
     column_track,
@@ -31,6 +30,7 @@ from mobility.maps.timeline import (
     train_of,
     train_track,
 )
+from mobility.maps.plan_view import PlanView
 from mobility.network.load import Network
 
 PALETTE = UNIT_PALETTE

@@ -24,21 +24,21 @@ import osmium.filter
 
 from mobility import settings
 from mobility.errors import DataError
-from mobility.network.halt_areas import SITE_TAG_PAIRS, may_be_site
-from mobility.network.osm_data import (
+from mobility.network._halt_areas import SITE_TAG_PAIRS, may_be_site
+from mobility.network._osm_data import (
     RAIL_RAILWAYS,
     ROAD_HIGHWAYS,
     OsmWays,
     WayCollector,
     classify_way,
 )
-from mobility.network.pbf_frames import check_pbf_frames
+from mobility.network._pbf_frames import check_pbf_frames
+from mobility.network._tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
 from mobility.network.restrictions import (
     RELATION_TYPES,
     is_restriction_relation,
     parse_restriction,
 )
-from mobility.network.tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def read_osm_pbf(path: str | Path, *, progress: ProgressCallback | None = None) 
     ------
     DataError
         If the file is missing, truncated or not PBF, if its frames exceed
-        the format's limits (:func:`~mobility.network.pbf_frames.check_pbf_frames`),
+        the format's limits (:func:`~mobility.network._pbf_frames.check_pbf_frames`),
         if a way refers to a node id that is negative or above
         :data:`mobility.settings.max_pbf_node_id`, or if the kept ways refer
         to more than :data:`mobility.settings.max_osm_refs` nodes in all.

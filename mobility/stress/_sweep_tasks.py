@@ -21,7 +21,7 @@ import numpy as np
 from mobility.errors import DataError
 from mobility.network.build import BuildOptions
 from mobility.network.load import load_network
-from mobility.stress.apply import close_elements, failure_probabilities
+from mobility.stress._apply import close_elements, failure_probabilities
 from mobility.stress.capacity import CapacityModel
 from mobility.stress.impact import DEFAULT_VEHICLES, Element, StressContext
 from mobility.stress.perturbation import Perturbation

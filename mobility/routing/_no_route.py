@@ -18,11 +18,11 @@ from numpy.typing import NDArray
 from mobility.errors import InfeasibleError
 from mobility.model.vehicle import VehicleType
 from mobility.network.places import NetworkPlace
+from mobility.routing._explain import BlockingElement, blocking_elements
+from mobility.routing._mode_data import ModeData
 from mobility.routing.closed import ClosedEdges
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import PathEngine
-from mobility.routing.explain import BlockingElement, blocking_elements
-from mobility.routing.mode_data import ModeData
 from mobility.routing.requirements import Requirements
 from mobility.routing.turn_engine import TurnPathEngine
 from mobility.routing.turns import TurnRules

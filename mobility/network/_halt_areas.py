@@ -2,7 +2,7 @@
 
 Every reader keeps the halt sites of its input (see
 :mod:`mobility.routing.halt_sites`): OSM XML and PBF (tagged nodes and
-closed ways), Geofabrik shapefiles (:mod:`mobility.network.read_shapefile_sites`)
+closed ways), Geofabrik shapefiles (:mod:`mobility.network._read_shapefile_sites`)
 and osmnx graphs (tagged nodes). This module holds what they share: the tags
 that may mark a site, and how an outline or a shape becomes a
 :class:`~mobility.model.halt_site.HaltSite` (a polygon's representative point

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from mobility.errors import DataError
 from mobility.network.build import haversine_m
 from mobility.network.load import Network
+from mobility.routing._vehicle_class import OutOfService, VehicleClass
 from mobility.routing.column_timing import RoutePoints
 from mobility.routing.edges import EdgeTable
 from mobility.routing.elements import network_table
@@ -27,7 +28,6 @@ from mobility.routing.requirements import Requirements
 from mobility.routing.resolve import PlaceIndex
 from mobility.routing.turn_engine import TurnPathEngine
 from mobility.routing.turns import TurnArcs, TurnRules, turn_arcs
-from mobility.routing.vehicle_class import OutOfService, VehicleClass
 
 #: Checkpoint kind of a place kind.
 POINT_KIND = {

@@ -5,11 +5,11 @@ Two layouts are known: the older free shapefiles (``roads.shp`` and
 (``gis_osm_roads_free_1.shp`` and ``gis_osm_railways_free_1.shp`` with
 ``fclass``). Lines become ways with the same OSM-style tags as the other
 readers. Shapefiles carry no node ids, so nodes are made from coordinates
-(:mod:`mobility.network.line_snapping`): identical vertices are one node, and
+(:mod:`mobility.network._line_snapping`): identical vertices are one node, and
 dead ends within ``snap_tolerance_m`` of another line are joined to it, at a
 vertex or by splitting the line (OSM data has small gaps that node ids hide).
 
-Each layer is checked first (:mod:`mobility.network.vector_checks`): a missing
+Each layer is checked first (:mod:`mobility.network._vector_checks`): a missing
 ``.dbf``/``.shx``, a truncated file, a ``.prj`` that is no CRS, or coordinates
 impossible for the declared CRS raise :class:`~mobility.errors.DataError`.
 A layer in another CRS is reprojected; one without ``.prj`` is read as WGS84
@@ -26,10 +26,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mobility.errors import DataError
-from mobility.network.line_snapping import snap_lines
-from mobility.network.osm_data import OsmWays, WayCollector, classify_way
-from mobility.network.read_shapefile_sites import read_shapefile_sites
-from mobility.network.vector_checks import check_shapefile_parts, declared_crs, to_wgs84
+from mobility.network._line_snapping import snap_lines
+from mobility.network._osm_data import OsmWays, WayCollector, classify_way
+from mobility.network._read_shapefile_sites import read_shapefile_sites
+from mobility.network._vector_checks import check_shapefile_parts, declared_crs, to_wgs84
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def read_geofabrik_shapefile(path: str | Path, *, snap_tolerance_m: float = 10.0
     -------
     OsmWays
         Road and rail ways with synthetic node ids, and the folder's rest and
-        service areas (:mod:`mobility.network.read_shapefile_sites`); ``notes``
+        service areas (:mod:`mobility.network._read_shapefile_sites`); ``notes``
         says what the reader assumed (a layer without ``.prj`` read as WGS84)
         and when the folder has no layer of rest and service areas.
 

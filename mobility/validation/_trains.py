@@ -6,7 +6,7 @@ places, never taken from ``constraints.json``, which is checked against it.
 Each train's row is checked by :func:`~mobility.schedule.validate_rail.train_problems`
 (consist, traction, times, band), its vehicles against its request, and its
 occupations (ramps, trains per day, line paths, border crossings) are added
-to the plan's shared resources (:mod:`mobility.validation.resources`).
+to the plan's shared resources (:mod:`mobility.validation._resources`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from mobility.model.scenario import Request
 from mobility.model.vehicle import VehicleCatalogue
 from mobility.rail.rules import RailRules
 from mobility.schedule.validate_rail import train_occupations, train_problems
-from mobility.validation.resources import Resources
-from mobility.validation.road import rail_as_carried
+from mobility.validation._resources import Resources
+from mobility.validation._road import rail_as_carried
 
 Finding = tuple[str, str]  # (rule, message)
 Problem = tuple[str, str, str]  # (rule, movement, message)

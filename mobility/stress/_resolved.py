@@ -1,7 +1,7 @@
 """A perturbation resolved to masks over a stress context's edge tables.
 
-:func:`mobility.stress.apply.resolve` builds a :class:`Resolved` from a
-perturbation, :func:`mobility.stress.apply.close_elements` from a list of
+:func:`mobility.stress._apply.resolve` builds a :class:`Resolved` from a
+perturbation, :func:`mobility.stress._apply.close_elements` from a list of
 elements; :meth:`mobility.stress.impact.StressContext.measure` measures it.
 """
 

@@ -1,7 +1,7 @@
 """A road row's times against its column timed again along its route.
 
 The column re-timed from the row's start (:meth:`~mobility.routing.router.Router.retime`,
-see :mod:`mobility.validation.road`) gives every checkpoint (arrival of the
+see :mod:`mobility.validation._road`) gives every checkpoint (arrival of the
 head, clearance of the tail, when it leaves a structure), every halt (kind,
 place, times, at a support centre or not), the arrival and the clearance.
 The row must give the same, to the second; a clearance is rounded up to the

@@ -7,7 +7,7 @@ train-load becomes one task whose options are:
 
 - **road** (``mode: any`` only): the train-load's vehicles as one serial of
   march units on each road route alternative, each march unit its own
-  movement (:mod:`mobility.schedule.serial_options`);
+  movement (:mod:`mobility.schedule._serial_options`);
 - **rail**, per candidate loading terminal and hour band: a road leg from
   the origin to the road point nearest the terminal (none when the terminal
   is at the origin), a transfer to the ramp, loading, the train path to the
@@ -47,7 +47,7 @@ from mobility.routing.resolve import PlaceIndex
 from mobility.routing.router import NoRouteError, Router
 from mobility.schedule._instance_types import DISRUPTION_SCALE, Option, Task, Unplannable, Use
 from mobility.schedule._road_options import OptionContext, make_option, route_knowing_closures
-from mobility.schedule.serial_options import serial_option
+from mobility.schedule._serial_options import serial_option
 from mobility.traffic.gtfs import RailTimetable
 
 #: Speed (km/h) assumed for the last hop from the road point to the ramp.

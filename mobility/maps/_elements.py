@@ -2,7 +2,7 @@
 
 :class:`OfflineMap` is a :class:`folium.Map` whose page loads nothing: folium's
 default CDN links (Leaflet, jQuery, Bootstrap, awesome-markers, Font Awesome)
-are dropped and the assets of :mod:`mobility.maps.assets` are inlined in the
+are dropped and the assets of :mod:`mobility.maps._assets` are inlined in the
 header instead. :class:`JsCall` embeds data for one call of ``mobility.js``;
 the data is JSON in which ``<``, ``>`` and ``&`` are escaped, so that a name
 such as ``</script><script>alert(1)</script>`` cannot end the script.
@@ -17,7 +17,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-from mobility.maps.assets import header_html
+from mobility.maps._assets import header_html
 
 _ESCAPES = {
     "<": "\\u003c",

@@ -25,7 +25,7 @@ from mobility.model.column import Column, build_column
 from mobility.model.scenario import Request, Scenario
 from mobility.model.vehicle import VehicleCatalogue
 from mobility.schedule.plan_files import CSV_COLUMNS, movement_csv_row
-from mobility.validation.road import column_rules, moved_types, requested_as_moved
+from mobility.validation._road import column_rules, moved_types, requested_as_moved
 
 Problem = tuple[str, str, str]  # (rule, movement, message)
 

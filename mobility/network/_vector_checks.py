@@ -19,7 +19,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from mobility.errors import DataError
-from mobility.network.corridor_geometry import transformer
+from mobility.network._corridor_geometry import transformer
 
 WGS84 = CRS.from_epsg(4326)
 #: Degrees a projected input may reach beyond its CRS's area of use (UTM zones are

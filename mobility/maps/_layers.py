@@ -18,13 +18,13 @@ import folium
 from shapely.geometry import shape
 
 from mobility.errors import DataError
-from mobility.maps.elements import JsCall
+from mobility.maps._elements import JsCall
 from mobility.network.export import edge_features, place_features
 from mobility.network.load import Network
 from mobility.routing.elements import logical_elements, network_table
 
 # Neutral greys and blue-greys: strong colours are kept for requests and units
-# (mobility.maps.colours.UNIT_PALETTE), so a column never takes a road's colour.
+# (mobility.maps._colours.UNIT_PALETTE), so a column never takes a road's colour.
 ROAD_STYLES: dict[str, dict[str, Any]] = {
     "motorway": {"color": "#4f5b66", "weight": 3.5, "opacity": 0.8},
     "trunk": {"color": "#67727c", "weight": 3, "opacity": 0.8},

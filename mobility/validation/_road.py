@@ -7,13 +7,13 @@ shared domain code tested in ``tests/routing``); the row's edges must exist
 in the reloaded road graph, join one another and the request's origin and
 destination, and every edge's limits (class, weight, axle, height, width, ADR
 tunnel category, hazmat ban) are compared with the envelope, from the graph's
-own tags (:mod:`mobility.validation.route`). The column is then timed again
+own tags (:mod:`mobility.validation._route`). The column is then timed again
 along those edges from the row's start
 (:meth:`~mobility.routing.router.Router.retime`: the march rules of
 :mod:`mobility.routing.timing` and :mod:`mobility.routing.column_timing`, shared
 domain code tested in ``tests/routing``), and the row's checkpoints, halts,
 arrival and clearance are checked against that timing
-(:mod:`mobility.validation.road_times`).
+(:mod:`mobility.validation._road_times`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
-from mobility.validation.road_times import time_match_problems
-from mobility.validation.route import restriction_problems, route_problems
+from mobility.validation._road_times import time_match_problems
+from mobility.validation._route import restriction_problems, route_problems
 
 Finding = tuple[str, str]  # (rule, message)
 

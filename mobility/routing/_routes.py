@@ -19,7 +19,7 @@ from shapely.geometry import LineString
 from mobility.model.column import Column
 from mobility.model.vehicle import VehicleType
 from mobility.network.places import NetworkPlace
-from mobility.routing.classification import Classification
+from mobility.routing._classification import Classification
 from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.requirements import Requirements
 

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from mobility.errors import DataError
 from mobility.model.halt_site import HaltSite, site_from_tags
-from mobility.network.halt_areas import site_from_outline
+from mobility.network._halt_areas import site_from_outline
 from mobility.network.restrictions import TurnRestriction
 
 Mode = Literal["road", "rail"]
@@ -85,7 +85,7 @@ class OsmWays:
         Turn restriction relations (OSM XML and PBF; shapefiles have none).
     halt_sites
         Rest areas, service areas and HGV parking of the input (every reader;
-        see :mod:`mobility.network.halt_areas`).
+        see :mod:`mobility.network._halt_areas`).
     """
 
     way_ids: NDArray[np.int64]

@@ -2,7 +2,7 @@
 
 Each resource's capacity comes from the scenario (``capacities``) and the
 corridor places, never from ``constraints.json``; each occupation comes from
-the re-derived timing of a movement (:mod:`mobility.validation.road`):
+the re-derived timing of a movement (:mod:`mobility.validation._road`):
 
 - a bridge or tunnel in one direction: from the head entering it until the
   tail leaves its last edge (``structure_columns`` columns at once);

@@ -24,10 +24,10 @@ from defusedxml import ElementTree as SafeElementTree
 
 from mobility import settings
 from mobility.errors import DataError
-from mobility.network.halt_areas import SITE_HIGHWAYS
-from mobility.network.osm_data import OsmWays, WayCollector, classify_way
+from mobility.network._halt_areas import SITE_HIGHWAYS
+from mobility.network._osm_data import OsmWays, WayCollector, classify_way
+from mobility.network._tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
 from mobility.network.restrictions import is_restriction_relation, parse_restriction
-from mobility.network.tags import NODE_KEYS, SITE_KEYS, WAY_KEYS
 
 logger = logging.getLogger(__name__)
 

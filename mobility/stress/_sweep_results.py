@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from mobility import _json as strict_json
 from mobility.errors import DataError
-from mobility.stress.sweep_tasks import SweepTask
+from mobility.stress._sweep_tasks import SweepTask
 
 logger = logging.getLogger(__name__)
 
