@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -276,6 +276,11 @@ class Scenario:
     def __post_init__(self) -> None:
         where = f"scenario {self.name!r}"
         _time(self.start, f"{where} start")
+        if not isinstance(self.start.tzinfo, timezone):
+            # A zone such as ZoneInfo("Europe/Amsterdam") adds hours on the wall
+            # clock, an hour off across a clock change: keep its offset at the start.
+            fixed = self.start.astimezone(timezone(self.start.utcoffset() or timedelta(0)))
+            object.__setattr__(self, "start", fixed)
         _number(self.horizon_h, f"{where} horizon_h", 1)
         # No request at all is allowed here (a stress test may strand them all).
         ids = [r.id for r in self.requests]

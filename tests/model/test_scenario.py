@@ -182,3 +182,17 @@ def test_default_scenario_ships_in_the_package() -> None:
     assert path.is_relative_to(settings.data_dir)
     example = settings.examples_dir / "scenarios" / path.name
     assert path.read_bytes() == example.read_bytes(), "examples/ copy differs from the default"
+
+
+def test_a_zone_start_keeps_absolute_hours_across_the_clock_change() -> None:
+    """A Scenario built in Python with a zone: its horizon is absolute hours, not wall-clock."""
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    start = datetime(2026, 3, 28, 22, 0, tzinfo=zone)  # CET; clocks go forward at 02:00
+    scenario = Scenario(name="spring", start=start, horizon_h=24, requests=())
+    assert scenario.start == start and scenario.start.utcoffset() == timedelta(hours=1)
+    assert scenario.end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=24)
+    later = datetime(2026, 3, 29, 12, 0, tzinfo=zone)  # CEST: 13 h after the start
+    assert scenario.minutes(later) == 13 * 60
