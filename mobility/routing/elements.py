@@ -98,6 +98,23 @@ def element_names(table: EdgeTable, places: Iterable[NetworkPlace]) -> list[str]
     return names
 
 
+def _structure_names(table: EdgeTable) -> dict[int, list[str]]:
+    """Structure index to its casefolded keys (:func:`_structure_keys` inverted).
+
+    Built once per table: every route option asked for it, and building it
+    walks every structure of the network (#13, speed only).
+    """
+    cached = table.__dict__.get("_structure_names")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names: dict[int, list[str]] = {}
+    for name, indices in _structure_keys(table).items():
+        for index in indices:
+            names.setdefault(index, []).append(name)
+    table.__dict__["_structure_names"] = names
+    return names
+
+
 def match_edges(
     table: EdgeTable, text: str, places: Iterable[NetworkPlace] = ()
 ) -> NDArray[np.int64]:
@@ -161,10 +178,7 @@ def element_spans_s(
         low, high = spans.get(key, (begin, end))
         spans[key] = (min(low, begin), max(high, end))
 
-    structure_names: dict[int, list[str]] = {}
-    for name, indices in _structure_keys(table).items():
-        for index in indices:
-            structure_names.setdefault(index, []).append(name)
+    structure_names = _structure_names(table)
     sections = table.sections.sections
     node_spans: dict[int, tuple[float, float]] = {}
     for edge, begin, seconds in zip(edges, entry_s, travel_s, strict=True):

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 import mobility
-from mobility.routing.elements import element_keys, element_spans_s, match_edges, suggest
+from mobility.routing.elements import (
+    _structure_keys,
+    _structure_names,
+    element_keys,
+    element_spans_s,
+    match_edges,
+    suggest,
+)
 from mobility.routing.router import Router
 
 DATA = Path(__file__).parent.parent / "data"
@@ -60,3 +67,22 @@ def test_spans_cover_every_node_way_and_structure_of_a_route(dual_router: Router
     last = max(i for i, e in enumerate(edges) if table.bridge[e])
     assert bridge == pytest.approx((entry[first], entry[last] + route.edge_times_s[last] + 60.0))
     assert {"3", "4", "5", "way 13", "a50"} <= set(spans)
+
+
+def test_structure_names_are_built_once_per_table_and_invert_the_keys(
+    dual_router: Router,
+) -> None:
+    """The per-table cache (#13) gives every structure its keys, and the same spans each call."""
+    plan = dual_router.route("West port", "East crossing", "boxer-apc", count=10, k=1)
+    route = plan.routes[0]
+    table = dual_router.table("road")
+    edges = [table.key_index[key] for key in route.edges]
+    args = (table, edges, route.edge_entry_s.tolist(), route.edge_times_s, 60.0)
+    first = element_spans_s(*args)
+    names = _structure_names(table)
+    assert _structure_names(table) is names
+    assert {(i, n) for i, ns in names.items() for n in ns} == {
+        (i, n) for n, ins in _structure_keys(table).items() for i in ins
+    }
+    assert "testbrug" in {n for ns in names.values() for n in ns}
+    assert element_spans_s(*args) == first
