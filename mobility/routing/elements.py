@@ -196,10 +196,12 @@ def element_spans_s(
             node_spans[node] = (min(low, moment), max(high, moment + pass_s))
     for node, (begin, end) in node_spans.items():
         add(str(int(table.nodes[node])), begin, end)
+    # Places by the route's own node ids: no look-up in the whole graph per place (#13).
+    route_nodes = {int(table.nodes[node]): node for node in node_spans}
     for place in places:
-        if place.node is None or place.node not in table.graph:
+        if place.node is None or place.node not in route_nodes:
             continue
-        span = node_spans.get(table.index(place.node))
+        span = node_spans.get(route_nodes[place.node])
         if span is not None:
             for key in (place.name, place.place_id):
                 if key:

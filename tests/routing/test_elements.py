@@ -86,3 +86,25 @@ def test_structure_names_are_built_once_per_table_and_invert_the_keys(
     }
     assert "testbrug" in {n for ns in names.values() for n in ns}
     assert element_spans_s(*args) == first
+
+
+def test_spans_of_places_are_the_spans_of_their_route_nodes(
+    dual: mobility.Network, dual_router: Router
+) -> None:
+    plan = dual_router.route("West port", "East crossing", "boxer-apc", count=10, k=1)
+    route = plan.routes[0]
+    table = dual_router.table("road")
+    edges = [table.key_index[key] for key in route.edges]
+    spans = element_spans_s(
+        table, edges, route.edge_entry_s.tolist(), route.edge_times_s, 60.0, dual.places
+    )
+    last = int(table.nodes[table.v[edges[-1]]])
+    on_route = {int(table.nodes[table.u[e]]) for e in edges} | {last}
+    met = [p for p in dual.places if p.node in on_route]
+    assert {"west port", "east crossing"} <= {p.name.casefold() for p in met}
+    for place in met:
+        assert spans[place.name.casefold()] == spans[str(place.node)]
+        if place.place_id:
+            assert spans[place.place_id.casefold()] == spans[str(place.node)]
+    off_route = [p for p in dual.places if p.node is not None and p.node not in on_route]
+    assert off_route and all(p.name.casefold() not in spans for p in off_route)
