@@ -115,6 +115,27 @@ def _structure_names(table: EdgeTable) -> dict[int, list[str]]:
     return names
 
 
+def _edge_keys(table: EdgeTable, edge: int) -> tuple[tuple[str, ...], int, int]:
+    """Casefolded keys of one edge (label, ref, ``way <id>``, structure, section) and its nodes.
+
+    In the order :func:`element_spans_s` meets them; kept per table and edge,
+    as every option of an instance meets the same edges again (#13, speed only).
+    """
+    memo: dict[int, tuple[tuple[str, ...], int, int]] = table.__dict__.setdefault("_edge_keys", {})
+    found = memo.get(edge)
+    if found is not None:
+        return found
+    texts = (table.labels[edge], table.refs[edge], f"way {table.element[edge]}")
+    keys = [text.casefold() for text in texts if text]
+    keys += _structure_names(table).get(int(table.structures.of_edge[edge]), ())
+    section = int(table.sections.of_edge[edge])
+    if section >= 0:
+        keys.append(table.sections.sections[section].name.casefold())
+    found = (tuple(keys), int(table.u[edge]), int(table.v[edge]))
+    memo[edge] = found
+    return found
+
+
 def match_edges(
     table: EdgeTable, text: str, places: Iterable[NetworkPlace] = ()
 ) -> NDArray[np.int64]:
@@ -178,20 +199,13 @@ def element_spans_s(
         low, high = spans.get(key, (begin, end))
         spans[key] = (min(low, begin), max(high, end))
 
-    structure_names = _structure_names(table)
-    sections = table.sections.sections
     node_spans: dict[int, tuple[float, float]] = {}
     for edge, begin, seconds in zip(edges, entry_s, travel_s, strict=True):
         end = begin + seconds + pass_s
-        for key in (table.labels[edge], table.refs[edge], f"way {table.element[edge]}"):
-            if key:
-                add(key.casefold(), begin, end)
-        for name in structure_names.get(int(table.structures.of_edge[edge]), ()):
-            add(name, begin, end)
-        section = int(table.sections.of_edge[edge])
-        if section >= 0:
-            add(sections[section].name.casefold(), begin, end)
-        for node, moment in ((int(table.u[edge]), begin), (int(table.v[edge]), begin + seconds)):
+        keys, u, v = _edge_keys(table, edge)
+        for key in keys:
+            add(key, begin, end)
+        for node, moment in ((u, begin), (v, begin + seconds)):
             low, high = node_spans.get(node, (moment, moment + pass_s))
             node_spans[node] = (min(low, moment), max(high, moment + pass_s))
     for node, (begin, end) in node_spans.items():

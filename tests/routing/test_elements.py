@@ -7,6 +7,7 @@ import pytest
 
 import mobility
 from mobility.routing.elements import (
+    _edge_keys,
     _structure_keys,
     _structure_names,
     element_keys,
@@ -108,3 +109,19 @@ def test_spans_of_places_are_the_spans_of_their_route_nodes(
             assert spans[place.place_id.casefold()] == spans[str(place.node)]
     off_route = [p for p in dual.places if p.node is not None and p.node not in on_route]
     assert off_route and all(p.name.casefold() not in spans for p in off_route)
+
+
+def test_edge_keys_name_the_way_ref_structure_and_section_of_an_edge(
+    dual_router: Router,
+) -> None:
+    table = dual_router.table("road")
+    for edge in range(table.n_edges):
+        keys, u, v = _edge_keys(table, edge)
+        assert (u, v) == (int(table.u[edge]), int(table.v[edge]))
+        assert f"way {table.element[edge]}" in keys
+        assert (table.refs[edge].casefold() in keys) == bool(table.refs[edge])
+        section = int(table.sections.of_edge[edge])
+        if section >= 0:
+            assert table.sections.sections[section].name.casefold() in keys
+        assert ("testbrug" in keys) == (edge in match_edges(table, "testbrug").tolist())
+        assert _edge_keys(table, edge) is _edge_keys(table, edge)
