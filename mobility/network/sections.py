@@ -153,7 +153,6 @@ def section_index(table: Any, names: dict[int, str] | None = None) -> SectionInd
     tree, tree_names = _named_nodes(table, names)
     # NaN lengths count as 0, converted once: per edge it dominated on country-size graphs (#13).
     metres = np.nan_to_num(table.length_m, nan=0.0)
-    metres_list = metres.tolist()
     chains = sorted(
         (np.array(sorted(group), dtype=np.int64) for group in sets.subsets()),
         key=lambda edges: min(_way(table, e) for e in edges.tolist()),
@@ -176,7 +175,7 @@ def section_index(table: Any, names: dict[int, str] | None = None) -> SectionInd
             ref_m: dict[str, float] = {}
             for e in edges.tolist():
                 if table.refs[e]:
-                    ref_m[table.refs[e]] = ref_m.get(table.refs[e], 0.0) + metres_list[e]
+                    ref_m[table.refs[e]] = ref_m.get(table.refs[e], 0.0) + float(metres[e])
             sections.append(
                 Section(
                     index=len(sections),
