@@ -151,13 +151,15 @@ def section_index(table: Any, names: dict[int, str] | None = None) -> SectionInd
                 sets.merge(incident.setdefault(node, edge), edge)
         sets.merge(twins.setdefault((min(u, v), max(u, v)), edge), edge)
     tree, tree_names = _named_nodes(table, names)
+    # NaN lengths count as 0, converted once: per edge it dominated on country-size graphs (#13).
+    metres = np.nan_to_num(table.length_m, nan=0.0)
     chains = sorted(
         (np.array(sorted(group), dtype=np.int64) for group in sets.subsets()),
         key=lambda edges: min(_way(table, e) for e in edges.tolist()),
     )
     by_key: dict[str, list[NDArray[np.int64]]] = {}
     for edges in chains:
-        by_key.setdefault(_name(table, edges, is_break, tree, tree_names), []).append(edges)
+        by_key.setdefault(_name(table, edges, is_break, tree, tree_names, metres), []).append(edges)
     sections: list[Section] = []
     used: Counter[str] = Counter()
     for key, groups in by_key.items():
@@ -173,9 +175,7 @@ def section_index(table: Any, names: dict[int, str] | None = None) -> SectionInd
             ref_m: dict[str, float] = {}
             for e in edges.tolist():
                 if table.refs[e]:
-                    ref_m[table.refs[e]] = ref_m.get(table.refs[e], 0.0) + float(
-                        np.nan_to_num(table.length_m[e], nan=0.0)
-                    )
+                    ref_m[table.refs[e]] = ref_m.get(table.refs[e], 0.0) + float(metres[e])
             sections.append(
                 Section(
                     index=len(sections),
@@ -204,13 +204,20 @@ def _length(table: Any, edges: NDArray[np.int64]) -> float:
 
 
 def _name(
-    table: Any, edges: NDArray[np.int64], is_break: NDArray[np.bool_], tree: Any, places: list[str]
+    table: Any,
+    edges: NDArray[np.int64],
+    is_break: NDArray[np.bool_],
+    tree: Any,
+    places: list[str],
+    lengths_m: NDArray[np.float64],
 ) -> str:
     # Ref and name by length: a short loop or link does not name the section.
+    # ``lengths_m``: every edge's length with NaN as 0.
     refs: dict[str, float] = {}
     names: dict[str, float] = {}
-    for e in edges.tolist():
-        metres = float(np.nan_to_num(table.length_m[e], nan=0.0)) + 1e-3
+    chain_m = lengths_m[edges]
+    for e, length in zip(edges.tolist(), chain_m.tolist(), strict=True):
+        metres = length + 1e-3
         if table.refs[e]:
             refs[table.refs[e]] = refs.get(table.refs[e], 0.0) + metres
         name = table.data(e).get("name")
@@ -221,7 +228,7 @@ def _name(
     ref = max(refs, key=lambda r: refs[r]) if refs else ""
     name = max(names, key=lambda n: names[n]) if names else ""
     named_m = names.get(name, 0.0)
-    total_m = float(np.nan_to_num(table.length_m[edges], nan=0.0).sum()) + 1e-3 * len(edges)
+    total_m = float(chain_m.sum()) + 1e-3 * len(edges)
     if ref and name and name != ref and 2 * named_m >= total_m:
         label = f"{ref} {name}"  # e.g. N44 Rijksstraatweg
     else:

@@ -98,6 +98,44 @@ def element_names(table: EdgeTable, places: Iterable[NetworkPlace]) -> list[str]
     return names
 
 
+def _structure_names(table: EdgeTable) -> dict[int, list[str]]:
+    """Structure index to its casefolded keys (:func:`_structure_keys` inverted).
+
+    Built once per table: every route option asked for it, and building it
+    walks every structure of the network (#13, speed only).
+    """
+    cached = table.__dict__.get("_structure_names")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    names: dict[int, list[str]] = {}
+    for name, indices in _structure_keys(table).items():
+        for index in indices:
+            names.setdefault(index, []).append(name)
+    table.__dict__["_structure_names"] = names
+    return names
+
+
+def _edge_keys(table: EdgeTable, edge: int) -> tuple[tuple[str, ...], int, int]:
+    """Casefolded keys of one edge (label, ref, ``way <id>``, structure, section) and its nodes.
+
+    In the order :func:`element_spans_s` meets them; kept per table and edge,
+    as every option of an instance meets the same edges again (#13, speed only).
+    """
+    memo: dict[int, tuple[tuple[str, ...], int, int]] = table.__dict__.setdefault("_edge_keys", {})
+    found = memo.get(edge)
+    if found is not None:
+        return found
+    texts = (table.labels[edge], table.refs[edge], f"way {table.element[edge]}")
+    keys = [text.casefold() for text in texts if text]
+    keys += _structure_names(table).get(int(table.structures.of_edge[edge]), ())
+    section = int(table.sections.of_edge[edge])
+    if section >= 0:
+        keys.append(table.sections.sections[section].name.casefold())
+    found = (tuple(keys), int(table.u[edge]), int(table.v[edge]))
+    memo[edge] = found
+    return found
+
+
 def match_edges(
     table: EdgeTable, text: str, places: Iterable[NetworkPlace] = ()
 ) -> NDArray[np.int64]:
@@ -161,31 +199,23 @@ def element_spans_s(
         low, high = spans.get(key, (begin, end))
         spans[key] = (min(low, begin), max(high, end))
 
-    structure_names: dict[int, list[str]] = {}
-    for name, indices in _structure_keys(table).items():
-        for index in indices:
-            structure_names.setdefault(index, []).append(name)
-    sections = table.sections.sections
     node_spans: dict[int, tuple[float, float]] = {}
     for edge, begin, seconds in zip(edges, entry_s, travel_s, strict=True):
         end = begin + seconds + pass_s
-        for key in (table.labels[edge], table.refs[edge], f"way {table.element[edge]}"):
-            if key:
-                add(key.casefold(), begin, end)
-        for name in structure_names.get(int(table.structures.of_edge[edge]), ()):
-            add(name, begin, end)
-        section = int(table.sections.of_edge[edge])
-        if section >= 0:
-            add(sections[section].name.casefold(), begin, end)
-        for node, moment in ((int(table.u[edge]), begin), (int(table.v[edge]), begin + seconds)):
+        keys, u, v = _edge_keys(table, edge)
+        for key in keys:
+            add(key, begin, end)
+        for node, moment in ((u, begin), (v, begin + seconds)):
             low, high = node_spans.get(node, (moment, moment + pass_s))
             node_spans[node] = (min(low, moment), max(high, moment + pass_s))
     for node, (begin, end) in node_spans.items():
         add(str(int(table.nodes[node])), begin, end)
+    # Places by the route's own node ids: no look-up in the whole graph per place (#13).
+    route_nodes = {int(table.nodes[node]): node for node in node_spans}
     for place in places:
-        if place.node is None or place.node not in table.graph:
+        if place.node is None or place.node not in route_nodes:
             continue
-        span = node_spans.get(table.index(place.node))
+        span = node_spans.get(route_nodes[place.node])
         if span is not None:
             for key in (place.name, place.place_id):
                 if key:

@@ -23,7 +23,7 @@ from mobility.routing._route_timing import (
 from mobility.routing.column_timing import Checkpoint, ColumnSchedule, RoutePoints
 from mobility.routing.edges import EdgeTable
 from mobility.routing.resolve import PlaceIndex
-from mobility.routing.timing import HaltRules
+from mobility.routing.timing import HaltRules, road_types
 from mobility.routing.turns import TurnArcs
 from tests.routing.conftest import make_graph
 
@@ -53,6 +53,28 @@ def test_pass_times_are_the_column_model_s_on_every_road_type(catalogue: Vehicle
     for edge, kind in enumerate(kinds):
         assert found[edge] == pytest.approx(column.pass_time_s(kind, speeds[edge]))  # type: ignore[arg-type]
     assert train_pass_times(np.array([72.0]))[0] == pytest.approx(TRAIN_LENGTH_M / 20.0)
+
+
+def test_pass_times_follow_road_types_on_every_kind_of_edge(catalogue: VehicleCatalogue) -> None:
+    """Rural, expressway and built-up edges (built-up wins) as :func:`road_types` says (#13)."""
+    table = EdgeTable.from_graph(
+        make_graph(
+            [
+                (1, 2, {"highway": "motorway"}),
+                (2, 3, {"highway": "secondary", "maxspeed_kph": 80}),
+                (3, 4, {"highway": "primary", "maxspeed_kph": 50}),
+                (4, 5, {"highway": "trunk", "maxspeed_kph": 50}),
+            ],
+            two_way=False,
+        )
+    )
+    column = build_column("B", {"man-hx2-6x6": 25}, catalogue)
+    speeds = np.array([60.0, 50.0, 24.0, 30.0])
+    kinds = road_types(table).tolist()
+    assert set(kinds) == {"expressway", "rural", "built_up"}
+    found = column_pass_times(table, column, speeds)
+    expected = [column.pass_time_s(kind, speeds[e]) for e, kind in enumerate(kinds)]
+    assert found.tolist() == pytest.approx(expected)
 
 
 def test_halting_of_a_road_column_has_its_footprint_and_the_sites_in_reach(
