@@ -20,7 +20,7 @@ from mobility.routing._mode_data import ModeData
 from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.edges import EdgeTable
 from mobility.routing.halt_sites import ColumnFootprint, HaltSite, RouteSite, snap_sites
-from mobility.routing.timing import HaltRules
+from mobility.routing.timing import HaltRules, by_road_type
 
 #: Length of a military train for its pass time (EU target length).
 TRAIN_LENGTH_M = 740.0
@@ -31,11 +31,7 @@ def column_pass_times(
 ) -> NDArray[np.float64]:
     """Time the column takes to pass a point of every edge at the given speeds (s)."""
     intervals = column.rules.formation.interval_m
-    # Vectorised as road_types classifies (built_up over expressway over rural):
-    # a Python loop over every edge per route was O(network) (#13, speed only).
-    interval = np.full(table.n_edges, intervals["rural"], dtype=np.float64)
-    interval[table.expressway] = intervals["expressway"]
-    interval[table.built_up] = intervals["built_up"]
+    interval = by_road_type(table, intervals)
     return np.asarray(column.count * interval / (speeds_kph / 3.6) + column.time_gaps_s)
 
 

@@ -9,6 +9,7 @@ and the slowest vehicle. Built-up means a posted limit of 50 km/h or less
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,14 +103,30 @@ def road_types(table: EdgeTable) -> NDArray[np.str_]:
     return kinds
 
 
+def by_road_type(table: EdgeTable, values: Mapping[RoadType, float]) -> NDArray[np.float64]:
+    """Every edge's value for its road type (as :func:`road_types` classifies it).
+
+    ``values`` maps ``rural``, ``expressway`` and ``built_up`` to a number.
+    """
+    out = np.full(table.n_edges, values["rural"], dtype=np.float64)
+    out[table.expressway] = values["expressway"]
+    out[table.built_up] = values["built_up"]
+    return out
+
+
 def column_speeds_kph(
     table: EdgeTable, max_speed_kph: float, speeds: MarchSpeeds | None = None
 ) -> NDArray[np.float64]:
     """Column speed on every road edge."""
     speeds = speeds or MarchSpeeds()
-    doctrine = np.full(table.n_edges, speeds.rural_kph)
-    doctrine[table.expressway] = speeds.expressway_kph
-    doctrine[table.built_up] = speeds.built_up_kph
+    doctrine = by_road_type(
+        table,
+        {
+            "rural": speeds.rural_kph,
+            "expressway": speeds.expressway_kph,
+            "built_up": speeds.built_up_kph,
+        },
+    )
     posted = np.nan_to_num(table.maxspeed_kph, nan=np.inf)
     cap = np.full(table.n_edges, min(max_speed_kph, speeds.national_max_kph))
     return np.asarray(np.minimum(np.minimum(doctrine, posted), cap), dtype=np.float64)

@@ -52,7 +52,7 @@ from numpy.typing import NDArray
 from mobility.errors import DataError
 from mobility.model.column import FORMATIONS, ColumnRules
 from mobility.routing.edges import EdgeTable
-from mobility.routing.timing import MarchSpeeds, column_speeds_kph, road_types
+from mobility.routing.timing import MarchSpeeds, by_road_type, column_speeds_kph
 
 _RULES = ColumnRules()
 
@@ -171,9 +171,7 @@ def road_capacity_veh_per_day(
     """
     speed_kph = column_speeds_kph(table, max_speed_kph, model.speeds)
     intervals = FORMATIONS[model.formation].interval_m
-    interval_m = np.array(
-        [intervals[kind] for kind in road_types(table).tolist()], dtype=np.float64
-    )
+    interval_m = by_road_type(table, intervals)
     n = model.march_unit_vehicles
     cycle_s = n * interval_m / (speed_kph / 3.6) + model.mean_gap_s
     lane_flow = np.minimum(3600.0 * n / cycle_s, model.lane_capacity_veh_per_h)

@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 
 import mobility
 from mobility.errors import DataError
+from mobility.model.column import RoadType
 from mobility.routing.edges import EdgeTable
 from mobility.routing.timing import (
     HaltRules,
     MarchSpeeds,
+    by_road_type,
     column_speeds_kph,
     road_type_of,
     road_types,
@@ -77,3 +79,10 @@ def test_trains_run_at_the_line_limit_capped_by_the_train(
 def test_rules_that_cannot_hold_are_refused(build: object, message: str) -> None:
     with pytest.raises(DataError, match=message):
         build()  # type: ignore[operator]
+
+
+def test_values_by_road_type_follow_the_road_types(tables: tuple[EdgeTable, EdgeTable]) -> None:
+    road, _ = tables
+    values: dict[RoadType, float] = {"built_up": 1.0, "rural": 2.0, "expressway": 3.0}
+    expected = [values[kind] for kind in road_types(road).tolist()]
+    assert by_road_type(road, values).tolist() == expected
