@@ -1,7 +1,7 @@
 """Road derivations that depend on the inputs only, made once per distinct input.
 
 Many march units share a route and vehicles (the Defender plan: 1,019 rows on
-23 routes, 224 distinct route-and-vehicles pairs), so the validator derives
+23 routes, timed 215 times instead of 1,000), so the validator derives
 what does not depend on a row's own times once, keyed by the inputs it is
 derived from, never by what the row claims to have found:
 
