@@ -13,7 +13,9 @@ along those edges from the row's start
 :mod:`mobility.routing.timing` and :mod:`mobility.routing.column_timing`, shared
 domain code tested in ``tests/routing``), and the row's checkpoints, halts,
 arrival and clearance are checked against that timing
-(:mod:`mobility.validation._road_times`).
+(:mod:`mobility.validation._road_times`). What depends on the inputs only (the
+route's findings, its limits, the column's timing along it) is derived once
+per plan for the march units that share it (:mod:`mobility.validation._road_memo`).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.routing.column_timing import ColumnSchedule
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
+from mobility.validation._road_memo import RoadMemo
 from mobility.validation._road_times import time_match_problems
-from mobility.validation._route import restriction_problems, route_problems
 
 Finding = tuple[str, str]  # (rule, message)
 
@@ -169,8 +171,14 @@ def derive_road(
     router: Router,
     types: Mapping[str, VehicleType],
     found: list[Finding],
+    memo: RoadMemo | None = None,
 ) -> RoadDerivation:
-    """Re-derive a road movement (or a train's road leg) and check the row against it."""
+    """Re-derive a road movement (or a train's road leg) and check the row against it.
+
+    ``memo`` holds what earlier rows of the plan derived from the same inputs
+    (:class:`~mobility.validation._road_memo.RoadMemo`); by default nothing is shared.
+    """
+    memo = RoadMemo(router) if memo is None else memo
     pairs, problems = row_types(m, types)
     if problems:
         found.extend(problems)
@@ -191,19 +199,26 @@ def derive_road(
             return RoadDerivation(envelope([v for v, _ in pairs], request), count, None)
     need = envelope([v for v, _ in pairs], request)
     found += requirements_problems(m, need)
-    edges = [tuple(e) for e in m.get("edges") or ()]
+    edges = tuple(tuple(e) for e in m.get("edges") or ())
     if not edges:
         found.append(("route", "the row has no edges: its route cannot be checked"))
         return RoadDerivation(need, count, None)
     # A train's road leg ends at the road place nearest its loading terminal.
     terminal = str(((m.get("train") or {}).get("terminal") or {}).get("id") or "")
-    problems, end = route_problems(edges, request, router, terminal=terminal if rail else None)
+    problems, end = memo.route(edges, request, terminal if rail else None)
     found += problems
     if end is None:
         return RoadDerivation(need, count, None)
-    found += restriction_problems(m, edges, need, router)
-    column = row_column(m, request, scenario, pairs)
-    schedule = router.retime(edges, column, need, _t(m["start"]), request.origin, end)
+    found += memo.restrictions(m, edges, need)
+    schedule = memo.timing(
+        edges,
+        pairs,
+        lambda: row_column(m, request, scenario, pairs),
+        need,
+        start=_t(m["start"]),
+        origin=request.origin,
+        destination=end,
+    )
     found += time_match_problems(m, schedule, ends=not rail)
     return RoadDerivation(need, count, schedule)
 

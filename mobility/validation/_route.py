@@ -156,6 +156,18 @@ def restriction_problems(
     m: Mapping[str, Any], edges: Sequence[Edge], need: Requirements, router: Router
 ) -> list[Finding]:
     """Check every limited edge of the route against the envelope, and the row's list of them."""
+    found, on_route = route_limits(edges, need, router)
+    return found + listed_problems(m.get("restricted_elements") or (), on_route)
+
+
+def route_limits(
+    edges: Sequence[Edge], need: Requirements, router: Router
+) -> tuple[list[Finding], dict[str, list[dict[str, Any]]]]:
+    """Return the limits the envelope exceeds along the route, and its limited elements by name.
+
+    Each element is ``{"name": ..., <limit>: <value>, ...}`` from the graph's
+    own tags, once per name and OSM way.
+    """
     found: list[Finding] = []
     graph = router.network.road
     elements: dict[str, dict[str, Any]] = {}  # by name and OSM way
@@ -171,7 +183,7 @@ def restriction_problems(
     on_route: dict[str, list[dict[str, Any]]] = {}
     for item in elements.values():
         on_route.setdefault(item["name"], []).append(item)
-    return found + listed_problems(m.get("restricted_elements") or (), on_route)
+    return found, on_route
 
 
 def listed_problems(
@@ -205,5 +217,6 @@ __all__ = [
     "listed_problems",
     "restriction_problems",
     "road_leg_end",
+    "route_limits",
     "route_problems",
 ]

@@ -55,22 +55,18 @@ def time_problems(m: Mapping[str, Any], rules: HaltRules, speeds: MarchSpeeds) -
     halts = [(_t(h["start"]), _t(h["end"]), h["kind"], h.get("name", "")) for h in m["halts"]]
     fastest = max(speeds.expressway_kph, speeds.rural_kph, speeds.built_up_kph)
     speed_ms = min(fastest, speeds.national_max_kph) / 3.6
-    for point in points:
-        if _t(point["clear"]) < _t(point["arrive"]):
+    arrivals = [_t(point["arrive"]) for point in points]  # each parsed once
+    for point, arrive in zip(points, arrivals, strict=True):
+        if _t(point["clear"]) < arrive:
             found.append(("travel", f"tail clears {point['name']} before the head arrives"))
-    for a, b in itertools.pairwise(points):
-        arrive_a, arrive_b = _t(a["arrive"]), _t(b["arrive"])
+    for (a, arrive_a), (b, arrive_b) in itertools.pairwise(zip(points, arrivals, strict=True)):
         if arrive_b + _TOLERANCE < arrive_a:
             found.append(("travel", f"arrives at {b['name']} before {a['name']}"))
             continue
-        halted = sum(
-            (
-                (min(end, arrive_b) - max(start, arrive_a))
-                for start, end, _, _ in halts
-                if start < arrive_b and end > arrive_a
-            ),
-            timedelta(),
-        )
+        halted = timedelta()
+        for start, end, _, _ in halts:
+            if start < arrive_b and end > arrive_a:
+                halted += min(end, arrive_b) - max(start, arrive_a)
         driven = (arrive_b - arrive_a - halted).total_seconds()
         needed = (b["km"] - a["km"]) * 1000 / speed_ms
         if driven + 1.0 < needed:

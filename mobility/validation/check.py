@@ -58,6 +58,7 @@ from mobility.validation._resources import (
     road_occupations,
 )
 from mobility.validation._road import column_rules, derive_road, moved_types, requested_as_moved
+from mobility.validation._road_memo import RoadMemo
 from mobility.validation._table import completeness_problems, csv_problems
 from mobility.validation._times import rule_problems, time_problems
 from mobility.validation._trains import (
@@ -112,6 +113,7 @@ class _Run:
     rail: dict[str, Any] | None
     types: dict[str, VehicleType]
     places: dict[str, Place]
+    memo: RoadMemo
     resources: Resources = field(default_factory=Resources)
     #: Movement number to its edges and junction passages.
     passages: dict[str, Any] = field(default_factory=dict)
@@ -156,7 +158,7 @@ def _movement_problems(run: _Run, m: dict[str, Any], request: Request) -> list[F
             return [*own, ("rail", "a train, but the plan used no rail rules")]
         own += train_row_problems(m, request, run.rail, inputs.catalogue)
         occupy_train(run.resources, m, run.rail)
-    derived = derive_road(m, request, inputs.scenario, run.router, run.types, own)
+    derived = derive_road(m, request, inputs.scenario, run.router, run.types, own, run.memo)
     if derived.schedule is not None:
         _occupy_road(run, m, request, derived.schedule, derived.count)
     return own + time_problems(m, inputs.halt_rules, inputs.speeds)
@@ -333,6 +335,7 @@ def validate_plan(
         ),
         types=moved_types(inputs.catalogue),
         places={p.id: p for p in corridor_places},
+        memo=RoadMemo(router),
     )
     found = [
         Violation("driver_hours", "", text)

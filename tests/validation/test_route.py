@@ -20,6 +20,7 @@ from mobility.validation._route import (
     listed_problems,
     restriction_problems,
     road_leg_end,
+    route_limits,
     route_problems,
 )
 from mobility.validation.inputs import Inputs, load_inputs
@@ -163,6 +164,10 @@ def test_every_limited_element_on_the_route_is_checked_and_listed(
         **{k: v for k, v in m["requirements"].items() if k != "barred_tunnel_categories"}
     )
     assert restriction_problems(m, edges, need, router) == []
+    found, on_route = route_limits(edges, need, router)
+    assert found == []
+    assert set(on_route) == {item["name"] for item in m["restricted_elements"]}
+    assert all(item["maxheight_m"] for item in on_route["Vlaketunnel"])
     ammunition = Requirements("ammunition", barred_tunnel_categories=frozenset("CDE"), hazmat="1.1")
     found = restriction_problems({**m, "restricted_elements": []}, edges, ammunition, router)
     assert ("restriction", "Vlaketunnel: dangerous goods in an ADR category C tunnel") in found
