@@ -58,6 +58,8 @@ def hour_keys(scenario: Scenario, minutes: int) -> tuple[NDArray[np.int64], NDAr
 
 #: Hour keys (see :func:`hour_keys`) of the weekday peaks.
 PEAK_KEYS = frozenset(PEAK_HOURS)
+#: Whether each of the 48 hour keys is a peak (a look-up per slot and edge).
+_PEAK_TABLE = np.isin(np.arange(48), list(PEAK_KEYS))
 
 
 @dataclass(frozen=True)
@@ -187,12 +189,10 @@ def make_option(
         allowed &= _window_table(windows)[context.clock[minutes]]
     if not allowed.any():
         return None, "no start lets it arrive inside the border crossing's acceptance windows"
-    spans = _occupations(context, route, context.scenario.start)
-    closure_spans = tuple(
-        (text, *spans[text])
-        for text in dict.fromkeys(r.text for r in context.closures)
-        if text in spans
-    )
+    texts = dict.fromkeys(r.text for r in context.closures)
+    # Only the elements a closure names matter (none without closures: #15).
+    spans = _occupations(context, route, context.scenario.start, set(texts)) if texts else {}
+    closure_spans = tuple((text, *spans[text]) for text in texts if text in spans)
     for rule in context.closures:
         span = spans.get(rule.text)
         if span is None:
@@ -327,13 +327,14 @@ def _slot_costs(
     speed_ms = np.where(edge_s > 0, lengths / np.where(edge_s > 0, edge_s, 1.0), 1.0)
     pass_h = vehicles * interval / speed_ms / 3600
     slots = context.slot_starts
-    per_slot = np.zeros(len(slots))
-    per_slot[allowed] = context.costs.route_costs(
-        edges, edge_s, pass_h, vehicles, slots[allowed] / 60, context.hour_clock
+    # Every slot, not only the allowed ones: each start is costed on its own, and the
+    # cache then serves every march unit on this route with this many vehicles.
+    every = context.costs.route_costs(
+        edges, edge_s, pass_h, vehicles, slots / 60, context.hour_clock
     )
+    per_slot = np.where(allowed, every, 0.0)
     minute = np.clip(slots[:, None] + entry_min[None, :], 0, context.horizon_min)
-    hour_key = context.keys[minute]
-    peak = np.isin(hour_key, list(PEAK_KEYS))
+    peak = _PEAK_TABLE[context.keys[minute]]
     peak_min = (peak * (edge_s / 60)[None, :]).sum(axis=1)
     disruption = np.where(allowed, np.rint(per_slot * DISRUPTION_SCALE), 0).astype(np.int64)
     return disruption, np.rint(peak_min).astype(np.int64), pass_h
@@ -368,9 +369,9 @@ def _merged(uses: list[Use]) -> tuple[Use, ...]:
 
 
 def _occupations(
-    context: OptionContext, route: Route, start: datetime
+    context: OptionContext, route: Route, start: datetime, wanted: set[str]
 ) -> dict[str, tuple[int, int]]:
-    """Minute spans in which the option occupies each element it meets.
+    """Minute spans in which the option occupies each element it meets, of those ``wanted``.
 
     Keyed by every text a closure may name (:func:`element_spans_s`):
     checkpoint names, structures, road names and refs, ``way <id>``, every
@@ -380,6 +381,8 @@ def _occupations(
     base_min = (route.schedule.start - start).total_seconds() / 60
 
     def add(key: str, begin: float, end: float) -> None:
+        if key not in wanted:
+            return
         low, high = spans.get(key, (math.inf, -math.inf))
         spans[key] = (int(min(low, math.floor(begin))), int(max(high, math.ceil(end))))
 

@@ -8,6 +8,7 @@ on-ramps joining at each node, and a clock over the solver's minutes.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -101,6 +102,7 @@ class RoadCosts:
         self.ramp_lanes_at_v = ramp_lanes[table.v]
         self.ramp_veh_h = model.ramp_veh_per_lane_day * profiles
         self.night = np.array([1.0 if key % 24 in NIGHT_HOURS else 0.0 for key in range(48)])
+        self._route_costs: dict[tuple[object, ...], FloatArray] = {}
 
     def _apply_counts(self, highways: list[str]) -> None:
         counts = self.model.counts
@@ -169,9 +171,54 @@ class RoadCosts:
         start_h: FloatArray,
         clock: Clock,
     ) -> FloatArray:
-        """Civilian delay (vehicle-hours) of the route for each start time."""
-        sections = merge_sections(self.sections(edges, edge_s, pass_h, vehicles))
-        return route_delays_vh(sections, start_h, clock, self.model.bottleneck())
+        """Civilian delay (vehicle-hours) of the route for each start time.
+
+        Kept per route, column and start times: the equal march units of a
+        request drive the same routes (the caller must not change the array).
+        """
+        start_h = np.asarray(start_h, dtype=np.float64)
+        key = (
+            clock,
+            vehicles,
+            *(np.asarray(a).tobytes() for a in (edges, edge_s, pass_h, start_h)),
+        )
+        found = self._route_costs.get(key)
+        if found is None:
+            sections = merge_sections(self.sections(edges, edge_s, pass_h, vehicles))
+            found = route_delays_vh(sections, start_h, clock, self.model.bottleneck())
+            found.flags.writeable = False
+            self._route_costs[key] = found
+        return found
+
+    @functools.cached_property
+    def directions(self) -> list[str]:
+        """Compass direction of every edge (:func:`compass`), worked out once."""
+        return compass(self.table)
+
+    def edge_delays(
+        self,
+        edges: NDArray[np.int64],
+        edge_s: FloatArray,
+        pass_h: FloatArray,
+        vehicles: int,
+        start_h: FloatArray,
+        clock: Clock,
+    ) -> tuple[FloatArray, NDArray[np.int64]]:
+        """Civilian delay per route edge (rows) and start (columns), and when the head enters.
+
+        Returns
+        -------
+        tuple
+            The delays (vehicle-hours, edges x starts) and the hour key at which
+            the head enters each edge (starts x edges). Each start's delays are
+            those it has alone (:func:`section_delays_vh`).
+        """
+        sections = self.sections(edges, edge_s, pass_h, vehicles)
+        start_h = np.asarray(start_h, dtype=np.float64)
+        delays = section_delays_vh(sections, start_h, clock, self.model.bottleneck())
+        offset_h = np.concatenate([[0.0], np.cumsum(sections.time_h)[:-1]])
+        keys, _ = clock(start_h[:, None] + offset_h[None, :])
+        return delays, keys
 
     def breakdown(
         self,
@@ -188,16 +235,13 @@ class RoadCosts:
         ``delay_vh``, ``demand`` (``measured``/``default``) and ``source``.
         The rows sum to :meth:`route_costs` for that start.
         """
-        sections = self.sections(edges, edge_s, pass_h, vehicles)
-        delays = section_delays_vh(sections, np.array([start_h]), clock, self.model.bottleneck())
-        entry = start_h + np.concatenate([[0.0], np.cumsum(sections.time_h)[:-1]])
-        keys, _ = clock(entry)
-        directions = compass(self.table) if len(edges) else []
+        delays, keys = self.edge_delays(edges, edge_s, pass_h, vehicles, np.array([start_h]), clock)
+        directions = self.directions if len(edges) else []
         return [
             {
                 "road": self.table.refs[e],
                 "direction": directions[e],
-                "hour_key": int(keys[i]),
+                "hour_key": int(keys[0, i]),
                 "delay_vh": float(delays[i, 0]),
                 "demand": "measured" if self.measured[e] else "default",
                 "source": self.source[e],
