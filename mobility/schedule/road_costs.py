@@ -102,7 +102,6 @@ class RoadCosts:
         self.ramp_lanes_at_v = ramp_lanes[table.v]
         self.ramp_veh_h = model.ramp_veh_per_lane_day * profiles
         self.night = np.array([1.0 if key % 24 in NIGHT_HOURS else 0.0 for key in range(48)])
-        self._route_costs: dict[tuple[object, ...], FloatArray] = {}
 
     def _apply_counts(self, highways: list[str]) -> None:
         counts = self.model.counts
@@ -173,22 +172,10 @@ class RoadCosts:
     ) -> FloatArray:
         """Civilian delay (vehicle-hours) of the route for each start time.
 
-        Kept per route, column and start times: the equal march units of a
-        request drive the same routes (the caller must not change the array).
+        Each start's delay is the one it has alone (:func:`section_delays_vh`).
         """
-        start_h = np.asarray(start_h, dtype=np.float64)
-        key = (
-            clock,
-            vehicles,
-            *(np.asarray(a).tobytes() for a in (edges, edge_s, pass_h, start_h)),
-        )
-        found = self._route_costs.get(key)
-        if found is None:
-            sections = merge_sections(self.sections(edges, edge_s, pass_h, vehicles))
-            found = route_delays_vh(sections, start_h, clock, self.model.bottleneck())
-            found.flags.writeable = False
-            self._route_costs[key] = found
-        return found
+        sections = merge_sections(self.sections(edges, edge_s, pass_h, vehicles))
+        return route_delays_vh(sections, start_h, clock, self.model.bottleneck())
 
     @functools.cached_property
     def directions(self) -> list[str]:
