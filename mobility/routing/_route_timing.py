@@ -66,13 +66,20 @@ def road_halting(
     *,
     sites: Sequence[HaltSite],
     rules: HaltRules,
+    known: dict[tuple[int, ...], tuple[RouteSite, ...]] | None = None,
 ) -> Halting:
-    """How a road column halts on ``edges``: the rules, the sites in reach, its footprint."""
-    return Halting(
-        rules=rules,
-        sites=route_sites(table, edges, sites, rules),
-        footprint=column_footprint(column),
-    )
+    """How a road column halts on ``edges``: the rules, the sites in reach, its footprint.
+
+    ``known`` keeps the sites in reach per path, for callers whose sites and
+    rules do not change (a router): march units of a request share paths.
+    """
+    path = tuple(int(e) for e in edges)
+    found = None if known is None else known.get(path)
+    if found is None:
+        found = tuple(route_sites(table, path, sites, rules))
+        if known is not None:
+            known[path] = found
+    return Halting(rules=rules, sites=found, footprint=column_footprint(column))
 
 
 def with_reversals(

@@ -36,6 +36,7 @@ from mobility.routing._mode_data import ModeData, mode_data, reverse_nodes
 from mobility.routing._no_route import NoRouteError, no_route_error, out_of_service_on_route
 from mobility.routing._route_request import check_count_and_k, parse_time, start_time
 from mobility.routing._route_timing import (
+    column_footprint,
     column_pass_times,
     road_halting,
     route_refs,
@@ -49,7 +50,7 @@ from mobility.routing.closed import ClosedEdges
 from mobility.routing.column_timing import ColumnSchedule, column_schedule
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import ShortestPaths
-from mobility.routing.halt_sites import HaltSite, corridor_sites
+from mobility.routing.halt_sites import HaltSite, RouteSite, corridor_sites
 from mobility.routing.requirements import Requirements
 from mobility.routing.timing import HaltRules, MarchSpeeds
 from mobility.routing.turns import RAIL_TURNS, ROAD_TURNS, TurnRules
@@ -115,6 +116,10 @@ class Router:
             *halt_sites,
         )
         self._modes: dict[str, ModeData] = {}
+        # Halt sites in reach of each road path, and schedules of found paths: the equal
+        # march units of a request share them (#15).
+        self._route_sites: dict[tuple[int, ...], tuple[RouteSite, ...]] = {}
+        self._schedules: dict[tuple[object, ...], ColumnSchedule] = {}
 
     def _mode(self, mode: str) -> ModeData:
         if mode not in ("road", "rail"):
@@ -275,7 +280,14 @@ class Router:
         return replace(route, schedule=schedule, driving_s=schedule.driving_s)
 
     def _halting(self, table: EdgeTable, edges: Sequence[int], column: Column) -> Halting:
-        return road_halting(table, edges, column, sites=self.halt_sites, rules=self.halt_rules)
+        return road_halting(
+            table,
+            edges,
+            column,
+            sites=self.halt_sites,
+            rules=self.halt_rules,
+            known=self._route_sites,
+        )
 
     def route(
         self,
@@ -478,16 +490,8 @@ class Router:
         for rank, path in enumerate(found):
             designation = "MSR" if rank == 0 else f"ASR {rank}"
             travel_s = with_reversals(data, path.edges, weights, notes, designation)
-            schedule = column_schedule(
-                table,
-                path.edges,
-                travel_s,
-                pass_time,
-                start,
-                data.points,
-                origin_name=ends[0].name,
-                destination_name=ends[1].name,
-                halting=None if column is None else self._halting(table, path.edges, column),
+            schedule = self._path_schedule(
+                data, path.edges, (travel_s, pass_time), start, ends, column
             )
             routes.append(
                 Route(
@@ -525,6 +529,39 @@ class Router:
             routes=tuple(routes),
             notes=tuple(notes),
         )
+
+    def _path_schedule(
+        self,
+        data: ModeData,
+        edges: tuple[int, ...],
+        times_s: tuple[NDArray[np.float64], NDArray[np.float64]],
+        start: datetime,
+        ends: tuple[NetworkPlace, NetworkPlace],
+        column: Column | None,
+    ) -> ColumnSchedule:
+        """Return a found path's schedule (its travel and pass times), made once per column size.
+
+        Only the path's own times, the start, the ends and (through the halts)
+        the column's footprint change a schedule: equal march units share it.
+        """
+        travel_s, pass_time = times_s
+        index = np.asarray(edges, dtype=np.int64)
+        times = (travel_s[index].tobytes(), pass_time[index].tobytes())
+        footprint = None if column is None else column_footprint(column)
+        key = (data.mode, edges, *times, repr(start), ends[0].name, ends[1].name, footprint)
+        if key not in self._schedules:
+            self._schedules[key] = column_schedule(
+                data.table,
+                edges,
+                travel_s,
+                pass_time,
+                start,
+                data.points,
+                origin_name=ends[0].name,
+                destination_name=ends[1].name,
+                halting=None if column is None else self._halting(data.table, edges, column),
+            )
+        return self._schedules[key]
 
     def _options(
         self,

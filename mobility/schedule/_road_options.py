@@ -36,6 +36,9 @@ from mobility.schedule.road_costs import RoadCosts
 
 #: Border arrivals of an option: the head's arrival offset (minutes) and the crossing's windows.
 BorderArrivals = list[tuple[float, tuple[tuple[int, int], ...]]]
+#: A route's civilian delay (vehicle-hours) and peak column-minutes for every slot, and
+#: its pass hours per edge (read-only: shared by the options of equal march units).
+_SlotCosts = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]
 
 
 def hour_keys(scenario: Scenario, minutes: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -58,6 +61,8 @@ def hour_keys(scenario: Scenario, minutes: int) -> tuple[NDArray[np.int64], NDAr
 
 #: Hour keys (see :func:`hour_keys`) of the weekday peaks.
 PEAK_KEYS = frozenset(PEAK_HOURS)
+#: Whether each of the 48 hour keys is a peak (a look-up per slot and edge).
+_PEAK_TABLE = np.isin(np.arange(48), list(PEAK_KEYS))
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,10 @@ class OptionContext:
     closed: ClosedEdges | None = None
     around: ClosedEdges | None = None
     timed: NDArray[np.bool_] | None = None
+    #: Slot costs per route and column (:func:`_slot_costs`); not copied by ``replace``.
+    slot_costs: dict[tuple[int, bytes, bytes, bytes], _SlotCosts] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 def route_knowing_closures(
@@ -187,12 +196,10 @@ def make_option(
         allowed &= _window_table(windows)[context.clock[minutes]]
     if not allowed.any():
         return None, "no start lets it arrive inside the border crossing's acceptance windows"
-    spans = _occupations(context, route, context.scenario.start)
-    closure_spans = tuple(
-        (text, *spans[text])
-        for text in dict.fromkeys(r.text for r in context.closures)
-        if text in spans
-    )
+    texts = dict.fromkeys(r.text for r in context.closures)
+    # Only the elements a closure names matter (none without closures: #15).
+    spans = _occupations(context, route, context.scenario.start, set(texts)) if texts else {}
+    closure_spans = tuple((text, *spans[text]) for text in texts if text in spans)
     for rule in context.closures:
         span = spans.get(rule.text)
         if span is None:
@@ -312,12 +319,31 @@ def _slot_costs(
     """Per start slot: civilian delay (solver units) and peak column-minutes; the pass hours.
 
     The pass hours are, per edge, the hours the column takes to pass a point.
+    Worked out once per route and column size for every slot (the equal march
+    units of a request share them, #15) and masked by ``allowed``.
     """
     index = context.table.key_index
     edges = np.array([index[key] for key in route.edges], dtype=np.int64)
-    edge_s = np.asarray(route.edge_times_s)
-    lengths = context.table.length_m[edges]
+    edge_s = np.asarray(route.edge_times_s, dtype=np.float64)
     entry_min = (route.edge_entry_s / 60).astype(np.int64)
+    key = (vehicles, edges.tobytes(), edge_s.tobytes(), entry_min.tobytes())
+    if key not in context.slot_costs:
+        context.slot_costs[key] = _every_slot(context, edges, edge_s, entry_min, vehicles)
+    every, peak_min, pass_h = context.slot_costs[key]
+    per_slot = np.where(allowed, every, 0.0)
+    disruption = np.where(allowed, np.rint(per_slot * DISRUPTION_SCALE), 0).astype(np.int64)
+    return disruption, peak_min, pass_h
+
+
+def _every_slot(
+    context: OptionContext,
+    edges: NDArray[np.int64],
+    edge_s: NDArray[np.float64],
+    entry_min: NDArray[np.int64],
+    vehicles: int,
+) -> _SlotCosts:
+    """Civilian delay and peak column-minutes of a route for every slot, and its pass hours."""
+    lengths = context.table.length_m[edges]
     formation = FORMATIONS[context.scenario.formation].interval_m
     interval = np.where(
         context.table.built_up[edges],
@@ -327,16 +353,16 @@ def _slot_costs(
     speed_ms = np.where(edge_s > 0, lengths / np.where(edge_s > 0, edge_s, 1.0), 1.0)
     pass_h = vehicles * interval / speed_ms / 3600
     slots = context.slot_starts
-    per_slot = np.zeros(len(slots))
-    per_slot[allowed] = context.costs.route_costs(
-        edges, edge_s, pass_h, vehicles, slots[allowed] / 60, context.hour_clock
+    # Each start is costed on its own (section_delays_vh): every slot may be costed once.
+    every = context.costs.route_costs(
+        edges, edge_s, pass_h, vehicles, slots / 60, context.hour_clock
     )
     minute = np.clip(slots[:, None] + entry_min[None, :], 0, context.horizon_min)
-    hour_key = context.keys[minute]
-    peak = np.isin(hour_key, list(PEAK_KEYS))
-    peak_min = (peak * (edge_s / 60)[None, :]).sum(axis=1)
-    disruption = np.where(allowed, np.rint(per_slot * DISRUPTION_SCALE), 0).astype(np.int64)
-    return disruption, np.rint(peak_min).astype(np.int64), pass_h
+    peak = _PEAK_TABLE[context.keys[minute]]
+    peak_min = np.rint((peak * (edge_s / 60)[None, :]).sum(axis=1)).astype(np.int64)
+    for array in (every, peak_min, pass_h):
+        array.flags.writeable = False
+    return every, peak_min, pass_h
 
 
 @functools.lru_cache(maxsize=64)
@@ -368,9 +394,9 @@ def _merged(uses: list[Use]) -> tuple[Use, ...]:
 
 
 def _occupations(
-    context: OptionContext, route: Route, start: datetime
+    context: OptionContext, route: Route, start: datetime, wanted: set[str]
 ) -> dict[str, tuple[int, int]]:
-    """Minute spans in which the option occupies each element it meets.
+    """Minute spans in which the option occupies each element it meets, of those ``wanted``.
 
     Keyed by every text a closure may name (:func:`element_spans_s`):
     checkpoint names, structures, road names and refs, ``way <id>``, every
@@ -380,6 +406,8 @@ def _occupations(
     base_min = (route.schedule.start - start).total_seconds() / 60
 
     def add(key: str, begin: float, end: float) -> None:
+        if key not in wanted:
+            return
         low, high = spans.get(key, (math.inf, -math.inf))
         spans[key] = (int(min(low, math.floor(begin))), int(max(high, math.ceil(end))))
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mobility.schedule.instance import Instance, Task
+from mobility.schedule.road_costs import FloatArray, RoadCosts
+
+#: A route's edges, edge times (s) and pass times (h).
+_Route = tuple[NDArray[np.int64], FloatArray, FloatArray]
 
 
 def civilian_delay_rows(
@@ -24,26 +29,58 @@ def civilian_delay_rows(
     are left out; the rows sum to the option's disruption for that slot
     (less built-up night penalties on edges without a road).
     """
-    option = task.options[option_index]
-    costs, clock, route = instance.road_costs, instance.hour_clock, option.route
-    if costs is None or clock is None or route is None or option.pass_h is None:
-        return []
-    index = costs.table.key_index
-    edges = np.array([index[key] for key in route.edges], dtype=np.int64)
-    start_h = slot * instance.slot_min / 60
-    rows = costs.breakdown(
-        edges, np.asarray(route.edge_times_s), option.pass_h, task.march_unit.count, start_h, clock
-    )
+    return civilian_delay_rows_many(instance, [(task, option_index, slot)])[0]
+
+
+def civilian_delay_rows_many(
+    instance: Instance, starts: Sequence[tuple[Task, int, int]]
+) -> list[list[dict[str, object]]]:
+    """:func:`civilian_delay_rows` of many ``(task, option index, slot)``, in their order.
+
+    Starts of one route with one column (the equal march units of a request)
+    are integrated in one pass; each gets exactly the rows it gets alone.
+    """
+    costs, clock = instance.road_costs, instance.hour_clock
+    found: list[list[dict[str, object]]] = [[] for _ in starts]
+    if costs is None or clock is None:
+        return found
+    groups: dict[tuple[int, bytes, bytes, bytes], list[int]] = defaultdict(list)
+    inputs: dict[tuple[int, bytes, bytes, bytes], _Route] = {}
+    for at, (task, option_index, _) in enumerate(starts):
+        option = task.options[option_index]
+        if option.route is None or option.pass_h is None:
+            continue
+        index = costs.table.key_index
+        edges = np.array([index[edge] for edge in option.route.edges], dtype=np.int64)
+        edge_s = np.asarray(option.route.edge_times_s, dtype=np.float64)
+        pass_h = np.asarray(option.pass_h, dtype=np.float64)
+        same = (task.march_unit.count, edges.tobytes(), edge_s.tobytes(), pass_h.tobytes())
+        groups[same].append(at)
+        inputs[same] = (edges, edge_s, pass_h)
+    for same, members in groups.items():
+        edges, edge_s, pass_h = inputs[same]
+        start_h = np.array([starts[at][2] * instance.slot_min / 60 for at in members])
+        delays, hour_keys = costs.edge_delays(edges, edge_s, pass_h, same[0], start_h, clock)
+        for column, at in enumerate(members):
+            found[at] = _rows(costs, edges, delays[:, column], hour_keys[column])
+    return found
+
+
+def _rows(
+    costs: RoadCosts, edges: NDArray[np.int64], delays: FloatArray, hour_keys: NDArray[np.int64]
+) -> list[dict[str, object]]:
+    """Sum one start's edge delays by road, direction, hour and demand source."""
     total: dict[tuple[str, str, int, str, str], float] = defaultdict(float)
-    for row in rows:
+    refs, directions = costs.table.refs, costs.directions
+    for i, edge in enumerate(edges.tolist()):
         key = (
-            str(row["road"]) or "(no ref)",
-            str(row["direction"]),
-            int(str(row["hour_key"])),
-            str(row["demand"]),
-            str(row["source"]),
+            refs[edge] or "(no ref)",
+            directions[edge],
+            int(hour_keys[i]),
+            "measured" if costs.measured[edge] else "default",
+            costs.source[edge],
         )
-        total[key] += float(str(row["delay_vh"]))
+        total[key] += float(delays[i])
     return [
         {
             "road": road,

@@ -245,13 +245,17 @@ def section_delays_vh(
     A stretch carries the delay accrued while the column is on it, plus the
     release of the queue or the blocked on-ramp at its end. With
     ``by_section=False`` one row holds the route's total (faster).
+
+    Each start is integrated on its own, bit for bit as if it were the only
+    one: a start's delays do not depend on the other starts asked for (so
+    every start of a grid may be computed once and cached).
     """
     rates = _rates(sections, params)
-    start_h = np.asarray(start_h, dtype=np.float64)
+    now = np.array(start_h, dtype=np.float64)
     n = len(sections.time_h)
-    queue = np.zeros_like(start_h)
-    result = np.zeros((n if by_section else 1, len(start_h)))
-    now = start_h.copy()
+    queue = np.zeros_like(now)
+    result = np.zeros((n if by_section else 1, len(now)))
+    every = np.arange(len(now))
     quiet = np.asarray(
         (rates.growth <= 0).all(axis=1)
         & ~sections.extra_vh_per_h.any(axis=1)
@@ -261,22 +265,10 @@ def section_delays_vh(
     for i in range(n):
         end = now + sections.time_h[i]
         row = result[i if by_section else 0]
-        if quiet[i] and not queue.any():
-            # No queue can form and nothing else costs here: skip the integration.
-            now = end
-            continue
-        while True:
-            open_ = now < end
-            if not open_.any():
-                break
-            key, boundary = clock(now)
-            stop = np.where(open_, np.minimum(np.maximum(boundary, now), end), now)
-            queue, area = advance_queue(
-                queue, rates.growth[i, key], np.full_like(now, rates.exit_h[i]), stop - now
-            )
-            row += rates.loss[i] * area / params.pcu_per_vehicle
-            row += sections.extra_vh_per_h[i, key] * (stop - now)
-            now = np.where(open_, np.where(stop > now, stop, end), now)
+        # Where no queue can form and nothing else costs, only a queue carried in needs
+        # integrating: a start without one adds nothing here.
+        moving = np.flatnonzero(queue > 0) if quiet[i] else every
+        _drive(i, moving, now, end, queue, row, rates, sections, clock, params)
         key, _ = clock(np.nextafter(end, -np.inf))
         if i == n - 1 or sections.road[i + 1] != sections.road[i]:
             row += _release(queue, rates.spare[i, key], params.max_queue_h) / params.pcu_per_vehicle
@@ -287,3 +279,32 @@ def section_delays_vh(
             row += _ramp(ramp, pass_h, column, params) / params.pcu_per_vehicle
         now = end
     return result
+
+
+def _drive(
+    i: int,
+    moving: NDArray[np.intp],
+    now: FloatArray,
+    end: FloatArray,
+    queue: FloatArray,
+    row: FloatArray,
+    rates: _Rates,
+    sections: Sections,
+    clock: Clock,
+    params: BottleneckParams,
+) -> None:
+    """Integrate the starts ``moving`` over stretch ``i``, hour by hour (in place).
+
+    A start leaves the loop as soon as its head reaches the stretch's end, so
+    that the hour steps of other starts never touch its queue.
+    """
+    exit_h = rates.exit_h[i]
+    while moving.size:
+        at = now[moving]
+        key, boundary = clock(at)
+        stop = np.minimum(np.maximum(boundary, at), end[moving])
+        queue[moving], area = advance_queue(queue[moving], rates.growth[i, key], exit_h, stop - at)
+        row[moving] += rates.loss[i] * area / params.pcu_per_vehicle
+        row[moving] += sections.extra_vh_per_h[i, key] * (stop - at)
+        now[moving] = np.where(stop > at, stop, end[moving])
+        moving = moving[now[moving] < end[moving]]

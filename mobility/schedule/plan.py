@@ -23,7 +23,7 @@ from mobility.routing.edges import LIMIT_ATTRIBUTES, TUNNEL_CATEGORY_CODE
 from mobility.routing.requirements import Requirements
 from mobility.routing.router import Route
 from mobility.schedule._baselines import baseline_rows
-from mobility.schedule.civilian import civilian_delay_rows
+from mobility.schedule.civilian import civilian_delay_rows_many
 from mobility.schedule.greedy import best_baseline
 from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option, Task
 from mobility.schedule.rail_rows import mode_split, rail_constraints, rail_row
@@ -153,11 +153,13 @@ def build_plan(
         for task, choice in _pieces(instance, index, assignment.choices[index])
     ]
     pieces.sort(key=lambda item: (item[2].slot, item[1].id, item[1].march_unit.id))
-    for index, task, choice in pieces:
+    # In one pass per route and column: equal march units share it (#15).
+    civilian = civilian_delay_rows_many(instance, [(t, c.option, c.slot) for _, t, c in pieces])
+    for (index, task, choice), delay_rows in zip(pieces, civilian, strict=True):
         option = task.options[choice.option]
         departure = instance.time(choice.slot * instance.slot_min)
         number = _movement_number(per_day, departure, rail=option.rail is not None)
-        data = _movement_data(instance, task, choice, number)
+        data = _movement_data(instance, task, choice, number, delay_rows)
         if data["late_min"]:
             own = usage(instance, {index: assignment.choices[index]})
             binding = _binding(instance, task, timelines, own)
@@ -196,8 +198,14 @@ def _movement_number(per_day: Counter[str], departure: datetime, *, rail: bool) 
     return f"{local_day:02d}-NLD-{letter}{per_day[f'{letter}{local_day}']:03d}"
 
 
-def _movement_data(instance: Instance, task: Task, choice: Choice, number: str) -> dict[str, Any]:
-    """Return the movement table's row of a scheduled task."""
+def _movement_data(
+    instance: Instance,
+    task: Task,
+    choice: Choice,
+    number: str,
+    civilian_delay: list[dict[str, object]],
+) -> dict[str, Any]:
+    """Return the movement table's row of a scheduled task, with its civilian delay rows."""
     scenario = instance.scenario
     option = task.options[choice.option]
     route = option.route
@@ -228,7 +236,7 @@ def _movement_data(instance: Instance, task: Task, choice: Choice, number: str) 
         "late_min": max(0, math.ceil((clear - due).total_seconds() / 60)),
         "driving_s": round(route.driving_s, 1) if route is not None else 0.0,
         "disruption_vh": float(option.disruption[choice.slot]) / DISRUPTION_SCALE,
-        "civilian_delay": civilian_delay_rows(instance, task, choice.option, choice.slot),
+        "civilian_delay": civilian_delay,
         "peak_column_h": float(option.peak_column_min[choice.slot]) / 60,
         "checkpoints": _checkpoint_rows(route, shift),
         "halts": _halt_rows(route, shift),

@@ -8,6 +8,7 @@ on-ramps joining at each node, and a clock over the solver's minutes.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -169,9 +170,42 @@ class RoadCosts:
         start_h: FloatArray,
         clock: Clock,
     ) -> FloatArray:
-        """Civilian delay (vehicle-hours) of the route for each start time."""
+        """Civilian delay (vehicle-hours) of the route for each start time.
+
+        Each start's delay is the one it has alone (:func:`section_delays_vh`).
+        """
         sections = merge_sections(self.sections(edges, edge_s, pass_h, vehicles))
         return route_delays_vh(sections, start_h, clock, self.model.bottleneck())
+
+    @functools.cached_property
+    def directions(self) -> list[str]:
+        """Compass direction of every edge (:func:`compass`), worked out once."""
+        return compass(self.table)
+
+    def edge_delays(
+        self,
+        edges: NDArray[np.int64],
+        edge_s: FloatArray,
+        pass_h: FloatArray,
+        vehicles: int,
+        start_h: FloatArray,
+        clock: Clock,
+    ) -> tuple[FloatArray, NDArray[np.int64]]:
+        """Civilian delay per route edge (rows) and start (columns), and when the head enters.
+
+        Returns
+        -------
+        tuple
+            The delays (vehicle-hours, edges x starts) and the hour key at which
+            the head enters each edge (starts x edges). Each start's delays are
+            those it has alone (:func:`section_delays_vh`).
+        """
+        sections = self.sections(edges, edge_s, pass_h, vehicles)
+        start_h = np.asarray(start_h, dtype=np.float64)
+        delays = section_delays_vh(sections, start_h, clock, self.model.bottleneck())
+        offset_h = np.concatenate([[0.0], np.cumsum(sections.time_h)[:-1]])
+        keys, _ = clock(start_h[:, None] + offset_h[None, :])
+        return delays, keys
 
     def breakdown(
         self,
@@ -188,16 +222,13 @@ class RoadCosts:
         ``delay_vh``, ``demand`` (``measured``/``default``) and ``source``.
         The rows sum to :meth:`route_costs` for that start.
         """
-        sections = self.sections(edges, edge_s, pass_h, vehicles)
-        delays = section_delays_vh(sections, np.array([start_h]), clock, self.model.bottleneck())
-        entry = start_h + np.concatenate([[0.0], np.cumsum(sections.time_h)[:-1]])
-        keys, _ = clock(entry)
-        directions = compass(self.table) if len(edges) else []
+        delays, keys = self.edge_delays(edges, edge_s, pass_h, vehicles, np.array([start_h]), clock)
+        directions = self.directions if len(edges) else []
         return [
             {
                 "road": self.table.refs[e],
                 "direction": directions[e],
-                "hour_key": int(keys[i]),
+                "hour_key": int(keys[0, i]),
                 "delay_vh": float(delays[i, 0]),
                 "demand": "measured" if self.measured[e] else "default",
                 "source": self.source[e],

@@ -22,6 +22,7 @@ from mobility.routing._route_timing import (
 )
 from mobility.routing.column_timing import Checkpoint, ColumnSchedule, RoutePoints
 from mobility.routing.edges import EdgeTable
+from mobility.routing.halt_sites import RouteSite
 from mobility.routing.resolve import PlaceIndex
 from mobility.routing.timing import HaltRules, road_types
 from mobility.routing.turns import TurnArcs
@@ -88,6 +89,22 @@ def test_halting_of_a_road_column_has_its_footprint_and_the_sites_in_reach(
     assert [(s.site.id, s.position) for s in halting.sites] == [("near", 2)]
     assert halting.footprint == column_footprint(column)
     assert halting.footprint.vehicles == 12 and halting.footprint.area_m2 > 0
+
+
+def test_known_sites_in_reach_are_kept_per_path(catalogue: VehicleCatalogue) -> None:
+    """#15: a router snaps the sites to a path once; other columns on it reuse them."""
+    table = _table()
+    near = HaltSite("near", "Near", "truck_parking", 4.03, 52.001, 40)
+    known: dict[tuple[int, ...], tuple[RouteSite, ...]] = {}
+    small = build_column("S", {"man-hx2-6x6": 12}, catalogue)
+    first = road_halting(table, [0, 1, 2], small, sites=[near], rules=HaltRules(), known=known)
+    assert list(known) == [(0, 1, 2)] and known[(0, 1, 2)] == tuple(first.sites)
+    big = build_column("B", {"man-hx2-6x6": 20}, catalogue)
+    # Kept per path: the sites passed the second time are not snapped again.
+    again = road_halting(table, (0, 1, 2), big, sites=[], rules=HaltRules(), known=known)
+    assert again.sites is first.sites and again.footprint.vehicles == 20
+    other = road_halting(table, [0, 1], big, sites=[near], rules=HaltRules(), known=known)
+    assert set(known) == {(0, 1, 2), (0, 1)} and other.sites == ()
 
 
 def test_refs_collapse_runs_and_structures_are_listed_once() -> None:

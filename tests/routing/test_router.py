@@ -13,11 +13,13 @@ from mobility.errors import DataError
 from mobility.model.column import ColumnRules
 from mobility.model.mlc import weight_t_of_class
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
+from mobility.network.load import Network
 from mobility.routing.router import NoRouteError, Route, RoutePlan, Router, parse_time
 from mobility.routing.timing import HaltRules
 
 START = "2026-11-24T06:00+01:00"
 VENLO = "bcp-venlo-a67"
+LATER = "2026-11-24T14:30+01:00"
 
 
 def _crosses(route: Route, name: str) -> bool:
@@ -101,6 +103,27 @@ def test_column_schedule_accounts_for_pass_time(router: Router) -> None:
     # 100 vehicles at 100 m and 60 km/h pass in 10 min, plus three 5-minute gaps.
     last = route.schedule.checkpoints[-1]
     assert last.clear - last.arrive >= timedelta(minutes=24)
+
+
+def test_a_path_is_scheduled_once_per_column_size(
+    atlas: Network, catalogue: VehicleCatalogue
+) -> None:
+    """#15: equal march units share their paths' schedules; another size gets its own."""
+    router = Router(atlas, catalogue)
+    first = router.route("Vlissingen", VENLO, "man-hx2-6x6", count=20, start=START, k=2)
+    again = router.route("Vlissingen", VENLO, "man-hx2-6x6", count=20, start=START, k=2)
+    assert [r.schedule for r in again.routes] == [r.schedule for r in first.routes]
+    assert all(a.schedule is b.schedule for a, b in zip(again.routes, first.routes, strict=True))
+    longer = router.route("Vlissingen", VENLO, "man-hx2-6x6", count=30, start=START, k=2)
+    assert longer.routes[0].edges == first.routes[0].edges
+    assert longer.routes[0].schedule.clear > first.routes[0].schedule.clear
+    later = router.route("Vlissingen", VENLO, "man-hx2-6x6", count=20, start=LATER, k=2)
+    assert later.routes[0].schedule.start == parse_time(LATER)
+    # What a router without anything kept gives: the same schedules.
+    fresh = Router(atlas, catalogue).route(
+        "Vlissingen", VENLO, "man-hx2-6x6", count=20, start=START, k=2
+    )
+    assert [r.schedule for r in fresh.routes] == [r.schedule for r in first.routes]
 
 
 def test_rail_route_between_terminals(router: Router) -> None:

@@ -7,7 +7,15 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from mobility.schedule.disruption import TrafficModel
-from mobility.schedule.moving_bottleneck import Sections, advance_queue, route_delays_vh
+from mobility.schedule.moving_bottleneck import (
+    Sections,
+    _ramp,
+    _rates,
+    _release,
+    advance_queue,
+    route_delays_vh,
+    section_delays_vh,
+)
 
 MODEL = TrafficModel()
 PARAMS = MODEL.bottleneck()
@@ -197,3 +205,61 @@ def test_cost_grows_with_column_length(
     short = stretch(km, lanes, ramp_lanes=ramp, vehicles=vehicles)
     long = stretch(km, lanes, ramp_lanes=ramp, vehicles=vehicles + extra)
     assert cost(long, start) >= cost(short, start) - 1e-9
+
+
+def reference_delays_vh(sections: Sections, start_h: float) -> NDArray[np.float64]:
+    """Per-stretch delays of one start, as the scalar loop before #15 computed them."""
+    rates = _rates(sections, PARAMS)
+    now = np.array([start_h])
+    queue = np.zeros(1)
+    result = np.zeros((len(sections.time_h), 1))
+    for i in range(len(sections.time_h)):
+        end = now + sections.time_h[i]
+        quiet = (rates.growth[i] <= 0).all() and not sections.extra_vh_per_h[i].any()
+        if not (quiet and not sections.ramp_pcu_h[i].any() and not queue.any()):
+            while (now < end).any():
+                key, boundary = clock(now)
+                stop = np.minimum(np.maximum(boundary, now), end)
+                queue, area = advance_queue(
+                    queue, rates.growth[i, key], np.full_like(now, rates.exit_h[i]), stop - now
+                )
+                result[i] += rates.loss[i] * area / PARAMS.pcu_per_vehicle
+                result[i] += sections.extra_vh_per_h[i, key] * (stop - now)
+                now = np.where(stop > now, stop, end)
+        key, _ = clock(np.nextafter(end, -np.inf))
+        if i == len(sections.time_h) - 1 or sections.road[i + 1] != sections.road[i]:
+            result[i] += (
+                _release(queue, rates.spare[i, key], PARAMS.max_queue_h) / PARAMS.pcu_per_vehicle
+            )
+            queue = np.zeros(1)
+        ramp = sections.ramp_pcu_h[i, key]
+        if ramp.any():
+            pass_h, column = float(sections.pass_h[i]), float(sections.column_pcu_h[i])
+            result[i] += _ramp(ramp, pass_h, column, PARAMS) / PARAMS.pcu_per_vehicle
+        now = end
+    return result[:, 0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    route=route_stretches,
+    night=st.lists(st.sampled_from([0.0, 0.0, 3.5]), min_size=5, max_size=5),
+    starts=st.lists(
+        st.one_of(st.floats(0, 47.99), st.integers(0, 47).map(float)), min_size=1, max_size=12
+    ),
+)
+def test_every_start_is_integrated_on_its_own_bit_for_bit(
+    route: list[tuple[float, int, float, int, float, float]],
+    night: list[float],
+    starts: list[float],
+) -> None:
+    """Many starts at once give, per start, exactly the scalar loop's delays for it alone (#15)."""
+    plain = build(route)
+    extra = np.array(night[: len(route)])[:, None] * (np.arange(48) % 24 < 6)[None, :]
+    sections = Sections(**{**plain.__dict__, "extra_vh_per_h": extra})
+    together = section_delays_vh(sections, np.array(starts), clock, PARAMS)
+    total = section_delays_vh(sections, np.array(starts), clock, PARAMS, by_section=False)
+    for j, start in enumerate(starts):
+        alone = reference_delays_vh(sections, start)
+        assert np.array_equal(together[:, j], alone)
+        assert total[0, j] == pytest.approx(alone.sum(), rel=1e-12, abs=1e-12)

@@ -21,10 +21,11 @@ from mobility._atomic import MARKER
 from mobility.errors import ScenarioError
 from mobility.model.scenario import Closure, load_scenario
 from mobility.routing.router import Router
+from mobility.schedule.civilian import civilian_delay_rows
 from mobility.schedule.cpsat import SolverOptions, solve
 from mobility.schedule.greedy import greedy_assignment
-from mobility.schedule.instance import build_instance
-from mobility.schedule.plan import build_plan
+from mobility.schedule.instance import Instance, build_instance
+from mobility.schedule.plan import Plan, build_plan
 from mobility.schedule.plan_files import PLAN_FILES, write_plan
 from mobility.schedule.planner import plan_scenario
 from mobility.schedule.result import Kpis
@@ -288,3 +289,20 @@ def test_a_missing_bound_is_no_bound_never_zero(
     assert "no bound" in str(kpis) and "gap" not in str(kpis)
     full = solve(instance, SolverOptions(time_limit_s=5, workers=1), hint=baseline)
     assert 0 < full.bound <= full.objective
+
+
+def test_each_movement_s_civilian_rows_are_those_of_its_option_and_slot(
+    tiny_built: tuple[Instance, Plan],
+) -> None:
+    """#15: the plan works out civilian rows per route in one pass, as each start alone."""
+    instance, plan = tiny_built
+    choices = greedy_assignment(instance).choices
+    chosen = {instance.tasks[i].id: (instance.tasks[i], c) for i, c in choices.items()}
+    assert len(plan.movements) == len(chosen) == 3
+    for movement in plan.movements:
+        task, choice = chosen[movement.data["task"]]
+        rows = civilian_delay_rows(instance, task, choice.option, choice.slot)
+        assert movement.data["civilian_delay"] == rows
+        total = sum(float(str(r["delay_vh"])) for r in rows)
+        assert total == pytest.approx(movement.data["disruption_vh"], abs=0.01 + 0.0005 * len(rows))
+    assert any(m.data["civilian_delay"] for m in plan.movements)

@@ -7,6 +7,7 @@ import pytest
 from mobility.errors import DataError
 from mobility.routing.edges import EdgeTable
 from mobility.schedule.disruption import TrafficModel
+from mobility.schedule.moving_bottleneck import Clock
 from mobility.schedule.road_costs import RoadCosts, compass, merge_sections, minute_clock
 from mobility.traffic.counts import HourlyCounts, TrafficCounts
 
@@ -110,3 +111,40 @@ def test_breakdown_per_edge_sums_to_the_route_and_names_its_source() -> None:
     assert [r["demand"] for r in rows] == ["default"] * 3 + ["measured"]
     assert rows[-1]["source"] == "counts.csv: line 2" and rows[0]["hour_key"] == 7
     assert all(r["direction"] == "east" for r in rows)
+
+
+def _grid() -> tuple[RoadCosts, np.ndarray, np.ndarray, np.ndarray, Clock]:
+    """A busy 12 km motorway in four edges, with a two-day clock."""
+    table = EdgeTable.from_graph(motorway(3, 12.0, ramp=True))
+    costs = RoadCosts(table, TrafficModel())
+    edges = np.array([table.key_index[k] for k in table.keys if table.refs[table.key_index[k]]])
+    edge_s = table.length_m[edges] / SPEED_MS
+    pass_h = np.full(len(edges), 24 * 100 / SPEED_MS / 3600)
+    keys = (np.arange(2880) // 60) % 24
+    return costs, edges, edge_s, pass_h, minute_clock(keys, np.arange(2880) % 1440)
+
+
+def test_route_costs_of_a_grid_of_starts_are_those_of_each_start_alone() -> None:
+    """#15: a start costs the same alone or among others, so a grid may be costed once."""
+    costs, edges, edge_s, pass_h, clock = _grid()
+    starts = np.arange(0, 24, 0.25)
+    grid = costs.route_costs(edges, edge_s, pass_h, 24, starts, clock)
+    alone = [
+        costs.route_costs(edges, edge_s, pass_h, 24, starts[i : i + 1], clock)[0]
+        for i in range(len(starts))
+    ]
+    assert np.array_equal(grid, alone) and grid.max() > 0
+    longer = costs.route_costs(edges, edge_s, pass_h, 30, starts, clock)
+    assert (longer >= grid).all() and (longer > grid).any()
+
+
+def test_edge_delays_of_many_starts_are_the_breakdowns_of_each() -> None:
+    costs, edges, edge_s, pass_h, clock = _grid()
+    starts = np.array([7.9, 3.0, 7.9, 16.25, 8.5])
+    delays, keys = costs.edge_delays(edges, edge_s, pass_h, 24, starts, clock)
+    assert delays.shape == (len(edges), 5) and keys.shape == (5, len(edges))
+    for j, start in enumerate(starts.tolist()):
+        rows = costs.breakdown(edges, edge_s, pass_h, 24, start, clock)
+        assert [r["delay_vh"] for r in rows] == delays[:, j].tolist()
+        assert [r["hour_key"] for r in rows] == keys[j].tolist()
+    assert delays[:, 0].sum() > 0 and delays[:, 1].sum() == 0.0

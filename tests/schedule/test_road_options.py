@@ -115,6 +115,32 @@ def test_an_option_uses_the_port_gate_and_the_structures_it_passes(
     assert option.closure_spans == ()  # the scenario closes nothing
 
 
+def test_equal_march_units_on_a_route_share_its_slot_costs(
+    road: tuple[OptionContext, dict[str, Resource], Route, Column], router: Router
+) -> None:
+    """#15: the route's costs for every slot are worked out once per column size."""
+    context, _, route, _ = road
+    ends = ("spod-vlissingen", "bcp-venlo-a67")
+    fresh = replace(context)
+    assert fresh.slot_costs == {}  # not copied by replace
+    early, _ = make_option(fresh, route, *ends, _unit(router), 4 * 60)
+    late, _ = make_option(fresh, route, *ends, _unit(router), 9 * 60)
+    assert early is not None and late is not None and len(fresh.slot_costs) == 1
+    assert late.peak_column_min is early.peak_column_min and late.pass_h is early.pass_h
+    assert not early.peak_column_min.flags.writeable
+    # The costs of a start do not depend on which other starts are allowed.
+    both = early.allowed & late.allowed
+    assert both.any() and np.array_equal(early.disruption[both], late.disruption[both])
+    assert (late.disruption[~late.allowed] == 0).all()
+    bigger = MarchUnit("1.2", ((router.catalogue.get("fennek"), 25),))
+    other, _ = make_option(fresh, route, *ends, bigger, 4 * 60)
+    assert other is not None and len(fresh.slot_costs) == 2
+    assert (other.disruption >= early.disruption).all()
+    # The same as a context that has kept nothing.
+    alone, _ = make_option(replace(context), route, *ends, _unit(router), 9 * 60)
+    assert alone is not None and np.array_equal(alone.disruption, late.disruption)
+
+
 def test_an_option_without_a_usable_start_says_why(
     road: tuple[OptionContext, dict[str, Resource], Route, Column], router: Router
 ) -> None:
