@@ -140,6 +140,11 @@ class TimeIndexed:
         return self.lateness + self.disruption
 
     @cached_property
+    def by_column(self) -> sparse.csc_matrix:
+        """:attr:`rows` in column-major form, fast to take columns from (made once)."""
+        return self.rows.tocsc()
+
+    @cached_property
     def _sorted_keys(self) -> tuple[IntArray, IntArray]:
         keys = self._keys(self.task, self.option, self.slot)
         order = np.argsort(keys, kind="stable")
