@@ -140,6 +140,11 @@ class TimeIndexed:
         return self.lateness + self.disruption
 
     @cached_property
+    def by_column(self) -> sparse.csc_matrix:
+        """:attr:`rows` in column-major form, fast to take columns from (made once)."""
+        return self.rows.tocsc()
+
+    @cached_property
     def _sorted_keys(self) -> tuple[IntArray, IntArray]:
         keys = self._keys(self.task, self.option, self.slot)
         order = np.argsort(keys, kind="stable")
@@ -255,9 +260,7 @@ def _capacity_rows(
     # Sorted: row order must not depend on string hashing (reproducibility).
     for rid in sorted(occupations):
         limit = instance.resources[rid].capacity
-        row, column, demand, n_binding = _resource_rows(
-            occupations[rid], limit, task_of, len(instance.tasks)
-        )
+        row, column, demand, n_binding = _resource_rows(occupations[rid], limit, task_of)
         rows.append(n_rows + row)
         row_columns.append(column)
         demands.append(demand)
@@ -282,13 +285,11 @@ def _resource_rows(
     parts: list[tuple[IntArray, IntArray, IntArray, IntArray]],
     limit: int,
     task_of: IntArray,
-    n_tasks: int,
 ) -> tuple[IntArray, IntArray, IntArray, int]:
     """Return the entries (row, column, demand) of one resource's rows that can bind; their number.
 
     Rows are numbered from 0 in the order of their check points.
     """
-    count = len(task_of)
     begin = np.concatenate([p[0] for p in parts])
     end = np.concatenate([p[1] for p in parts])
     column = np.concatenate([p[2] for p in parts])
@@ -306,17 +307,81 @@ def _resource_rows(
     # A row can bind only if the march units in it, each at its largest
     # demand there (it takes one column), can exceed the capacity.
     n_points = int(row_of_point.max()) + 1
-    cell, cell_index = np.unique(row * count + column[member], return_inverse=True)
-    cell_demand = np.bincount(cell_index, weights=demand[member])
-    cell_row, cell_column = cell // count, cell % count
-    pair, pair_index = np.unique(cell_row * n_tasks + task_of[cell_column], return_inverse=True)
-    largest = np.zeros(len(pair))
-    np.maximum.at(largest, pair_index, cell_demand)
-    load = np.bincount(pair // n_tasks, weights=largest, minlength=n_points)
+    load = _even_load(first, last, row_of_point, column, demand, task_of, n_points)
+    if load is None:
+        load = _largest_load(row, column[member], demand[member], task_of, n_points)
     binding = load > limit
     renumber = np.cumsum(binding) - 1
     taken = binding[row]
     return renumber[row[taken]], column[member[taken]], demand[member[taken]], int(binding.sum())
+
+
+def _largest_load(
+    row: IntArray, column: IntArray, demand: IntArray, task_of: IntArray, n_rows: int
+) -> NDArray[np.float64]:
+    """Per row, the most a plan can load it: each march unit at its largest demand there.
+
+    ``row``, ``column`` and ``demand`` list every occupation of a row by a
+    column (a column may occupy a row more than once: its demands add up).
+    """
+    count = len(task_of)
+    n_tasks = int(task_of.max(initial=0)) + 1
+    cell, cell_index = np.unique(row * count + column, return_inverse=True)
+    cell_demand = np.bincount(cell_index, weights=demand)
+    cell_row, cell_column = cell // count, cell % count
+    pair, pair_index = np.unique(cell_row * n_tasks + task_of[cell_column], return_inverse=True)
+    largest = np.zeros(len(pair))
+    np.maximum.at(largest, pair_index, cell_demand)
+    return np.bincount(pair // n_tasks, weights=largest, minlength=n_rows).astype(np.float64)
+
+
+def _even_load(
+    first: IntArray,
+    last: IntArray,
+    row_of_point: IntArray,
+    column: IntArray,
+    demand: IntArray,
+    task_of: IntArray,
+    n_rows: int,
+) -> NDArray[np.float64] | None:
+    """Per row, the most a plan can load it, when each march unit has one demand here.
+
+    The common case, computed from the occupations' spans of check points
+    (``first`` to ``last``) without listing every (row, column) pair: when
+    no column occupies the resource twice and all occupations of a march
+    unit have the same demand, a row's most is the sum of the demands of
+    the march units that have a column over it. ``None`` otherwise.
+    """
+    ordered = np.sort(column)
+    if np.any(ordered[1:] == ordered[:-1]):
+        return None
+    task = task_of[column]
+    order = np.lexsort((first, task))
+    task, demand = task[order], demand[order]
+    new_task = np.append(True, task[1:] != task[:-1])
+    starts = np.flatnonzero(new_task)
+    if np.any(demand != np.repeat(demand[starts], np.diff(np.append(starts, len(task))))):
+        return None
+    # The union of each march unit's spans: a span opens a new piece unless
+    # it begins before the furthest end so far (of the same march unit).
+    begin, end = first[order], last[order]
+    offset = task.astype(np.int64) * (int(end.max(initial=0)) + 1)
+    reach = np.maximum.accumulate(end + offset) - offset
+    opens = new_task | (begin > np.append(0, reach[:-1]))
+    piece = np.cumsum(opens) - 1
+    piece_begin = begin[opens]
+    piece_end = np.zeros(len(piece_begin), dtype=np.int64)
+    np.maximum.at(piece_end, piece, end)
+    piece_demand = demand[opens].astype(np.float64)
+    n_points = len(row_of_point)
+    per_point = np.zeros(n_points + 1)
+    np.add.at(per_point, piece_begin, piece_demand)
+    np.subtract.at(per_point, piece_end, piece_demand)
+    load_at_point = np.cumsum(per_point[:n_points])
+    kept = row_of_point >= 0
+    load = np.zeros(n_rows)
+    load[row_of_point[kept]] = load_at_point[kept]
+    return load
 
 
 def _kept_slots(
@@ -354,7 +419,8 @@ def _capacity_points(begin: IntArray, end: IntArray) -> tuple[IntArray, IntArray
     contained in the load at the next one unless an occupation ends in
     between, so only points followed by an end are kept.
     """
-    points = np.unique(begin)
+    ordered = np.sort(begin)
+    points = ordered[np.append(True, ordered[1:] != ordered[:-1])]
     ends = np.sort(end)
     ended_by = np.searchsorted(ends, points, side="right")
     ended_before_next = np.append(ended_by[1:], len(ends)) - ended_by

@@ -239,3 +239,36 @@ def test_fast_search_finds_the_known_optimum() -> None:
     result = solve(instance, fast, hint=greedy_assignment(instance))
     assert result.objective == pytest.approx(0.01)
     assert sorted(c.slot for c in result.choices.values()) == [0, 2]
+
+
+def test_column_model_holds_the_fixed_columns_load_and_the_hint() -> None:
+    from ortools.sat.python import cp_model
+
+    from mobility.schedule import cpsat
+
+    # A and B share a bridge (one column at a time, 20 min); A is held at slot 0.
+    costs_per_slot = [0, 0, 1, 5, 5, 5]
+    tasks = [tiny_task(n, [("bridge", 0, 20)], costs_per_slot) for n in ("A", "B")]
+    instance = tiny_instance(tasks)
+    model = build_time_indexed(instance, allow_drop=False)
+    fixed = model.columns_of(np.array([0]), np.array([0]), np.array([0]))
+    columns = np.flatnonzero(model.task == 1)
+    hint = model.columns_of(np.array([1]), np.array([0]), np.array([4]))
+    stage = cpsat._Stage(model.cost)
+    cp = cpsat._column_model(instance, model, stage, columns, fixed, None, hint)
+    proto = cp.proto
+    assert [v.name for v in proto.variables] == [f"x[{j}]" for j in columns.tolist()]
+    hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    assert hinted == {k: int(j in hint) for k, j in enumerate(columns.tolist())}
+    solver = cp_model.CpSolver()
+    assert solver.solve(cp) == cp_model.OPTIMAL
+    # B may not overlap A (slots 0 and 1): slot 2 at cost 1.
+    assert cpsat._read(model, columns, solver) == {1: Choice(0, 2)}
+    expected = int(model.cost[model.columns_of(np.array([1]), np.array([0]), np.array([2]))][0])
+    assert expected > 0
+    assert solver.objective_value == expected
+    # The same objective as the general path (with a lower bound on it).
+    general = cpsat._column_model(instance, model, stage, columns, fixed, 0, hint)
+    solver = cp_model.CpSolver()
+    assert solver.solve(general) == cp_model.OPTIMAL
+    assert solver.objective_value == expected

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mobility.schedule.cpsat import OBJECTIVE_SCALE, SolverOptions, lp_iterations, solve
@@ -37,9 +38,12 @@ def test_halt_site_optimum_equals_enumeration_with_the_cuts(
         for i, (table, length, vehicles) in enumerate(data)
     ]
     instance = tiny_instance(tasks, capacity=30)
+    optimum = _brute_force_optimum(instance)
+    # Some draws cannot place every march unit (the optimum leaves one out).
+    assume(math.isfinite(optimum))
     result = solve(instance, OPTIONS, hint=greedy_assignment(instance))
     assert result.status == "OPTIMAL"
-    assert result.objective == pytest.approx(_brute_force_optimum(instance))
+    assert result.objective == pytest.approx(optimum)
 
 
 def test_the_lp_budget_does_not_shrink_with_the_time_limit(

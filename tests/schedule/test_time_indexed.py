@@ -89,3 +89,29 @@ def test_unscheduled_columns_only_when_allowed() -> None:
     model = build_time_indexed(instance, allow_drop=True)
     assert (model.option < 0).sum() == 2
     assert model.lateness[model.option < 0].min() > model.lateness[model.option >= 0].max()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    uses=st.lists(USES, min_size=2, max_size=6),
+    capacity=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+)
+def test_the_even_load_shortcut_keeps_the_same_rows(
+    uses: list[list[tuple[str, int, int, int]]], capacity: tuple[int, int]
+) -> None:
+    from unittest import mock
+
+    from mobility.schedule import time_indexed
+
+    tasks = [
+        tiny_task(f"T{i}", [(r, a, a + d, n) for r, a, d, n in task_uses], [0] * 8)
+        for i, task_uses in enumerate(uses)
+    ]
+    capacities = dict(zip("ab", capacity, strict=True))
+    instance = tiny_instance(tasks, {r: capacities[r] for r in {u[0] for t in uses for u in t}})
+    fast = build_time_indexed(instance, allow_drop=False)
+    with mock.patch.object(time_indexed, "_even_load", lambda *args: None):
+        general = build_time_indexed(instance, allow_drop=False)
+    assert fast.row_resource == general.row_resource
+    assert np.array_equal(fast.capacity, general.capacity)
+    assert (fast.rows != general.rows).nnz == 0
