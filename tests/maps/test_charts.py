@@ -6,14 +6,17 @@ import sys
 from datetime import datetime, timedelta
 
 import matplotlib.dates as mdates
+import numpy as np
 import pytest
 from matplotlib import image
 from matplotlib.figure import Figure
 
 from mobility.maps import PlanView
+from mobility.maps._timeline import ColumnTrack
 from mobility.maps.charts import (
     ALWAYS_SHOWN,
     CHART_FILES,
+    _on_road,
     gantt_chart,
     gantt_png,
     plan_charts,
@@ -91,6 +94,50 @@ def test_gantt_labels_movements_and_has_a_legend_for_halts_and_late_movements() 
     assert [t.get_text() for t in legend.get_texts()] == ["REQ-1", "halt", "due (late)"]
     hours = _local_ticks(list(axis.xaxis.get_minorticklocs()))
     assert all(h.hour % 3 == 0 and h.minute == 0 for h in hours)  # a 6 h plan: every 3 h
+
+
+def test_gantt_bars_are_two_collections_with_the_corners_of_barh() -> None:
+    late = hand_movement("24-NLD-002", "Late unit")
+    late["late_min"] = 5
+    view = hand_view([hand_movement(), late])
+    axis = gantt_chart(view)
+    assert not axis.patches  # no artist per bar
+    bars, halts = axis.collections
+    reference = Figure().add_subplot()
+    for collection, height in ((bars, 0.8), (halts, 0.5)):
+        assert len(collection.get_paths()) == 2
+        for row, path in enumerate(collection.get_paths()):
+            movement = view.movements[row]
+            begin, end = (
+                (movement["start"], movement["clear"])
+                if collection is bars
+                else (movement["halts"][0]["start"], movement["halts"][0]["end"])
+            )
+            left = mdates.date2num(datetime.fromisoformat(begin))  # type: ignore[no-untyped-call]
+            width = (
+                datetime.fromisoformat(end) - datetime.fromisoformat(begin)
+            ).total_seconds() / 86400
+            (rectangle,) = reference.barh(row, width, left=left, height=height)
+            assert path.get_extents().get_points() == pytest.approx(
+                rectangle.get_bbox().get_points(), abs=1e-12
+            )
+    assert halts.get_alpha() == 0.8
+    (due,) = [line for line in axis.get_lines() if np.size(line.get_xdata())]
+    assert np.asarray(due.get_ydata()).tolist() == [1]  # only the late movement, on its row
+    assert due.get_linestyle() == "None" and due.get_marker() == "|"
+
+
+def test_columns_on_the_road_count_start_and_clearance_inclusive() -> None:
+    tracks = [
+        ColumnTrack(head=((0, 0.0),), tail=((600, 1.0),), length_km=1.0),
+        ColumnTrack(head=((300, 0.0),), tail=((900, 1.0),), length_km=1.0),
+    ]
+    times = [0, 299, 300, 600, 601, 900, 901]
+    assert _on_road(tracks, times) == [
+        sum(1 for t in tracks if t.start_s <= moment <= t.end_s) for moment in times
+    ]
+    assert _on_road(tracks, times) == [1, 1, 2, 2, 1, 1, 0]
+    assert _on_road([], times) == [0] * len(times)
 
 
 def _use(resource: str, name: str, hour: int, peak: int, capacity: int) -> dict[str, object]:
