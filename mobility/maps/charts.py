@@ -19,14 +19,13 @@ from datetime import datetime
 from typing import Any
 
 import matplotlib.dates as mdates
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from mobility.maps._colours import UNIT_PALETTE
-from mobility.maps._timeline import ColumnTrack, column_track, is_train
+from mobility.maps._timeline import column_track, columns_on_road, is_train
 from mobility.maps.plan_view import PlanView
 from mobility.model.clock import LOCAL_TIME, add_seconds
 
@@ -274,14 +273,6 @@ def _resource_label(use: ResourceUse) -> str:
     return f"{shorten(use.name, 38)} ({kind}; {full})"
 
 
-def _on_road(tracks: list[ColumnTrack], times: list[int]) -> list[int]:
-    """How many columns are on the road (start to clearance, inclusive) at each time."""
-    starts = np.array([t.start_s for t in tracks], dtype=np.int64)
-    ends = np.array([t.end_s for t in tracks], dtype=np.int64)
-    moments = np.array(times, dtype=np.int64)[:, np.newaxis]
-    return [int(n) for n in ((starts <= moments) & (moments <= ends)).sum(axis=1)]
-
-
 def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> tuple[Axes, Axes]:
     """Columns on the road per 15 minutes, and peak use / capacity of the binding resources.
 
@@ -305,7 +296,7 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
         if not is_train(row) or row.get("checkpoints")  # a train's road leg, if any
     ]
     times = list(range(0, max(view.horizon_s, step_s), step_s))
-    on_road = _on_road(tracks, times)
+    on_road = columns_on_road(tracks, times)
     ranked = ranked_resources(view)
     if axes is None:
         figure = Figure(figsize=(12, 3 + 0.25 * max(len(ranked), 4)))

@@ -12,11 +12,9 @@ from matplotlib import image
 from matplotlib.figure import Figure
 
 from mobility.maps import PlanView
-from mobility.maps._timeline import ColumnTrack
 from mobility.maps.charts import (
     ALWAYS_SHOWN,
     CHART_FILES,
-    _on_road,
     gantt_chart,
     gantt_png,
     plan_charts,
@@ -125,19 +123,6 @@ def test_gantt_bars_are_two_collections_with_the_corners_of_barh() -> None:
     (due,) = [line for line in axis.get_lines() if np.size(line.get_xdata())]
     assert np.asarray(due.get_ydata()).tolist() == [1]  # only the late movement, on its row
     assert due.get_linestyle() == "None" and due.get_marker() == "|"
-
-
-def test_columns_on_the_road_count_start_and_clearance_inclusive() -> None:
-    tracks = [
-        ColumnTrack(head=((0, 0.0),), tail=((600, 1.0),), length_km=1.0),
-        ColumnTrack(head=((300, 0.0),), tail=((900, 1.0),), length_km=1.0),
-    ]
-    times = [0, 299, 300, 600, 601, 900, 901]
-    assert _on_road(tracks, times) == [
-        sum(1 for t in tracks if t.start_s <= moment <= t.end_s) for moment in times
-    ]
-    assert _on_road(tracks, times) == [1, 1, 2, 2, 1, 1, 0]
-    assert _on_road([], times) == [0] * len(times)
 
 
 def _use(resource: str, name: str, hour: int, peak: int, capacity: int) -> dict[str, object]:
