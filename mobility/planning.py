@@ -34,7 +34,7 @@ def plan_folder_name(scenario: str) -> str:
 
 
 #: The files :func:`plan_map_files` returns.
-MAP_FILES = ("map.html", "gantt.png", "utilisation.png")
+_MAP_FILES = ("map.html", "gantt.png", "utilisation.png")
 
 
 def plan_map_files(
@@ -144,7 +144,7 @@ def write_plan(
             extra.update(plan_map_files(plan, network, outlines=outlines, **tiles))
         return extra
 
-    names = {INVALID_FILE, *MAP_FILES} if maps else {INVALID_FILE}
+    names = {INVALID_FILE, *_MAP_FILES} if maps else {INVALID_FILE}
     return write_plan_files(plan, out, finish=finish, names=names)
 
 
