@@ -23,7 +23,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -338,7 +338,12 @@ def recover_output(path: str | os.PathLike[str]) -> None:
 
 
 def write_folder_atomic(
-    path: str | os.PathLike[str], files: dict[str, bytes], *, kind: str = "output"
+    path: str | os.PathLike[str],
+    files: dict[str, bytes],
+    *,
+    kind: str = "output",
+    finish: Callable[[Path], dict[str, bytes]] | None = None,
+    names: set[str] | None = None,
 ) -> Path:
     """Write a folder of files atomically and return its path.
 
@@ -356,6 +361,14 @@ def write_folder_atomic(
         File name to content.
     kind
         What the folder is (recorded in the marker), e.g. ``plan``.
+    finish
+        Called with the staging folder once ``files`` are in it; returns more
+        files (or new contents of some) to write before the folder is renamed
+        into place: e.g. the outcome of checking the staged files.
+    names
+        Every name the folder may get, ``files`` and what ``finish`` may add
+        (default: ``files``); the target is checked again against the names
+        actually written before it is replaced.
 
     Raises
     ------
@@ -364,23 +377,33 @@ def write_folder_atomic(
         cannot be written.
     """
     target = Path(path)
-    for name in files:
-        if Path(name).name != name or name in {"", ".", "..", MARKER}:
-            raise OutputError(f"output file name {name!r} is not a plain file name")
+    _check_names(files)
+    expected = set(files) | (names or set())
     if not target.parent.is_dir():
-        check_output(target, "folder", names=set(files))  # refuse before creating anything
+        check_output(target, "folder", names=expected)  # refuse before creating anything
     took = _acquire(target)
     try:
         recover_output(target)
-        check_output(target, "folder", names=set(files))
-        _replace_folder(target, files, kind)
+        check_output(target, "folder", names=expected)
+        _replace_folder(target, files, kind, finish)
     finally:
         if took:
             release_output(target)
     return target
 
 
-def _replace_folder(target: Path, files: dict[str, bytes], kind: str) -> None:
+def _check_names(files: dict[str, bytes]) -> None:
+    for name in files:
+        if Path(name).name != name or name in {"", ".", "..", MARKER}:
+            raise OutputError(f"output file name {name!r} is not a plain file name")
+
+
+def _replace_folder(
+    target: Path,
+    files: dict[str, bytes],
+    kind: str,
+    finish: Callable[[Path], dict[str, bytes]] | None = None,
+) -> None:
     marker = {"tool": "mobility", "kind": kind, "files": sorted(files)}
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{_STAGING}", dir=target.parent))
@@ -390,6 +413,15 @@ def _replace_folder(target: Path, files: dict[str, bytes], kind: str) -> None:
         (staging / MARKER).write_text(json.dumps({**marker, "complete": False}), "utf-8")
         for name, content in files.items():
             (staging / name).write_bytes(content)
+        if finish is not None:
+            more = finish(staging)
+            _check_names(more)
+            for name, content in more.items():
+                (staging / name).write_bytes(content)
+            files = {**files, **more}
+            marker["files"] = sorted(files)
+            if target.exists():  # against the names actually written
+                check_output(target, "folder", names=set(files))
         (staging / MARKER).write_text(json.dumps({**marker, "complete": True}), "utf-8")
         os.chmod(staging, 0o777 & ~_umask())
         if target.exists():
@@ -399,6 +431,9 @@ def _replace_folder(target: Path, files: dict[str, bytes], kind: str) -> None:
             _remove_ours(old)
         else:
             staging.rename(target)
+    except OutputError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"output {str(target)!r} cannot be written: {error}") from error

@@ -2,8 +2,9 @@
 
 ``mobility plan`` is :func:`~mobility.schedule.planner.plan_scenario`, then
 :func:`write_plan` (movement table, summary, constraints, utilisation,
-routes, ``map.html``, ``gantt.png``, ``utilisation.png``), then
-:func:`~mobility.validation.validate_plan` on the written folder.
+routes, ``map.html``, ``gantt.png``, ``utilisation.png``), which checks
+the folder with :func:`~mobility.validation.validate_plan` as staged,
+before it is moved into place.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import TYPE_CHECKING
 from mobility.errors import ScenarioError
 from mobility.network.load import Network
 from mobility.schedule.plan import Plan
+from mobility.schedule.plan_files import summary_text
 from mobility.schedule.plan_files import write_plan as write_plan_files
 from mobility.schedule.result import PlanResult
 from mobility.validation.self_check import INVALID_FILE, check_plan, invalid_text, record_validity
 
 if TYPE_CHECKING:
     from mobility.maps.outlines import Outlines
+    from mobility.validation.check import Violation
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,10 @@ logger = logging.getLogger(__name__)
 def plan_folder_name(scenario: str) -> str:
     """Folder-safe name of a scenario (``out/plans/<name>`` by default)."""
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario.lower()).strip("-")
+
+
+#: The files :func:`plan_map_files` returns.
+_MAP_FILES = ("map.html", "gantt.png", "utilisation.png")
 
 
 def plan_map_files(
@@ -74,10 +81,13 @@ def write_plan(
 ) -> Path:
     """Write a plan folder atomically (replacing ``out_dir``) and return its path.
 
-    The plan is first validated as written (:func:`~mobility.validation.self_check.check_plan`);
-    its summary records ``valid`` and the ``violations``, and a plan that
-    fails its own check is written with ``INVALID.txt`` listing them, its
-    printout and map title start with ``INVALID``. :meth:`PlanResult.is_valid`
+    The folder is written once, under a temporary name beside ``out_dir``;
+    the plan is validated on those files
+    (:func:`~mobility.validation.self_check.check_plan`), unless a
+    :class:`PlanResult` was validated already; then its summary records
+    ``valid`` and the ``violations``, a plan that fails its own check gets
+    ``INVALID.txt`` listing them, its printout and map title start with
+    ``INVALID``, and the folder is moved into place. :meth:`PlanResult.is_valid`
     (or ``summary["valid"]`` of a bare plan) tells a caller.
 
     Parameters
@@ -91,8 +101,8 @@ def write_plan(
     maps
         Also write ``map.html``, ``gantt.png`` and ``utilisation.png``.
     validate
-        Check the plan before writing it (leave on, except for a plan already
-        checked or one written to be checked elsewhere).
+        Check the plan's files before moving them into place (leave on,
+        except for a plan written to be checked elsewhere).
     tiles_url, tiles_attribution
         An optional tile layer of the map (``mobility plan --tiles``).
     outlines
@@ -107,32 +117,44 @@ def write_plan(
     plan = result.plan if isinstance(result, PlanResult) else result
     if network is None and isinstance(result, PlanResult):
         network = result.network
+    if maps and network is None:
+        raise ScenarioError(
+            f"plan {plan.scenario!r}: the map needs the network; pass network= or maps=False"
+        )
     out = (
         Path(out_dir)
         if out_dir is not None
         else Path("out", "plans", plan_folder_name(plan.scenario))
     )
-    extra: dict[str, bytes] = {}
-    if validate:
-        if isinstance(result, PlanResult):
-            violations = result.validate()
-        else:
-            violations = check_plan(plan)
-            record_validity(plan.summary, violations)
-        if violations:
-            logger.warning(
-                "plan %s fails its own check: %d violations", plan.scenario, len(violations)
-            )
-            extra[INVALID_FILE] = invalid_text(plan.scenario, violations).encode("utf-8")
-    if maps:
-        if network is None:
-            raise ScenarioError(
-                f"plan {plan.scenario!r}: the map needs the network; pass network= or maps=False"
-            )
-        logger.info("drawing the map and charts of %s", plan.scenario)
-        tiles = {"tiles_url": tiles_url, "tiles_attribution": tiles_attribution}
-        extra.update(plan_map_files(plan, network, outlines=outlines, **tiles))
-    return write_plan_files(plan, out, extra=extra)
+
+    def finish(staged: Path) -> dict[str, bytes]:
+        """Check the staged files, record the outcome, draw the map (it shows it)."""
+        extra: dict[str, bytes] = {}
+        if validate:
+            violations = _check_staged(result, staged)
+            extra["summary.json"] = summary_text(plan.summary).encode("utf-8")
+            if violations:
+                logger.warning(
+                    "plan %s fails its own check: %d violations", plan.scenario, len(violations)
+                )
+                extra[INVALID_FILE] = invalid_text(plan.scenario, violations).encode("utf-8")
+        if maps and network is not None:
+            logger.info("drawing the map and charts of %s", plan.scenario)
+            tiles = {"tiles_url": tiles_url, "tiles_attribution": tiles_attribution}
+            extra.update(plan_map_files(plan, network, outlines=outlines, **tiles))
+        return extra
+
+    names = {INVALID_FILE, *_MAP_FILES} if maps else {INVALID_FILE}
+    return write_plan_files(plan, out, finish=finish, names=names)
+
+
+def _check_staged(result: PlanResult | Plan, staged: Path) -> list[Violation]:
+    """Validate the plan folder staged at ``staged``; record the outcome in the summary."""
+    if isinstance(result, PlanResult):
+        return result.validate(folder=staged)  # checked once; the outcome is kept
+    violations = check_plan(result, folder=staged)
+    record_validity(result.summary, violations)
+    return violations
 
 
 __all__ = ["plan_folder_name", "plan_map_files", "write_plan"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,7 +110,46 @@ def test_a_plan_failing_its_own_check_is_marked_invalid(
     assert {v["rule"] for v in summary["violations"]} == rules
     listed = (folder / INVALID_FILE).read_text()
     assert listed.startswith("INVALID PLAN: tiny-south") and "[driver_hours]" in listed
+    # What the folder now says about itself does not change its check.
+    assert mobility.validate_plan(folder) == broken.validate()
     assert "INVALID mobility plan: tiny-south" in (folder / "map.html").read_text()
     # A bare plan is checked too.
     bare = mobility.write_plan(_without_halts(result).plan, tmp_path / "bare", maps=False)
     assert (bare / INVALID_FILE).exists()
+
+
+def test_the_folder_is_written_once_and_what_was_checked_is_what_is_delivered(
+    result: mobility.PlanResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mobility._atomic import write_folder_atomic as write_folder
+    from mobility.validation.check import validate_plan
+
+    plan = copy.deepcopy(result.plan)
+    plan.summary.pop("valid", None)
+    plan.summary.pop("violations", None)
+    fresh = mobility.PlanResult(plan, result.instance, result.assignment, result.baseline,
+                                result.network)  # fmt: skip
+    writes: list[Path] = []
+    checked: list[dict[str, bytes]] = []
+
+    def counted_write(path: Path, *args: Any, **kwargs: Any) -> Path:
+        writes.append(path)
+        return write_folder(path, *args, **kwargs)
+
+    def counted_check(folder: Path, **kwargs: Any) -> list[mobility.Violation]:
+        checked.append({p.name: p.read_bytes() for p in folder.iterdir() if p.name != MARKER})
+        return validate_plan(folder, **kwargs)
+
+    monkeypatch.setattr("mobility.schedule.plan_files.write_folder_atomic", counted_write)
+    monkeypatch.setattr("mobility.validation.self_check.validate_plan", counted_check)
+    folder = mobility.write_plan(fresh, tmp_path / "plan")
+    assert writes == [tmp_path / "plan"] and len(checked) == 1
+    assert fresh.validate() == [] and len(checked) == 1  # the outcome is kept
+    staged = checked[0]
+    final = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != MARKER}
+    # The map and charts show the outcome, so they are drawn after the check.
+    assert set(final) - set(staged) == {"map.html", "gantt.png", "utilisation.png"}
+    assert {n for n in staged if staged[n] != final[n]} == {"summary.json"}
+    before = json.loads(staged["summary.json"])
+    assert "valid" not in before
+    assert json.loads(final["summary.json"]) == {**before, "valid": True, "violations": []}

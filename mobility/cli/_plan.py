@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,16 @@ from mobility.network.load import Network
 
 if TYPE_CHECKING:
     from mobility.schedule.disruption import TrafficModel
+    from mobility.validation import Violation
 
-__all__ = ["add_parsers", "run_map", "run_plan", "run_validate", "validate_folder"]
+__all__ = [
+    "add_parsers",
+    "report_check",
+    "run_map",
+    "run_plan",
+    "run_validate",
+    "validate_folder",
+]
 
 #: Files a plan folder may hold besides :data:`~mobility.schedule.plan_files.PLAN_FILES`.
 PLAN_EXTRAS = {"map.html", "gantt.png", "utilisation.png"}
@@ -107,7 +116,7 @@ def _add_plan_parser(commands: argparse._SubParsersAction) -> None:  # type: ign
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    """Plan the scenario, write and re-check its folder; exit 3 if it fails the check."""
+    """Plan the scenario, write its folder checked as written; exit 3 if it fails the check."""
     from mobility.model.scenario import load_scenario
     from mobility.planning import write_plan
     from mobility.routing.router import Router
@@ -146,9 +155,10 @@ def run_plan(args: argparse.Namespace) -> int:
     with step(f"writing {out} (map and charts)"):
         folder = write_plan(result, out, outlines=areas, **tiles(args))
     print_lines([result.summary(), f"wrote {folder}"])
-    # The folder as written is checked again; a plan with violations is no
-    # plan to issue: its folder holds INVALID.txt and the exit status says so.
-    if validate_folder(folder, network=network) or not result.is_valid():
+    # write_plan checked the folder's files before moving them into place; a
+    # plan with violations is no plan to issue: its folder holds INVALID.txt
+    # and the exit status says so.
+    if report_check(folder, result.validate()):
         error_console.print(
             f"INVALID: {folder} fails its own check (violations above, and in "
             f"{INVALID_FILE} there); do not issue it",
@@ -190,6 +200,11 @@ def validate_folder(
         raise
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         raise malformed_plan(plan_dir, error) from None
+    return report_check(plan_dir, violations)
+
+
+def report_check(plan_dir: Path, violations: Sequence[Violation]) -> int:
+    """Print the violations found in ``plan_dir`` or that it is valid; return 1 or 0."""
     if violations:
         print_lines((str(violation) for violation in violations), err=True)
         error_console.print(f"{plan_dir}: {len(violations)} violations", markup=False)

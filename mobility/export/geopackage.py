@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 FieldType = Literal["int", "float", "bool", "str", "datetime"]
 
 #: What ``gpkg_contents.last_change`` says (GDAL would write the wall clock).
@@ -63,19 +65,47 @@ def _value(value: Any, kind: FieldType) -> Any:
     return float(value)
 
 
+#: Python type of a field's values that :func:`_value` leaves as they are.
+_PLAIN: dict[str, type] = {"int": int, "bool": bool, "str": str}
+
+
+def _values(layer: Layer, name: str, kind: FieldType) -> list[Any]:
+    """Return the values of field ``name`` of every feature, as :func:`_value` makes them."""
+    raw = [f["properties"].get(name) for f in layer.features]
+    plain = _PLAIN.get(kind)
+    if plain is not None:  # most values already are what they must be
+        return [v if type(v) is plain else _value(v, kind) for v in raw]
+    if kind == "float":
+        return [v if type(v) is float and math.isfinite(v) else _value(v, kind) for v in raw]
+    return [_value(v, kind) for v in raw]
+
+
+def _geometries(layer: Layer) -> Any:
+    """Return the features' shapely geometries; points made at once, as ``shape`` makes them."""
+    import shapely
+    from shapely.geometry import shape
+
+    geometries = [f["geometry"] for f in layer.features]
+    if geometries and all(
+        g.get("type") == "Point" and len(g.get("coordinates") or ()) == 2 for g in geometries
+    ):
+        xy = np.array([g["coordinates"] for g in geometries], dtype=np.float64)
+        return shapely.points(xy)
+    return [shape(g) for g in geometries]
+
+
 def _frame(layer: Layer) -> Any:
     import geopandas as gpd
     import pandas as pd
-    from shapely.geometry import shape
 
     columns: dict[str, Any] = {}
     for name, kind in layer.fields.items():
-        values = [_value(f["properties"].get(name), kind) for f in layer.features]
+        values = _values(layer, name, kind)
         if kind == "datetime":
             columns[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
         else:
             columns[name] = pd.array(values, dtype=_DTYPES[kind])
-    geometry = gpd.GeoSeries([shape(f["geometry"]) for f in layer.features], crs="EPSG:4326")
+    geometry = gpd.GeoSeries(_geometries(layer), crs="EPSG:4326")
     return gpd.GeoDataFrame(columns, geometry=geometry, crs="EPSG:4326")
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from mobility.errors import DataError
 
 Knot = tuple[int, float]
@@ -294,13 +296,18 @@ def segment_loads(movements: Sequence[dict[str, Any]], start: datetime) -> list[
     ]
 
 
+def columns_on_road(tracks: Sequence[ColumnTrack], times_s: Sequence[int]) -> list[int]:
+    """Return how many columns are on the road (start to clearance, inclusive) at each time."""
+    starts = np.array([t.start_s for t in tracks], dtype=np.int64)
+    ends = np.array([t.end_s for t in tracks], dtype=np.int64)
+    moments = np.array(times_s, dtype=np.int64)[:, np.newaxis]
+    return [int(n) for n in ((starts <= moments) & (moments <= ends)).sum(axis=1)]
+
+
 def busiest_moment_s(tracks: Sequence[ColumnTrack], step_s: int, horizon_s: int) -> int:
     """Return the first time on the ``step_s`` grid with the most columns on the road."""
     if not tracks:
         return 0
-    best, best_count = 0, -1
-    for t in range(0, max(horizon_s, 1), step_s):
-        count = sum(1 for track in tracks if track.start_s <= t <= track.end_s)
-        if count > best_count:
-            best, best_count = t, count
-    return best
+    times = range(0, max(horizon_s, 1), step_s)
+    counts = columns_on_road(tracks, times)
+    return times[counts.index(max(counts))]

@@ -16,14 +16,16 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from mobility.maps._colours import UNIT_PALETTE
-from mobility.maps._timeline import column_track, is_train
+from mobility.maps._timeline import column_track, columns_on_road, is_train
 from mobility.maps.plan_view import PlanView
 from mobility.model.clock import LOCAL_TIME, add_seconds
 
@@ -141,21 +143,30 @@ def gantt_chart(view: PlanView, ax: Axes | None = None) -> Axes:
         ax, (12, min(40.0, 2.5 + (0.16 if len(rows) <= LABEL_ROWS_MAX else 0.12) * len(rows)))
     )
     request_rows: dict[str, list[int]] = defaultdict(list)
-    late = halts = False
+    bars: list[tuple[float, float, int]] = []  # left, width in days, row
+    bar_colours: list[str] = []
+    halt_bars: list[tuple[float, float, int]] = []
+    due: list[tuple[float, int]] = []
     for index, row in enumerate(rows):
         request = str(row.get("request"))
         request_rows[request].append(index)
         start, clear = _time(row["start"]), _time(row["clear"])
-        axis.barh(index, _days(start, clear), left=_num(start), height=0.8, color=colours[request])
+        bars.append((_num(start), _days(start, clear), index))
+        bar_colours.append(colours[request])
         for halt in row.get("halts") or []:
             begin, end = _time(halt["start"]), _time(halt["end"])
-            axis.barh(
-                index, _days(begin, end), left=_num(begin), height=0.5, color=HALT_COLOUR, alpha=0.8
-            )
-            halts = True
+            halt_bars.append((_num(begin), _days(begin, end), index))
         if int(row.get("late_min") or 0) > 0:
-            axis.plot([_num(_time(row["due"]))], [index], marker="|", color=DUE_COLOUR, ms=9, mew=2)
-            late = True
+            due.append((_num(_time(row["due"])), index))
+    # One collection per kind, not an artist per bar: a thousand bars draw in
+    # a fraction of the time, and look the same (the rows do not overlap).
+    axis.add_collection(_bar_collection(bars, 0.8, facecolors=bar_colours))
+    halts = bool(halt_bars)
+    if halts:
+        axis.add_collection(_bar_collection(halt_bars, 0.5, facecolors=HALT_COLOUR, alpha=0.8))
+    late = bool(due)
+    if late:
+        axis.plot(*zip(*due, strict=True), ls="none", marker="|", color=DUE_COLOUR, ms=9, mew=2)
     if len(rows) <= LABEL_ROWS_MAX:
         labels = [shorten(f"{row['movement']} {row.get('unit', '')}".strip(), 40) for row in rows]
         axis.set_yticks(range(len(rows)), labels, fontsize=6 if len(rows) > 60 else 7)
@@ -181,6 +192,21 @@ def gantt_chart(view: PlanView, ax: Axes | None = None) -> Axes:
         f"(Dutch time; ticks at midnight and every {minor_step_h(view.horizon_s)} h)"
     )
     return axis
+
+
+def _bar_collection(
+    bars: list[tuple[float, float, int]], height: float, **style: Any
+) -> PolyCollection:
+    """Horizontal bars (left, width, row) of ``height`` centred on their rows, as one artist.
+
+    Each bar has the corners :meth:`~matplotlib.axes.Axes.barh` gives it.
+    """
+    verts = []
+    for left, width, row in bars:
+        bottom = row - height / 2
+        right, top = left + width, bottom + height
+        verts.append([(left, bottom), (right, bottom), (right, top), (left, top)])
+    return PolyCollection(verts, **style)
 
 
 @dataclass(frozen=True)
@@ -270,7 +296,7 @@ def utilisation_chart(view: PlanView, axes: tuple[Axes, Axes] | None = None) -> 
         if not is_train(row) or row.get("checkpoints")  # a train's road leg, if any
     ]
     times = list(range(0, max(view.horizon_s, step_s), step_s))
-    on_road = [sum(1 for t in tracks if t.start_s <= moment <= t.end_s) for moment in times]
+    on_road = columns_on_road(tracks, times)
     ranked = ranked_resources(view)
     if axes is None:
         figure = Figure(figsize=(12, 3 + 0.25 * max(len(ranked), 4)))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -76,7 +76,13 @@ def _utc(text: Any) -> str | None:
     """UTC text of a local ISO time of the movement table (``None`` when empty)."""
     if not text:
         return None
-    return utc_iso(datetime.fromisoformat(str(text)))
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is None:
+        return utc_iso(moment)
+    # utc_iso's text without strftime, which takes most of the time of a plan's
+    # tens of thousands of times
+    utc = moment.astimezone(UTC).replace(microsecond=0)
+    return utc.isoformat()[:-6] + "Z" if utc.year >= 1000 else utc_iso(utc)
 
 
 def _vehicles(vehicles: dict[str, int]) -> str:
@@ -129,12 +135,17 @@ class _Measure:
         step = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) / 1000
         self.km = np.concatenate([[0.0], np.cumsum(step)])
 
-    def at(self, km: float) -> tuple[float, float] | None:
-        if len(self.coords) == 0 or not math.isfinite(km):
-            return None
-        lon = float(np.interp(km, self.km, self.coords[:, 0]))
-        lat = float(np.interp(km, self.km, self.coords[:, 1]))
-        return lon, lat
+    def at_all(self, kms: Sequence[float]) -> list[tuple[float, float] | None]:
+        """Positions at each of ``kms`` (``None`` at a non-finite one), interpolated at once."""
+        if len(self.coords) == 0 or not kms:
+            return [None] * len(kms)
+        at = np.asarray(kms, dtype=np.float64)
+        lons = np.interp(at, self.km, self.coords[:, 0]).tolist()
+        lats = np.interp(at, self.km, self.coords[:, 1]).tolist()
+        return [
+            (lon, lat) if math.isfinite(km) else None
+            for km, lon, lat in zip(kms, lons, lats, strict=True)
+        ]
 
 
 def _point(where: tuple[float, float], properties: dict[str, Any]) -> dict[str, Any]:
@@ -145,10 +156,29 @@ def _point(where: tuple[float, float], properties: dict[str, Any]) -> dict[str, 
     }
 
 
-def _position(item: dict[str, Any], measure: _Measure) -> tuple[float, float] | None:
-    if isinstance(item.get("lon"), (int, float)) and isinstance(item.get("lat"), (int, float)):
-        return float(item["lon"]), float(item["lat"])
-    return measure.at(float(item.get("km") or 0.0))
+def _positions(
+    items: Sequence[dict[str, Any]], measure: _Measure, offset_km: float | None = None
+) -> list[tuple[float, float] | None]:
+    """Where each item is: its own ``lon`` and ``lat``, or ``km`` along the line.
+
+    With ``offset_km``, every item is placed at ``offset_km + km`` along the
+    line (a train's rail checkpoints, after its road leg).
+    """
+    found: list[tuple[float, float] | None] = []
+    along: list[int] = []
+    for item in items:
+        lon, lat = item.get("lon"), item.get("lat")
+        if offset_km is None and isinstance(lon, (int, float)) and isinstance(lat, (int, float)):
+            found.append((float(lon), float(lat)))
+        else:
+            along.append(len(found))
+            found.append(None)
+    kms = [float(items[i].get("km") or 0.0) for i in along]
+    if offset_km is not None:
+        kms = [offset_km + km for km in kms]
+    for index, where in zip(along, measure.at_all(kms), strict=True):
+        found[index] = where
+    return found
 
 
 def plan_layers(plan: Plan) -> dict[str, Layer]:
@@ -167,23 +197,22 @@ def plan_layers(plan: Plan) -> dict[str, Layer]:
         )
         measure = _Measure(coords)
         number = data.get("movement")
-        points = [(c, _position(c, measure)) for c in data.get("checkpoints") or []]
+        road = data.get("checkpoints") or []
+        points = list(zip(road, _positions(road, measure), strict=True))
         train = data.get("train")
         if isinstance(train, dict) and len(measure.km):
             # The rail path follows the road leg in the geometry.
             offset = max(0.0, float(measure.km[-1]) - float(data.get("length_km") or 0.0))
-            points += [
-                (c, measure.at(offset + float(c.get("km") or 0.0)))
-                for c in train.get("checkpoints") or []
-            ]
+            rail = train.get("checkpoints") or []
+            points += list(zip(rail, _positions(rail, measure, offset), strict=True))
         for seq, (c, where) in enumerate(points):
             if where is not None:
                 properties = {"movement": number, "seq": seq, **c}
                 for name in ("arrive", "clear"):
                     properties[f"{name}_utc"] = _utc(c.get(name))
                 checkpoints.append(_point(where, properties))
-        for h in data.get("halts") or []:
-            where = _position(h, measure)
+        stops = data.get("halts") or []
+        for h, where in zip(stops, _positions(stops, measure), strict=True):
             if where is not None:
                 properties = {"movement": number, **h}
                 for name in ("start", "end"):
@@ -224,15 +253,16 @@ def _gpx_routes(plan: Plan) -> dict[str, GpxRoute]:
             name, number = f"{stem}-{number}.gpx", number + 1
         first, coords = members[0]
         measure = _Measure(coords)
+        road, stops = first.get("checkpoints") or [], first.get("halts") or []
         points = [
             GpxPoint(*where, str(c.get("name")), str(c.get("kind") or ""), f"km {c.get('km')}")
-            for c in first.get("checkpoints") or []
-            if (where := _position(c, measure)) is not None
+            for c, where in zip(road, _positions(road, measure), strict=True)
+            if where is not None
         ]
         points += [
             GpxPoint(*where, f"halt: {h.get('name')}", "halt", f"km {h.get('km')}; {h.get('kind')}")
-            for h in first.get("halts") or []
-            if (where := _position(h, measure)) is not None
+            for h, where in zip(stops, _positions(stops, measure), strict=True)
+            if where is not None
         ]
         movements = "; ".join(
             f"{d.get('movement')} ({d.get('march_unit')}, {d.get('vehicle_count')} vehicles) "

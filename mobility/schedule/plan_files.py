@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,7 +101,19 @@ def movement_csv_row(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None = None) -> Path:
+def summary_text(summary: dict[str, Any]) -> str:
+    """Return the text of ``summary.json``."""
+    return strict_json.dumps(summary, indent=2, ensure_ascii=False)
+
+
+def write_plan(
+    plan: Plan,
+    out_dir: str | Path,
+    extra: dict[str, bytes] | None = None,
+    *,
+    finish: Callable[[Path], dict[str, bytes]] | None = None,
+    names: set[str] | None = None,
+) -> Path:
     """Write the plan folder atomically and return its path.
 
     Parameters
@@ -109,19 +122,25 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
         The plan.
     out_dir
         Target folder (replaced if it exists and mobility wrote it).
+    extra
+        More files (name to content), e.g. a map.
+    finish
+        Called with the staged folder, complete but not yet in place; returns
+        more files (or new contents of some) to write before it is moved into
+        place (see :func:`~mobility._atomic.write_folder_atomic`).
+    names
+        Every name ``finish`` may add.
 
     Raises
     ------
     OutputError
         If ``out_dir`` holds a user's files, is a file, or cannot be written.
-    extra
-        More files (name to content), e.g. a map.
     """
     movements = [m.data for m in plan.movements]
     files = {
         "movement_table.json": strict_json.dumps(movements, indent=1, ensure_ascii=False),
         "movement_table.csv": _csv_text([movement_csv_row(m) for m in movements], CSV_COLUMNS),
-        "summary.json": strict_json.dumps(plan.summary, indent=2, ensure_ascii=False),
+        "summary.json": summary_text(plan.summary),
         "constraints.json": strict_json.dumps(plan.constraints, indent=2, ensure_ascii=False),
         "utilisation.csv": _csv_text(
             plan.utilisation, ("resource", "name", "hour", "peak", "capacity")
@@ -130,7 +149,9 @@ def write_plan(plan: Plan, out_dir: str | Path, extra: dict[str, bytes] | None =
     contents = {name: text.encode("utf-8") for name, text in files.items()}
     contents.update(plan_geo_files(plan))
     contents.update(plan.input_files)
-    return write_folder_atomic(out_dir, {**contents, **(extra or {})}, kind="plan")
+    return write_folder_atomic(
+        out_dir, {**contents, **(extra or {})}, kind="plan", finish=finish, names=names
+    )
 
 
 def read_plan_file(folder: Path, name: str) -> Any:

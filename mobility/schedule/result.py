@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mobility.schedule.headline import headline, validity_line
@@ -138,16 +139,18 @@ class PlanResult:
     baselines: dict[str, Assignment] = field(default_factory=dict)
     _violations: list[Violation] | None = field(default=None, repr=False, compare=False)
 
-    def validate(self) -> list[Violation]:
+    def validate(self, *, folder: str | Path | None = None) -> list[Violation]:
         """Check the plan with the independent validator, as its folder would be.
 
         Checked once; the outcome is recorded in the summary (``valid`` and
         ``violations``), so the printout and ``summary.json`` say it.
+        ``folder``: the plan's files as written, if at hand (default: they
+        are written to a temporary folder and checked there).
         """
         if self._violations is None:
             from mobility.validation.self_check import check_plan, record_validity
 
-            self._violations = check_plan(self.plan, self.network)
+            self._violations = check_plan(self.plan, self.network, folder=folder)
             record_validity(self.plan.summary, self._violations)
         return list(self._violations)
 

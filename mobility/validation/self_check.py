@@ -2,7 +2,8 @@
 
 :func:`check_plan` writes the plan's files to a temporary folder and runs the
 independent validator (:func:`~mobility.validation.validate_plan`) on
-them, exactly as ``mobility validate`` would on the plan folder.
+them, exactly as ``mobility validate`` would on the plan folder; or, given
+the folder of files that are about to be moved into place, it checks those.
 :func:`record_validity` writes the outcome into the summary (``valid`` and
 ``violations``); a plan folder with violations also holds
 :data:`INVALID_FILE`, listing them, so that nobody issues it.
@@ -30,16 +31,23 @@ INVALID_FILE = "INVALID.txt"
 INVALID_EXIT = 3
 
 
-def check_plan(plan: Plan, network: Network | None = None) -> list[Violation]:
+def check_plan(
+    plan: Plan, network: Network | None = None, *, folder: str | Path | None = None
+) -> list[Violation]:
     """Validate a plan as written, without writing it where a user would look.
 
     ``network`` is the network the plan was made on, if at hand: the validator
     then checks it was loaded the recorded way instead of loading it again.
+    ``folder`` holds the plan's files as written (a plan folder staged but
+    not yet in place, see :func:`mobility.planning.write_plan`); without it
+    they are written to a temporary folder.
     """
     given = network if network is not None and network.load_args is not None else None
-    with tempfile.TemporaryDirectory(prefix="mobility-check-") as tmp:
-        folder = write_plan_files(plan, Path(tmp) / "plan")
+    if folder is not None:
         return validate_plan(folder, network=given)
+    with tempfile.TemporaryDirectory(prefix="mobility-check-") as tmp:
+        written = write_plan_files(plan, Path(tmp) / "plan")
+        return validate_plan(written, network=given)
 
 
 def record_validity(summary: dict[str, Any], violations: Sequence[Violation]) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mobility.cli import _plan, build_parser
 from mobility.errors import DataError, ScenarioError
 from mobility.schedule.plan_files import PLAN_FILES
+from mobility.validation import Violation
 from mobility.validation.self_check import INVALID_FILE
 
 DATA = Path(__file__).parent.parent / "data"
@@ -24,6 +26,32 @@ def plan_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert args.func is _plan.run_plan
     assert _plan.run_plan(args) == 0
     return folder
+
+
+def test_plan_checks_the_folder_once_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mobility.validation.check import validate_plan
+
+    checked: list[Path] = []
+
+    def counted(folder: Path, **kwargs: Any) -> list[Violation]:
+        checked.append(folder)
+        return validate_plan(folder, **kwargs)
+
+    monkeypatch.setattr("mobility.validation.self_check.validate_plan", counted)
+    monkeypatch.setattr("mobility.validation.validate_plan", counted)
+    folder = tmp_path / "tiny"
+    args = build_parser().parse_args(
+        ["plan", str(DATA / "scenario-tiny.yaml"), "--out", str(folder), "--time-limit", "5"]
+    )
+    capsys.readouterr()
+    assert _plan.run_plan(args) == 0
+    assert len(checked) == 1 and checked[0].parent == tmp_path  # staged beside the target
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        f"wrote {folder}",
+        f"{folder}: valid (every constraint re-checked against the plan's inputs)",
+    ]
 
 
 def test_the_plan_folder_holds_the_plan_files_and_the_extras(plan_folder: Path) -> None:

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pyogrio
+import pytest
+from shapely.geometry import shape
 
-from mobility.export.geopackage import Layer, geopackage_bytes
+from mobility.export.geopackage import (
+    FieldType,
+    Layer,
+    _geometries,
+    _value,
+    _values,
+    geopackage_bytes,
+)
 
 FIELDS = {"n": "int", "x": "float", "ok": "bool", "text": "str", "when": "datetime"}
 
@@ -74,3 +85,28 @@ def test_same_features_give_the_same_bytes() -> None:
     layer = Layer("Point", {"n": "int"}, [{"geometry": {"type": "Point", "coordinates": [4, 52]},
                                            "properties": {"n": 1}}])  # fmt: skip
     assert geopackage_bytes({"a": layer}) == geopackage_bytes({"a": layer})
+
+
+VALUES: dict[str, list[Any]] = {
+    "int": [3, 2.0, True, "4", None, float("nan"), np.int64(5)],
+    "bool": [True, False, 1, 0.0, "", None, float("inf")],
+    "str": ["x", 1, 2.5, ["a", 1], ("b",), None, float("nan"), True],
+    "float": [1.5, 2, True, "2.5", None, float("nan"), float("-inf"), np.float32(0.1)],
+}
+
+
+@pytest.mark.parametrize("kind", list(VALUES))
+def test_values_are_what_the_per_value_conversion_gives(kind: FieldType) -> None:
+    features = [{"geometry": None, "properties": {"v": v}} for v in VALUES[kind]]
+    found = _values(Layer("Point", {"v": kind}, features), "v", kind)
+    expected = [_value(v, kind) for v in VALUES[kind]]
+    assert found == expected
+    assert [type(v) for v in found] == [type(v) for v in expected]
+
+
+def test_points_are_made_at_once_as_shape_makes_them() -> None:
+    points = [{"type": "Point", "coordinates": [4.0 + i / 7, 52.1]} for i in range(5)]
+    line = {"type": "LineString", "coordinates": [[4, 52], [5, 52.5]]}
+    for geometries in (points, [*points[:2], line]):
+        layer = Layer("Point", {}, [{"geometry": g, "properties": {}} for g in geometries])
+        assert [g.wkb for g in _geometries(layer)] == [shape(g).wkb for g in geometries]

@@ -6,6 +6,7 @@ import sys
 from datetime import datetime, timedelta
 
 import matplotlib.dates as mdates
+import numpy as np
 import pytest
 from matplotlib import image
 from matplotlib.figure import Figure
@@ -91,6 +92,37 @@ def test_gantt_labels_movements_and_has_a_legend_for_halts_and_late_movements() 
     assert [t.get_text() for t in legend.get_texts()] == ["REQ-1", "halt", "due (late)"]
     hours = _local_ticks(list(axis.xaxis.get_minorticklocs()))
     assert all(h.hour % 3 == 0 and h.minute == 0 for h in hours)  # a 6 h plan: every 3 h
+
+
+def test_gantt_bars_are_two_collections_with_the_corners_of_barh() -> None:
+    late = hand_movement("24-NLD-002", "Late unit")
+    late["late_min"] = 5
+    view = hand_view([hand_movement(), late])
+    axis = gantt_chart(view)
+    assert not axis.patches  # no artist per bar
+    bars, halts = axis.collections
+    reference = Figure().add_subplot()
+    for collection, height in ((bars, 0.8), (halts, 0.5)):
+        assert len(collection.get_paths()) == 2
+        for row, path in enumerate(collection.get_paths()):
+            movement = view.movements[row]
+            begin, end = (
+                (movement["start"], movement["clear"])
+                if collection is bars
+                else (movement["halts"][0]["start"], movement["halts"][0]["end"])
+            )
+            left = mdates.date2num(datetime.fromisoformat(begin))  # type: ignore[no-untyped-call]
+            width = (
+                datetime.fromisoformat(end) - datetime.fromisoformat(begin)
+            ).total_seconds() / 86400
+            (rectangle,) = reference.barh(row, width, left=left, height=height)
+            assert path.get_extents().get_points() == pytest.approx(
+                rectangle.get_bbox().get_points(), abs=1e-12
+            )
+    assert halts.get_alpha() == 0.8
+    (due,) = [line for line in axis.get_lines() if np.size(line.get_xdata())]
+    assert np.asarray(due.get_ydata()).tolist() == [1]  # only the late movement, on its row
+    assert due.get_linestyle() == "None" and due.get_marker() == "|"
 
 
 def _use(resource: str, name: str, hour: int, peak: int, capacity: int) -> dict[str, object]:

@@ -13,6 +13,7 @@ from mobility.maps._timeline import (
     busiest_moment_s,
     column_at,
     column_track,
+    columns_on_road,
     km_at,
     segment_loads,
 )
@@ -117,3 +118,17 @@ def test_busiest_moment() -> None:
     two = ColumnTrack(((120, 0.0), (200, 1.0)), ((130, 0.0), (260, 1.0)), 1.0)
     assert busiest_moment_s([one, two], 60, 300) == 120
     assert busiest_moment_s([], 60, 300) == 0
+
+
+def test_columns_on_the_road_count_start_and_clearance_inclusive() -> None:
+    tracks = [
+        ColumnTrack(head=((0, 0.0),), tail=((600, 1.0),), length_km=1.0),
+        ColumnTrack(head=((300, 0.0),), tail=((900, 1.0),), length_km=1.0),
+    ]
+    times = [0, 299, 300, 600, 601, 900, 901]
+    assert columns_on_road(tracks, times) == [
+        sum(1 for t in tracks if t.start_s <= moment <= t.end_s) for moment in times
+    ]
+    assert columns_on_road(tracks, times) == [1, 1, 2, 2, 1, 1, 0]
+    assert columns_on_road([], times) == [0] * len(times)
+    assert busiest_moment_s(tracks, 300, 1200) == 300  # the first of the busiest

@@ -6,17 +6,23 @@ import json
 import math
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pyogrio
 import pytest
 
 import mobility
+from mobility.model.clock import utc_iso
 from mobility.model.scenario import load_scenario
 from mobility.routing.router import Router
 from mobility.schedule._plan_geo import (
     PLAN_CHECKPOINT_FIELDS,
     PLAN_HALT_FIELDS,
     PLAN_ROUTE_FIELDS,
+    _Measure,
+    _positions,
+    _utc,
 )
 from mobility.schedule.greedy import greedy_assignment
 from mobility.schedule.instance import build_instance
@@ -139,3 +145,41 @@ requests:
         dy = (crossing.lat - last.geometry.y) * 111_320
         assert math.hypot(dx, dy) < 50  # metres: the train's last point is its border crossing
     assert list(folder.glob("route-tanks-*.gpx"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-24T04:03:10+01:00",
+        "2026-03-29T03:30:00.999+02:00",
+        "2026-11-24T04:03:10Z",
+        "1000-01-01T00:30:00+01:00",
+        "2026-11-24T04:03:10",
+    ],
+)
+def test_utc_times_are_those_of_utc_iso(text: str) -> None:
+    assert _utc(text) == utc_iso(datetime.fromisoformat(text))
+    assert _utc("") is None and _utc(None) is None
+
+
+def test_positions_are_given_or_interpolated_along_the_line_at_once() -> None:
+    measure = _Measure([[4.0, 52.0], [4.1, 52.0], [4.1, 52.1]])
+    total = float(measure.km[-1])
+    items: list[dict[str, Any]] = [
+        {"km": 0.0},
+        {"km": total / 2},
+        {"lon": 5.0, "lat": 51.0, "km": 3.0},
+        {"km": math.inf},
+        {"km": None},
+        {"km": total + 10},
+    ]
+    found = _positions(items, measure)
+    assert found[0] == (4.0, 52.0) and found[2] == (5.0, 51.0) and found[3] is None
+    assert found[4] == (4.0, 52.0) and found[5] == (4.1, 52.1)  # no km: the start; clamped
+    for item, where in zip(items[:2], found[:2], strict=True):
+        km = float(item["km"])  # one at a time, as np.interp of a single km gives it
+        lon = float(np.interp(km, measure.km, measure.coords[:, 0]))
+        assert where == (lon, float(np.interp(km, measure.km, measure.coords[:, 1])))
+    # With an offset (a train's rail checkpoints) every item is placed along the line.
+    assert _positions([{"lon": 5.0, "lat": 51.0, "km": 0.0}], measure, 0.0) == [(4.0, 52.0)]
+    assert _positions(items, _Measure([])) == [None, None, (5.0, 51.0), None, None, None]
