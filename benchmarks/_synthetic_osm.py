@@ -19,6 +19,10 @@ writes a PBF with the density and the shapes a loader meets in real OSM:
   carriageway stretches are bridges (``bridge=yes``, ``layer=1``, a name, a few
   with ``mlc``) and tunnels (``tunnel=yes``, ``layer=-1``, ADR category as
   ``hazmat:adr_tunnel`` or ``tunnel:category``, some with ``maxheight``).
+  Every 12-25 km a rest or service area beside each carriageway, mapped as
+  OSM maps them: a closed way of 160-260 by 35-60 m, ``highway=services``
+  with ``hgv=yes`` and ``capacity:hgv`` (60 %) or ``highway=rest_area`` with
+  only its outline (40 %), named.
 - **A trunk/primary/secondary/tertiary mesh**: a jittered lattice (spacing by
   size) whose rows and columns are roads of one class each, two-way except a
   few one-way tertiary segments, 5 % of minor segments missing, roundabouts
@@ -60,6 +64,9 @@ M_PER_DEG_LAT = 111_195.0
 M_PER_DEG_LON = M_PER_DEG_LAT * math.cos(math.radians(LAT0))
 #: Spine vertices closer than this are one interchange.
 CLUSTER_M = 2500.0
+#: Distance between rest or service areas along a motorway, each direction
+#: (Dutch motorways have a verzorgingsplaats every 15-20 km or so).
+REST_AREA_SPACING_M = (12_000.0, 25_000.0)
 #: Carriageways end this far from an interchange vertex; links bridge the gap.
 INTERCHANGE_TRIM_M = 400.0
 #: Diverge and merge points sit this far before and after a junction.
@@ -359,6 +366,8 @@ class _Generator:
 
     rng: np.random.Generator
     size: SizeSpec
+    #: Draws of the rest areas (their own, so the roads are drawn as without them).
+    rest_rng: np.random.Generator
     osm: _Osm = field(default_factory=_Osm)
     ramps: list[_Ramp] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -469,6 +478,7 @@ def _section(
 
     fwd = _carriageway(gen, forward_line, on_forward, base, fwd_points, structures, fwd_names)
     bwd = _carriageway(gen, backward_line, on_backward, base, bwd_points, structures, bwd_names)
+    _rest_areas(gen, centre, (t0, length - t1), separation, ref, junctions)
     section.forward_first, section.forward_last = fwd[0.0], fwd[max(fwd)]
     section.backward_first, section.backward_last = bwd[0.0], bwd[max(bwd)]
     link = {"highway": "motorway_link", "oneway": "yes", "lanes": "1", "maxspeed": "70"}
@@ -483,6 +493,52 @@ def _section(
     gen.count("motorway_junctions", len(junctions))
     gen.count("motorway_km", int(length / 1000))
     return section
+
+
+def _rest_areas(
+    gen: _Generator,
+    centre: _Polyline,
+    span: tuple[float, float],
+    separation: float,
+    ref: str,
+    junctions: list[float],
+) -> None:
+    """Rest and service areas beside both carriageways of a section, away from junctions."""
+    rng = gen.rest_rng
+    start, end = span
+    s = start + float(rng.uniform(*REST_AREA_SPACING_M)) / 2
+    while s < end - 1_000:
+        if all(abs(s - j) > 1_000 for j in junctions):
+            for side in (1.0, -1.0):
+                _rest_area(gen, centre, s + 300.0 * side, side, separation, ref)
+        s += float(rng.uniform(*REST_AREA_SPACING_M))
+
+
+def _rest_area(
+    gen: _Generator, centre: _Polyline, s: float, side: float, separation: float, ref: str
+) -> None:
+    """One area as a closed way beside the carriageway on ``side`` (1: right, -1: left)."""
+    rng = gen.rest_rng
+    length, depth = float(rng.uniform(160, 260)), float(rng.uniform(35, 60))
+    a, b = centre.at(np.array([s - length / 2, s + length / 2]))
+    direction = (b - a) / max(float(np.hypot(*(b - a))), 1e-9)
+    normal = side * np.array([direction[1], -direction[0]])
+    near = separation / 2 + 40.0
+    corners = [a + near * normal, b + near * normal]
+    corners += [b + (near + depth) * normal, a + (near + depth) * normal]
+    refs = [gen.osm.node(float(x), float(y)) for x, y in corners]
+    k = gen.counts.get("rest_areas", 0) + 1
+    if rng.random() < 0.6:
+        tags = {
+            "highway": "services",
+            "name": f"Verzorgingsplaats {ref} {k}",
+            "hgv": "yes",
+            "capacity:hgv": str(int(rng.integers(12, 61))),
+        }
+    else:
+        tags = {"highway": "rest_area", "name": f"Parkeerplaats {ref} {k}"}
+    gen.osm.way([*refs, refs[0]], tags)
+    gen.count("rest_areas")
 
 
 @dataclass
@@ -844,7 +900,7 @@ def generate(path: Path, size: str = "small", seed: int = 13) -> dict[str, Any]:
     interchanges, roundabouts, structures, rail km.
     """
     spec = SIZES[size]
-    gen = _Generator(np.random.default_rng(seed), spec)
+    gen = _Generator(np.random.default_rng(seed), spec, np.random.default_rng([seed, 1]))
     width, height = to_metric(NL_BBOX[2], NL_BBOX[3])
     frame = box(1_000.0, 1_000.0, width - 1_000.0, height - 1_000.0)
     corridors = mobility.load_corridors()

@@ -87,3 +87,15 @@ def test_scaled_defender_repeats_the_requests(tmp_path: Path) -> None:
         first.origin, first.destination, first.vehicles
     )  # fmt: skip
     assert PLAN_SIZES[3000] == (3, 3 * len(original.requests))
+
+
+def test_rest_areas_are_read_as_halt_sites(
+    tiny: tuple[Path, dict[str, object]], unclipped: mobility.Network
+) -> None:
+    _, counts = tiny
+    sites = unclipped.halt_sites
+    assert counts["rest_areas"] == len(sites) > 0
+    assert {s.kind for s in sites} == {"services", "rest_area"}
+    # Services tell their truck places; every area has its outline's area.
+    assert all(s.vehicles for s in sites if s.kind == "services")
+    assert all(s.area_m2 is not None and 5_000 < s.area_m2 < 16_000 for s in sites)
