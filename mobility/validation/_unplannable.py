@@ -88,8 +88,8 @@ def _timing_if_plan(
 
 def plannable_route(
     unit: MarchUnit, request: Request, reason: str, *, inputs: Inputs, memo: RoadMemo
-) -> str | None:
-    """Describe a route on which the march unit could have been planned (``None``: none).
+) -> tuple[Route, ColumnSchedule] | None:
+    """Return a route on which the march unit could have been planned, and its timing there.
 
     Parameters
     ----------
@@ -101,6 +101,12 @@ def plannable_route(
         Why the plan lists it as unplannable.
     inputs, memo
         The plan's inputs, and the road derivations of the plan's rows.
+
+    Returns
+    -------
+    tuple or None
+        The first of the router's routes that disproves the listing, with the
+        march unit's timing on it from its release; ``None`` when none does.
     """
     scenario = inputs.scenario
     column = Column(f"{request.unit} {unit.id}", (Serial("1", (unit,)),), column_rules(scenario))
@@ -123,10 +129,7 @@ def plannable_route(
             continue
         schedule = _timing_if_plan(route, unit, column, request, memo)
         if schedule is not None and schedule.clear <= scenario.end:
-            return (
-                f"{route.designation}, {route.length_m / 1000:.0f} km, every halt at a site "
-                f"that fits) that clears by {local_iso(schedule.clear)}"
-            )
+            return route, schedule
     return None
 
 
@@ -173,16 +176,20 @@ def unplannable_problems(
             reason = reasons.get(key)
             if reason is None:
                 continue
-            route = plannable_route(unit, request, reason, inputs=inputs, memo=memo)
-            if route is not None:
-                found.append(
-                    (
-                        "completeness",
-                        "",
-                        f"{key} is listed as unplannable ({reason[:80]}) but has a route "
-                        f"({route}, inside the horizon",
-                    )
+            proof = plannable_route(unit, request, reason, inputs=inputs, memo=memo)
+            if proof is None:
+                continue
+            route, schedule = proof
+            found.append(
+                (
+                    "completeness",
+                    "",
+                    f"{key} is listed as unplannable ({reason[:80]}) but has a route "
+                    f"({route.designation}, {route.length_m / 1000:.0f} km, every halt at a "
+                    f"site that fits) that clears by {local_iso(schedule.clear)}, inside the "
+                    "horizon",
                 )
+            )
     return found
 
 
