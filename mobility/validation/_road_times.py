@@ -5,7 +5,9 @@ see :mod:`mobility.validation._road`) gives every checkpoint (arrival of the
 head, clearance of the tail, when it leaves a structure), every halt (kind,
 place, times, at a support centre or not), the arrival and the clearance.
 The row must give the same, to the second; a clearance is rounded up to the
-minute.
+minute. Every halt of the timing must also be at a site that fits the column
+within the driving limits (:attr:`~mobility.routing.column_timing.ColumnSchedule.unsited_halts`):
+a timing with a halt where no site fits is no plan, whatever the row says.
 """
 
 from __future__ import annotations
@@ -101,6 +103,11 @@ def halt_problems(rows: Sequence[Mapping[str, Any]], schedule: ColumnSchedule) -
     return found
 
 
+def unsited_problems(schedule: ColumnSchedule) -> list[Finding]:
+    """Name the timing's halts for which no site fits the column (such a route is no plan)."""
+    return [("halts", f"{h.kind} at {h.name}: {h.note}") for h in schedule.unsited_halts]
+
+
 def end_problems(m: Mapping[str, Any], schedule: ColumnSchedule) -> list[Finding]:
     """Check the row's arrival and clearance at its destination."""
     found: list[Finding] = []
@@ -121,9 +128,16 @@ def time_match_problems(
     """Check the row's times against the re-derived timing (``ends``: its arrival and clearance)."""
     found = checkpoint_problems(list(m["checkpoints"]), schedule)
     found += halt_problems(list(m["halts"]), schedule)
+    found += unsited_problems(schedule)
     if ends:
         found += end_problems(m, schedule)
     return found
 
 
-__all__ = ["checkpoint_problems", "end_problems", "halt_problems", "time_match_problems"]
+__all__ = [
+    "checkpoint_problems",
+    "end_problems",
+    "halt_problems",
+    "time_match_problems",
+    "unsited_problems",
+]

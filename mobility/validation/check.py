@@ -20,6 +20,9 @@ vehicle catalogue, march and rail rules, each with its digest), then:
 - shared resources re-derived with their capacities
   (:mod:`mobility.validation._resources`), closures from the scenario;
 - completeness and the CSV (:mod:`mobility.validation._table`);
+- march units listed as unplannable, planned again: a route whose halts all
+  fit a site and that clears inside the horizon disproves the listing
+  (:mod:`mobility.validation._unplannable`);
 - the KPIs (:mod:`mobility.validation._kpis`).
 
 Shared domain code (not solver code), each tested on its own: the march
@@ -40,13 +43,12 @@ from pathlib import Path
 from typing import Any
 
 from mobility.model.clock import local_iso
-from mobility.model.column import Column, Serial, build_column
 from mobility.model.corridor import Place
 from mobility.model.scenario import Closure, Request, Scenario
-from mobility.model.vehicle import VehicleCatalogue, VehicleType
+from mobility.model.vehicle import VehicleType
 from mobility.network.load import Network
 from mobility.routing.column_timing import ColumnSchedule
-from mobility.routing.router import NoRouteError, Router
+from mobility.routing.router import Router
 from mobility.schedule.plan_files import read_plan_files
 from mobility.schedule.validate_rail import rail_spans
 from mobility.validation._kpis import kpi_problems
@@ -57,7 +59,7 @@ from mobility.validation._resources import (
     junction_occupations,
     road_occupations,
 )
-from mobility.validation._road import column_rules, derive_road, moved_types, requested_as_moved
+from mobility.validation._road import derive_road, moved_types
 from mobility.validation._road_memo import RoadMemo
 from mobility.validation._table import completeness_problems, csv_problems
 from mobility.validation._times import rule_problems, time_problems
@@ -67,6 +69,7 @@ from mobility.validation._trains import (
     rail_constraints_problems,
     train_row_problems,
 )
+from mobility.validation._unplannable import unplannable_problems
 from mobility.validation.inputs import Inputs, load_inputs
 
 
@@ -229,66 +232,6 @@ def closure_problems(
     return found
 
 
-def unplannable_problems(
-    summary: Mapping[str, Any], inputs: Inputs, router: Router
-) -> list[Violation]:
-    """Check that a road march unit listed as unplannable has no route within the horizon.
-
-    Routed again (the router is domain code, tested in ``tests/routing``) from
-    its release; a route that clears before the end of the horizon, with no
-    closure in the scenario and neither a support centre's capacity nor a border
-    crossing's windows named as the reason, means the march unit was left out,
-    not unplannable.
-    """
-    scenario = inputs.scenario
-    reasons = {
-        str(item.get("request")): str(item.get("reason") or "")
-        for item in summary.get("unplannable") or ()
-        if isinstance(item, dict)
-    }
-    if not reasons or scenario.closures:
-        return []
-    found: list[Violation] = []
-    types = moved_types(inputs.catalogue)
-    rules = column_rules(scenario)
-    for request in scenario.requests:
-        if request.mode != "road":
-            continue
-        wanted = requested_as_moved(request, inputs.catalogue)
-        catalogue = VehicleCatalogue({k: types[k] for k in wanted})
-        for unit in build_column(request.unit, wanted, catalogue, rules).march_units:
-            key = f"{request.id}/{unit.id}"
-            reason = reasons.get(key)
-            if reason is None or "exceed" in reason or "window" in reason:
-                continue
-            column = Column(f"{request.unit} {unit.id}", (Serial("1", (unit,)),), rules)
-            try:
-                plan = router.route(
-                    request.origin,
-                    request.destination,
-                    unit.types[0],
-                    hazmat=request.hazmat,
-                    k=1,
-                    start=request.available_from,
-                    column=column,
-                )
-            except NoRouteError:
-                continue
-            route = plan.routes[0]
-            if route.schedule.clear <= scenario.end:
-                found.append(
-                    Violation(
-                        "completeness",
-                        "",
-                        f"{key} is listed as unplannable "
-                        f"({reason[:80]}) but has a route ({route.designation}, "
-                        f"{route.length_m / 1000:.0f} km) that clears by "
-                        f"{local_iso(route.schedule.clear)}, inside the horizon",
-                    )
-                )
-    return found
-
-
 def validate_plan(
     plan_dir: str | Path,
     *,
@@ -364,7 +307,7 @@ def validate_plan(
         Violation(*item)
         for item in completeness_problems(movements, summary, scenario, inputs.catalogue)
     ]
-    found += unplannable_problems(summary, inputs, router)
+    found += [Violation(*item) for item in unplannable_problems(summary, inputs, router, run.memo)]
     found += [Violation(*item) for item in csv_problems(folder, movements)]
     found += [Violation(*item) for item in kpi_problems(movements, summary, scenario)]
     return found

@@ -1,4 +1,4 @@
-"""The validator's own checks: a row's start, closures, unplannable march units, the whole plan."""
+"""The validator's own checks: a row's start, closures, the whole plan."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ import pytest
 
 import mobility
 from mobility.model.scenario import Closure, Scenario, scenario_from_dict
-from mobility.routing.router import Router
 from mobility.validation import Violation, validate_plan
-from mobility.validation.check import closure_problems, start_problems, unplannable_problems
-from mobility.validation.inputs import load_inputs
+from mobility.validation.check import closure_problems, start_problems
 
 T0 = datetime.fromisoformat("2026-11-24T00:00:00+01:00")
 
@@ -121,25 +119,6 @@ def test_a_closure_may_name_a_road_number_a_node_or_a_closed_element() -> None:
 
 def _copy(plan: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(plan, tmp_path / "plan"))
-
-
-def test_a_march_unit_listed_unplannable_that_has_a_route_is_named(
-    road_plan: Path, atlas: mobility.Network
-) -> None:
-    inputs = load_inputs(road_plan, network=atlas)
-    router = Router(inputs.network, inputs.catalogue)
-    m = json.loads((road_plan / "movement_table.json").read_text())[-1]
-    key = f"{m['request']}/{m['march_unit']}"
-    summary = {"unplannable": [{"request": key, "reason": "no road route"}]}
-    (found,) = unplannable_problems(summary, inputs, router)
-    assert (found.rule, found.movement) == ("completeness", "")
-    assert found.message.startswith(
-        f"{key} is listed as unplannable (no road route) but has a route"
-    )
-    # Capacities and windows are reasons a route alone does not disprove.
-    for reason in ("20 vehicles exceed the 10 places of CSC Venlo", "outside the border window"):
-        summary = {"unplannable": [{"request": key, "reason": reason}]}
-        assert unplannable_problems(summary, inputs, router) == []
 
 
 def test_a_row_of_an_unknown_request_is_named(

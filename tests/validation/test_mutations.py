@@ -82,6 +82,20 @@ def march_unit_listed_unplannable_with_a_plausible_reason(f: Folder) -> str:
     return key
 
 
+def march_unit_listed_unplannable_with_a_halt_reason(f: Folder) -> str:
+    """The driver-hours halt rule given as the reason, where a site that fits is on the route."""
+    row = f.of_request("MED")[0]
+    f.drop(row)
+    key = f"MED/{row['march_unit']}"
+    reason = (
+        f"MSR: a halt has no site that fits the march unit (no site fits {row['vehicle_count']} "
+        "vehicles (1,396 m2) within 2h00 of driving after the last halt; none further on fits)"
+    )
+    f.summary["unplannable"].append({"request": key, "reason": reason})
+    f.resummarise()
+    return key
+
+
 def vehicles_tripled_count_unchanged(f: Folder) -> str:
     row = f.of_request("RECCE")[0]
     row["vehicles"] = {k: 3 * v for k, v in row["vehicles"].items()}
@@ -542,6 +556,9 @@ MUTATIONS = [
     Mutation("road", "consistent", march_unit_listed_unplannable_without_reason, "completeness"),
     Mutation(
         "road", "consistent", march_unit_listed_unplannable_with_a_plausible_reason, "completeness"
+    ),
+    Mutation(
+        "road", "consistent", march_unit_listed_unplannable_with_a_halt_reason, "completeness"
     ),
     Mutation("road", "naive", vehicles_tripled_count_unchanged, "vehicle_count"),
     Mutation("road", "consistent", vehicles_tripled_count_and_summary_too, "completeness"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from mobility.validation._road_times import (
     end_problems,
     halt_problems,
     time_match_problems,
+    unsited_problems,
 )
 
 T0 = datetime.fromisoformat("2026-11-24T04:00:00+01:00")
@@ -31,7 +33,9 @@ SCHEDULE = ColumnSchedule(
         Checkpoint("Moerdijkbrug", "bridge", 2, 30e3, _at(30), _at(35), leave=_at(37)),
         Checkpoint("Venlo", "destination", 9, 150e3, _at(170), _at(175)),
     ),
-    halts=(Halt("CSC Venlo", "break", 5, 90e3, _at(90), _at(135), True),),
+    halts=(
+        Halt("CSC Venlo", "break", 5, 90e3, _at(90), _at(135), True, site_kind="support_centre"),
+    ),
 )
 
 
@@ -108,3 +112,38 @@ def test_a_trains_road_leg_is_not_held_to_the_rows_arrival() -> None:
     row["arrive"] = row["clear"] = "2026-11-25T12:00:00+01:00"  # the train's, at the rail border
     assert time_match_problems(row, SCHEDULE, ends=False) == []
     assert len(time_match_problems(row, SCHEDULE)) == 2
+
+
+def test_a_halt_where_no_site_fits_is_named_whatever_the_row_says() -> None:
+    roadside = Halt(
+        "no halt site (roadside at km 120.0)",
+        "short",
+        7,
+        120e3,
+        _at(120),
+        _at(135),
+        False,
+        note="no site fits 20 vehicles (1,226 m2) within 2h00 of driving after the last halt",
+    )
+    assert unsited_problems(SCHEDULE) == []
+    schedule = replace(SCHEDULE, halts=(*SCHEDULE.halts, roadside))
+    row = _row()
+    row["halts"].append(
+        {
+            "kind": "short",
+            "name": roadside.name,
+            "start": local_iso(roadside.start),
+            "end": local_iso(roadside.end),
+            "at_support_centre": False,
+        }
+    )
+    named = [
+        (
+            "halts",
+            "short at no halt site (roadside at km 120.0): no site fits 20 vehicles "
+            "(1,226 m2) within 2h00 of driving after the last halt",
+        )
+    ]
+    assert unsited_problems(schedule) == named
+    # The row matches the timing halt for halt: the halt is still no plan.
+    assert time_match_problems(row, schedule) == named
