@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import folium
+import networkx as nx
 from shapely.geometry import shape
 
 from mobility.errors import DataError
 from mobility.maps._elements import JsCall
+from mobility.maps._network_lines import Piece, join_pieces
 from mobility.network.export import edge_features, place_features
 from mobility.network.load import Network
 from mobility.routing.elements import logical_elements, network_table
@@ -161,27 +163,79 @@ def _line_feature(feature: Mapping[str, Any], kind: str) -> dict[str, Any]:
     }
 
 
+def _features_of(graph: nx.MultiDiGraph, edges: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Features of some of a graph's edges ``(u, v, key, data)``, in the graph's order."""
+    part = nx.MultiDiGraph()
+    part.add_nodes_from(graph.nodes)
+    part.add_edges_from(edges)
+    return edge_features(part)
+
+
+def _flagged_edges(graph: nx.MultiDiGraph, flag: str) -> list[dict[str, Any]]:
+    """Features of the edges with ``flag`` (``bridge``, ``tunnel``)."""
+    edges = []
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        value = data.get(flag)
+        if value and not (isinstance(value, float) and math.isnan(value)):
+            edges.append((u, v, key, data))
+    return _features_of(graph, edges)
+
+
+def _one_direction(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """Features of one edge per way piece (as :func:`_undirected`, made for those alone)."""
+    seen: set[tuple[Any, ...]] = set()
+    edges = []
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        mark = (min(u, v), max(u, v), str(data.get("osmid")))
+        if mark not in seen:
+            seen.add(mark)
+            edges.append((u, v, key, data))
+    return _features_of(graph, edges)
+
+
+def _pieces(graph: nx.MultiDiGraph, kind: str | None = None) -> list[Piece]:
+    """Return what to draw of a graph's edges: one piece per way piece, with its popup."""
+    pieces = []
+    for feature in _one_direction(graph):
+        p = feature["properties"]
+        rows = _edge_rows(p)
+        pieces.append(
+            Piece(
+                kind=kind or _road_class(p.get("highway")),
+                rows=tuple((label, text) for label, text in rows if label != "Edge"),
+                title=_edge_title(p),
+                edge=rows[-1][1],
+                way=p.get("osmid"),
+                u=p["u"],
+                v=p["v"],
+                coords=feature["geometry"]["coordinates"],
+            )
+        )
+    return pieces
+
+
 def add_network_layers(fmap: folium.Map, network: Network) -> list[folium.FeatureGroup]:
-    """Add the corridor roads (by class) and rail lines; return the two groups."""
+    """Add the corridor roads (by class) and rail lines; return the two groups.
+
+    Pieces of one road with the same popup are joined and simplified
+    (:mod:`mobility.maps._network_lines`), so that a country's network stays a
+    page of a few megabytes.
+    """
     roads = _group(fmap, "Corridor roads")
-    features = [
-        _line_feature(f, _road_class(f["properties"].get("highway")))
-        for f in _undirected(edge_features(network.road))
-    ]
-    order = list(ROAD_STYLES)
-    features.sort(key=lambda f: -order.index(f["k"]))  # motorways drawn on top
-    JsCall("lines", fmap, {"group": roads}, {"styles": ROAD_STYLES, "features": features}).add_to(
+    joined = join_pieces(_pieces(network.road), order=list(ROAD_STYLES))
+    JsCall("network", fmap, {"group": roads}, {"styles": ROAD_STYLES, "groups": joined}).add_to(
         roads
     )
     rail = _group(fmap, "Corridor rail")
-    rail_features = [_line_feature(f, "rail") for f in _undirected(edge_features(network.rail))]
+    rail_joined = join_pieces(_pieces(network.rail, "rail"), order=["rail"])
     JsCall(
-        "lines", fmap, {"group": rail}, {"styles": {"rail": RAIL_STYLE}, "features": rail_features}
+        "network", fmap, {"group": rail}, {"styles": {"rail": RAIL_STYLE}, "groups": rail_joined}
     ).add_to(rail)
+    kinds = {group["k"] for group in joined}
     items = [
         {"label": name, "colour": style["color"]}
         for name, style in ROAD_STYLES.items()
-        if any(f["k"] == name for f in features)
+        if name in kinds
     ]
     items.append({"label": "rail", "colour": RAIL_STYLE["color"], "dash": True})
     _legend(fmap, "Network", items, open_=False)
@@ -197,10 +251,8 @@ def _structures(network: Network, flag: str) -> list[dict[str, Any]]:
     """One point per bridge or tunnel element (way), at the middle of its first edge."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for mode, graph in (("road", network.road), ("rail", network.rail)):
-        for feature in edge_features(graph):
+        for feature in _flagged_edges(graph, flag):
             p = feature["properties"]
-            if not p.get(flag):
-                continue
             key = (mode, str(p.get("osmid")))
             if key in found:
                 continue
@@ -260,10 +312,8 @@ def add_critical_points(fmap: folium.Map, network: Network) -> list[folium.Featu
         group = _group(fmap, name)
         labelled = LABELLED_POINTS.get(kind)
         if labelled is None:
-            styles = {kind: _point_style(colour)}
-            JsCall(
-                "points", fmap, {"group": group}, {"styles": styles, "features": features}
-            ).add_to(group)
+            data = {"styles": {kind: _point_style(colour)}, "features": features, "canvas": True}
+            JsCall("points", fmap, {"group": group}, data).add_to(group)
             items.append({"label": name, "colour": colour, "kind": "point"})
         else:
             badge = {**labelled, "colour": colour}

@@ -117,6 +117,55 @@ def test_network_map_renders_offline(atlas: mobility.Network, tmp_path: Path) ->
     _not_blank(report.screenshot)
 
 
+# Clicks the middle of the first segment of a line of each network layer (drawn on one
+# canvas) where nothing else lies on top (a route, a marker), until one opens its popup;
+# then opens a bridge's tooltip.
+CLICK_NETWORK = """(async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => done()));
+  const map = window.mobility.maps[0].map;
+  const canvas = map._mobilityCanvas._container;
+  const box = map.getContainer().getBoundingClientRect();
+  const lines = [], points = [];
+  map.eachLayer((layer) => {
+    if (layer.options.renderer !== map._mobilityCanvas) { return; }
+    (layer.getLatLngs ? lines : points).push(layer);
+  });
+  for (const line of lines) {
+    const first = line.getLatLngs()[line.getLatLngs().length - 1];
+    const [a, b] = first.slice(0, 2).map((p) => map.latLngToContainerPoint(p));
+    const x = box.left + (a.x + b.x) / 2, y = box.top + (a.y + b.y) / 2;
+    if (x < box.left + 5 || y < box.top + 5 || x > box.right - 5 || y > box.bottom - 5 ||
+        document.elementFromPoint(x, y) !== canvas) { continue; }
+    canvas.dispatchEvent(new MouseEvent("click", {bubbles: true, clientX: x, clientY: y}));
+    await frame();
+    const popup = document.querySelector(".leaflet-popup-content");
+    if (!popup) { continue; }
+    const bridge = points.find((point) => point.options.fillColor === "#ffffff");
+    bridge.openTooltip();
+    return {lines: lines.length, points: points.length,
+            title: popup.querySelector("h4").textContent,
+            rows: Array.from(popup.querySelectorAll("tr"))
+              .map((tr) => Array.from(tr.children).map((c) => c.textContent)),
+            tooltip: document.querySelector(".leaflet-tooltip").textContent};
+  }
+  return {lines: lines.length, title: null};
+})()"""
+
+
+def test_network_lines_on_a_canvas_open_their_popup_under_the_routes(
+    tiny_view: PlanView, atlas: mobility.Network, tmp_path: Path
+) -> None:
+    path = save_map(render_plan_map(tiny_view, atlas), tmp_path / "plan.html")
+    report = _open(path, script=CLICK_NETWORK)
+    assert report.console_errors == [] and report.route_paths >= 1
+    clicked: dict[str, Any] = report.script_result
+    assert clicked["lines"] > 20 and clicked["title"]
+    # Bridges and tunnels are on the canvas too; a tooltip's text is made when it shows.
+    assert clicked["points"] > 10 and "(MLC " in clicked["tooltip"]
+    labels = [row[0] for row in clicked["rows"]]
+    assert "Class" in labels and labels[-1] in ("Edge", "Edges")
+
+
 def test_requests_to_a_tile_server_are_blocked_and_reported(
     atlas: mobility.Network, tmp_path: Path
 ) -> None:

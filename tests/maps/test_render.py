@@ -101,10 +101,10 @@ def test_network_map_with_and_without_tiles(atlas: mobility.Network, tmp_path: P
     page = map_html(render_network_map(atlas))
     assert_offline(page)
     assert "L.tileLayer" not in page
-    roads = calls(page, "lines")[0]["features"]
-    # One line per way piece: the reverse direction of a two-way edge is not drawn twice.
-    assert len(roads) < atlas.road.number_of_edges()
-    assert {f["k"] for f in roads} >= {"motorway", "trunk"}
+    roads = calls(page, "network")[0]
+    # The reverse direction of a two-way edge is not drawn twice.
+    assert sum(len(g["lines"]) for g in roads["groups"]) < atlas.road.number_of_edges()
+    assert {g["k"] for g in roads["groups"]} >= {"motorway", "trunk"}
     tiled = render_network_map(
         atlas, tiles_url="http://tiles.local/{z}/{x}/{y}.png", tiles_attribution="<b>ours</b>"
     )

@@ -82,13 +82,72 @@
     });
   };
 
+  // The corridor network (see mobility/maps/_network_lines.py): one layer per
+  // group of lines with the same popup, all on one canvas (a country's network has
+  // tens of thousands of lines: too many for one SVG path or one layer each). A
+  // line is [edge, steps(, title)]: its identity (a number: how many pieces were
+  // joined) and its points as steps of 1e-5 degree from the point before.
+  function unpack(steps) {
+    var out = [], lat = 0, lon = 0;
+    for (var i = 0; i < steps.length; i += 2) {
+      lat += steps[i];
+      lon += steps[i + 1];
+      out.push(L.latLng(lat / 1e5, lon / 1e5));
+    }
+    return out;
+  }
+
+  function networkCanvas(map) {
+    if (!map._mobilityCanvas) { map._mobilityCanvas = L.canvas({padding: 0.5}); }
+    return map._mobilityCanvas;
+  }
+
+  // Index of the line of ``lines`` nearest to ``latlng`` on the screen (0 without one).
+  function nearestLine(map, lines, latlng) {
+    if (lines.length < 2 || !latlng) { return 0; }
+    var p = map.latLngToLayerPoint(latlng), best = 0, bestPx = Infinity;
+    lines.forEach(function (line, i) {
+      var a = map.latLngToLayerPoint(line[0]);
+      for (var j = 1; j < line.length; j++) {
+        var b = map.latLngToLayerPoint(line[j]);
+        var px = L.LineUtil.pointToSegmentDistance(p, a, b);
+        if (px < bestPx) { bestPx = px; best = i; }
+        a = b;
+      }
+    });
+    return best;
+  }
+
+  mobility.network = function (map, layers, data) {
+    watchPopups(map);
+    var renderer = networkCanvas(map);
+    data.groups.forEach(function (group) {
+      var lines = group.lines.map(function (line) { return unpack(line[1]); });
+      var options = style(data.styles, group);
+      options.renderer = renderer;
+      var path = L.polyline(lines, options);
+      var clicked = null;
+      path.on("click", function (event) { clicked = event.latlng; });
+      path.bindPopup(function () {
+        var line = group.lines[nearestLine(map, lines, clicked)];
+        var edge = typeof line[0] === "number" ?
+          ["Edges", line[0] + " joined: one road with these tags"] : ["Edge", line[0]];
+        return popupNode(line[2] || group.t, group.p.concat([edge]));
+      }, popupOptions(map, 420));
+      path.addTo(layers.group);
+    });
+  };
+
+  // Points (data.canvas: on the network's canvas, for the thousands of bridges of a
+  // country); a tooltip's text node is made when it first shows.
   mobility.points = function (map, layers, data) {
     watchPopups(map);
     data.features.forEach(function (f) {
       var s = style(data.styles, f);
+      if (data.canvas) { s.renderer = networkCanvas(map); }
       var marker = L.circleMarker(f.ll, s);
       marker.bindPopup(function () { return popupNode(f.t, f.p); }, popupOptions(map, 420));
-      if (f.t) { marker.bindTooltip(textNode(f.t)); }
+      if (f.t) { marker.bindTooltip(function () { return textNode(f.t); }); }
       marker.addTo(layers.group);
     });
   };
