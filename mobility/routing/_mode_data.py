@@ -26,6 +26,7 @@ from mobility.routing.elements import network_table
 from mobility.routing.engine import PathEngine, ShortestPaths
 from mobility.routing.requirements import Requirements
 from mobility.routing.resolve import PlaceIndex
+from mobility.routing.timing import MarchSpeeds, column_speeds_kph, travel_times_s
 from mobility.routing.turn_engine import TurnPathEngine
 from mobility.routing.turns import TurnArcs, TurnRules, turn_arcs
 
@@ -73,6 +74,10 @@ class ModeData:
     )
     #: Edges out of service per service period of the table (``None``: all in service).
     service: dict[int | None, OutOfService] = field(default_factory=dict)
+    #: Column speeds and head edge times per (top speed, march speeds) (:meth:`column_times`).
+    speed_times: dict[tuple[float, MarchSpeeds], tuple[NDArray[np.float64], ...]] = field(
+        default_factory=dict
+    )
 
     @cached_property
     def reversal_arcs(self) -> dict[tuple[int, int], float]:
@@ -91,6 +96,21 @@ class ModeData:
         if self.arcs is None:
             return PathEngine(table.n_nodes, table.u, table.v, edges, weights)
         return TurnPathEngine(table.n_nodes, table.u, table.v, edges, weights, self.arcs)
+
+    def column_times(
+        self, max_speed_kph: float, speeds: MarchSpeeds
+    ) -> tuple[NDArray[np.float64], ...]:
+        """Column speeds (km/h) and head edge times (s) on every road edge, once per top speed.
+
+        The same as a road vehicle class of that top speed has them
+        (:func:`~mobility.routing._vehicle_class.build_class`), without its
+        feasible edges and path engine.
+        """
+        key = (max_speed_kph, speeds)
+        if key not in self.speed_times:
+            speeds_kph = column_speeds_kph(self.table, max_speed_kph, speeds)
+            self.speed_times[key] = (speeds_kph, travel_times_s(self.table, speeds_kph))
+        return self.speed_times[key]
 
     def out_of_service(self, day: date | None) -> OutOfService:
         """Edges out of service on ``day`` (``None``: none), computed once per service period.

@@ -255,29 +255,32 @@ class Router:
     def reschedule(self, route: Route, column: Column) -> Route:
         """Return ``route`` (a road route) with the schedule of another column on the same path.
 
-        The head's edge times stay those of the route (so its speeds and
-        reversals); halts, pass times and clearances are the column's. A
-        serial's march units are scheduled this way on their serial's route.
+        The column drives the path at its own speeds (capped by its slowest
+        vehicle, as :meth:`retime` times it), with the route's reversals;
+        halts, pass times and clearances are the column's. A serial's march
+        units are scheduled this way on their serial's route: a march unit of
+        trucks does not drive at the speed of its serial's transporters (#13).
         """
         data = self._mode("road")
         table = data.table
-        edges = [table.key_index[key] for key in route.edges]
-        travel_s = np.ones(table.n_edges, dtype=np.float64)
-        travel_s[edges] = route.edge_times_s
-        speeds_kph = np.ones(table.n_edges, dtype=np.float64)
-        speeds_kph[edges] = table.length_m[edges] / np.maximum(travel_s[edges], 1e-9) * 3.6
+        edges = tuple(table.key_index[key] for key in route.edges)
+        speeds_kph, weights = data.column_times(column.max_speed_kph, self.speeds)
+        travel_s = with_reversals(data, edges, weights, [], route.designation)
         schedule = column_schedule(
             table,
             edges,
             travel_s,
-            column_pass_times(table, column, np.maximum(speeds_kph, 1e-3)),
+            column_pass_times(table, column, speeds_kph),
             route.schedule.start,
             data.points,
             origin_name=route.schedule.checkpoints[0].name,
             destination_name=route.schedule.checkpoints[-1].name,
             halting=self._halting(table, edges, column),
         )
-        return replace(route, schedule=schedule, driving_s=schedule.driving_s)
+        edge_times_s = tuple(float(travel_s[e]) for e in edges)
+        return replace(
+            route, schedule=schedule, driving_s=schedule.driving_s, edge_times_s=edge_times_s
+        )
 
     def _halting(self, table: EdgeTable, edges: Sequence[int], column: Column) -> Halting:
         return road_halting(

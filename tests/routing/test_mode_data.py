@@ -9,6 +9,7 @@ import pytest
 import mobility
 from mobility.errors import DataError
 from mobility.routing._mode_data import mode_data, reverse_nodes, structure_details
+from mobility.routing.requirements import Requirements
 from mobility.routing.router import Router
 from mobility.routing.turns import RAIL_TURNS
 
@@ -65,3 +66,16 @@ def test_reversal_nodes_follow_the_turn_rules(atlas: mobility.Network) -> None:
     bad = replace(RAIL_TURNS, reverse_at=frozenset({"node:1"}))
     with pytest.raises(DataError, match="reverse_at 'node:1' is not a node of the rail graph"):
         reverse_nodes(atlas, "rail", data.table, bad)
+
+
+def test_column_times_are_a_road_class_speeds_and_edge_times_made_once(router: Router) -> None:
+    data = router._mode("road")
+    slow = router.moved_as(router.catalogue.get("m109a7"))
+    need = Requirements.of([slow])
+    vehicle_class = router.vehicle_class(need, "road")
+    speeds_kph, travel_s = data.column_times(need.max_speed_kph, router.speeds)
+    assert np.array_equal(speeds_kph, vehicle_class.speeds_kph)
+    assert np.array_equal(travel_s, vehicle_class.weights)
+    assert data.column_times(need.max_speed_kph, router.speeds)[1] is travel_s
+    fast_kph, _ = data.column_times(need.max_speed_kph + 40, router.speeds)
+    assert (fast_kph >= speeds_kph).all() and (fast_kph > speeds_kph).any()

@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 
 from mobility import BuildOptions, load_network
 from mobility.errors import DataError
-from mobility.model.column import ColumnRules
+from mobility.model.column import Column, ColumnRules, Serial, build_column
 from mobility.model.mlc import weight_t_of_class
 from mobility.model.vehicle import VehicleCatalogue, VehicleType
 from mobility.network.load import Network
+from mobility.routing.requirements import Requirements
 from mobility.routing.router import NoRouteError, Route, RoutePlan, Router, parse_time
 from mobility.routing.timing import HaltRules
 
@@ -329,3 +330,36 @@ def test_retime_gives_back_the_schedule_of_the_route(router: Router) -> None:
             destination="Venlo (A67",
         )
     assert router.place("road", "Venlo (A67").node == first.checkpoints[-1].node
+
+
+def test_a_march_unit_on_its_serials_route_drives_at_its_own_speed(router: Router) -> None:
+    """Issue #13: reschedule gives a march unit the times retime (the validator) gives its row.
+
+    A serial of slow transporters and fast trucks is routed as one column; each
+    march unit then keeps its own top speed on that route, not the serial's.
+    """
+    rules = ColumnRules(march_unit_min=1, march_unit_max=2)
+    het = router.moved_as(router.catalogue.get("m109a7"))
+    truck = router.catalogue.get("man-hx2-6x6")
+    catalogue = VehicleCatalogue({het.id: het, truck.id: truck})
+    column = build_column("Mixed", {het.id: 2, truck.id: 2}, catalogue, rules)
+    plan = router.route(
+        "Vlissingen", "Venlo (A67", column.march_units[0].types[0], k=1, start=START, column=column
+    )
+    route = plan.routes[0]
+    driving_s = {}
+    for unit in column.march_units:
+        alone = Column(unit=f"Mixed {unit.id}", serials=(Serial("1", (unit,)),), rules=rules)
+        again = router.reschedule(route, alone)
+        expected = router.retime(
+            route.edges,
+            alone,
+            Requirements.of(list(unit.types)),
+            start=route.schedule.start,
+            origin="Vlissingen",
+            destination="Venlo (A67",
+        )
+        assert again.schedule == expected
+        driving_s[unit.types[0].id] = again.driving_s
+    assert len(driving_s) == 2
+    assert driving_s[truck.id] < driving_s[het.id]
