@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -114,6 +115,21 @@ class TurnArcs:
     to_edge: NDArray[np.int64]
     cost_s: NDArray[np.float64]
     reversal: NDArray[np.bool_]
+
+    @cached_property
+    def by_edges(self) -> TurnArcs:
+        """The same arcs sorted by ``from_edge``, then ``to_edge`` (stable; computed once).
+
+        Every path engine of a mode reads the arcs in this order: sorting once
+        per mode instead of once per vehicle class (#13, speed only).
+        """
+        order = np.lexsort((self.to_edge, self.from_edge))
+        return TurnArcs(
+            from_edge=np.asarray(self.from_edge)[order],
+            to_edge=np.asarray(self.to_edge)[order],
+            cost_s=np.asarray(self.cost_s, dtype=np.float64)[order],
+            reversal=np.asarray(self.reversal)[order],
+        )
 
 
 Restricted = list[tuple[int, tuple[tuple[int, str, int], ...]]]
