@@ -218,9 +218,12 @@ class EdgeTable:
         converted in bulk where its values are plain numbers (#13, speed only).
         """
         nodes = np.array(sorted(graph.nodes), dtype=np.int64)
-        edges = list(graph.edges(keys=True, data=True))
-        keys: list[tuple[int, int, int]] = [(u, v, key) for u, v, key, _ in edges]
-        datas: list[dict[str, Any]] = [data for _, _, _, data in edges]
+        keys: list[tuple[int, int, int]] = []
+        datas: list[dict[str, Any]] = []
+        # A loop, not list(): the edge view counts its edges by iterating them all.
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            keys.append((u, v, key))
+            datas.append(data)
         n_edges = len(datas)
 
         def column(name: str) -> list[Any]:
@@ -269,10 +272,7 @@ _PLAIN_NUMBERS = frozenset({type(None), float, int, bool, np.float64, np.int64})
 def _float_column(values: list[Any], *, first: bool = True) -> NDArray[np.float64]:
     """``_float(_first(value))`` of every value (``_float(value)`` if not ``first``)."""
     if set(map(type, values)) <= _PLAIN_NUMBERS:
-        try:
-            return np.array(values, dtype=np.float64)
-        except OverflowError:
-            pass
+        return np.array(values, dtype=np.float64)
     pick = _first if first else (lambda value: value)
     return np.array([_float(pick(value)) for value in values], dtype=np.float64)
 
@@ -280,10 +280,7 @@ def _float_column(values: list[Any], *, first: bool = True) -> NDArray[np.float6
 def _element_column(osmids: list[Any]) -> NDArray[np.int64]:
     """OSM way id of every edge (the first of merged ways; -1 where not an integer)."""
     if set(map(type, osmids)) <= {int, np.int64}:
-        try:
-            return np.array(osmids, dtype=np.int64)
-        except OverflowError:
-            pass
+        return np.array(osmids, dtype=np.int64)
     firsts = map(_first, osmids)
     return np.array(
         [int(o) if isinstance(o, (int, np.integer)) else -1 for o in firsts], dtype=np.int64

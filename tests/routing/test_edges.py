@@ -119,7 +119,7 @@ def _reference_table(graph: nx.MultiDiGraph) -> dict[str, list[Any]]:
 _VALUES = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),  # way ids are int64
     st.floats(allow_nan=True),
     st.sampled_from(["50", " 7.5 ", "x", "", "no", "C", "motorway", "trunk", "primary"]),
     st.lists(st.one_of(st.integers(0, 200), st.sampled_from(["80", "trunk"])), max_size=2),
