@@ -233,7 +233,6 @@ class EdgeTable:
             return np.fromiter(map(bool, column(name)), dtype=bool, count=n_edges)
 
         maxspeed = _float_column(column("maxspeed_kph"))
-        highways = column("highway")
         table = cls(
             graph=graph,
             nodes=nodes,
@@ -244,9 +243,7 @@ class EdgeTable:
                 [data.get("length_m", data.get("length")) for data in datas], first=False
             ),
             maxspeed_kph=maxspeed,
-            expressway=np.fromiter(
-                (str(_first(h) or "") in EXPRESSWAY_HIGHWAYS for h in highways), bool, n_edges
-            ),
+            expressway=_expressway_column(column("highway")),
             built_up=np.nan_to_num(maxspeed, nan=np.inf) <= 50.0,
             oneway=flags("oneway"),
             lanes=_float_column(column("lanes")),
@@ -275,6 +272,14 @@ def _float_column(values: list[Any], *, first: bool = True) -> NDArray[np.float6
         return np.array(values, dtype=np.float64)
     pick = _first if first else (lambda value: value)
     return np.array([_float(pick(value)) for value in values], dtype=np.float64)
+
+
+def _expressway_column(highways: list[Any]) -> NDArray[np.bool_]:
+    """Whether each edge's (first) highway value is a motorway or trunk."""
+    if set(map(type, highways)) <= {str, type(None)}:
+        return np.fromiter((h in EXPRESSWAY_HIGHWAYS for h in highways), bool, len(highways))
+    chosen = (str(_first(h) or "") in EXPRESSWAY_HIGHWAYS for h in highways)
+    return np.fromiter(chosen, bool, len(highways))
 
 
 def _element_column(osmids: list[Any]) -> NDArray[np.int64]:
