@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from mobility.network.sections import SectionIndex, section_index
 from mobility.network.structures import StructureIndex, structure_index
+from mobility.routing._unique import sorted_unique
 
 #: Limit attributes read from the edges, in the units of their names.
 LIMIT_ATTRIBUTES = (
@@ -125,9 +126,7 @@ class EdgeTable:
 
     def data(self, edge: int) -> dict[str, Any]:
         """Attribute dict of edge ``edge`` in the graph."""
-        u, v, key = self.keys[edge]
-        data: dict[str, Any] = self.graph.edges[u, v, key]
-        return data
+        return self.edge_data[edge]
 
     def label(self, edge: int) -> str:
         """Human name of the element an edge belongs to: name, ref or way id."""
@@ -152,9 +151,7 @@ class EdgeTable:
         """
         first = np.zeros(self.n_edges, dtype=np.int64)
         end = np.full(self.n_edges, np.iinfo(np.int64).max, dtype=np.int64)
-        edges = self.graph.edges
-        for index, key in enumerate(self.keys):
-            data = edges[key]
+        for index, data in enumerate(self.edge_data):
             if "valid_from" in data:
                 first[index] = date.fromisoformat(str(data["valid_from"])).toordinal()
             if "valid_to" in data:
@@ -172,7 +169,7 @@ class EdgeTable:
         """Sorted day ordinals on which some edge enters or leaves service."""
         first, end = self.service_days
         changes = np.concatenate([first[first > 0], end[end < np.iinfo(np.int64).max]])
-        return tuple(np.unique(changes).tolist())
+        return tuple(sorted_unique(changes).tolist())
 
     def service_period(self, day: date) -> int:
         """Return the number of service changes up to ``day`` (equal: same :meth:`closed_on`)."""
@@ -207,62 +204,89 @@ class EdgeTable:
             refs.append(str(ref) if ref else "")
         return refs
 
+    @cached_property
+    def edge_data(self) -> list[dict[str, Any]]:
+        """Attribute dict of every edge in the graph, in table order (the graph's own dicts)."""
+        edges = self.graph.edges
+        return [edges[key] for key in self.keys]
+
     @classmethod
     def from_graph(cls, graph: nx.MultiDiGraph) -> EdgeTable:
-        """Build the table of ``graph`` (nodes sorted by id)."""
+        """Build the table of ``graph`` (nodes sorted by id).
+
+        Each column is read in one pass over the edges' attribute dicts and
+        converted in bulk where its values are plain numbers (#13, speed only).
+        """
         nodes = np.array(sorted(graph.nodes), dtype=np.int64)
-        position = {int(n): i for i, n in enumerate(nodes.tolist())}
         keys: list[tuple[int, int, int]] = []
-        columns: dict[str, list[Any]] = {
-            name: []
-            for name in (
-                "length_m",
-                "maxspeed_kph",
-                "highway",
-                "oneway",
-                "lanes",
-                "element",
-                "tunnel_category",
-                "hazmat",
-                "bridge",
-                "tunnel",
-                *LIMIT_ATTRIBUTES,
-            )
-        }
+        datas: list[dict[str, Any]] = []
+        # A loop, not list(): the edge view counts its edges by iterating them all.
         for u, v, key, data in graph.edges(keys=True, data=True):
             keys.append((u, v, key))
-            columns["length_m"].append(_float(data.get("length_m", data.get("length"))))
-            columns["maxspeed_kph"].append(_float(_first(data.get("maxspeed_kph"))))
-            columns["highway"].append(str(_first(data.get("highway")) or ""))
-            columns["oneway"].append(bool(data.get("oneway")))
-            columns["lanes"].append(_float(_first(data.get("lanes"))))
-            osmid = _first(data.get("osmid"))
-            columns["element"].append(int(osmid) if isinstance(osmid, (int, np.integer)) else -1)
-            category = str(data.get("tunnel_category") or "")
-            columns["tunnel_category"].append(TUNNEL_CATEGORY_CODE.get(category, 0))
-            columns["hazmat"].append(str(data.get("hazmat") or ""))
-            columns["bridge"].append(bool(data.get("bridge")))
-            columns["tunnel"].append(bool(data.get("tunnel")))
-            for name in LIMIT_ATTRIBUTES:
-                columns[name].append(_float(_first(data.get(name))))
-        maxspeed = np.array(columns["maxspeed_kph"], dtype=np.float64)
-        highway = np.array(columns["highway"], dtype=object)
-        return cls(
+            datas.append(data)
+        n_edges = len(datas)
+
+        def column(name: str) -> list[Any]:
+            return [data.get(name) for data in datas]
+
+        def flags(name: str) -> NDArray[np.bool_]:
+            return np.fromiter(map(bool, column(name)), dtype=bool, count=n_edges)
+
+        maxspeed = _float_column(column("maxspeed_kph"))
+        table = cls(
             graph=graph,
             nodes=nodes,
             keys=keys,
-            u=np.array([position[int(k[0])] for k in keys], dtype=np.int64),
-            v=np.array([position[int(k[1])] for k in keys], dtype=np.int64),
-            length_m=np.array(columns["length_m"], dtype=np.float64),
+            u=np.searchsorted(nodes, np.fromiter((k[0] for k in keys), np.int64, n_edges)),
+            v=np.searchsorted(nodes, np.fromiter((k[1] for k in keys), np.int64, n_edges)),
+            length_m=_float_column(
+                [data.get("length_m", data.get("length")) for data in datas], first=False
+            ),
             maxspeed_kph=maxspeed,
-            expressway=np.isin(highway, list(EXPRESSWAY_HIGHWAYS)),
+            expressway=_expressway_column(column("highway")),
             built_up=np.nan_to_num(maxspeed, nan=np.inf) <= 50.0,
-            oneway=np.array(columns["oneway"], dtype=bool),
-            lanes=np.array(columns["lanes"], dtype=np.float64),
-            element=np.array(columns["element"], dtype=np.int64),
-            limits={name: np.array(columns[name], dtype=np.float64) for name in LIMIT_ATTRIBUTES},
-            tunnel_category=np.array(columns["tunnel_category"], dtype=np.int8),
-            hazmat_no=np.isin(np.array(columns["hazmat"], dtype=object), ["no"]),
-            bridge=np.array(columns["bridge"], dtype=bool),
-            tunnel=np.array(columns["tunnel"], dtype=bool),
+            oneway=flags("oneway"),
+            lanes=_float_column(column("lanes")),
+            element=_element_column(column("osmid")),
+            limits={name: _float_column(column(name)) for name in LIMIT_ATTRIBUTES},
+            tunnel_category=np.fromiter(
+                (TUNNEL_CATEGORY_CODE.get(str(c or ""), 0) for c in column("tunnel_category")),
+                np.int8,
+                n_edges,
+            ),
+            hazmat_no=np.fromiter((str(h or "") == "no" for h in column("hazmat")), bool, n_edges),
+            bridge=flags("bridge"),
+            tunnel=flags("tunnel"),
         )
+        table.__dict__["edge_data"] = datas
+        return table
+
+
+#: Value types a float column converts in bulk (``None`` becomes NaN, as in :func:`_float`).
+_PLAIN_NUMBERS = frozenset({type(None), float, int, bool, np.float64, np.int64})
+
+
+def _float_column(values: list[Any], *, first: bool = True) -> NDArray[np.float64]:
+    """``_float(_first(value))`` of every value (``_float(value)`` if not ``first``)."""
+    if set(map(type, values)) <= _PLAIN_NUMBERS:
+        return np.array(values, dtype=np.float64)
+    pick = _first if first else (lambda value: value)
+    return np.array([_float(pick(value)) for value in values], dtype=np.float64)
+
+
+def _expressway_column(highways: list[Any]) -> NDArray[np.bool_]:
+    """Whether each edge's (first) highway value is a motorway or trunk."""
+    if set(map(type, highways)) <= {str, type(None)}:
+        return np.fromiter((h in EXPRESSWAY_HIGHWAYS for h in highways), bool, len(highways))
+    chosen = (str(_first(h) or "") in EXPRESSWAY_HIGHWAYS for h in highways)
+    return np.fromiter(chosen, bool, len(highways))
+
+
+def _element_column(osmids: list[Any]) -> NDArray[np.int64]:
+    """OSM way id of every edge (the first of merged ways; -1 where not an integer)."""
+    if set(map(type, osmids)) <= {int, np.int64}:
+        return np.array(osmids, dtype=np.int64)
+    firsts = map(_first, osmids)
+    return np.array(
+        [int(o) if isinstance(o, (int, np.integer)) else -1 for o in firsts], dtype=np.int64
+    )

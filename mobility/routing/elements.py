@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from mobility.network.load import Network
 from mobility.network.places import NetworkPlace
+from mobility.routing._unique import sorted_unique
 from mobility.routing.edges import EdgeTable
 
 
@@ -71,7 +72,7 @@ def element_keys(table: EdgeTable, places: Iterable[NetworkPlace]) -> set[str]:
     known |= {ref.casefold() for ref in table.refs if ref}
     known |= set(_structure_keys(table))
     known |= {s.name.casefold() for s in table.sections.sections}
-    known |= {f"way {way}" for way in np.unique(table.element[table.element >= 0]).tolist()}
+    known |= {f"way {way}" for way in sorted_unique(table.element[table.element >= 0]).tolist()}
     for place in places:
         if place.node is not None and place.node in table.graph:
             known |= {place.name.casefold(), place.place_id.casefold()} - {""}

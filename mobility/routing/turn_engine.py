@@ -22,6 +22,7 @@ import scipy.sparse
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import dijkstra
 
+from mobility.routing._unique import sorted_unique
 from mobility.routing.engine import MIN_WEIGHT
 from mobility.routing.turns import TurnArcs
 
@@ -57,20 +58,22 @@ class TurnPathEngine:
         arcs: TurnArcs,
     ) -> None:
         self.n_nodes = n_nodes
-        self._edges = np.unique(np.asarray(edges, dtype=np.int64))
+        self._edges = sorted_unique(np.asarray(edges, dtype=np.int64))
         n_states = len(self._edges)
         state_of = np.full(len(u), -1, dtype=np.int64)
         state_of[self._edges] = np.arange(n_states)
+        # Arcs sorted by (from_edge, to_edge) once per mode; states number the
+        # usable edges in increasing order, so the kept arcs stay sorted by state.
+        arcs = arcs.by_edges
         source, target = state_of[arcs.from_edge], state_of[arcs.to_edge]
         usable = (source >= 0) & (target >= 0)
-        order = np.lexsort((target[usable], source[usable]))
-        self._arc_source = source[usable][order]
-        self._arc_cost = np.asarray(arcs.cost_s, dtype=np.float64)[usable][order]
-        self.n_reversal_arcs = int(np.asarray(arcs.reversal)[usable].sum())
+        self._arc_source = source[usable]
+        self._arc_cost = arcs.cost_s[usable]
+        self.n_reversal_arcs = int(np.count_nonzero(arcs.reversal[usable]))
         indptr = np.zeros(n_states + 1, dtype=np.int64)
         np.cumsum(np.bincount(self._arc_source, minlength=n_states), out=indptr[1:])
         self._matrix = scipy.sparse.csr_matrix(
-            (np.ones(len(order)), target[usable][order], indptr), shape=(n_states, n_states)
+            (np.ones(len(self._arc_source)), target[usable], indptr), shape=(n_states, n_states)
         )
         self._tail = u[self._edges]
         self._head = v[self._edges]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -115,6 +116,21 @@ class TurnArcs:
     cost_s: NDArray[np.float64]
     reversal: NDArray[np.bool_]
 
+    @cached_property
+    def by_edges(self) -> TurnArcs:
+        """The same arcs sorted by ``from_edge``, then ``to_edge`` (stable; computed once).
+
+        Every path engine of a mode reads the arcs in this order: sorting once
+        per mode instead of once per vehicle class (#13, speed only).
+        """
+        order = np.lexsort((self.to_edge, self.from_edge))
+        return TurnArcs(
+            from_edge=np.asarray(self.from_edge)[order],
+            to_edge=np.asarray(self.to_edge)[order],
+            cost_s=np.asarray(self.cost_s, dtype=np.float64)[order],
+            reversal=np.asarray(self.reversal)[order],
+        )
+
 
 Restricted = list[tuple[int, tuple[tuple[int, str, int], ...]]]
 
@@ -122,13 +138,12 @@ Restricted = list[tuple[int, tuple[tuple[int, str, int], ...]]]
 def _edge_data(table: EdgeTable) -> tuple[NDArray[np.object_], Restricted]:
     """Geometry of every edge (None where it has none) and the restricted edges, in one pass."""
     geometries = np.empty(table.n_edges, dtype=object)
-    restricted = []
-    # The table lists the edges in the graph's iteration order.
-    for edge, (_, _, data) in enumerate(table.graph.edges(data=True)):
-        geometries[edge] = data.get("geometry")
-        entries = data.get(EDGE_ATTRIBUTE)
-        if entries:
-            restricted.append((edge, entries))
+    geometries[:] = [data.get("geometry") for data in table.edge_data]
+    restricted = [
+        (edge, entries)
+        for edge, data in enumerate(table.edge_data)
+        if (entries := data.get(EDGE_ATTRIBUTE))
+    ]
     return geometries, restricted
 
 
@@ -146,7 +161,7 @@ def edge_bearings(
     """Heading of every edge as it leaves its tail and as it enters its head (degrees)."""
     if geometries is None:
         geometries = _edge_data(table)[0]
-    nodes = table.graph.nodes
+    nodes = table.graph._node  # networkx's node dicts: no view per lookup (#13, speed only)
     xy = np.array([(nodes[n]["x"], nodes[n]["y"]) for n in table.nodes.tolist()], dtype=np.float64)
     xy = xy.reshape(-1, 2)  # a graph without nodes (no rail in a road extract)
     first, last = xy[table.u], xy[table.v]

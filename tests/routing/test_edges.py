@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mobility.routing.edges import EdgeTable
+from mobility.routing.edges import LIMIT_ATTRIBUTES, EdgeTable
 from tests.routing.conftest import make_graph
 
 
@@ -75,3 +77,88 @@ def test_days_of_one_service_period_have_the_same_edges_out_of_service(
     same_period = table.service_period(day) == table.service_period(other)
     same_mask = table.closed_on(day).tolist() == table.closed_on(other).tolist()
     assert same_period == same_mask
+
+
+def _reference_table(graph: nx.MultiDiGraph) -> dict[str, list[Any]]:
+    """The table's columns read edge by edge, attribute by attribute (the former build)."""
+
+    def number(value: Any, first: bool = True) -> float:
+        if first and isinstance(value, list) and value:
+            value = value[0]
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return float("nan")
+
+    columns: dict[str, list[Any]] = {}
+    for _, _, data in graph.edges(data=True):
+        osmid = data.get("osmid")
+        osmid = osmid[0] if isinstance(osmid, list) and osmid else osmid
+        highway = data.get("highway")
+        highway = highway[0] if isinstance(highway, list) and highway else highway
+        row = {
+            "length_m": number(data.get("length_m", data.get("length")), first=False),
+            "maxspeed_kph": number(data.get("maxspeed_kph")),
+            "lanes": number(data.get("lanes")),
+            "element": int(osmid) if isinstance(osmid, (int, np.integer)) else -1,
+            "expressway": str(highway or "") in ("motorway", "trunk"),
+            "oneway": bool(data.get("oneway")),
+            "bridge": bool(data.get("bridge")),
+            "tunnel": bool(data.get("tunnel")),
+            "hazmat_no": str(data.get("hazmat") or "") == "no",
+            "tunnel_category": {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}.get(
+                str(data.get("tunnel_category") or ""), 0
+            ),
+        }
+        row |= {name: number(data.get(name)) for name in LIMIT_ATTRIBUTES}
+        for name, value in row.items():
+            columns.setdefault(name, []).append(value)
+    return columns
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),  # way ids are int64
+    st.floats(allow_nan=True),
+    st.sampled_from(["50", " 7.5 ", "x", "", "no", "C", "motorway", "trunk", "primary"]),
+    st.lists(st.one_of(st.integers(0, 200), st.sampled_from(["80", "trunk"])), max_size=2),
+)
+_ATTRIBUTES = (
+    "length_m",
+    "maxspeed_kph",
+    "lanes",
+    "osmid",
+    "highway",
+    "oneway",
+    "bridge",
+    "tunnel",
+    "hazmat",
+    "tunnel_category",
+    *LIMIT_ATTRIBUTES,
+)
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(_ATTRIBUTES), _VALUES), min_size=1, max_size=8))
+def test_the_bulk_build_reads_columns_as_edge_by_edge(attributes: list[dict[str, Any]]) -> None:
+    graph = nx.MultiDiGraph()
+    for index, data in enumerate(attributes):
+        graph.add_edge(index % 3, (index + 1) % 4, **data)
+    table = EdgeTable.from_graph(graph)
+    expected = _reference_table(graph)
+    for name, values in expected.items():
+        found = table.limits[name] if name in LIMIT_ATTRIBUTES else getattr(table, name)
+        np.testing.assert_array_equal(found, np.array(values, dtype=found.dtype), err_msg=name)
+    nodes = table.nodes.tolist()
+    assert [(nodes[u], nodes[v]) for u, v in zip(table.u, table.v, strict=True)] == [
+        key[:2] for key in table.keys
+    ]
+    assert all(table.data(i) is graph.edges[key] for i, key in enumerate(table.keys))
+
+
+def test_the_bulk_build_matches_on_the_mixed_tags_of_osmnx_graphs() -> None:
+    table = _table()
+    first = _edge(table, 1, 2)
+    assert table.lanes[first] == 3.0 and table.refs[first] == "A4"
+    assert table.limits["mlc_wheeled"][_edge(table, 2, 3)] == 60.0
+    assert table.built_up.tolist() == [False, False, True, False, False]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mobility.routing.edges import EdgeTable
-from mobility.routing.engine import PathEngine
+from mobility.routing.engine import MIN_WEIGHT, PathEngine
 from mobility.routing.turn_engine import TurnPathEngine
 from mobility.routing.turns import TurnArcs, candidate_turns
 from tests.routing.conftest import make_graph
@@ -122,3 +122,42 @@ def test_turn_cost_set_weights_and_limit() -> None:
     assert path is not None and [table.keys[e][:2] for e in path] == [(1, 4), (4, 3)]
     assert engine.edge_between(one, table.index(2)) == table.key_index[(1, 2, 0)]
     assert engine.shortest_path(one, one) == []
+
+
+def test_arcs_in_any_order_give_the_same_engine() -> None:
+    grid = [(a, b, 100.0 + a + b) for a in range(12) for b in range(12) if abs(a - b) in (1, 4)]
+    table = _table(grid, 0)
+    arcs = _arcs(table)
+    shuffled_order = np.random.default_rng(13).permutation(len(arcs.from_edge))
+    shuffled = TurnArcs(
+        arcs.from_edge[shuffled_order],
+        arcs.to_edge[shuffled_order],
+        np.arange(len(shuffled_order), dtype=np.float64),
+        np.zeros(len(shuffled_order), dtype=bool),
+    )
+    by_edges = shuffled.by_edges
+    assert np.all(np.diff(by_edges.from_edge) >= 0)
+    assert sorted(zip(by_edges.from_edge.tolist(), by_edges.to_edge.tolist(), strict=True)) == (
+        list(zip(by_edges.from_edge.tolist(), by_edges.to_edge.tolist(), strict=True))
+    )
+    usable = np.flatnonzero(np.arange(table.n_edges) % 5 != 0)
+    engine = TurnPathEngine(table.n_nodes, table.u, table.v, usable, table.length_m, shuffled)
+    # Reference: the arcs between usable edges, lexsorted by state, with their costs.
+    state = {int(e): i for i, e in enumerate(usable.tolist())}
+    rows = sorted(
+        (state[int(a)], state[int(b)], float(c))
+        for a, b, c in zip(shuffled.from_edge, shuffled.to_edge, shuffled.cost_s, strict=True)
+        if int(a) in state and int(b) in state
+    )
+    matrix = engine._matrix
+    found = [
+        (row, int(col), float(matrix.data[i]))
+        for row in range(engine.n_states)
+        for i, col in zip(
+            range(matrix.indptr[row], matrix.indptr[row + 1]),
+            matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]],
+            strict=True,
+        )
+    ]
+    weights = np.maximum(table.length_m[usable], MIN_WEIGHT)
+    assert found == [(a, b, float(weights[a] + c)) for a, b, c in rows]
