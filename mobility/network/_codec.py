@@ -43,6 +43,10 @@ _GRAPH_CLASSES: dict[str, type[nx.Graph]] = {
 }
 #: Refuse archives whose members would inflate beyond this (a zip bomb in the cache folder).
 MAX_MEMBER_BYTES = 4 << 30
+#: Types encoded as themselves (exact types: subclasses such as enums take the long way).
+_PLAIN = frozenset({str, int, bool, type(None)})
+#: Types the decoder must look into; any other JSON value decodes as itself.
+_NESTED = frozenset({dict, list})
 
 
 class _Encoder:
@@ -50,6 +54,8 @@ class _Encoder:
         self.geometries: list[BaseGeometry] = []
 
     def encode(self, value: Any) -> Any:
+        if type(value) in _PLAIN:  # the common case first: the same result as below
+            return value
         if value is None or isinstance(value, (bool, int, str)):
             return value
         if isinstance(value, float):
@@ -57,12 +63,15 @@ class _Encoder:
         if isinstance(value, enum.Enum):
             return {TAG: "enum", "c": _class_name(type(value)), "v": self.encode(value.value)}
         if isinstance(value, list):
-            return [self.encode(item) for item in value]
+            return [item if type(item) in _PLAIN else self.encode(item) for item in value]
         if isinstance(value, Counter):
             return {TAG: "counter", "v": self._items(value)}
         if isinstance(value, dict):
             if TAG not in value and all(isinstance(key, str) for key in value):
-                return {key: self.encode(item) for key, item in value.items()}
+                return {
+                    key: item if type(item) in _PLAIN else self.encode(item)
+                    for key, item in value.items()
+                }
             return {TAG: "dict", "v": self._items(value)}
         if isinstance(value, (tuple, set, frozenset)):
             kind = {tuple: "tuple", set: "set", frozenset: "frozenset"}[type(value)]
@@ -130,12 +139,15 @@ class _Decoder:
 
     def decode(self, value: Any) -> Any:
         if isinstance(value, list):
-            return [self.decode(item) for item in value]
+            return [self.decode(item) if type(item) in _NESTED else item for item in value]
         if not isinstance(value, dict):
             return value
         tag = value.get(TAG)
         if tag is None:
-            return {key: self.decode(item) for key, item in value.items()}
+            return {
+                key: self.decode(item) if type(item) in _NESTED else item
+                for key, item in value.items()
+            }
         return self._tagged(str(tag), value)
 
     def _tagged(self, tag: str, value: dict[str, Any]) -> Any:
@@ -194,10 +206,15 @@ class _Decoder:
             (self.decode(node), self.decode(data))
             for node, data in map(_pair, _list(value["nodes"]))
         )
-        for edge in _list(value["edges"]):
-            parts = [self.decode(part) for part in _list(edge)]
-            graph.add_edge(*parts[:-1], **parts[-1])
+        graph.add_edges_from(self._edge(edge) for edge in _list(value["edges"]))
         return graph
+
+    def _edge(self, edge: Any) -> tuple[Any, ...]:
+        """``(u, v, key, data)`` (or ``(u, v, data)``) of an encoded edge."""
+        parts = [self.decode(part) for part in _list(edge)]
+        if len(parts) not in (3, 4) or not isinstance(parts[-1], dict):
+            _bad("graph")
+        return tuple(parts)
 
 
 def _bad(tag: str) -> Any:

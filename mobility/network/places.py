@@ -32,7 +32,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from mobility.model.corridor import CorridorSet, Place
-from mobility.network._corridor_geometry import METRIC_CRS, reproject
+from mobility.network._corridor_geometry import METRIC_CRS, reproject, reproject_array
 from mobility.network.build import haversine_m
 from mobility.network.restrictions import EDGE_ATTRIBUTE
 
@@ -218,34 +218,39 @@ class _Candidates:
     tree: shapely.STRtree
 
 
-def _candidates(graph: nx.MultiDiGraph, allowed: set[int]) -> _Candidates | None:
+def _candidates(
+    allowed: set[int],
+    edges: list[tuple[int, int, int, dict[str, Any]]],
+    node_data: dict[int, dict[str, Any]],
+) -> _Candidates | None:
     node_ids = np.array(sorted(allowed), dtype=np.int64)
-    edges = [
-        (u, v, k)
-        for u, v, k, rev in graph.edges(keys=True, data="reversed")
-        if not rev and u in allowed and v in allowed
+    picked = [
+        (u, v, k, data["geometry"])
+        for u, v, k, data in edges
+        if not data.get("reversed") and u in allowed and v in allowed
     ]
-    if not edges:
+    if not picked:
         return None
-    lines = reproject(
-        shapely.GeometryCollection([graph.edges[e]["geometry"] for e in edges]), 4326, METRIC_CRS
-    )
+    # One transform over every line's coordinates at once, as over a collection of them.
+    lines = reproject_array(np.array([geometry for *_, geometry in picked]), 4326, METRIC_CRS)
     return _Candidates(
         node_ids=node_ids,
-        node_lon=np.array([graph.nodes[n]["x"] for n in node_ids.tolist()]),
-        node_lat=np.array([graph.nodes[n]["y"] for n in node_ids.tolist()]),
-        edges=edges,
-        lines=list(lines.geoms),
-        tree=shapely.STRtree(list(lines.geoms)),
+        node_lon=np.array([node_data[n]["x"] for n in node_ids.tolist()]),
+        node_lat=np.array([node_data[n]["y"] for n in node_ids.tolist()]),
+        edges=[(u, v, k) for u, v, k, _ in picked],
+        lines=lines.tolist(),
+        tree=shapely.STRtree(lines),
     )
 
 
 def _candidate_sets(graph: nx.MultiDiGraph, sides: set[str]) -> dict[str, _Candidates | None]:
     core = core_nodes(graph)
+    edges = list(graph.edges(keys=True, data=True))
+    node_data = dict(graph.nodes(data=True))
     result: dict[str, _Candidates | None] = {}
     for side in sorted(sides):
         allowed = core if side == "both" else reachable_nodes(graph, core, reverse=side == "out")
-        result[side] = _candidates(graph, allowed)
+        result[side] = _candidates(allowed, edges, node_data)
     return result
 
 
