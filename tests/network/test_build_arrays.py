@@ -73,8 +73,9 @@ def test_run_cumulative_is_each_runs_cumsum(runs: list[list[float]]) -> None:
     lengths = [len(steps) + 1 for steps in runs]
     offsets = np.zeros(len(runs) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    step = np.concatenate([np.array([*steps, 123.0]) for steps in runs])[:-1] if runs else []
-    cumulative = run_cumulative(np.asarray(step, dtype=float), offsets)
+    joined = [np.array([*steps, 123.0]) for steps in runs]
+    step = np.concatenate(joined)[:-1] if runs else np.zeros(0)
+    cumulative = run_cumulative(step, offsets)
     for steps, a, b in zip(runs, offsets[:-1], offsets[1:], strict=True):
         expected = np.concatenate([[0.0], np.cumsum(np.array(steps))])
         assert np.array_equal(cumulative[a:b], expected)  # bit for bit, not approx
