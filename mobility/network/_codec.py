@@ -56,6 +56,9 @@ class _Encoder:
     def encode(self, value: Any) -> Any:
         if type(value) in _PLAIN:  # the common case first: the same result as below
             return value
+        if isinstance(value, BaseGeometry):  # the next most common (every edge has one)
+            self.geometries.append(value)
+            return {TAG: "geom", "i": len(self.geometries) - 1}
         if value is None or isinstance(value, (bool, int, str)):
             return value
         if isinstance(value, float):
@@ -76,9 +79,6 @@ class _Encoder:
         if isinstance(value, (tuple, set, frozenset)):
             kind = {tuple: "tuple", set: "set", frozenset: "frozenset"}[type(value)]
             return {TAG: kind, "v": [self.encode(item) for item in value]}
-        if isinstance(value, BaseGeometry):
-            self.geometries.append(value)
-            return {TAG: "geom", "i": len(self.geometries) - 1}
         if isinstance(value, nx.Graph):
             return self._graph(value)
         if isinstance(value, bytes):
@@ -151,6 +151,11 @@ class _Decoder:
         return self._tagged(str(tag), value)
 
     def _tagged(self, tag: str, value: dict[str, Any]) -> Any:
+        if tag == "geom":  # the most common tag first (every edge has one)
+            index = value.get("i")
+            if not isinstance(index, int) or not 0 <= index < len(self.geometries):
+                return _bad(tag)
+            return self.geometries[index]
         body = value.get("v")
         if tag == "float":
             return float(str(body)) if body in {"nan", "inf", "-inf"} else _bad(tag)
@@ -160,11 +165,6 @@ class _Decoder:
         if tag in {"dict", "counter"}:
             pairs = {self.decode(k): self.decode(v) for k, v in (_pair(p) for p in _list(body))}
             return Counter(pairs) if tag == "counter" else pairs
-        if tag == "geom":
-            index = value.get("i")
-            if not isinstance(index, int) or not 0 <= index < len(self.geometries):
-                return _bad(tag)
-            return self.geometries[index]
         if tag == "bytes":
             return base64.b64decode(str(body), validate=True)
         if tag == "date":
