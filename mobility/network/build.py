@@ -309,9 +309,9 @@ class _WayAttributes:
 
     def oneway(self, way_indices: NDArray[np.int64]) -> NDArray[np.int64]:
         """Direction of each way (1, -1, or 0 for both), reporting each new way's issues."""
-        return np.fromiter(
-            (self.of(index)[1] for index in way_indices.tolist()), np.int64, len(way_indices)
-        )
+        ways, inverse = np.unique(way_indices, return_inverse=True)  # ascending: way order
+        oneway = np.fromiter((self.of(index)[1] for index in ways.tolist()), np.int64, len(ways))
+        return oneway[inverse]
 
     def of(self, way_index: int) -> tuple[int, int, dict[bool, dict[str, Any]]]:
         """Way id, direction and attributes per direction (``False`` forward) of one way."""
