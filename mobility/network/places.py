@@ -150,6 +150,14 @@ def _split_edge(
     return nodes[1:-1]
 
 
+def _edge_pairs(graph: nx.MultiDiGraph) -> tuple[list[int], NDArray[np.int64]]:
+    """Return the graph's nodes, and each edge as a row (tail, head) of indices into them."""
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    flat = np.fromiter((index[node] for edge in graph.edges() for node in edge), np.int64)
+    return nodes, flat.reshape(-1, 2)
+
+
 def core_nodes(graph: nx.MultiDiGraph) -> set[int]:
     """Nodes of the graph's core: its large strongly connected components.
 
@@ -162,12 +170,9 @@ def core_nodes(graph: nx.MultiDiGraph) -> set[int]:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    nodes = list(graph.nodes)
+    nodes, pairs = _edge_pairs(graph)
     if not nodes:
         return set()
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64)
-    pairs = pairs.reshape(-1, 2)
     n = len(nodes)
     matrix = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, label = connected_components(matrix, directed=True, connection="strong")
@@ -191,11 +196,9 @@ def reachable_nodes(graph: nx.MultiDiGraph, sources: set[int], *, reverse: bool)
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import breadth_first_order
 
-    nodes = list(graph.nodes)
+    nodes, pairs = _edge_pairs(graph)
     index = {node: i for i, node in enumerate(nodes)}
     n = len(nodes)
-    pairs = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64)
-    pairs = pairs.reshape(-1, 2)
     if reverse:
         pairs = pairs[:, ::-1]
     # One virtual node (index n) with an arc to every source.
@@ -218,26 +221,39 @@ class _Candidates:
     tree: shapely.STRtree
 
 
+@dataclass
+class _Lines:
+    """The graph's forward edges (no ``reversed`` twin), their lines in metres and end nodes."""
+
+    edges: list[tuple[int, int, int]]
+    lines: NDArray[np.object_]
+
+
+def _forward_lines(graph: nx.MultiDiGraph) -> _Lines:
+    edges = [
+        (u, v, k, data["geometry"])
+        for u, v, k, data in graph.edges(keys=True, data=True)
+        if not data.get("reversed")
+    ]
+    # One transform over every line's coordinates at once, as over a collection of them.
+    geometries = np.array([geometry for *_, geometry in edges], dtype=object)
+    lines = reproject_array(geometries, 4326, METRIC_CRS)
+    return _Lines(edges=[(u, v, k) for u, v, k, _ in edges], lines=lines)
+
+
 def _candidates(
-    allowed: set[int],
-    edges: list[tuple[int, int, int, dict[str, Any]]],
-    node_data: dict[int, dict[str, Any]],
+    allowed: set[int], forward: _Lines, node_data: dict[int, dict[str, Any]]
 ) -> _Candidates | None:
     node_ids = np.array(sorted(allowed), dtype=np.int64)
-    picked = [
-        (u, v, k, data["geometry"])
-        for u, v, k, data in edges
-        if not data.get("reversed") and u in allowed and v in allowed
-    ]
+    picked = [i for i, (u, v, _) in enumerate(forward.edges) if u in allowed and v in allowed]
     if not picked:
         return None
-    # One transform over every line's coordinates at once, as over a collection of them.
-    lines = reproject_array(np.array([geometry for *_, geometry in picked]), 4326, METRIC_CRS)
+    lines = forward.lines[picked]
     return _Candidates(
         node_ids=node_ids,
         node_lon=np.array([node_data[n]["x"] for n in node_ids.tolist()]),
         node_lat=np.array([node_data[n]["y"] for n in node_ids.tolist()]),
-        edges=[(u, v, k) for u, v, k, _ in picked],
+        edges=[forward.edges[i] for i in picked],
         lines=lines.tolist(),
         tree=shapely.STRtree(lines),
     )
@@ -245,12 +261,12 @@ def _candidates(
 
 def _candidate_sets(graph: nx.MultiDiGraph, sides: set[str]) -> dict[str, _Candidates | None]:
     core = core_nodes(graph)
-    edges = list(graph.edges(keys=True, data=True))
+    forward = _forward_lines(graph)
     node_data = dict(graph.nodes(data=True))
     result: dict[str, _Candidates | None] = {}
     for side in sorted(sides):
         allowed = core if side == "both" else reachable_nodes(graph, core, reverse=side == "out")
-        result[side] = _candidates(allowed, edges, node_data)
+        result[side] = _candidates(allowed, forward, node_data)
     return result
 
 
