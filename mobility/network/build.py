@@ -154,7 +154,6 @@ def build_graphs(
     return graphs
 
 
-# long: one pass from runs to graph; split, it would hand a dozen arrays between helpers.
 def _build_mode(
     ways: OsmWays,
     mode: Mode,
