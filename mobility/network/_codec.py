@@ -203,7 +203,7 @@ class _Decoder:
         graph = cls()
         graph.graph.update(self.decode(value.get("graph", {})))
         graph.add_nodes_from(
-            (self.decode(node), self.decode(data))
+            (self.decode(node) if type(node) in _NESTED else node, self.decode(data))
             for node, data in map(_pair, _list(value["nodes"]))
         )
         graph.add_edges_from(self._edge(edge) for edge in _list(value["edges"]))
@@ -211,7 +211,7 @@ class _Decoder:
 
     def _edge(self, edge: Any) -> tuple[Any, ...]:
         """``(u, v, key, data)`` (or ``(u, v, data)``) of an encoded edge."""
-        parts = [self.decode(part) for part in _list(edge)]
+        parts = [self.decode(part) if type(part) in _NESTED else part for part in _list(edge)]
         if len(parts) not in (3, 4) or not isinstance(parts[-1], dict):
             _bad("graph")
         return tuple(parts)
