@@ -211,10 +211,30 @@ class _Decoder:
 
     def _edge(self, edge: Any) -> tuple[Any, ...]:
         """``(u, v, key, data)`` (or ``(u, v, data)``) of an encoded edge."""
-        parts = [self.decode(part) if type(part) in _NESTED else part for part in _list(edge)]
-        if len(parts) not in (3, 4) or not isinstance(parts[-1], dict):
+        parts = _list(edge)
+        if len(parts) not in (3, 4) or type(parts[-1]) is not dict:
             _bad("graph")
-        return tuple(parts)
+        ends = [self.decode(part) if type(part) in _NESTED else part for part in parts[:-1]]
+        data = self._attributes(parts[-1])
+        if not isinstance(data, dict):
+            _bad("graph")
+        return (*ends, data)
+
+    def _attributes(self, data: dict[str, Any]) -> Any:
+        """Decode an edge's attributes, as :meth:`decode`, its geometry without a detour."""
+        if TAG in data:
+            return self.decode(data)
+        decoded: dict[str, Any] = {}
+        for key, item in data.items():
+            if type(item) is dict and item.get(TAG) == "geom":
+                index = item.get("i")
+                if isinstance(index, int) and 0 <= index < len(self.geometries):
+                    decoded[key] = self.geometries[index]
+                else:
+                    _bad("geom")
+            else:
+                decoded[key] = self.decode(item) if type(item) in _NESTED else item
+        return decoded
 
 
 def _bad(tag: str) -> Any:
