@@ -43,6 +43,10 @@ _GRAPH_CLASSES: dict[str, type[nx.Graph]] = {
 }
 #: Refuse archives whose members would inflate beyond this (a zip bomb in the cache folder).
 MAX_MEMBER_BYTES = 4 << 30
+#: Types encoded as themselves (exact types: subclasses such as enums take the long way).
+_PLAIN = frozenset({str, int, bool, type(None)})
+#: Types the decoder must look into; any other JSON value decodes as itself.
+_NESTED = frozenset({dict, list})
 
 
 class _Encoder:
@@ -50,6 +54,11 @@ class _Encoder:
         self.geometries: list[BaseGeometry] = []
 
     def encode(self, value: Any) -> Any:
+        if type(value) in _PLAIN:  # the common case first: the same result as below
+            return value
+        if isinstance(value, BaseGeometry):  # the next most common (every edge has one)
+            self.geometries.append(value)
+            return {TAG: "geom", "i": len(self.geometries) - 1}
         if value is None or isinstance(value, (bool, int, str)):
             return value
         if isinstance(value, float):
@@ -57,19 +66,19 @@ class _Encoder:
         if isinstance(value, enum.Enum):
             return {TAG: "enum", "c": _class_name(type(value)), "v": self.encode(value.value)}
         if isinstance(value, list):
-            return [self.encode(item) for item in value]
+            return [item if type(item) in _PLAIN else self.encode(item) for item in value]
         if isinstance(value, Counter):
             return {TAG: "counter", "v": self._items(value)}
         if isinstance(value, dict):
             if TAG not in value and all(isinstance(key, str) for key in value):
-                return {key: self.encode(item) for key, item in value.items()}
+                return {
+                    key: item if type(item) in _PLAIN else self.encode(item)
+                    for key, item in value.items()
+                }
             return {TAG: "dict", "v": self._items(value)}
         if isinstance(value, (tuple, set, frozenset)):
             kind = {tuple: "tuple", set: "set", frozenset: "frozenset"}[type(value)]
             return {TAG: kind, "v": [self.encode(item) for item in value]}
-        if isinstance(value, BaseGeometry):
-            self.geometries.append(value)
-            return {TAG: "geom", "i": len(self.geometries) - 1}
         if isinstance(value, nx.Graph):
             return self._graph(value)
         if isinstance(value, bytes):
@@ -130,15 +139,23 @@ class _Decoder:
 
     def decode(self, value: Any) -> Any:
         if isinstance(value, list):
-            return [self.decode(item) for item in value]
+            return [self.decode(item) if type(item) in _NESTED else item for item in value]
         if not isinstance(value, dict):
             return value
         tag = value.get(TAG)
         if tag is None:
-            return {key: self.decode(item) for key, item in value.items()}
+            return {
+                key: self.decode(item) if type(item) in _NESTED else item
+                for key, item in value.items()
+            }
         return self._tagged(str(tag), value)
 
     def _tagged(self, tag: str, value: dict[str, Any]) -> Any:
+        if tag == "geom":  # the most common tag first (every edge has one)
+            index = value.get("i")
+            if not isinstance(index, int) or not 0 <= index < len(self.geometries):
+                return _bad(tag)
+            return self.geometries[index]
         body = value.get("v")
         if tag == "float":
             return float(str(body)) if body in {"nan", "inf", "-inf"} else _bad(tag)
@@ -148,11 +165,6 @@ class _Decoder:
         if tag in {"dict", "counter"}:
             pairs = {self.decode(k): self.decode(v) for k, v in (_pair(p) for p in _list(body))}
             return Counter(pairs) if tag == "counter" else pairs
-        if tag == "geom":
-            index = value.get("i")
-            if not isinstance(index, int) or not 0 <= index < len(self.geometries):
-                return _bad(tag)
-            return self.geometries[index]
         if tag == "bytes":
             return base64.b64decode(str(body), validate=True)
         if tag == "date":
@@ -191,13 +203,38 @@ class _Decoder:
         graph = cls()
         graph.graph.update(self.decode(value.get("graph", {})))
         graph.add_nodes_from(
-            (self.decode(node), self.decode(data))
+            (self.decode(node) if type(node) in _NESTED else node, self.decode(data))
             for node, data in map(_pair, _list(value["nodes"]))
         )
-        for edge in _list(value["edges"]):
-            parts = [self.decode(part) for part in _list(edge)]
-            graph.add_edge(*parts[:-1], **parts[-1])
+        graph.add_edges_from(self._edge(edge) for edge in _list(value["edges"]))
         return graph
+
+    def _edge(self, edge: Any) -> tuple[Any, ...]:
+        """``(u, v, key, data)`` (or ``(u, v, data)``) of an encoded edge."""
+        parts = _list(edge)
+        if len(parts) not in (3, 4) or type(parts[-1]) is not dict:
+            _bad("graph")
+        ends = [self.decode(part) if type(part) in _NESTED else part for part in parts[:-1]]
+        data = self._attributes(parts[-1])
+        if not isinstance(data, dict):
+            _bad("graph")
+        return (*ends, data)
+
+    def _attributes(self, data: dict[str, Any]) -> Any:
+        """Decode an edge's attributes, as :meth:`decode`, its geometry without a detour."""
+        if TAG in data:
+            return self.decode(data)
+        decoded: dict[str, Any] = {}
+        for key, item in data.items():
+            if type(item) is dict and item.get(TAG) == "geom":
+                index = item.get("i")
+                if isinstance(index, int) and 0 <= index < len(self.geometries):
+                    decoded[key] = self.geometries[index]
+                else:
+                    _bad("geom")
+            else:
+                decoded[key] = self.decode(item) if type(item) in _NESTED else item
+        return decoded
 
 
 def _bad(tag: str) -> Any:

@@ -46,6 +46,24 @@ def reproject(geometry: BaseGeometry, source: int | str, target: int | str) -> B
     return shapely.transform(geometry, apply)
 
 
+def reproject_array(
+    geometries: NDArray[np.object_], source: int | str, target: int | str
+) -> NDArray[np.object_]:
+    """Return an array of geometries transformed from CRS ``source`` to ``target``.
+
+    The coordinates of all geometries go through one transform, as those of a
+    collection of them do in :func:`reproject`, with the same results.
+    """
+    transform = transformer(source, target).transform
+
+    def apply(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        x, y = transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    result: NDArray[np.object_] = shapely.transform(geometries, apply)
+    return result
+
+
 def union_polygon(polygons: Mapping[str, BaseGeometry]) -> BaseGeometry:
     """Return the prepared union of corridor polygons."""
     union = unary_union(list(polygons.values()))

@@ -204,7 +204,8 @@ class WayCollector:
             _refuse_duplicates(np.asarray(self.way_ids, dtype=np.int64), "way")
         # Readers that cannot know in advance which nodes ways need (XML) keep all;
         # drop the unreferenced ones here.
-        referenced = np.flatnonzero(np.isin(node_ids, refs))
+        distinct_refs = np.unique(refs)
+        referenced = np.flatnonzero(_is_in(node_ids, distinct_refs))
         node_ids = node_ids[referenced]
         order = referenced[np.argsort(node_ids, kind="stable")]
         offsets = np.zeros(len(self.lengths) + 1, dtype=np.int64)
@@ -218,7 +219,7 @@ class WayCollector:
             node_ids=np.asarray(self.node_ids, dtype=np.int64)[order],
             node_lon=np.asarray(self.node_lon, dtype=np.float64)[order],
             node_lat=np.asarray(self.node_lat, dtype=np.float64)[order],
-            node_tags=_referenced_tags(self.node_tags, refs),
+            node_tags=_referenced_tags(self.node_tags, distinct_refs),
             ways_read=self.ways_read,
             restrictions=self.restrictions,
             halt_sites=self._sites(),
@@ -235,10 +236,20 @@ def _refuse_duplicates(ids: NDArray[np.int64], what: str) -> None:
         )
 
 
+def _is_in(ids: NDArray[np.int64], distinct_sorted: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """``numpy.isin(ids, distinct_sorted)`` for a sorted array of distinct ids, by bisection."""
+    if not len(distinct_sorted):
+        return np.zeros(len(ids), dtype=bool)
+    at = np.minimum(np.searchsorted(distinct_sorted, ids), len(distinct_sorted) - 1)
+    found: NDArray[np.bool_] = distinct_sorted[at] == ids
+    return found
+
+
 def _referenced_tags(
-    node_tags: dict[int, dict[str, str]], refs: NDArray[np.int64]
+    node_tags: dict[int, dict[str, str]], distinct_refs: NDArray[np.int64]
 ) -> dict[int, dict[str, str]]:
+    """Return the tags of the nodes in ``distinct_refs`` (sorted, distinct)."""
     if not node_tags:
         return {}
     tagged = np.fromiter(node_tags, dtype=np.int64, count=len(node_tags))
-    return {int(node): node_tags[int(node)] for node in tagged[np.isin(tagged, refs)]}
+    return {int(node): node_tags[int(node)] for node in tagged[_is_in(tagged, distinct_refs)]}

@@ -120,8 +120,14 @@ def _read_ways(path: Path, collector: WayCollector, progress: ProgressCallback |
             progress("ways", count)
 
 
+#: The way keys in a fixed order: the order of the kept tags of every way.
+_WAY_KEYS_ORDERED = tuple(sorted(WAY_KEYS))
+
+
 def _way(way: osmium.osm.Way, collector: WayCollector, where: str) -> None:
-    tags = {tag.k: tag.v for tag in way.tags if tag.k in WAY_KEYS}
+    # One lookup per wanted key in C++ is faster than walking every tag in Python.
+    get = way.tags.get
+    tags = {key: value for key in _WAY_KEYS_ORDERED if (value := get(key)) is not None}
     mode = classify_way(tags)
     if mode is None:
         site_tags = {tag.k: tag.v for tag in way.tags if tag.k in SITE_KEYS}
@@ -155,13 +161,24 @@ def _read_nodes(path: Path, collector: WayCollector, progress: ProgressCallback 
     nodes = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(
         osmium.filter.IdFilter(wanted)
     )
+    # Appended in place (what collector.add_node does): a million calls fewer.
+    add_id, add_lon, add_lat = (
+        collector.node_ids.append,
+        collector.node_lon.append,
+        collector.node_lat.append,
+    )
     for count, node in enumerate(nodes, start=1):
         location = node.location  # type: ignore[union-attr]
         if not location.valid():
             continue
         node_tags = node.tags
-        kept = {t.k: t.v for t in node_tags if t.k in NODE_KEYS} if len(node_tags) else None
-        collector.add_node(node.id, location.lon, location.lat, kept or None)
+        if len(node_tags):
+            kept = {t.k: t.v for t in node_tags if t.k in NODE_KEYS}
+            if kept:
+                collector.node_tags[node.id] = kept
+        add_id(node.id)
+        add_lon(location.lon)
+        add_lat(location.lat)
         if progress is not None and count % 100_000 == 0:
             progress("nodes", count)
 

@@ -10,6 +10,9 @@ from mobility.network.load import Network
 def network_summary(network: Network) -> dict[str, Any]:
     """Per-corridor statistics: nodes, edges, km by road class and rail, structures."""
     summary: dict[str, Any] = {}
+    # Listed once, walked once per corridor in the same order (as many scans of the views).
+    road_data = [data for _, _, data in network.road.edges(data=True)]
+    rail_data = [data for _, _, data in network.rail.edges(data=True)]
     for corridor_id in network.corridors.corridors:
         entry: dict[str, Any] = {"road_km_by_class": {}, "rail_km": 0.0}
         road_nodes = [
@@ -23,7 +26,7 @@ def network_summary(network: Network) -> dict[str, Any]:
         bridges: set[str] = set()
         tunnels: dict[str, set[str]] = {}
         road_edges = 0
-        for _, _, data in network.road.edges(data=True):
+        for data in road_data:
             if corridor_id not in data.get("corridors", ()):
                 continue
             road_edges += 1
@@ -39,7 +42,7 @@ def network_summary(network: Network) -> dict[str, Any]:
             if data.get("tunnel"):
                 tunnels.setdefault(str(data.get("tunnel_category", "unknown")), set()).add(label)
         rail_edges = 0
-        for _, _, data in network.rail.edges(data=True):
+        for data in rail_data:
             if corridor_id in data.get("corridors", ()):
                 rail_edges += 1
                 entry["rail_km"] += 0.5 * data["length_m"] / 1000

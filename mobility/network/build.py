@@ -19,9 +19,9 @@ import networkx as nx
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
+from mobility.network._build_arrays import edge_linestrings, kept_runs, run_cumulative
 from mobility.network._osm_data import Mode, OsmWays
 from mobility.network._tags import TagIssue, parse_oneway, parse_positive_int, parse_way_tags
 from mobility.network.report import FragmentSummary, LoadReport
@@ -154,13 +154,6 @@ def build_graphs(
     return graphs
 
 
-def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """Return [start, stop) of runs of True in ``mask``."""
-    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    changes = np.flatnonzero(np.diff(padded))
-    return list(zip(changes[::2].tolist(), changes[1::2].tolist(), strict=True))
-
-
 def _build_mode(
     ways: OsmWays,
     mode: Mode,
@@ -168,86 +161,103 @@ def _build_mode(
     keep: NDArray[np.bool_],
     report: LoadReport,
 ) -> nx.MultiDiGraph:
-    offsets = ways.offsets
-    # Runs of kept node positions, per way of this mode.
-    runs: list[tuple[int, NDArray[np.int64]]] = []
-    for way_index, way_mode in enumerate(ways.modes):
-        if way_mode != mode:
-            continue
-        start, stop = int(offsets[way_index]), int(offsets[way_index + 1])
-        for a, b in _runs(keep[start:stop]):
-            if b - a >= 2:
-                runs.append((way_index, position[start + a : start + b]))
-    report.ways_kept[mode] = len({way_index for way_index, _ in runs})
+    """Cut the ways of ``mode`` into edges at split nodes, all ways at once."""
+    of_mode = np.flatnonzero(np.fromiter((m == mode for m in ways.modes), bool, len(ways.modes)))
+    runs = kept_runs(ways.offsets, of_mode, keep)
+    report.ways_kept[mode] = len(np.unique(runs.way))
     graph = nx.MultiDiGraph(crs=WGS84)
-    if not runs:
+    if not len(runs.way):
         if mode == "road":
             report.count_restrictions(ways.restrictions, set())
         return graph
     by_from = _restrictions_by_from(ways.restrictions) if mode == "road" else {}
-    is_split = _split_positions(ways, runs, [via for _, via in by_from])
+    node_at = position[runs.refs]  # node position of each run element
+    is_split = _split_positions(ways, node_at, runs.offsets, [via for _, via in by_from])
+    lon, lat = ways.node_lon[node_at], ways.node_lat[node_at]
+    cumulative = run_cumulative(haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:]), runs.offsets)
+    cuts = np.flatnonzero(is_split[node_at])
+    run_of_cut = np.searchsorted(runs.offsets, cuts, side="right") - 1
+    same_run = run_of_cut[:-1] == run_of_cut[1:]
+    first, last = cuts[:-1][same_run], cuts[1:][same_run]
+    edge_way = runs.way[run_of_cut[:-1][same_run]]
+    node_ids = ways.node_ids[node_at]
+    heads, tails = node_ids[first].tolist(), node_ids[last].tolist()
+    lengths_m = (cumulative[last] - cumulative[first]).tolist()
+    _add_nodes(graph, ways, node_at, first, last)
+    attributes = _WayAttributes(ways, mode, report)
+    directions = attributes.oneway(edge_way)
+    forward = edge_linestrings(lon, lat, first[directions != -1], last[directions != -1])
+    backward = edge_linestrings(
+        lon, lat, first[directions != 1], last[directions != 1], backward=True
+    )
+    next_forward = next_backward = 0
     attached: set[int] = set()
-    parsed_cache: dict[int, tuple[dict[str, Any], int]] = {}
-    for way_index, run in runs:
-        if way_index not in parsed_cache:
-            parsed_cache[way_index] = _way_attributes(ways, way_index, mode, report)
-        attributes, oneway = parsed_cache[way_index]
-        way_id = int(ways.way_ids[way_index])
-        lon = ways.node_lon[run]
-        lat = ways.node_lat[run]
-        step_m = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
-        cumulative = np.concatenate([[0.0], np.cumsum(step_m)])
-        cuts = np.flatnonzero(is_split[run])
-        for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
-            u, v = int(ways.node_ids[run[a]]), int(ways.node_ids[run[b]])
-            length_m = float(cumulative[b] - cumulative[a])
-            coords = np.column_stack([lon[a : b + 1], lat[a : b + 1]])
-            for node, i in ((u, run[a]), (v, run[b])):
-                if node not in graph:
-                    graph.add_node(
-                        node,
-                        x=float(ways.node_lon[i]),
-                        y=float(ways.node_lat[i]),
-                        **_node_attributes(ways.node_tags.get(node)),
-                    )
-            directions = [False, True] if oneway == 0 else [oneway == -1]
-            for backward in directions:
-                data = dict(attributes)
-                data.update(
-                    length=length_m, length_m=length_m, oneway=oneway != 0, reversed=backward
-                )
-                turns = by_from.get((way_id, u if backward else v))
-                if turns:
-                    data[EDGE_ATTRIBUTE] = tuple(turns)
-                    attached.update(relation for relation, _, _ in turns)
-                if backward:
-                    data["geometry"] = LineString(coords[::-1])
-                    data["lanes"] = attributes.get("lanes_backward", attributes.get("lanes"))
-                    graph.add_edge(v, u, **data)
-                else:
-                    data["geometry"] = LineString(coords)
-                    data["lanes"] = attributes.get("lanes_forward", attributes.get("lanes"))
-                    graph.add_edge(u, v, **data)
+    edges: list[tuple[int, int, dict[str, Any]]] = []
+    for i, way_index in enumerate(edge_way.tolist()):
+        u, v, length_m = heads[i], tails[i], lengths_m[i]
+        way_id, oneway, per_direction = attributes.of(way_index)
+        for backward_edge in (False, True) if oneway == 0 else (oneway == -1,):
+            data = {
+                **per_direction[backward_edge],
+                "length": length_m,
+                "length_m": length_m,
+                "oneway": oneway != 0,
+                "reversed": backward_edge,
+            }
+            turns = by_from.get((way_id, u if backward_edge else v))
+            if turns:
+                data[EDGE_ATTRIBUTE] = tuple(turns)
+                attached.update(relation for relation, _, _ in turns)
+            if backward_edge:
+                data["geometry"] = backward[next_backward]
+                next_backward += 1
+                edges.append((v, u, data))
+            else:
+                data["geometry"] = forward[next_forward]
+                next_forward += 1
+                edges.append((u, v, data))
+    graph.add_edges_from(edges)
     if mode == "road":
         report.count_restrictions(ways.restrictions, attached)
-    for _, _, data in graph.edges(data=True):
-        data.pop("lanes_forward", None)
-        data.pop("lanes_backward", None)
-        if data.get("lanes") is None:
-            data.pop("lanes", None)
     return graph
 
 
+def _add_nodes(
+    graph: nx.MultiDiGraph,
+    ways: OsmWays,
+    node_at: NDArray[np.int64],
+    first: NDArray[np.int64],
+    last: NDArray[np.int64],
+) -> None:
+    """Add the end nodes of the edges, in the order the edges first name them."""
+    ends = np.column_stack([node_at[first], node_at[last]]).ravel()
+    _, seen = np.unique(ends, return_index=True)
+    order = ends[np.sort(seen)]
+    graph.add_nodes_from(
+        (
+            node,
+            {"x": x, "y": y, **_node_attributes(ways.node_tags.get(node))},
+        )
+        for node, x, y in zip(
+            ways.node_ids[order].tolist(),
+            ways.node_lon[order].tolist(),
+            ways.node_lat[order].tolist(),
+            strict=True,
+        )
+    )
+
+
 def _split_positions(
-    ways: OsmWays, runs: list[tuple[int, NDArray[np.int64]]], via_nodes: list[int]
+    ways: OsmWays,
+    node_at: NDArray[np.int64],
+    run_offsets: NDArray[np.int64],
+    via_nodes: list[int],
 ) -> NDArray[np.bool_]:
     """Node positions where edges end: shared nodes, run ends, tagged and via nodes."""
-    all_positions = np.concatenate([run for _, run in runs])
-    uses = np.bincount(all_positions, minlength=len(ways.node_ids))
+    uses = np.bincount(node_at, minlength=len(ways.node_ids))
     is_split = uses >= 2
-    for _, run in runs:
-        is_split[run[0]] = True
-        is_split[run[-1]] = True
+    is_split[node_at[run_offsets[:-1]]] = True
+    is_split[node_at[run_offsets[1:] - 1]] = True
     split_ids = [node for node, tags in ways.node_tags.items() if _is_junction_tagged(tags)]
     for node_id in split_ids + via_nodes:
         index = int(np.searchsorted(ways.node_ids, node_id))
@@ -281,14 +291,62 @@ def _node_attributes(tags: Mapping[str, str] | None) -> dict[str, str]:
     }
 
 
-def _way_attributes(
-    ways: OsmWays, way_index: int, mode: Mode, report: LoadReport
-) -> tuple[dict[str, Any], int]:
-    """Typed attributes of one way and its direction (1, -1, or 0 for both)."""
-    tags = ways.way_tags[way_index]
-    way_id = int(ways.way_ids[way_index])
-    attributes, issues = parse_way_tags(tags)
-    attributes["osmid"] = way_id
+class _WayAttributes:
+    """Typed attributes of the ways of one mode, parsed once per distinct set of tags.
+
+    Real OSM repeats the same tags on many ways (a motorway's pieces), so the
+    tags are parsed once per combination; each way still reports its own
+    unparsed values, in way order, when it is first asked for.
+    """
+
+    def __init__(self, ways: OsmWays, mode: Mode, report: LoadReport) -> None:
+        self._ways = ways
+        self._mode = mode
+        self._report = report
+        self._by_tags: dict[tuple[tuple[str, str], ...], _ParsedTags] = {}
+        self._by_way: dict[int, tuple[int, int, dict[bool, dict[str, Any]]]] = {}
+
+    def oneway(self, way_indices: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Direction of each way (1, -1, or 0 for both), reporting each new way's issues."""
+        ways, inverse = np.unique(way_indices, return_inverse=True)  # ascending: way order
+        oneway = np.fromiter((self.of(index)[1] for index in ways.tolist()), np.int64, len(ways))
+        return oneway[inverse]
+
+    def of(self, way_index: int) -> tuple[int, int, dict[bool, dict[str, Any]]]:
+        """Way id, direction and attributes per direction (``False`` forward) of one way."""
+        found = self._by_way.get(way_index)
+        if found is not None:
+            return found
+        tags = self._ways.way_tags[way_index]
+        key = tuple(tags.items())
+        parsed = self._by_tags.get(key)
+        if parsed is None:
+            parsed = self._by_tags[key] = _parse_tags(tags, self._mode)
+        way_id = int(self._ways.way_ids[way_index])
+        self._report.add_issues(way_id, parsed.issues)
+        per_direction = {}
+        for backward, template in parsed.per_direction.items():
+            attributes = dict(template)
+            attributes["osmid"] = way_id
+            per_direction[backward] = attributes
+        found = self._by_way[way_index] = (way_id, parsed.oneway, per_direction)
+        return found
+
+
+@dataclass(frozen=True)
+class _ParsedTags:
+    """Attributes per direction (``osmid`` a placeholder), direction and issues of a tag set."""
+
+    per_direction: dict[bool, dict[str, Any]]
+    oneway: int
+    issues: list[TagIssue]
+
+
+def _parse_tags(tags: Mapping[str, str], mode: Mode) -> _ParsedTags:
+    """Typed attributes of a way's tags, per direction; ``lanes`` counts that direction's."""
+    issues: list[TagIssue] = []
+    attributes, tag_issues = parse_way_tags(tags)
+    attributes["osmid"] = 0  # placeholder: keeps the key's place in the attribute order
     if mode == "road":
         attributes["highway"] = tags["highway"]
         oneway = (
@@ -300,36 +358,37 @@ def _way_attributes(
             try:
                 oneway = parse_oneway(tags["oneway"])
             except ValueError as error:
-                report.add_issues(way_id, [_issue("oneway", tags["oneway"], error)])
+                issues.append(_issue("oneway", tags["oneway"], error))
                 attributes["oneway_raw"] = tags["oneway"]
         lanes = attributes.get("lanes")
         if oneway == 0 and lanes is not None:
             # OSM `lanes` counts both directions of a two-way way.
-            attributes["lanes_forward"] = _lanes_direction(
-                tags, "lanes:forward", lanes, report, way_id
-            )
-            attributes["lanes_backward"] = _lanes_direction(
-                tags, "lanes:backward", lanes, report, way_id
-            )
+            attributes["lanes_forward"] = _lanes_direction(tags, "lanes:forward", lanes, issues)
+            attributes["lanes_backward"] = _lanes_direction(tags, "lanes:backward", lanes, issues)
     else:
         attributes["railway"] = tags["railway"]
         oneway = 0
-    report.add_issues(way_id, issues)
-    return attributes, oneway
+    per_direction = {}
+    for backward, key in ((False, "lanes_forward"), (True, "lanes_backward")):
+        data = dict(attributes)
+        if "lanes" in data:
+            data["lanes"] = attributes.get(key, attributes["lanes"])
+        data.pop("lanes_forward", None)
+        data.pop("lanes_backward", None)
+        per_direction[backward] = data
+    return _ParsedTags(per_direction=per_direction, oneway=oneway, issues=issues + tag_issues)
 
 
 def _issue(key: str, raw: str, error: Exception) -> TagIssue:
     return TagIssue(key=key, raw=raw, reason=str(error))
 
 
-def _lanes_direction(
-    tags: Mapping[str, str], key: str, total: int, report: LoadReport, way_id: int
-) -> int:
+def _lanes_direction(tags: Mapping[str, str], key: str, total: int, issues: list[TagIssue]) -> int:
     if key in tags:
         try:
             return parse_positive_int(tags[key])
         except ValueError as error:
-            report.add_issues(way_id, [_issue(key, tags[key], error)])
+            issues.append(_issue(key, tags[key], error))
     return max(1, total // 2)
 
 
@@ -343,13 +402,7 @@ def _apply_fragment_policy(
         summary.kept = len(components)
         report.fragments[mode] = summary
         return graph
-    lengths = []
-    for component in components:
-        sub = graph.subgraph(component)
-        # Count each stretch once, not once per direction.
-        lengths.append(
-            sum(d["length_m"] for _, _, d in sub.edges(data=True) if not d.get("reversed"))
-        )
+    lengths = _component_lengths_m(graph, components)
     if options.fragments == "largest":
         best = int(np.argmax(lengths))
         dropped = [i for i in range(len(components)) if i != best]
@@ -366,3 +419,28 @@ def _apply_fragment_policy(
             "%s: dropped %d small fragments (%s policy)", mode, len(dropped), options.fragments
         )
     return graph
+
+
+def _component_lengths_m(graph: nx.MultiDiGraph, components: list[set[int]]) -> list[float]:
+    """Length of each weakly connected component, each stretch once (not per direction).
+
+    Summed in the order ``graph.subgraph(component).edges`` lists the edges
+    (the order of the subgraph's own node set when it holds under half the
+    graph's nodes, else the graph's node order), so the sums are bit for bit
+    those over each subgraph, without the cost of a subgraph view each.
+    """
+    succ = graph.succ
+    lengths = []
+    for component in components:
+        shown = set(graph.nbunch_iter(component))  # as graph.subgraph builds it
+        nodes = shown if 2 * len(shown) < len(succ) else (n for n in succ if n in shown)
+        lengths.append(
+            sum(
+                data["length_m"]
+                for node in nodes
+                for keyed in succ[node].values()
+                for data in keyed.values()
+                if not data.get("reversed")
+            )
+        )
+    return lengths

@@ -318,18 +318,20 @@ def network_input_files(source: str | Path | None, corridor_file: str | Path | N
 
 def _assign_corridors(graph: nx.MultiDiGraph, polygons: dict[str, BaseGeometry]) -> None:
     """Set ``corridors`` on every node and edge: the corridors containing it."""
-    nodes = list(graph.nodes)
+    nodes = [data for _, data in graph.nodes(data=True)]
     if nodes:
-        lon = np.array([graph.nodes[n]["x"] for n in nodes])
-        lat = np.array([graph.nodes[n]["y"] for n in nodes])
-        inside = {cid: shapely.contains_xy(poly, lon, lat) for cid, poly in polygons.items()}
-        for i, node in enumerate(nodes):
-            graph.nodes[node]["corridors"] = [cid for cid, mask in inside.items() if mask[i]]
-    edges = list(graph.edges(keys=True, data="geometry"))
+        lon = np.array([data["x"] for data in nodes])
+        lat = np.array([data["y"] for data in nodes])
+        inside = {
+            cid: shapely.contains_xy(poly, lon, lat).tolist() for cid, poly in polygons.items()
+        }
+        for i, data in enumerate(nodes):
+            data["corridors"] = [cid for cid, mask in inside.items() if mask[i]]
+    edges = [data for _, _, data in graph.edges(data=True)]
     if edges:
         midpoints = shapely.line_interpolate_point(
-            np.array([geometry for _, _, _, geometry in edges]), 0.5, normalized=True
+            np.array([data["geometry"] for data in edges]), 0.5, normalized=True
         )
-        inside = {cid: shapely.contains(poly, midpoints) for cid, poly in polygons.items()}
-        for i, (u, v, k, _) in enumerate(edges):
-            graph.edges[u, v, k]["corridors"] = [cid for cid, mask in inside.items() if mask[i]]
+        inside = {cid: shapely.contains(poly, midpoints).tolist() for cid, poly in polygons.items()}
+        for i, data in enumerate(edges):
+            data["corridors"] = [cid for cid, mask in inside.items() if mask[i]]

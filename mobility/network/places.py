@@ -32,7 +32,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 
 from mobility.model.corridor import CorridorSet, Place
-from mobility.network._corridor_geometry import METRIC_CRS, reproject
+from mobility.network._corridor_geometry import METRIC_CRS, reproject, reproject_array
 from mobility.network.build import haversine_m
 from mobility.network.restrictions import EDGE_ATTRIBUTE
 
@@ -150,6 +150,14 @@ def _split_edge(
     return nodes[1:-1]
 
 
+def _edge_pairs(graph: nx.MultiDiGraph) -> tuple[list[int], NDArray[np.int64]]:
+    """Return the graph's nodes, and each edge as a row (tail, head) of indices into them."""
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    flat = np.fromiter((index[node] for edge in graph.edges() for node in edge), np.int64)
+    return nodes, flat.reshape(-1, 2)
+
+
 def core_nodes(graph: nx.MultiDiGraph) -> set[int]:
     """Nodes of the graph's core: its large strongly connected components.
 
@@ -162,12 +170,9 @@ def core_nodes(graph: nx.MultiDiGraph) -> set[int]:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    nodes = list(graph.nodes)
+    nodes, pairs = _edge_pairs(graph)
     if not nodes:
         return set()
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64)
-    pairs = pairs.reshape(-1, 2)
     n = len(nodes)
     matrix = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, label = connected_components(matrix, directed=True, connection="strong")
@@ -191,11 +196,9 @@ def reachable_nodes(graph: nx.MultiDiGraph, sources: set[int], *, reverse: bool)
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import breadth_first_order
 
-    nodes = list(graph.nodes)
+    nodes, pairs = _edge_pairs(graph)
     index = {node: i for i, node in enumerate(nodes)}
     n = len(nodes)
-    pairs = np.array([(index[u], index[v]) for u, v in graph.edges()], dtype=np.int64)
-    pairs = pairs.reshape(-1, 2)
     if reverse:
         pairs = pairs[:, ::-1]
     # One virtual node (index n) with an arc to every source.
@@ -218,34 +221,52 @@ class _Candidates:
     tree: shapely.STRtree
 
 
-def _candidates(graph: nx.MultiDiGraph, allowed: set[int]) -> _Candidates | None:
-    node_ids = np.array(sorted(allowed), dtype=np.int64)
+@dataclass
+class _Lines:
+    """The graph's forward edges (no ``reversed`` twin), their lines in metres and end nodes."""
+
+    edges: list[tuple[int, int, int]]
+    lines: NDArray[np.object_]
+
+
+def _forward_lines(graph: nx.MultiDiGraph) -> _Lines:
     edges = [
-        (u, v, k)
-        for u, v, k, rev in graph.edges(keys=True, data="reversed")
-        if not rev and u in allowed and v in allowed
+        (u, v, k, data["geometry"])
+        for u, v, k, data in graph.edges(keys=True, data=True)
+        if not data.get("reversed")
     ]
-    if not edges:
+    # One transform over every line's coordinates at once, as over a collection of them.
+    geometries = np.array([geometry for *_, geometry in edges], dtype=object)
+    lines = reproject_array(geometries, 4326, METRIC_CRS)
+    return _Lines(edges=[(u, v, k) for u, v, k, _ in edges], lines=lines)
+
+
+def _candidates(
+    allowed: set[int], forward: _Lines, node_data: dict[int, dict[str, Any]]
+) -> _Candidates | None:
+    node_ids = np.array(sorted(allowed), dtype=np.int64)
+    picked = [i for i, (u, v, _) in enumerate(forward.edges) if u in allowed and v in allowed]
+    if not picked:
         return None
-    lines = reproject(
-        shapely.GeometryCollection([graph.edges[e]["geometry"] for e in edges]), 4326, METRIC_CRS
-    )
+    lines = forward.lines[picked]
     return _Candidates(
         node_ids=node_ids,
-        node_lon=np.array([graph.nodes[n]["x"] for n in node_ids.tolist()]),
-        node_lat=np.array([graph.nodes[n]["y"] for n in node_ids.tolist()]),
-        edges=edges,
-        lines=list(lines.geoms),
-        tree=shapely.STRtree(list(lines.geoms)),
+        node_lon=np.array([node_data[n]["x"] for n in node_ids.tolist()]),
+        node_lat=np.array([node_data[n]["y"] for n in node_ids.tolist()]),
+        edges=[forward.edges[i] for i in picked],
+        lines=lines.tolist(),
+        tree=shapely.STRtree(lines),
     )
 
 
 def _candidate_sets(graph: nx.MultiDiGraph, sides: set[str]) -> dict[str, _Candidates | None]:
     core = core_nodes(graph)
+    forward = _forward_lines(graph)
+    node_data = dict(graph.nodes(data=True))
     result: dict[str, _Candidates | None] = {}
     for side in sorted(sides):
         allowed = core if side == "both" else reachable_nodes(graph, core, reverse=side == "out")
-        result[side] = _candidates(graph, allowed)
+        result[side] = _candidates(allowed, forward, node_data)
     return result
 
 

@@ -95,3 +95,62 @@ def test_fragment_policies(policy: str, min_length: float, rail_edges: int) -> N
     if rail_edges == 0:
         assert report.fragments["rail"].dropped == 1
         assert report.fragments["rail"].dropped_length_m == pytest.approx(4110, rel=0.01)
+
+
+def test_component_lengths_equal_the_sums_over_each_subgraph() -> None:
+    import random
+
+    import networkx as nx
+
+    from mobility.network.build import _component_lengths_m
+
+    rng = random.Random(3)
+    graph = nx.MultiDiGraph()
+    # A large component (over half the nodes: the graph's node order) and small ones
+    # (their own node sets' order), nodes added in a shuffled order.
+    pairs = [(i, i + 1) for i in range(250)] + [
+        (rng.randrange(251, 400), rng.randrange(251, 400)) for _ in range(60)
+    ]
+    rng.shuffle(pairs)
+    for u, v in pairs:
+        graph.add_edge(u, v, length_m=rng.uniform(0, 1e4) / 3, reversed=rng.random() < 0.4)
+    components = list(nx.weakly_connected_components(graph))
+    assert len(components) > 5 and max(map(len, components)) * 2 >= graph.number_of_nodes()
+    expected = [
+        sum(
+            d["length_m"] for _, _, d in graph.subgraph(c).edges(data=True) if not d.get("reversed")
+        )
+        for c in components
+    ]
+    assert _component_lengths_m(graph, components) == expected  # bit for bit
+
+
+def test_ways_with_the_same_tags_keep_their_own_ids_and_issues() -> None:
+    import numpy as np
+
+    from mobility.network._osm_data import OsmWays
+    from mobility.network.build import _WayAttributes
+
+    tags = {"highway": "primary", "maxspeed": "fast", "lanes": "4", "lanes:forward": "x"}
+    ways = OsmWays(
+        way_ids=np.array([7, 9], dtype=np.int64),
+        offsets=np.array([0, 2, 4], dtype=np.int64),
+        refs=np.array([1, 2, 2, 3], dtype=np.int64),
+        way_tags=[dict(tags), dict(tags)],
+        modes=["road", "road"],
+        node_ids=np.array([1, 2, 3], dtype=np.int64),
+        node_lon=np.zeros(3),
+        node_lat=np.zeros(3),
+    )
+    report = LoadReport(source="x", input_format="osm-xml")
+    attributes = _WayAttributes(ways, "road", report)
+    assert attributes.oneway(np.array([0, 1, 0])).tolist() == [0, 0, 0]
+    first, second = attributes.of(0), attributes.of(1)
+    assert (first[0], second[0]) == (7, 9)
+    assert first[2][False]["osmid"] == 7 and second[2][True]["osmid"] == 9
+    assert first[2][False]["lanes"] == 2 and first[2][True]["lanes"] == 2
+    assert "lanes_forward" not in first[2][False]
+    assert list(first[2][False])[-2:] == ["osmid", "highway"]  # the order of the attributes
+    # Each way reports its own unparsed values once, in way order.
+    assert report.unparsed == {"maxspeed": 2, "lanes:forward": 2}
+    assert [e["way"] for e in report.unparsed_examples["maxspeed"]] == [7, 9]

@@ -93,6 +93,12 @@ def test_codec_round_trips_graphs_and_geometries() -> None:
         b'{"meta": {}, "value": {"__t": "enum", "c": "subprocess:Popen", "v": "ls"}}',
         b'{"meta": {}, "value": {"__t": "graph", "c": "OrderedGraph", "nodes": [], "edges": []}}',
         b'{"meta": {}, "value": {"__t": "geom", "i": 5}}',
+        b'{"meta": {}, "value": {"__t": "graph", "c": "MultiDiGraph", "nodes": [[1, {}]], '
+        b'"edges": [[1, 1, 0, {"geometry": {"__t": "geom", "i": 5}}]]}}',
+        b'{"meta": {}, "value": {"__t": "graph", "c": "MultiDiGraph", "nodes": [[1, {}]], '
+        b'"edges": [[1, 1, 0, {"__t": "tuple", "v": []}]]}}',
+        b'{"meta": {}, "value": {"__t": "graph", "c": "MultiDiGraph", "nodes": [], '
+        b'"edges": [[1, {}]]}}',
         b'{"meta": {}, "value": {"__t": "float", "v": "1e400"}}',
         b'{"meta": {}, "value": {"__t": "what"}}',
         b'{"meta": [], "value": 1}',

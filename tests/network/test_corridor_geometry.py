@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import shapely
 from shapely.geometry import LineString, Point
 
 from mobility.model.corridor import load_corridors
@@ -10,6 +12,7 @@ from mobility.network._corridor_geometry import (
     METRIC_CRS,
     corridor_polygons,
     reproject,
+    reproject_array,
     transformer,
     union_polygon,
 )
@@ -43,3 +46,11 @@ def test_the_union_contains_every_corridor() -> None:
     for polygon in polygons.values():
         assert union.buffer(1e-9).contains(polygon)
     assert union.area == pytest.approx(union.area)  # prepared geometry stays usable
+
+
+def test_reproject_array_equals_reprojecting_a_collection() -> None:
+    lines = [LineString([(4.0 + i / 7, 52.0), (4.1, 52.0 + i / 9), (4.3, 51.9)]) for i in range(5)]
+    one_by_one = reproject(shapely.GeometryCollection(lines), 4326, METRIC_CRS)
+    together = reproject_array(np.array(lines), 4326, METRIC_CRS)
+    assert [g.wkb for g in together] == [g.wkb for g in one_by_one.geoms]
+    assert together[0].coords[0][0] > 50_000  # metres, not degrees

@@ -85,3 +85,15 @@ def test_an_outline_missing_nodes_is_skipped() -> None:
     collector.add_way(9, [1, 2], {"highway": "primary"}, "road")
     collector.add_site_area(600, [1, 70, 71, 1], {"highway": "rest_area"})
     assert collector.finish().halt_sites == []
+
+
+def test_is_in_equals_numpy_isin() -> None:
+    import numpy as np
+
+    from mobility.network._osm_data import _is_in
+
+    rng = np.random.default_rng(5)
+    for size in (0, 1, 7, 300):
+        distinct = np.unique(rng.integers(0, 500, size))
+        ids = rng.integers(-5, 505, 200)
+        assert np.array_equal(_is_in(ids, distinct), np.isin(ids, distinct))
