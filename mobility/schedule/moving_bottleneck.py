@@ -262,8 +262,13 @@ def section_delays_vh(
         & ~sections.ramp_pcu_h.any(axis=1),
         dtype=bool,
     )
+    carried = False  # whether some start carries a queue into the stretch
     for i in range(n):
         end = now + sections.time_h[i]
+        if quiet[i] and not carried:
+            # Nothing to integrate, release or merge here (all of it would add 0.0).
+            now = end
+            continue
         row = result[i if by_section else 0]
         # Where no queue can form and nothing else costs, only a queue carried in needs
         # integrating: a start without one adds nothing here.
@@ -273,6 +278,7 @@ def section_delays_vh(
         if i == n - 1 or sections.road[i + 1] != sections.road[i]:
             row += _release(queue, rates.spare[i, key], params.max_queue_h) / params.pcu_per_vehicle
             queue = np.zeros_like(queue)
+        carried = bool(queue.any())
         ramp = sections.ramp_pcu_h[i, key]
         if ramp.any():
             pass_h, column = float(sections.pass_h[i]), float(sections.column_pcu_h[i])

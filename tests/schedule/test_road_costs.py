@@ -65,6 +65,9 @@ def test_measured_counts_replace_the_default_and_say_so() -> None:
     graph = motorway(2, 12.0)
     table = EdgeTable.from_graph(graph)
     assert compass(table)[0] == "east"
+    # Asked per route edge, the directions are those of the whole table.
+    edges = [2, 0, 2, 1]
+    assert RoadCosts(table, TrafficModel()).directions(edges) == [compass(table)[e] for e in edges]
     busy = HourlyCounts(tuple([2000.0] * 24), "counts.csv: line 2")
     counts = TrafficCounts({("A16", "east", "weekday"): busy})
     model = TrafficModel(counts=counts)
