@@ -94,6 +94,10 @@ class OptionContext:
     slot_costs: dict[tuple[int, bytes, bytes, bytes], _SlotCosts] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: Route plans per request ends and column envelope (:func:`route_knowing_closures`).
+    route_plans: dict[tuple[str, ...], RoutePlan] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 def route_knowing_closures(
@@ -111,12 +115,53 @@ def route_knowing_closures(
     meets an element closed for a while (usable outside the closure), the
     best route around every closure is added as one more option.
 
+    Asked again for equal march units (the same ends, vehicles and column
+    shape under other names), it returns the routes found the first time:
+    the same :class:`Route` objects, so their schedules, geometry and slot
+    costs are worked out once (#13). Only the plan's ``column`` is the
+    caller's; its ``requirements`` label and notes are the first caller's.
+
     Raises
     ------
     NoRouteError
         When no route is left, naming the fewest closures and restrictions
         that cut every route.
     """
+    key = _plan_key(request, vehicle, column, k, destination)
+    if key not in context.route_plans:
+        context.route_plans[key] = _route_knowing_closures(
+            router, context, request, vehicle, column, k, destination
+        )
+    return replace(context.route_plans[key], column=column)
+
+
+def _plan_key(
+    request: Request, vehicle: VehicleType, column: Column, k: int, destination: str | None
+) -> tuple[str, ...]:
+    """Return what a route plan depends on: ends, hazmat, vehicle, the column without names.
+
+    The column's unit name and its march units' ids reach only labels and
+    error texts, never the routes (and a failed search is not kept).
+    """
+    serials = tuple(
+        replace(s, march_units=tuple(replace(m, id="") for m in s.march_units))
+        for s in column.serials
+    )
+    shape = replace(column, unit="", serials=serials)
+    ends = (request.origin, destination or request.destination, request.hazmat)
+    return (*ends, str(k), repr(vehicle), repr(shape))
+
+
+def _route_knowing_closures(
+    router: Router,
+    context: OptionContext,
+    request: Request,
+    vehicle: VehicleType,
+    column: Column,
+    k: int,
+    destination: str | None,
+) -> RoutePlan:
+    """:func:`route_knowing_closures` without the memo."""
     target = destination or request.destination
     plan = router.route(
         origin=request.origin,

@@ -71,11 +71,12 @@ def _rows(
 ) -> list[dict[str, object]]:
     """Sum one start's edge delays by road, direction, hour and demand source."""
     total: dict[tuple[str, str, int, str, str], float] = defaultdict(float)
-    refs, directions = costs.table.refs, costs.directions
-    for i, edge in enumerate(edges.tolist()):
+    refs, edge_list = costs.table.refs, edges.tolist()
+    directions = costs.directions(edge_list)
+    for i, edge in enumerate(edge_list):
         key = (
             refs[edge] or "(no ref)",
-            directions[edge],
+            directions[i],
             int(hour_keys[i]),
             "measured" if costs.measured[edge] else "default",
             costs.source[edge],

@@ -256,27 +256,39 @@ def section_delays_vh(
     queue = np.zeros_like(now)
     result = np.zeros((n if by_section else 1, len(now)))
     every = np.arange(len(now))
+    has_ramp = np.asarray(sections.ramp_pcu_h.any(axis=1), dtype=bool)
+    ramps = has_ramp.tolist()
     quiet = np.asarray(
-        (rates.growth <= 0).all(axis=1)
-        & ~sections.extra_vh_per_h.any(axis=1)
-        & ~sections.ramp_pcu_h.any(axis=1),
+        (rates.growth <= 0).all(axis=1) & ~sections.extra_vh_per_h.any(axis=1) & ~has_ramp,
         dtype=bool,
     )
+    carried = False  # whether some start carries a queue into the stretch
     for i in range(n):
         end = now + sections.time_h[i]
+        if quiet[i] and not carried:
+            # Nothing to integrate, release or merge here (all of it would add 0.0).
+            now = end
+            continue
         row = result[i if by_section else 0]
         # Where no queue can form and nothing else costs, only a queue carried in needs
         # integrating: a start without one adds nothing here.
         moving = np.flatnonzero(queue > 0) if quiet[i] else every
         _drive(i, moving, now, end, queue, row, rates, sections, clock, params)
-        key, _ = clock(np.nextafter(end, -np.inf))
-        if i == n - 1 or sections.road[i + 1] != sections.road[i]:
+        carried = bool(queue.any())
+        release = i == n - 1 or sections.road[i + 1] != sections.road[i]
+        # The hour at the end matters only to a queue released or a ramp merging here
+        # (releasing no queue adds 0.0).
+        if (release and carried) or ramps[i]:
+            key, _ = clock(np.nextafter(end, -np.inf))
+        if release and carried:
             row += _release(queue, rates.spare[i, key], params.max_queue_h) / params.pcu_per_vehicle
             queue = np.zeros_like(queue)
-        ramp = sections.ramp_pcu_h[i, key]
-        if ramp.any():
-            pass_h, column = float(sections.pass_h[i]), float(sections.column_pcu_h[i])
-            row += _ramp(ramp, pass_h, column, params) / params.pcu_per_vehicle
+            carried = False
+        if ramps[i]:
+            ramp = sections.ramp_pcu_h[i, key]
+            if ramp.any():
+                pass_h, column = float(sections.pass_h[i]), float(sections.column_pcu_h[i])
+                row += _ramp(ramp, pass_h, column, params) / params.pcu_per_vehicle
         now = end
     return result
 

@@ -75,11 +75,30 @@ def _iso(moment: datetime) -> str:
     return local_iso(moment)
 
 
-def _limits(instance: Instance, task: Task, option_index: int) -> list[dict[str, Any]]:
-    """Restricted elements on the route with their limits (for the validator)."""
+def _limits(
+    instance: Instance,
+    task: Task,
+    option_index: int,
+    memo: dict[int, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Restricted elements on the route with their limits (for the validator).
+
+    With ``memo`` (by route object, for one plan: equal march units share
+    their routes, #13) each route's edges are read once; every call gets
+    its own copies of the rows.
+    """
     route = task.options[option_index].route
     if route is None:
         return []
+    if memo is None:
+        return _route_limits(route)
+    if id(route) not in memo:
+        memo[id(route)] = _route_limits(route)
+    return [dict(row) for row in memo[id(route)]]
+
+
+def _route_limits(route: Route) -> list[dict[str, Any]]:
+    """Restricted elements on ``route`` with their limits, in route order."""
     graph = route.graph
     found: dict[str, dict[str, Any]] = {}
     for u, v, key in route.edges:
@@ -155,11 +174,12 @@ def build_plan(
     pieces.sort(key=lambda item: (item[2].slot, item[1].id, item[1].march_unit.id))
     # In one pass per route and column: equal march units share it (#15).
     civilian = civilian_delay_rows_many(instance, [(t, c.option, c.slot) for _, t, c in pieces])
+    limits: dict[int, list[dict[str, Any]]] = {}  # per route object (instance keeps them alive)
     for (index, task, choice), delay_rows in zip(pieces, civilian, strict=True):
         option = task.options[choice.option]
         departure = instance.time(choice.slot * instance.slot_min)
         number = _movement_number(per_day, departure, rail=option.rail is not None)
-        data = _movement_data(instance, task, choice, number, delay_rows)
+        data = _movement_data(instance, task, choice, number, delay_rows, limits)
         if data["late_min"]:
             own = usage(instance, {index: assignment.choices[index]})
             binding = _binding(instance, task, timelines, own)
@@ -204,8 +224,12 @@ def _movement_data(
     choice: Choice,
     number: str,
     civilian_delay: list[dict[str, object]],
+    limits: dict[int, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """Return the movement table's row of a scheduled task, with its civilian delay rows."""
+    """Return the movement table's row of a scheduled task, with its civilian delay rows.
+
+    ``limits`` keeps the restricted elements per route (:func:`_limits`).
+    """
     scenario = instance.scenario
     option = task.options[choice.option]
     route = option.route
@@ -250,7 +274,7 @@ def _movement_data(
             for text, begin, end in option.closure_spans
         ],
         "requirements": need.to_dict(),
-        "restricted_elements": _limits(instance, task, choice.option),
+        "restricted_elements": _limits(instance, task, choice.option, limits),
         # The road route as graph edges (u, v, key): the validator re-derives from them.
         "edges": [list(edge) for edge in route.edges] if route is not None else [],
     }

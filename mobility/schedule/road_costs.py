@@ -8,8 +8,8 @@ on-ramps joining at each node, and a clock over the solver's minutes.
 
 from __future__ import annotations
 
-import functools
 import math
+from collections.abc import Iterable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,17 +29,19 @@ COMPASS = ("north", "east", "south", "west")
 
 def compass(table: EdgeTable) -> list[str]:
     """Compass direction (nearest of four) of each edge, from its end nodes."""
-    graph = table.graph
-    directions = []
-    for u, v, _ in table.keys:
-        a, b = graph.nodes[u], graph.nodes[v]
-        dx = (float(b.get("x", 0.0)) - float(a.get("x", 0.0))) * math.cos(
-            math.radians(float(a.get("y", 0.0)))
-        )
-        dy = float(b.get("y", 0.0)) - float(a.get("y", 0.0))
-        bearing = math.degrees(math.atan2(dx, dy)) % 360
-        directions.append(COMPASS[round(bearing / 90) % 4])
-    return directions
+    return [_compass_of(table, edge) for edge in range(table.n_edges)]
+
+
+def _compass_of(table: EdgeTable, edge: int) -> str:
+    """Compass direction (nearest of four) of one edge, from its end nodes."""
+    u, v, _ = table.keys[edge]
+    a, b = table.graph.nodes[u], table.graph.nodes[v]
+    dx = (float(b.get("x", 0.0)) - float(a.get("x", 0.0))) * math.cos(
+        math.radians(float(a.get("y", 0.0)))
+    )
+    dy = float(b.get("y", 0.0)) - float(a.get("y", 0.0))
+    bearing = math.degrees(math.atan2(dx, dy)) % 360
+    return COMPASS[round(bearing / 90) % 4]
 
 
 def minute_clock(keys: NDArray[np.int64], clock_min: NDArray[np.int64]) -> Clock:
@@ -51,10 +53,13 @@ def minute_clock(keys: NDArray[np.int64], clock_min: NDArray[np.int64]) -> Clock
     to_boundary_h = (60 - clock_min % 60).astype(np.float64) / 60
 
     def at(hours: FloatArray) -> tuple[NDArray[np.int64], FloatArray]:
-        minutes = np.clip(hours * 60, 0, last)
+        # Called per stretch and hour step of every route: plain ufuncs, not np.clip
+        # (the same values, at a fraction of the overhead).
+        scaled = hours * 60
+        minutes = np.minimum(np.maximum(scaled, 0), last)
         index = minutes.astype(np.int64)
         boundary = hours + to_boundary_h[index] - (minutes - index) / 60
-        boundary = np.where(hours * 60 >= last, hours + 1.0, boundary)
+        boundary = np.where(scaled >= last, hours + 1.0, boundary)
         return keys[index], np.maximum(boundary, hours + 1e-9)
 
     return at
@@ -102,6 +107,7 @@ class RoadCosts:
         self.ramp_lanes_at_v = ramp_lanes[table.v]
         self.ramp_veh_h = model.ramp_veh_per_lane_day * profiles
         self.night = np.array([1.0 if key % 24 in NIGHT_HOURS else 0.0 for key in range(48)])
+        self._directions: dict[int, str] = {}
 
     def _apply_counts(self, highways: list[str]) -> None:
         counts = self.model.counts
@@ -177,10 +183,19 @@ class RoadCosts:
         sections = merge_sections(self.sections(edges, edge_s, pass_h, vehicles))
         return route_delays_vh(sections, start_h, clock, self.model.bottleneck())
 
-    @functools.cached_property
-    def directions(self) -> list[str]:
-        """Compass direction of every edge (:func:`compass`), worked out once."""
-        return compass(self.table)
+    def directions(self, edges: Iterable[int]) -> list[str]:
+        """Compass direction (:func:`compass`) of each of ``edges``, each edge worked out once.
+
+        Only the edges of planned routes are asked for: on a country-size
+        network the whole table's directions took seconds (#13).
+        """
+        known = self._directions
+        found = []
+        for edge in edges:
+            if edge not in known:
+                known[edge] = _compass_of(self.table, edge)
+            found.append(known[edge])
+        return found
 
     def edge_delays(
         self,
@@ -223,11 +238,11 @@ class RoadCosts:
         The rows sum to :meth:`route_costs` for that start.
         """
         delays, keys = self.edge_delays(edges, edge_s, pass_h, vehicles, np.array([start_h]), clock)
-        directions = self.directions if len(edges) else []
+        directions = self.directions(edges.tolist())
         return [
             {
                 "road": self.table.refs[e],
-                "direction": directions[e],
+                "direction": directions[i],
                 "hour_key": int(keys[0, i]),
                 "delay_vh": float(delays[i, 0]),
                 "demand": "measured" if self.measured[e] else "default",

@@ -263,3 +263,29 @@ def test_every_start_is_integrated_on_its_own_bit_for_bit(
         alone = reference_delays_vh(sections, start)
         assert np.array_equal(together[:, j], alone)
         assert total[0, j] == pytest.approx(alone.sum(), rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    route=st.lists(
+        st.tuples(
+            st.floats(0.2, 15),  # km
+            st.integers(1, 3),  # lanes
+            st.sampled_from([500.0, 1_500.0, 25_000.0]),  # daily per lane: mostly quiet
+            st.integers(0, 1),  # road
+            st.sampled_from([0.0, 0.0, 0.0, 1.0]),  # ramp lanes at the end
+            st.floats(30, 80),  # column km/h
+        ),
+        min_size=5,
+        max_size=25,
+    ),
+    starts=st.lists(st.floats(0, 47.99), min_size=1, max_size=8),
+)
+def test_quiet_stretches_skipped_without_a_queue_change_no_bit(
+    route: list[tuple[float, int, float, int, float, float]], starts: list[float]
+) -> None:
+    """#13: long routes of stretches where no queue forms give the scalar loop's delays exactly."""
+    sections = build(route)
+    together = section_delays_vh(sections, np.array(starts), clock, PARAMS)
+    for j, start in enumerate(starts):
+        assert np.array_equal(together[:, j], reference_delays_vh(sections, start))

@@ -306,3 +306,30 @@ def test_each_movement_s_civilian_rows_are_those_of_its_option_and_slot(
         total = sum(float(str(r["delay_vh"])) for r in rows)
         assert total == pytest.approx(movement.data["disruption_vh"], abs=0.01 + 0.0005 * len(rows))
     assert any(m.data["civilian_delay"] for m in plan.movements)
+
+
+def test_equal_march_units_share_routes_and_keep_their_own_rows(
+    tiny_scenario: Path, atlas: mobility.Network, router: Router
+) -> None:
+    """#13: equal march units get the same route objects; each movement's rows are its own."""
+    from mobility.schedule.plan import _limits
+
+    scenario = load_scenario(tiny_scenario)
+    request = replace(scenario.requests[0], vehicles={"ammunition-truck-1-1": 40})
+    instance = build_instance(replace(scenario, requests=(request,)), atlas, router)
+    first, second = instance.tasks[:2]
+    assert first.march_unit.vehicles == second.march_unit.vehicles
+    assert all(a.route is b.route for a, b in zip(first.options, second.options, strict=True))
+    memo: dict[int, list[dict[str, Any]]] = {}
+    once = _limits(instance, first, 0, memo)
+    again = _limits(instance, second, 0, memo)
+    assert len(memo) == 1 and once and once == again == _limits(instance, second, 0)
+    assert all(a is not b for a, b in zip(once, again, strict=True))  # copies, not shared
+    plan = build_plan(instance, greedy_assignment(instance))
+    for movement in plan.movements:
+        task = next(t for t in instance.tasks if t.id == movement.data["task"])
+        edges = [tuple(e) for e in movement.data["edges"]]
+        [option] = [
+            i for i, o in enumerate(task.options) if o.route and list(o.route.edges) == edges
+        ]
+        assert movement.data["restricted_elements"] == _limits(instance, task, option)

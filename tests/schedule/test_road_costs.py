@@ -3,6 +3,9 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from mobility.errors import DataError
 from mobility.routing.edges import EdgeTable
@@ -65,6 +68,9 @@ def test_measured_counts_replace_the_default_and_say_so() -> None:
     graph = motorway(2, 12.0)
     table = EdgeTable.from_graph(graph)
     assert compass(table)[0] == "east"
+    # Asked per route edge, the directions are those of the whole table.
+    edges = [2, 0, 2, 1]
+    assert RoadCosts(table, TrafficModel()).directions(edges) == [compass(table)[e] for e in edges]
     busy = HourlyCounts(tuple([2000.0] * 24), "counts.csv: line 2")
     counts = TrafficCounts({("A16", "east", "weekday"): busy})
     model = TrafficModel(counts=counts)
@@ -148,3 +154,37 @@ def test_edge_delays_of_many_starts_are_the_breakdowns_of_each() -> None:
         assert [r["delay_vh"] for r in rows] == delays[:, j].tolist()
         assert [r["hour_key"] for r in rows] == keys[j].tolist()
     assert delays[:, 0].sum() > 0 and delays[:, 1].sum() == 0.0
+
+
+def _clock_before_13(
+    keys: NDArray[np.int64], clock_min: NDArray[np.int64], hours: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """:func:`minute_clock` as written before #13 (with ``np.clip``)."""
+    last = len(keys) - 1
+    to_boundary_h = (60 - clock_min % 60).astype(np.float64) / 60
+    minutes = np.clip(hours * 60, 0, last)
+    index = minutes.astype(np.int64)
+    boundary = hours + to_boundary_h[index] - (minutes - index) / 60
+    boundary = np.where(hours * 60 >= last, hours + 1.0, boundary)
+    return keys[index], np.maximum(boundary, hours + 1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    hours=st.lists(
+        st.one_of(st.floats(-2, 60), st.integers(0, 60).map(float), st.just(-0.0)),
+        min_size=1,
+        max_size=20,
+    ),
+    offset=st.integers(0, 59),
+)
+def test_minute_clock_is_bit_identical_to_the_clipping_one(hours: list[float], offset: int) -> None:
+    """#13: the clock without ``np.clip`` gives the same keys and boundaries, bit for bit."""
+    minutes = 48 * 60
+    keys = (np.arange(minutes) // 60) % 24
+    clock_min = (np.arange(minutes) + offset) % (24 * 60)
+    given_h = np.array(hours)
+    key, boundary = minute_clock(keys, clock_min)(given_h)
+    old_key, old_boundary = _clock_before_13(keys, clock_min, given_h)
+    assert np.array_equal(key, old_key)
+    assert boundary.tobytes() == old_boundary.tobytes()

@@ -22,6 +22,7 @@ from mobility.schedule._road_options import (
     _window_table,
     hour_keys,
     make_option,
+    route_knowing_closures,
 )
 from mobility.schedule.disruption import TrafficModel
 from mobility.schedule.instance import Resource, Use, _option_context
@@ -165,3 +166,36 @@ def test_an_option_without_a_usable_start_says_why(
     open_option, _ = make_option(context, route, *ends, unit, 0)
     assert open_option is not None
     assert np.array_equal(option.allowed | meets, open_option.allowed)
+
+
+def test_equal_march_units_share_one_route_plan(
+    road: tuple[OptionContext, dict[str, Resource], Route, Column], router: Router
+) -> None:
+    """#13: equal march units (other names) get the same routes, found once; others their own."""
+    context, _, _, _ = road
+    fresh = replace(context)
+    assert fresh.route_plans == {}  # not copied by replace
+    request = fresh.scenario.requests[0]
+    fennek = router.catalogue.get("fennek")
+
+    def column(unit: str, unit_id: str, count: int) -> Column:
+        march_unit = MarchUnit(unit_id, ((fennek, count),))
+        return Column(unit=unit, serials=(Serial("1", (march_unit,)),))
+
+    first = column("Recce 1.1", "1.1", 20)
+    plan = route_knowing_closures(router, fresh, request, fennek, first, 2)
+    second = column("Recce 1.2", "1.2", 20)
+    again = route_knowing_closures(router, fresh, request, fennek, second, 2)
+    assert len(fresh.route_plans) == 1
+    assert all(a is b for a, b in zip(plan.routes, again.routes, strict=True))
+    assert plan.column is first and again.column is second
+    # What a fresh router finds for the second unit alone: the same routes.
+    alone = route_knowing_closures(
+        Router(router.network), replace(context), request, fennek, second, 2
+    )
+    assert [r.edges for r in alone.routes] == [r.edges for r in again.routes]
+    assert [r.schedule for r in alone.routes] == [r.schedule for r in again.routes]
+    # A longer column (its halts and pass times differ) and fewer routes are asked anew.
+    longer = route_knowing_closures(router, fresh, request, fennek, column("Recce", "1.3", 25), 2)
+    route_knowing_closures(router, fresh, request, fennek, first, 1)
+    assert len(fresh.route_plans) == 3 and longer.routes[0] is not plan.routes[0]
