@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import networkx as nx
 from shapely.geometry import LineString
@@ -15,7 +16,7 @@ from mobility.network.export import edge_features
 
 def _expected(graph: nx.MultiDiGraph, kind: str | None = None) -> list[tuple[object, ...]]:
     """What each piece is, made from the graph's features one by one."""
-    out = []
+    out: list[tuple[object, ...]] = []
     for feature in _undirected(edge_features(graph)):
         p = feature["properties"]
         rows = _edge_rows(p)
@@ -51,7 +52,7 @@ def test_pieces_are_the_features_of_one_direction_with_their_popups(
 def test_pieces_with_lists_nan_and_unhashable_tags_keep_their_own_popups() -> None:
     graph = nx.MultiDiGraph()
     line = LineString([(5.0, 52.0), (5.005, 52.001), (5.01, 52.0)])
-    tags = [
+    tags: list[dict[str, Any]] = [
         {"highway": ["primary", "secondary"], "ref": ["N1", "N2"], "corridors": ["north"]},
         {"highway": "primary", "ref": ["N1", "N2"], "corridors": ["north"], "maxweight_t": 30.0},
         {"highway": "primary_link", "maxspeed_kph": math.nan, "corridors": ("north",)},
