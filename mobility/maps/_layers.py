@@ -95,6 +95,8 @@ def _mlc(p: Mapping[str, Any]) -> str | None:
     return f"{wheeled or '-'} wheeled / {tracked or '-'} tracked"
 
 
+# Reads the edge's identity and the attributes in mobility.maps._network_layer._ROW_FIELDS
+# (pieces with the same values there share their rows): keep the two in step.
 def _edge_rows(p: Mapping[str, Any]) -> list[list[str]]:
     rail = "railway" in p
     return _rows(
