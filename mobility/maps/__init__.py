@@ -15,8 +15,8 @@ from mobility.maps._layers import (
     add_closures_layer,
     add_critical_points,
     add_criticality_layer,
-    add_network_layers,
 )
+from mobility.maps._network_layer import add_network_layers
 from mobility.maps._payload import plan_payload
 from mobility.maps.plan_view import PlanView, plan_view, read_plan_view
 from mobility.maps.render import (

@@ -17,11 +17,11 @@ from typing import Any
 import folium
 import networkx as nx
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from mobility.errors import DataError
 from mobility.maps._elements import JsCall
-from mobility.maps._network_lines import Piece, join_pieces
-from mobility.network.export import edge_features, place_features
+from mobility.network.export import _json_value, edge_features, place_features
 from mobility.network.load import Network
 from mobility.routing.elements import logical_elements, network_table
 
@@ -95,6 +95,8 @@ def _mlc(p: Mapping[str, Any]) -> str | None:
     return f"{wheeled or '-'} wheeled / {tracked or '-'} tracked"
 
 
+# Reads the edge's identity and the attributes in mobility.maps._network_layer._ROW_FIELDS
+# (pieces with the same values there share their rows): keep the two in step.
 def _edge_rows(p: Mapping[str, Any]) -> list[list[str]]:
     rail = "railway" in p
     return _rows(
@@ -163,87 +165,30 @@ def _line_feature(feature: Mapping[str, Any], kind: str) -> dict[str, Any]:
     }
 
 
-def _features_of(graph: nx.MultiDiGraph, edges: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """Features of some of a graph's edges ``(u, v, key, data)``, in the graph's order."""
-    part = nx.MultiDiGraph()
-    part.add_nodes_from(graph.nodes)
-    part.add_edges_from(edges)
-    return edge_features(part)
-
-
-def _flagged_edges(graph: nx.MultiDiGraph, flag: str) -> list[dict[str, Any]]:
-    """Features of the edges with ``flag`` (``bridge``, ``tunnel``)."""
+def _flagged_edges(graph: nx.MultiDiGraph, flag: str) -> list[tuple[Any, Any, Any, dict[str, Any]]]:
+    """Return the edges ``(u, v, key, data)`` with ``flag`` (``bridge``, ``tunnel``), in order."""
     edges = []
     for u, v, key, data in graph.edges(keys=True, data=True):
         value = data.get(flag)
         if value and not (isinstance(value, float) and math.isnan(value)):
             edges.append((u, v, key, data))
-    return _features_of(graph, edges)
+    return edges
 
 
-def _one_direction(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """Features of one edge per way piece (as :func:`_undirected`, made for those alone)."""
-    seen: set[tuple[Any, ...]] = set()
-    edges = []
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        mark = (min(u, v), max(u, v), str(data.get("osmid")))
-        if mark not in seen:
-            seen.add(mark)
-            edges.append((u, v, key, data))
-    return _features_of(graph, edges)
+def _edge_properties(u: Any, v: Any, key: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return an edge's feature properties (as :func:`~mobility.network.export.edge_features`)."""
+    properties = {
+        name: _json_value(value)
+        for name, value in data.items()
+        if name not in ("geometry", "length")
+    }
+    properties.update(u=u, v=v, key=key)
+    return properties
 
 
-def _pieces(graph: nx.MultiDiGraph, kind: str | None = None) -> list[Piece]:
-    """Return what to draw of a graph's edges: one piece per way piece, with its popup."""
-    pieces = []
-    for feature in _one_direction(graph):
-        p = feature["properties"]
-        rows = _edge_rows(p)
-        pieces.append(
-            Piece(
-                kind=kind or _road_class(p.get("highway")),
-                rows=tuple((label, text) for label, text in rows if label != "Edge"),
-                title=_edge_title(p),
-                edge=rows[-1][1],
-                way=p.get("osmid"),
-                u=p["u"],
-                v=p["v"],
-                coords=feature["geometry"]["coordinates"],
-            )
-        )
-    return pieces
-
-
-def add_network_layers(fmap: folium.Map, network: Network) -> list[folium.FeatureGroup]:
-    """Add the corridor roads (by class) and rail lines; return the two groups.
-
-    Pieces of one road with the same popup are joined and simplified
-    (:mod:`mobility.maps._network_lines`), so that a country's network stays a
-    page of a few megabytes.
-    """
-    roads = _group(fmap, "Corridor roads")
-    joined = join_pieces(_pieces(network.road), order=list(ROAD_STYLES))
-    JsCall("network", fmap, {"group": roads}, {"styles": ROAD_STYLES, "groups": joined}).add_to(
-        roads
-    )
-    rail = _group(fmap, "Corridor rail")
-    rail_joined = join_pieces(_pieces(network.rail, "rail"), order=["rail"])
-    JsCall(
-        "network", fmap, {"group": rail}, {"styles": {"rail": RAIL_STYLE}, "groups": rail_joined}
-    ).add_to(rail)
-    kinds = {group["k"] for group in joined}
-    items = [
-        {"label": name, "colour": style["color"]}
-        for name, style in ROAD_STYLES.items()
-        if name in kinds
-    ]
-    items.append({"label": "rail", "colour": RAIL_STYLE["color"], "dash": True})
-    _legend(fmap, "Network", items, open_=False)
-    return [roads, rail]
-
-
-def _midpoint(geometry: Mapping[str, Any]) -> list[float]:
-    point = shape(geometry).interpolate(0.5, normalized=True)
+def _midpoint(geometry: Mapping[str, Any] | BaseGeometry) -> list[float]:
+    line = geometry if isinstance(geometry, BaseGeometry) else shape(geometry)
+    point = line.interpolate(0.5, normalized=True)
     return [round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)]
 
 
@@ -251,11 +196,11 @@ def _structures(network: Network, flag: str) -> list[dict[str, Any]]:
     """One point per bridge or tunnel element (way), at the middle of its first edge."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for mode, graph in (("road", network.road), ("rail", network.rail)):
-        for feature in _flagged_edges(graph, flag):
-            p = feature["properties"]
-            key = (mode, str(p.get("osmid")))
+        for u, v, edge_key, data in _flagged_edges(graph, flag):
+            key = (mode, str(_json_value(data.get("osmid"))))
             if key in found:
                 continue
+            p = _edge_properties(u, v, edge_key, data)
             if flag == "bridge":
                 label = _mlc(p) or _fmt(p.get("maxweight_t"), " t") or "no class tagged"
                 title = f"{_edge_title(p)} (MLC {label})"
@@ -263,7 +208,7 @@ def _structures(network: Network, flag: str) -> list[dict[str, Any]]:
                 category = _fmt(p.get("tunnel_category")) or "none tagged"
                 title = f"{_edge_title(p)} (ADR category {category})"
             found[key] = {
-                "ll": _midpoint(feature["geometry"]),
+                "ll": _midpoint(data["geometry"]),
                 "k": flag,
                 "t": title,
                 "p": _rows([("Mode", mode)]) + _edge_rows(p),

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 
 #: Simplification tolerance: about a pixel and a half at zoom 14, well below a
 #: road's drawn width at the zooms a corridor is read at.
@@ -50,7 +51,7 @@ class Piece:
     u, v
         Graph nodes at the start and end of ``coords``.
     coords
-        ``(lon, lat)`` points from ``u`` to ``v``.
+        ``(lon, lat)`` points from ``u`` to ``v`` (a sequence or an ``(n, 2+)`` array).
     """
 
     kind: str
@@ -60,7 +61,7 @@ class Piece:
     way: Any
     u: Hashable
     v: Hashable
-    coords: Sequence[Sequence[float]]
+    coords: Sequence[Sequence[float]] | NDArray[np.float64]
 
 
 def chains(ends: Sequence[tuple[Hashable, Hashable]]) -> list[list[tuple[int, bool]]]:
@@ -156,14 +157,92 @@ def unpack(steps: Sequence[int]) -> list[list[float]]:
     return out
 
 
-def _chain_coords(pieces: Sequence[Piece], chain: list[tuple[int, bool]]) -> list[list[float]]:
-    coords: list[list[float]] = []
-    for index, forward in chain:
-        points = [list(p[:2]) for p in pieces[index].coords]
-        if not forward:
-            points.reverse()
-        coords += points[1:] if coords and coords[-1] == points[0] else points
-    return coords
+def _chain_points(
+    pieces: Sequence[Piece], found: list[list[tuple[int, bool]]]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Gather the points of every chain at once: pieces in chain order, shared ends once.
+
+    Returns the ``(lon, lat)`` points and, per point, its chain's index (in
+    increasing order). A piece's first point is left out where it repeats
+    the point before it in its chain.
+    """
+    arrays = [np.asarray(piece.coords, dtype=float)[:, :2] for piece in pieces]
+    points = np.concatenate(arrays) if arrays else np.empty((0, 2))
+    starts = np.cumsum([0, *(len(a) for a in arrays)])[:-1]
+    piece = np.array([i for chain in found for i, _ in chain], dtype=np.int64)
+    forward = np.array([f for chain in found for _, f in chain], dtype=bool)
+    chain_of = np.repeat(np.arange(len(found)), [len(chain) for chain in found])
+    first = np.r_[True, chain_of[1:] != chain_of[:-1]] if len(piece) else np.empty(0, bool)
+    lengths = np.asarray([len(a) for a in arrays], dtype=np.int64)[piece]
+    at = np.repeat(np.arange(len(piece)), lengths)
+    within = np.arange(len(at)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    index = starts[piece][at] + np.where(forward[at], within, lengths[at] - 1 - within)
+    out = points[index]
+    repeated = np.zeros(len(out), dtype=bool)
+    repeated[1:] = (out[1:] == out[:-1]).all(axis=1)
+    keep = ~((within == 0) & ~first[at] & repeated)
+    return out[keep], chain_of[at][keep]
+
+
+def _simplified(
+    points: NDArray[np.float64], chain: NDArray[np.int64], n_chains: int, tolerance_m: float
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Apply :func:`simplify_m` to every chain at once (the same points, to the bit)."""
+    counts = np.bincount(chain, minlength=n_chains)
+    if tolerance_m <= 0 or not (counts > 2).any():
+        return points, chain
+    bounds = np.cumsum(np.r_[0, counts])
+    long_ = np.flatnonzero(counts > 2)
+    scale_x = np.array(
+        [
+            math.cos(math.radians(points[bounds[c] : bounds[c + 1], 1].mean()))
+            for c in long_.tolist()
+        ]
+    )
+    scales = np.column_stack([scale_x, np.ones(len(long_))]) * METRES_PER_DEGREE
+    rank = np.full(n_chains, -1)
+    rank[long_] = np.arange(len(long_))
+    selected = rank[chain] >= 0
+    lines = shapely.linestrings(
+        points[selected] * scales[rank[chain[selected]]], indices=rank[chain[selected]]
+    )
+    kept, which = shapely.get_coordinates(shapely.simplify(lines, tolerance_m), return_index=True)
+    all_points = np.concatenate([points[~selected], kept / scales[which]])
+    all_chains = np.concatenate([chain[~selected], long_[which]])
+    order = np.argsort(all_chains, kind="stable")
+    return all_points[order], all_chains[order]
+
+
+def _packed(
+    points: NDArray[np.float64], chain: NDArray[np.int64], n_chains: int
+) -> list[list[int]]:
+    """Apply :func:`pack` to every chain at once."""
+    units = np.rint(points[:, ::-1] * UNITS_PER_DEGREE).astype(np.int64)  # [lat, lon]
+    same_chain = np.r_[False, chain[1:] == chain[:-1]]
+    repeat = same_chain & np.r_[False, (units[1:] == units[:-1]).all(axis=1)]
+    units, chain, same_chain = units[~repeat], chain[~repeat], same_chain[~repeat]
+    steps = units.copy()
+    steps[1:] -= units[:-1]
+    steps[~same_chain] = units[~same_chain]
+    flat = steps.ravel().tolist()
+    bounds = (2 * np.cumsum(np.r_[0, np.bincount(chain, minlength=n_chains)])).tolist()
+    return [flat[bounds[i] : bounds[i + 1]] for i in range(n_chains)]
+
+
+def packed_chains(
+    pieces: Sequence[Piece], found: list[list[tuple[int, bool]]], tolerance_m: float
+) -> list[list[int]]:
+    """Return ``pack(simplify_m(points of chain, tolerance_m))`` of every chain in ``found``.
+
+    The chains' points are gathered, simplified and packed as arrays, in one go
+    for all of them (a country's network has some 100,000 chains); the result
+    is that of :func:`simplify_m` and :func:`pack` on each chain.
+    """
+    if not found:
+        return []
+    points, chain = _chain_points(pieces, found)
+    points, chain = _simplified(points, chain, len(found), tolerance_m)
+    return _packed(points, chain, len(found))
 
 
 def _chain_title(pieces: list[Piece], named: bool) -> str | None:
@@ -206,10 +285,11 @@ def join_pieces(
         named = any(label in ("Name", "Ref") for label, _ in rows)
         title = members[0].title if named else f"unnamed {dict(rows).get('Class', kind)}"
         lines = []
-        for chain in chains([(piece.u, piece.v) for piece in members]):
+        found = chains([(piece.u, piece.v) for piece in members])
+        for chain, steps in zip(found, packed_chains(members, found, tolerance_m), strict=True):
             chained = [members[i] for i, _ in chain]
             edge: str | int = chained[0].edge if len(chain) == 1 else len(chain)
-            line: list[Any] = [edge, pack(simplify_m(_chain_coords(members, chain), tolerance_m))]
+            line: list[Any] = [edge, steps]
             if (own := _chain_title(chained, named)) is not None:
                 line.append(own)
             lines.append(line)

@@ -186,6 +186,8 @@ class _Payload:
     network: Network | None
     names: dict[str, int] = field(default_factory=dict)
     route_ids: dict[tuple[tuple[float, ...], ...], int] = field(default_factory=dict)
+    #: Route index per route line as read (``(lon, lat)``): most movements share a line.
+    line_ids: dict[tuple[tuple[float, ...], ...], int] = field(default_factory=dict)
     routes: list[dict[str, Any]] = field(default_factory=list)
     colours: dict[str, str] = field(default_factory=dict)
     groups: dict[tuple[int, str, str], dict[str, Any]] = field(default_factory=dict)
@@ -222,8 +224,12 @@ class _Payload:
         mode = str(row.get("mode") or "road")
         rail = is_train(row)
         offset = road_leg_km(row) if rail else 0.0
-        latlngs = to_latlngs(view.routes[str(row["movement"])])
-        route = self.route_id(latlngs, offset + float(row.get("length_km") or 0.0))
+        line = view.routes[str(row["movement"])]
+        read = tuple(map(tuple, line))
+        route = self.line_ids.get(read)
+        if route is None:  # a line not seen yet (the same points rounded may have been)
+            route = self.route_id(to_latlngs(line), offset + float(row.get("length_km") or 0.0))
+            self.line_ids[read] = route
         key, colour, label = self.colour_of(row)
         track = column_track(row, view.start) if not rail or row.get("checkpoints") else None
         if track is not None:

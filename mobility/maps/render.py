@@ -19,7 +19,8 @@ from branca.element import Figure
 from mobility._atomic import write_file_checked
 from mobility.maps._basemap import add_basemap
 from mobility.maps._elements import JsCall, OfflineMap
-from mobility.maps._layers import add_critical_points, add_network_layers, network_bounds
+from mobility.maps._layers import add_critical_points, network_bounds
+from mobility.maps._network_layer import add_network_layers
 from mobility.maps._payload import STEP_S, plan_payload
 from mobility.maps._plan_legend import add_plan_legends, kpi_lines
 from mobility.maps.outlines import Outlines, add_outlines

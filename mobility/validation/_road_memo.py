@@ -13,8 +13,9 @@ derived from, never by what the row claims to have found:
   (:func:`~mobility.validation._route.route_limits`): from its edges and the
   envelope;
 - the column's timing (:meth:`~mobility.routing.router.Router.retime`): from
-  its edges, its vehicles (the column they form), its envelope's vehicle class
-  for the start's day (the edges in service that day) and its two ends. The
+  its edges, its vehicles (the column they form), its envelope's speed limit
+  (the edge times and column speeds of its vehicle class), the start's day (the
+  edges in service that day) and its two ends. The
   start is the origin of the timing's clock and nothing else: every time of a
   schedule is the start plus elapsed seconds
   (:func:`~mobility.model.clock.add_seconds`; no march rule depends on the
@@ -105,20 +106,26 @@ class RoadMemo:
         not known yet).
         """
         day = local_time(start).date()
-        # One class per envelope and service period (the router shares them): its edge times
-        # and speeds are what the timing depends on besides the edges and the column.
-        vehicle_class = self.router.vehicle_class(need, "road", day=day)
+        # The timing depends on the envelope only through its class's edge times and column
+        # speeds, which its speed limit alone sets (limits and clearances decide which edges
+        # a route may use, checked by ``restrictions``): one class per speed limit and service
+        # period is built to time the rows, not one per envelope (each costs a path engine
+        # on a country's network, #13).
+        timed_as = Requirements(label="", max_speed_kph=need.max_speed_kph)
+        vehicle_class = self.router.vehicle_class(timed_as, "road", day=day)
         key = (
             edges,
             tuple((vehicle.id, count) for vehicle, count in vehicles),
-            need,
+            timed_as,
             id(vehicle_class),
             origin,
             destination,
         )
         known = self._timings.get(key)
         if known is None:
-            schedule = self.router.retime(list(edges), column(), need, start, origin, destination)
+            schedule = self.router.retime(
+                list(edges), column(), timed_as, start, origin, destination
+            )
             # The class is kept with the timing so that its id is not reused.
             self._timings[key] = (schedule, vehicle_class)
             return schedule

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
+import numpy as np
 import pytest
 
 from mobility.maps._network_lines import (
@@ -12,6 +14,7 @@ from mobility.maps._network_lines import (
     chains,
     join_pieces,
     pack,
+    packed_chains,
     simplify_m,
     unpack,
 )
@@ -123,3 +126,52 @@ def test_a_closed_ring_road_stays_closed(tolerance_m: float) -> None:
     ((edge, steps),) = group["lines"]
     points = unpack(steps)
     assert edge == 4 and points[0] == points[-1] and len(points) == 5
+
+
+def _chain_coords(pieces: list[Piece], chain: list[tuple[int, bool]]) -> list[list[float]]:
+    """The chain's points one piece at a time (what :func:`packed_chains` gathers as arrays)."""
+    coords: list[list[float]] = []
+    for index, forward in chain:
+        points = [list(p[:2]) for p in pieces[index].coords]
+        if not forward:
+            points.reverse()
+        coords += points[1:] if coords and coords[-1] == points[0] else points
+    return coords
+
+
+@pytest.mark.parametrize("tolerance_m", [0.0, 10.0, 40.0])
+def test_packed_chains_are_each_chain_simplified_and_packed_on_its_own(tolerance_m: float) -> None:
+    rng = np.random.default_rng(13)
+    pieces = []
+    for index in range(300):
+        # Random walks of 2 to 8 points, some with a repeated point, some in 3D.
+        n = int(rng.integers(2, 9))
+        lon = 5.0 + np.cumsum(rng.normal(0, 2e-4, n))
+        lat = 52.0 + index * 1e-3 + np.cumsum(rng.normal(0, 2e-4, n))
+        coords = np.column_stack([lon, lat]).tolist()
+        if index % 7 == 0:
+            coords.insert(1, list(coords[0]))
+        if index % 11 == 0:
+            coords = [[*point, 3.0] for point in coords]
+        pieces.append(Piece("primary", (), "t", "e", index, 0, 0, coords))
+    # Chains of 1 to 5 pieces, some reversed; joints shared exactly or not at all.
+    found: list[list[tuple[int, bool]]] = []
+    index = 0
+    while index < len(pieces):
+        size = int(rng.integers(1, 6))
+        found.append([(i, bool(rng.integers(0, 2))) for i in range(index, min(index + size, 300))])
+        index += size
+    for chain in found[::2]:
+        for (a, fa), (b, fb) in itertools.pairwise(chain):
+            end = list(pieces[a].coords[-1 if fa else 0][:2])
+            start = 0 if fb else -1
+            b_coords = [list(p) for p in pieces[b].coords]
+            b_coords[start] = end + b_coords[start][2:]
+            pieces[b] = Piece("primary", (), "t", "e", b, 0, 0, b_coords)
+    as_arrays = [
+        Piece("primary", (), "t", "e", i, 0, 0, np.asarray(p.coords)) for i, p in enumerate(pieces)
+    ]
+    expected = [pack(simplify_m(_chain_coords(pieces, chain), tolerance_m)) for chain in found]
+    assert packed_chains(pieces, found, tolerance_m) == expected
+    assert packed_chains(as_arrays, found, tolerance_m) == expected
+    assert packed_chains(pieces, [], tolerance_m) == []

@@ -6,6 +6,7 @@ import json
 import shutil
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,38 @@ def test_a_tampered_march_unit_among_identical_ones_is_caught(
     assert not {v.movement for v in found if v.rule in ("timing", "halts", "checkpoint")} & (
         untouched
     )
+
+
+def test_rows_are_timed_as_with_their_whole_envelope_by_one_class_per_speed_limit(
+    road_plan: Path, atlas: mobility.Network
+) -> None:
+    folder = road_plan
+    inputs = load_inputs(folder, network=atlas)
+    memo, router = RoadMemo(_router(inputs)), _router(inputs)
+    types = moved_types(inputs.catalogue)
+    requests = {r.id: r for r in inputs.scenario.requests}
+    needs, speeds = set(), set()
+    for m in _rows(folder):
+        if m["mode"] != "road" or not m["edges"]:
+            continue
+        asked = requests[m["request"]]
+        pairs, _ = row_types(m, types)
+        need = envelope([v for v, _ in pairs], asked)
+        edges = tuple(tuple(e) for e in m["edges"])
+        args = (_t(m["start"]), asked.origin, asked.destination)
+        column = row_column(m, asked, inputs.scenario, pairs)
+        whole = router.retime(list(edges), column, need, *args)
+        timed = memo.timing(
+            edges,
+            pairs,
+            lambda: column,  # noqa: B023 (called at once)
+            need,
+            start=args[0],
+            origin=args[1],
+            destination=args[2],
+        )
+        assert timed == whole, m["movement"]
+        needs.add(replace(need, label=""))
+        speeds.add(need.max_speed_kph)
+    assert len(speeds) < len(needs)  # the plans' envelopes share speed limits
+    assert len(memo.router._modes["road"].classes) == len(speeds)
