@@ -185,11 +185,29 @@ def _border(rail: RailContext, destination: NetworkPlace) -> Place | None:
 
 
 def _anchor(rail: RailContext, terminal: Place) -> NetworkPlace:
-    """Return the road place nearest a terminal (where road legs end), found once."""
+    """Return the road place nearest a terminal (where road legs end), found once.
+
+    Only a place that its id or name finds counts: the road leg is routed to
+    that id or name, and on real OSM several junctions share a name (both
+    carriageways of a motorway junction), which finds only one of them (#13).
+    """
     if terminal.id not in rail.anchors:
-        candidates = [p for p in rail.network.places if p.mode == "road" and p.node is not None]
-        rail.anchors[terminal.id] = min(candidates, key=lambda p: (_km(terminal, p), p.name))
+        candidates = sorted(
+            (p for p in rail.network.places if p.mode == "road" and p.node is not None),
+            key=lambda p: (_km(terminal, p), p.name),
+        )
+        rail.anchors[terminal.id] = next(
+            (p for p in candidates if _found_by_name(rail.router, p)), candidates[0]
+        )
     return rail.anchors[terminal.id]
+
+
+def _found_by_name(router: Router, place: NetworkPlace) -> bool:
+    """Whether routing to ``place``'s id (or name, if it has none) ends at its node."""
+    try:
+        return router.place("road", place.place_id or place.name).node == place.node
+    except DataError:
+        return False
 
 
 def _bounding_locomotive(rules: RailRules, tractions: set[str]) -> Locomotive:
@@ -449,7 +467,13 @@ def _road_leg(
     transfer += math.ceil(_km(anchor, terminal) / RAMP_HOP_KPH * 60)
     try:
         plan = route_knowing_closures(
-            rail.router, rail.option, request, unit.types[0], column, 1, anchor.name
+            rail.router,
+            rail.option,
+            request,
+            unit.types[0],
+            column,
+            1,
+            anchor.place_id or anchor.name,
         )
     except (NoRouteError, DataError) as error:
         why.append(f"road leg to {terminal.name}: {error}")

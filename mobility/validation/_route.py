@@ -133,7 +133,8 @@ def road_leg_end(router: Router, terminal_id: str) -> NetworkPlace | None:
     """Return the road place where a train's road leg to a loading terminal ends.
 
     The rail rules end a road leg at the road place nearest the terminal (great-circle
-    distance, ties by name): a place with an id or a named junction. None if
+    distance, ties by name): a place with an id or a named junction, which its id
+    (or name, if it has none) finds (several junctions can share a name). None if
     ``terminal_id`` is not a place of the corridors.
     """
     terminal = next((p for p in router.network.corridors.places if p.id == terminal_id), None)
@@ -147,9 +148,16 @@ def road_leg_end(router: Router, terminal_id: str) -> NetworkPlace | None:
     metres = haversine_m(
         np.full_like(lons, terminal.lon), np.full_like(lats, terminal.lat), lons, lats
     )
-    return min(
+    ranked = sorted(
         zip(metres.tolist(), candidates, strict=True), key=lambda x: (round(x[0], 3), x[1].name)
-    )[1]
+    )
+    for _, place in ranked:
+        try:
+            if router.place("road", place.place_id or place.name).node == place.node:
+                return place
+        except DataError:
+            continue
+    return ranked[0][1]
 
 
 def restriction_problems(

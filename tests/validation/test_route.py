@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -180,7 +181,7 @@ def test_the_road_leg_end_is_the_planners_anchor_for_every_terminal(
     # Waalhaven's nearest road place is a junction without an id: the Defender
     # plan's trains from it were once flagged "does not end at a place".
     router = Router(atlas)
-    context = cast(RailContext, SimpleNamespace(network=atlas, anchors={}))
+    context = cast(RailContext, SimpleNamespace(network=atlas, anchors={}, router=router))
     terminals = [p for p in atlas.corridors.places if p.kind in ("rail_terminal", "ramp")]
     assert len(terminals) >= 10
     unnamed = 0
@@ -192,6 +193,31 @@ def test_the_road_leg_end_is_the_planners_anchor_for_every_terminal(
         assert end.node == anchor.node, (terminal.id, end.name, anchor.name)
         assert router.place("road", end.place_id or end.name).node == anchor.node
     assert unnamed >= 1
+
+
+def test_a_road_leg_ends_at_the_nearest_place_its_name_finds(atlas: mobility.Network) -> None:
+    # On real OSM both carriageways of a junction carry its name, and the name
+    # finds only one of them: a road leg routed to the nearest place by name
+    # ended at the other, and the validator flagged the plan (#13).
+    terminal = next(p for p in atlas.corridors.places if p.id == "rt-waalhaven")
+    before = _anchor(
+        cast(RailContext, SimpleNamespace(network=atlas, anchors={}, router=Router(atlas))),
+        terminal,
+    )
+    other = next(p for p in atlas.places if p.mode == "road" and p.node not in (None, before.node))
+    # A twin of the anchor's name on another node, nearer the terminal, listed first:
+    # the name still finds the anchor (the last of equal names).
+    twin = replace(
+        other, kind=before.kind, name=before.name, place_id="", lon=terminal.lon, lat=terminal.lat
+    )
+    network = replace(atlas, places=[twin, *atlas.places])
+    router = Router(network)
+    assert router.place("road", before.name).node == before.node
+    context = cast(RailContext, SimpleNamespace(network=network, anchors={}, router=router))
+    anchor = _anchor(context, terminal)
+    end = road_leg_end(router, terminal.id)
+    assert end is not None
+    assert anchor.node == end.node == before.node != twin.node
 
 
 def test_an_unknown_terminal_has_no_road_leg_end(atlas: mobility.Network) -> None:
