@@ -181,6 +181,19 @@ def draw_random(context: StressContext, task: SweepTask) -> list[Element]:
     return [elements[i] for i in sorted(chosen.tolist())]
 
 
+def _element(context: StressContext, mode: str, number: int) -> Element | None:
+    """Element ``number`` of ``mode`` (its position in the mode's list), or None.
+
+    A lookup, not a dict of every element per task: a country-size corridor
+    has some 20,000 elements and as many tasks (#13).
+    """
+    data = context.modes.get(mode)
+    if data is None or not 0 <= number < len(data.elements):
+        return None
+    element = data.elements[number]
+    return element if element.id == number else None
+
+
 def evaluate_task(context: StressContext, task: SweepTask) -> dict[str, Any]:
     """Run one task on ``context``; a JSON-able result with the task's id and kind."""
     if task.kind == "perturbation":
@@ -191,15 +204,15 @@ def evaluate_task(context: StressContext, task: SweepTask) -> dict[str, Any]:
         if task.kind == "random":
             chosen = draw_random(context, task)
         else:
-            index = {(e.mode, e.id): e for e in context.elements()}
+            found = [_element(context, mode, number) for mode, number in task.elements]
             missing = [
                 f"{mode} element {number}"
-                for mode, number in task.elements
-                if (mode, number) not in index
+                for (mode, number), element in zip(task.elements, found, strict=True)
+                if element is None
             ]
             if missing:
                 raise DataError(f"task {task.id!r}: no element {', '.join(missing)} in the network")
-            chosen = [index[key] for key in task.elements]
+            chosen = [element for element in found if element is not None]
         impact = context.measure(close_elements(context, chosen), task.id)
         failed = [f"{e.mode}:{e.id}" for e in chosen]
     return {

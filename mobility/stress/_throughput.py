@@ -44,6 +44,10 @@ class FlowResult:
     cut_sources, cut_sinks
         Source and sink nodes whose gate arc is in the cut (a closed gate,
         of capacity 0, included).
+    source_side
+        Per node (the super source and sink last), whether it is on the
+        source side of the cut (reachable from the super source in the
+        residual network); None where no flow was solved.
     """
 
     value: int
@@ -51,6 +55,7 @@ class FlowResult:
     cut_edges: NDArray[np.int64]
     cut_sources: tuple[int, ...]
     cut_sinks: tuple[int, ...]
+    source_side: NDArray[np.bool_] | None = None
 
 
 def max_flow(
@@ -77,7 +82,10 @@ def max_flow(
         before a closure). When it still fits every capacity it is still
         maximum: it is reused and only the cut is searched (the result is
         the same as solving again, the cut nearest the sources being
-        unique). Otherwise the flow is solved.
+        unique). When, besides, every edge that lost capacity carries no
+        flow and starts off the known source side, the cut is the known
+        one too: the residual arcs that disappear were never reached, and
+        the known result is returned as it is. Otherwise the flow is solved.
 
     Returns
     -------
@@ -89,6 +97,8 @@ def max_flow(
     capacity = np.minimum(np.asarray(capacity, dtype=np.int64), UNLIMITED)
     if (capacity < 0).any():
         raise ValueError("edge capacities must be >= 0")
+    if known is not None and _same_cut(known, u, capacity, sources, sinks):
+        return known.result
     net = _FlowGraph.of(n_nodes, u, v, capacity, sources, sinks)
     empty = np.zeros(0, dtype=np.int64)
     if net.graph.nnz == 0 or not len(net.src_nodes) or not len(net.snk_nodes):
@@ -115,7 +125,36 @@ def max_flow(
         cut_edges=np.flatnonzero(cut).astype(np.int64),
         cut_sources=tuple(int(n) for n in net.src_nodes if not reachable[n]),
         cut_sinks=tuple(int(n) for n in net.snk_nodes if reachable[n]),
+        source_side=reachable,
     )
+
+
+def _same_cut(
+    known: KnownFlow,
+    u: NDArray[np.int64],
+    capacity: NDArray[np.int64],
+    sources: Mapping[int, int],
+    sinks: Mapping[int, int],
+) -> bool:
+    """Whether ``known``'s result stands as it is for the new capacities.
+
+    So it does when the gates are the same and the only edges that changed
+    lost capacity, carry no known flow and start off the known source side:
+    the known flow is still a maximum flow, and only residual arcs out of
+    nodes the search from the super source never reached are gone, so the
+    same nodes are reached and the cut is the same (a closure far from the
+    bottleneck, the common case of a criticality sweep; #13).
+    """
+    side = known.result.source_side
+    old = np.minimum(np.asarray(known.capacity, dtype=np.int64), UNLIMITED)
+    if side is None or len(old) != len(capacity):
+        return False
+    if dict(sources) != dict(known.sources) or dict(sinks) != dict(known.sinks):
+        return False
+    changed = np.flatnonzero(capacity != old)
+    if (capacity[changed] > old[changed]).any() or (known.result.edge_flow[changed] > 0).any():
+        return False
+    return not side[u[changed]].any()
 
 
 @dataclass(frozen=True)

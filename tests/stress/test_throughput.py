@@ -116,6 +116,15 @@ def test_a_known_flow_gives_what_solving_again_gives(edges, lowered, source_cap,
     assert reused.cut_sources == fresh.cut_sources
     assert reused.cut_sinks == fresh.cut_sinks
     assert (reused.edge_flow <= np.where(u != v, after_c, 0)).all()
+    # The same gates: the known result may stand as it is (a closure off the source side).
+    same_gates = max_flow(6, u, v, after_c, sources, sinks, known)
+    fresh_gates = max_flow(6, u, v, after_c, sources, sinks)
+    assert same_gates.value == fresh_gates.value
+    assert same_gates.cut_edges.tolist() == fresh_gates.cut_edges.tolist()
+    assert (same_gates.cut_sources, same_gates.cut_sinks) == (
+        fresh_gates.cut_sources,
+        fresh_gates.cut_sinks,
+    )
     # A capacity that grows makes the known flow unusable (it may not be maximum).
     grown = max_flow(6, u, v, c + 5, sources, sinks, known)
     assert grown.value == max_flow(6, u, v, c + 5, sources, sinks).value
@@ -137,3 +146,40 @@ def test_closing_an_edge_without_flow_reuses_the_flow(monkeypatch: pytest.Monkey
     assert closed.value == 10
     with pytest.raises(AssertionError, match="solved again"):
         max_flow(4, u, v, np.array([0, 10, 10, 10]), {0: 100}, {3: 10}, known)
+
+
+def test_closing_an_edge_off_the_source_side_keeps_the_known_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The port gate (5 a day) is the cut: the source side is the super source
+    # alone. Closing 2 -> 4, a branch without flow, leaves flow and cut as
+    # they are, with no graph built or searched (#13: criticality sweeps).
+    u, v, c = np.array([0, 1, 1, 2]), np.array([1, 3, 2, 4]), np.array([10, 10, 10, 10])
+    before = max_flow(5, u, v, c, {0: 5}, {3: 100})
+    assert before.value == 5 and before.cut_sources == (0,)
+    assert before.source_side is not None and before.source_side.tolist() == [False] * 5 + [
+        True,
+        False,
+    ]
+    known = KnownFlow(c, {0: 5}, {3: 100}, before)
+    closed_c = np.array([10, 10, 10, 0])
+    fresh = max_flow(5, u, v, closed_c, {0: 5}, {3: 100})
+    import mobility.stress._throughput as throughput
+
+    def unused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(throughput._FlowGraph, "of", unused)
+    closed = max_flow(5, u, v, closed_c, {0: 5}, {3: 100}, known)
+    assert closed is before
+    assert (closed.value, closed.cut_sources, closed.cut_sinks) == (
+        fresh.value,
+        fresh.cut_sources,
+        fresh.cut_sinks,
+    )
+    assert closed.cut_edges.tolist() == fresh.cut_edges.tolist()
+    # Another gate capacity, or an edge with flow closed: solved as before.
+    with pytest.raises(AssertionError, match="built again"):
+        max_flow(5, u, v, closed_c, {0: 5}, {3: 90}, known)
+    with pytest.raises(AssertionError, match="built again"):
+        max_flow(5, u, v, np.array([10, 0, 10, 10]), {0: 5}, {3: 100}, known)
