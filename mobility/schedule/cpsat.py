@@ -321,6 +321,14 @@ def _solver(options: SolverOptions, limit_s: float) -> cp_model.CpSolver:
     return solver
 
 
+def _smallest_reduced(keep: NDArray[np.bool_], reduced: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """``keep`` cut to the :data:`WINDOW_COLUMNS` columns of smallest reduced cost (ties kept)."""
+    if keep.sum() <= WINDOW_COLUMNS:
+        return keep
+    threshold = np.partition(reduced[keep], WINDOW_COLUMNS - 1)[WINDOW_COLUMNS - 1]
+    return np.asarray(keep & (reduced <= threshold), dtype=bool)
+
+
 @dataclass
 class _Outcome:
     choices: dict[int, Choice]
@@ -369,9 +377,7 @@ def _optimise(
         keep = ~fixable(lower, reduced, best_cost)
         if keep.sum() > MAX_COLUMNS:
             complete = False
-            if keep.sum() > WINDOW_COLUMNS:
-                threshold = np.partition(reduced[keep], WINDOW_COLUMNS - 1)[WINDOW_COLUMNS - 1]
-                keep &= reduced <= threshold
+            keep = _smallest_reduced(keep, reduced)
     elif len(keep) > MAX_COLUMNS:
         # No LP: the cheapest columns of each march unit.
         complete = False

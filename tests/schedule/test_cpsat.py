@@ -272,3 +272,24 @@ def test_column_model_holds_the_fixed_columns_load_and_the_hint() -> None:
     solver = cp_model.CpSolver()
     assert solver.solve(general) == cp_model.OPTIMAL
     assert solver.objective_value == expected
+
+
+def test_windows_choose_the_columns_of_smallest_reduced_cost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mobility.schedule import cpsat
+
+    reduced = np.array([5.0, 0.0, 3.0, 1.0, 1.0, 9.0])
+    keep = np.array([True, True, True, True, True, False])
+    monkeypatch.setattr(cpsat, "WINDOW_COLUMNS", 2)
+    # The second smallest among the kept is 1.0: both columns at 1.0 stay (ties kept).
+    assert cpsat._smallest_reduced(keep, reduced).tolist() == [
+        False,
+        True,
+        False,
+        True,
+        True,
+        False,
+    ]
+    monkeypatch.setattr(cpsat, "WINDOW_COLUMNS", 10)
+    assert cpsat._smallest_reduced(keep, reduced).tolist() == keep.tolist()
