@@ -211,9 +211,10 @@ def _check_writable(target: Path) -> None:
     if not folder.is_dir():
         raise OutputError(f"output {str(target)!r}: {str(folder)!r} is not a folder")
     try:
-        fd, probe = tempfile.mkstemp(prefix=".mobility-probe-", dir=folder)
-        os.close(fd)
-        os.unlink(probe)
+        # Unnamed where the system allows it (O_TMPFILE on Linux): a process
+        # killed here leaves no probe file behind.
+        with tempfile.TemporaryFile(prefix=".mobility-probe-", dir=folder):
+            pass
         free = shutil.disk_usage(folder).free
     except OSError as error:
         raise OutputError(f"output {str(target)!r} cannot be written: {error}") from error
