@@ -10,6 +10,7 @@ staging folder, releasing a lock) completes.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -24,8 +25,18 @@ INTERRUPTED = 130
 MESSAGE = "interrupted: nothing half-written was left"
 
 
+#: The process whose Ctrl-C :func:`_interrupt` turns into ``KeyboardInterrupt``.
+_MAIN_PID = os.getpid()
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGINT handler: raise ``KeyboardInterrupt`` once; ignore further Ctrl-C."""
+    """SIGINT handler: raise ``KeyboardInterrupt`` once; ignore further Ctrl-C.
+
+    A child forked by the command (:mod:`mobility._forked`) that inherits a
+    Ctrl-C not yet handled ends at once, silently: the command reports it.
+    """
+    if os.getpid() != _MAIN_PID:
+        os._exit(INTERRUPTED)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
 

@@ -10,9 +10,12 @@ before it is moved into place.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mobility._forked import Forked, start_forked
 from mobility.errors import ScenarioError
 from mobility.network.load import Network
 from mobility.schedule.plan import Plan
@@ -127,9 +130,16 @@ def write_plan(
         else Path("out", "plans", plan_folder_name(plan.scenario))
     )
 
+    draw = _map_drawing(plan, network, tiles_url, tiles_attribution, outlines) if maps else None
+    # The map is drawn in a child process (where there is a second core)
+    # while the files are written and checked here; drawn again here only
+    # if the check changes what the map shows (an invalid plan's title).
+    drawn: Forked | None = None
+
     def finish(staged: Path) -> dict[str, bytes]:
-        """Check the staged files, record the outcome, draw the map (it shows it)."""
+        """Check the staged files, record the outcome, add the map (it shows it)."""
         extra: dict[str, bytes] = {}
+        violations: list[Violation] = []
         if validate:
             violations = _check_staged(result, staged)
             extra["summary.json"] = summary_text(plan.summary).encode("utf-8")
@@ -138,14 +148,57 @@ def write_plan(
                     "plan %s fails its own check: %d violations", plan.scenario, len(violations)
                 )
                 extra[INVALID_FILE] = invalid_text(plan.scenario, violations).encode("utf-8")
-        if maps and network is not None:
+        if draw is not None:
             logger.info("drawing the map and charts of %s", plan.scenario)
-            tiles = {"tiles_url": tiles_url, "tiles_attribution": tiles_attribution}
-            extra.update(plan_map_files(plan, network, outlines=outlines, **tiles))
+            if drawn is not None and not violations:
+                extra.update(drawn.result())
+            else:
+                if drawn is not None:
+                    drawn.cancel()  # it drew the map of a valid plan
+                extra.update(draw())
         return extra
 
     names = {INVALID_FILE, *_MAP_FILES} if maps else {INVALID_FILE}
-    return write_plan_files(plan, out, finish=finish, names=names)
+    try:
+        if draw is not None:
+            drawn = start_forked(partial(_drawn_as_valid, plan, draw, validate))
+        return write_plan_files(plan, out, finish=finish, names=names)
+    finally:
+        if drawn is not None:
+            drawn.cancel()
+
+
+def _map_drawing(
+    plan: Plan,
+    network: Network | None,
+    tiles_url: str | None,
+    tiles_attribution: str | None,
+    outlines: Outlines | None,
+) -> Callable[[], dict[str, bytes]] | None:
+    """Return what draws the plan's map files (``None`` without a network)."""
+    if network is None:
+        return None
+    return partial(
+        plan_map_files,
+        plan,
+        network,
+        tiles_url=tiles_url,
+        tiles_attribution=tiles_attribution,
+        outlines=outlines,
+    )
+
+
+def _drawn_as_valid(
+    plan: Plan, draw: Callable[[], dict[str, bytes]], validate: bool
+) -> dict[str, bytes]:
+    """Draw the map files as they are after a check that finds no violation (in the child).
+
+    The map shows the check's outcome; the child draws it as the parent
+    would for a valid plan, and the parent draws again should it not be.
+    """
+    if validate:
+        record_validity(plan.summary, [])
+    return draw()
 
 
 def _check_staged(result: PlanResult | Plan, staged: Path) -> list[Violation]:

@@ -153,3 +153,22 @@ def test_the_folder_is_written_once_and_what_was_checked_is_what_is_delivered(
     before = json.loads(staged["summary.json"])
     assert "valid" not in before
     assert json.loads(final["summary.json"]) == {**before, "valid": True, "violations": []}
+
+
+def test_the_map_drawn_in_a_child_is_the_map_drawn_here(
+    result: mobility.PlanResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from mobility import _forked
+
+    drawn: dict[bool, dict[str, bytes]] = {}
+    for fork in (True, False):
+        monkeypatch.setattr(_forked, "can_fork", lambda fork=fork: fork)
+        folder = mobility.write_plan(result, tmp_path / f"fork-{fork}")
+        names = ("map.html", "gantt.png", "utilisation.png")
+        drawn[fork] = {n: (folder / n).read_bytes() for n in names}
+    ids = re.compile(rb"_[0-9a-f]{32}")
+    assert ids.sub(b"", drawn[True]["map.html"]) == ids.sub(b"", drawn[False]["map.html"])
+    assert drawn[True]["gantt.png"] == drawn[False]["gantt.png"]
+    assert drawn[True]["utilisation.png"] == drawn[False]["utilisation.png"]
