@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mobility.errors import DataError
 from mobility.maps._elements import JsCall
-from mobility.network.export import _json_value, edge_features, place_features
+from mobility.network.export import edge_features, json_value, place_features
 from mobility.network.load import Network
 from mobility.routing.elements import logical_elements, network_table
 
@@ -178,7 +178,7 @@ def _flagged_edges(graph: nx.MultiDiGraph, flag: str) -> list[tuple[Any, Any, An
 def _edge_properties(u: Any, v: Any, key: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     """Return an edge's feature properties (as :func:`~mobility.network.export.edge_features`)."""
     properties = {
-        name: _json_value(value)
+        name: json_value(value)
         for name, value in data.items()
         if name not in ("geometry", "length")
     }
@@ -197,7 +197,7 @@ def _structures(network: Network, flag: str) -> list[dict[str, Any]]:
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for mode, graph in (("road", network.road), ("rail", network.rail)):
         for u, v, edge_key, data in _flagged_edges(graph, flag):
-            key = (mode, str(_json_value(data.get("osmid"))))
+            key = (mode, str(json_value(data.get("osmid"))))
             if key in found:
                 continue
             p = _edge_properties(u, v, edge_key, data)

@@ -27,7 +27,7 @@ from mobility.maps._layers import (
     _road_class,
 )
 from mobility.maps._network_lines import Piece, join_pieces
-from mobility.network.export import _json_value
+from mobility.network.export import json_value
 from mobility.network.load import Network
 
 #: The edge attributes :func:`_edge_rows` reads besides the edge's identity.
@@ -75,7 +75,7 @@ def _piece_popup(
             key, found = (), None
     if found is None:
         p = {
-            name: _json_value(value)
+            name: json_value(value)
             for name, value in zip(_ROW_FIELDS, values, strict=True)
             if name in data
         }
@@ -108,8 +108,8 @@ def _pieces(graph: nx.MultiDiGraph, kind: str | None = None) -> list[Piece]:
     pieces = []
     for index, (u, v, key, data) in enumerate(edges):
         rows, road_class = _piece_popup(data, known)
-        way = _json_value(data.get("osmid"))
-        ids = {"name": _json_value(data.get("name")), "ref": _json_value(data.get("ref"))}
+        way = json_value(data.get("osmid"))
+        ids = {"name": json_value(data.get("name")), "ref": json_value(data.get("ref"))}
         pieces.append(
             Piece(
                 kind=kind or road_class,

@@ -101,11 +101,12 @@ PLACE_FIELDS: dict[str, FieldType] = {
 }
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """Return an attribute value as JSON holds it (NaN and infinities: ``None``; tuples: lists)."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value
 
 
@@ -114,7 +115,7 @@ def edge_features(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
     features = []
     for u, v, key, data in graph.edges(keys=True, data=True):
         properties = {
-            name: _json_value(value)
+            name: json_value(value)
             for name, value in data.items()
             if name not in ("geometry", "length")
         }
@@ -148,7 +149,7 @@ def place_features(network: Network) -> list[dict[str, Any]]:
 
 def _flat(value: Any) -> Any:
     """One value of one type: a list becomes text (``north;central``, ``1:no_u_turn:2``)."""
-    value = _json_value(value)
+    value = json_value(value)
     if isinstance(value, (list, tuple)) and not value:
         return None
     if isinstance(value, (list, tuple)):

@@ -237,12 +237,16 @@ def _column_model(
     used = np.zeros(len(model.task))
     used[fixed] = 1.0
     residual = model.capacity - by_column @ used
-    for r in np.flatnonzero(np.asarray(rows.sum(axis=1)).ravel() > residual).tolist():
-        a, b = rows.indptr[r], rows.indptr[r + 1]
-        constraint = proto.constraints.add()
-        constraint.linear.vars.extend(rows.indices[a:b].tolist())
-        constraint.linear.coeffs.extend(rows.data[a:b].astype(np.int64).tolist())
-        constraint.linear.domain.extend([0, int(residual[r])])
+    binding = np.flatnonzero(np.asarray(rows.sum(axis=1)).ravel() > residual)
+    variables = rows.indices.tolist()
+    coefficients = rows.data.astype(np.int64).tolist()
+    starts, ends = rows.indptr[binding].tolist(), rows.indptr[binding + 1].tolist()
+    constraints = proto.constraints
+    for a, b, limit in zip(starts, ends, residual[binding].astype(np.int64).tolist(), strict=True):
+        linear = constraints.add().linear
+        linear.vars.extend(variables[a:b])
+        linear.coeffs.extend(coefficients[a:b])
+        linear.domain.extend([0, limit])
     x = _Variables(cp, n)
     if stage.cap is not None:
         coefficients, limit = stage.cap
