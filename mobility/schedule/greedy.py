@@ -28,12 +28,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mobility.schedule.instance import Instance
 from mobility.schedule.solution import (
     Assignment,
     Choice,
     empty_timelines,
+    feasible_slots,
     fits,
     objective_of,
     occupy,
@@ -54,6 +56,13 @@ def _order(instance: Instance) -> list[int]:
     )
 
 
+#: Starts a one-pass rule checks one at a time before it finds, for each of
+#: the march unit's route options, every start that fits at once: most march
+#: units fit at one of their first starts, while one that fits nowhere would
+#: otherwise check each of its thousands (Defender x3: 964 of them).
+SLOTS_TRIED_ONE_BY_ONE = 32
+
+
 def _one_pass(
     instance: Instance, method: str, candidates: Callable[[int], Iterable[tuple[int, int]]]
 ) -> Assignment:
@@ -66,9 +75,19 @@ def _one_pass(
     choices: dict[int, Choice] = {}
     for index in _order(instance):
         options = instance.tasks[index].options
-        for option_index, slot in candidates(index):
+        free: dict[int, NDArray[np.bool_]] = {}  # option -> slots that fit, once asked
+        for tried, (option_index, slot) in enumerate(candidates(index)):
             option = options[option_index]
-            if fits(instance, timelines, option, slot):
+            if tried < SLOTS_TRIED_ONE_BY_ONE:
+                ok = fits(instance, timelines, option, slot)
+            else:
+                mask = free.get(option_index)
+                if mask is None:
+                    mask = feasible_slots(instance, timelines, option, len(option.allowed))
+                    free[option_index] = mask
+                within = slot < len(mask)
+                ok = bool(mask[slot]) if within else fits(instance, timelines, option, slot)
+            if ok:
                 occupy(instance, timelines, option, slot)
                 choices[index] = Choice(option_index, slot)
                 break

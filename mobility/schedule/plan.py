@@ -25,9 +25,9 @@ from mobility.routing.router import Route
 from mobility.schedule._baselines import baseline_rows
 from mobility.schedule.civilian import civilian_delay_rows_many
 from mobility.schedule.greedy import best_baseline
-from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option, Task
+from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option, Task, Use
 from mobility.schedule.rail_rows import mode_split, rail_constraints, rail_row
-from mobility.schedule.solution import Assignment, Choice, Costs, costs, usage
+from mobility.schedule.solution import Assignment, Choice, Costs, blocked_starts, costs, usage
 
 _LETTER = {code: letter for letter, code in TUNNEL_CATEGORY_CODE.items()}
 
@@ -118,30 +118,76 @@ def _binding(
     instance: Instance,
     task: Task,
     timelines: dict[str, NDArray[np.int64]],
-    own: dict[str, NDArray[np.int64]],
+    chosen: Choice | None,
 ) -> list[str]:
     """Resources that were full when the task would have had to use them to be on time.
 
-    ``own`` is the task's own occupation, left out of ``timelines``.
+    The three most counted by :func:`_blocked_counts`. ``chosen``: the
+    task's own choice, its occupation left out of ``timelines``.
     """
-    found: Counter[str] = Counter()
-    for option in task.options:
+    return [name for name, _ in _blocked_counts(instance, task, timelines, chosen)[:3]]
+
+
+def _blocked_counts(
+    instance: Instance,
+    task: Task,
+    timelines: dict[str, NDArray[np.int64]],
+    chosen: Choice | None,
+) -> list[tuple[str, int]]:
+    """Per resource, the (route option, on-time start, use) triples it had no room for.
+
+    Most counted first; ties: the one met first, by option, start and use.
+    Each use's starts are checked at once (a running count of the minutes
+    without room): a march unit of Defender x3 has thousands.
+    """
+    first: dict[str, tuple[int, int, int]] = {}  # name -> where it was met first
+    counts: Counter[str] = Counter()
+    others: dict[str, NDArray[np.int64]] = {}
+    for o, option in enumerate(task.options):
         latest = (task.due_min - option.clear_min) // instance.slot_min
-        for slot in range(0, max(0, latest) + 1):
-            if not option.allowed[slot]:
+        slots = np.flatnonzero(option.allowed[: max(0, latest) + 1])
+        if not len(slots):
+            continue
+        starts = slots * instance.slot_min
+        for u, use in enumerate(option.uses):
+            if use.resource not in timelines:
+                # A serial part's own resource, not one of the instance's (#15: x3).
                 continue
-            start = slot * instance.slot_min
-            for use in option.uses:
-                window = slice(start + use.start_min, start + use.end_min)
-                if use.resource not in timelines:
-                    # A serial part's own resource, not one of the instance's (#15: x3).
-                    continue
-                others = timelines[use.resource][window]
-                if use.resource in own:
-                    others = others - own[use.resource][window]
-                if others.max(initial=0) + use.demand > instance.resources[use.resource].capacity:
-                    found[instance.resources[use.resource].name] += 1
-    return [name for name, _ in found.most_common(3)]
+            line = others.get(use.resource)
+            if line is None:
+                line = others[use.resource] = _without_own(instance, task, chosen, timelines, use)
+            capacity = instance.resources[use.resource].capacity
+            blocked = blocked_starts(line, starts, use, capacity)
+            hits = np.flatnonzero(blocked)
+            if len(hits):
+                name = instance.resources[use.resource].name
+                counts[name] += len(hits)
+                where = (o, int(slots[hits[0]]), u)
+                first[name] = min(first.get(name, where), where)
+    ordered = Counter({name: counts[name] for name in sorted(first, key=first.__getitem__)})
+    return ordered.most_common()
+
+
+def _without_own(
+    instance: Instance,
+    task: Task,
+    chosen: Choice | None,
+    timelines: dict[str, NDArray[np.int64]],
+    use: Use,
+) -> NDArray[np.int64]:
+    """Return the occupation of ``use``'s resource less the task's own (a copy if it has)."""
+    line = timelines[use.resource]
+    if chosen is None:
+        return line
+    option = task.options[chosen.option]
+    start = chosen.slot * instance.slot_min
+    own = [u for u in option.uses if u.resource == use.resource]
+    if not own:
+        return line
+    line = line.copy()
+    for u in own:
+        line[start + u.start_min : start + u.end_min] -= u.demand
+    return line
 
 
 def build_plan(
@@ -181,8 +227,7 @@ def build_plan(
         number = _movement_number(per_day, departure, rail=option.rail is not None)
         data = _movement_data(instance, task, choice, number, delay_rows, limits)
         if data["late_min"]:
-            own = usage(instance, {index: assignment.choices[index]})
-            binding = _binding(instance, task, timelines, own)
+            binding = _binding(instance, task, timelines, assignment.choices[index])
             explanations.append(
                 f"{number} ({task.id}) clears {data['late_min']} min after its due time"
                 + (f"; binding: {', '.join(binding)}" if binding else "; its route is too long")
@@ -358,9 +403,9 @@ def _summary(
     scenario = instance.scenario
     scheduled = {instance.tasks[t].id for t in assignment.choices}
     unscheduled = [task.id for task in instance.tasks if task.id not in scheduled]
+    by_id = {task.id: task for task in instance.tasks}
     for task_id in unscheduled:
-        task = next(t for t in instance.tasks if t.id == task_id)
-        binding = _binding(instance, task, timelines, {})
+        binding = _binding(instance, by_id[task_id], timelines, None)
         explanations.append(
             f"{task_id} could not be scheduled in the horizon; binding: "
             + (", ".join(binding) or "its release and the horizon")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option
+from mobility.schedule.instance import DISRUPTION_SCALE, Instance, Option, Use
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,41 @@ def fits(instance: Instance, timelines: Timelines, option: Option, slot: int) ->
         <= instance.resources[u.resource].capacity
         for u in option.uses
     )
+
+
+def feasible_slots(
+    instance: Instance, timelines: Timelines, option: Option, n_slots: int
+) -> NDArray[np.bool_]:
+    """Per start slot ``0 .. n_slots - 1``, whether ``option`` fits: :func:`fits` for all at once.
+
+    See :func:`blocked_starts`; what a one-pass rule needs when most starts
+    of a march unit are full.
+    """
+    starts = np.arange(n_slots, dtype=np.int64) * instance.slot_min
+    ok = np.ones(n_slots, dtype=bool)
+    for use in option.uses:
+        capacity = instance.resources[use.resource].capacity
+        ok &= ~blocked_starts(timelines[use.resource], starts, use, capacity)
+    return ok
+
+
+def blocked_starts(
+    line: NDArray[np.int64], starts: NDArray[np.int64], use: Use, capacity: int
+) -> NDArray[np.bool_]:
+    """Per start minute, whether ``use`` from that start meets a minute without room on ``line``.
+
+    One pass over the timeline (a running count of the minutes where the
+    use's demand would not fit) instead of one slice per start; a use whose
+    demand exceeds the capacity is blocked everywhere, as in :func:`fits`.
+    """
+    if use.demand > capacity:
+        return np.ones(len(starts), dtype=bool)
+    full = np.zeros(len(line) + 1, dtype=np.int32)
+    np.cumsum(line > capacity - use.demand, out=full[1:])
+    end = len(line)
+    low = np.minimum(np.maximum(starts + use.start_min, 0), end)
+    high = np.minimum(np.maximum(starts + use.end_min, low), end)
+    return np.asarray(full[high] > full[low])
 
 
 def occupy(instance: Instance, timelines: Timelines, option: Option, slot: int) -> None:

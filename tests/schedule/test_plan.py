@@ -24,11 +24,12 @@ from mobility.routing.router import Router
 from mobility.schedule.civilian import civilian_delay_rows
 from mobility.schedule.cpsat import SolverOptions, solve
 from mobility.schedule.greedy import greedy_assignment
-from mobility.schedule.instance import Instance, build_instance
+from mobility.schedule.instance import Instance, Task, build_instance
 from mobility.schedule.plan import Plan, build_plan
 from mobility.schedule.plan_files import PLAN_FILES, write_plan
 from mobility.schedule.planner import plan_scenario
 from mobility.schedule.result import Kpis
+from mobility.schedule.solution import Choice
 from mobility.validation import validate_plan
 
 
@@ -333,3 +334,63 @@ def test_equal_march_units_share_routes_and_keep_their_own_rows(
             i for i, o in enumerate(task.options) if o.route and list(o.route.edges) == edges
         ]
         assert movement.data["restricted_elements"] == _limits(instance, task, option)
+
+
+def _counted_one_start_at_a_time(
+    instance: Instance, task: Task, timelines: dict[str, Any], chosen: Choice | None
+) -> list[tuple[str, int]]:
+    """What plan._blocked_counts counts, one route option, start and use at a time."""
+    from collections import Counter
+
+    from mobility.schedule.solution import usage
+
+    own = usage(instance, {0: chosen}) if chosen is not None else {}
+    found: Counter[str] = Counter()
+    for option in task.options:
+        latest = (task.due_min - option.clear_min) // instance.slot_min
+        for slot in range(0, min(max(0, latest) + 1, len(option.allowed))):
+            if not option.allowed[slot]:
+                continue
+            start = slot * instance.slot_min
+            for use in option.uses:
+                window = slice(start + use.start_min, start + use.end_min)
+                others = timelines[use.resource][window]
+                if use.resource in own:
+                    others = others - own[use.resource][window]
+                capacity = instance.resources[use.resource].capacity
+                if others.max(initial=0) + use.demand > capacity:
+                    found[instance.resources[use.resource].name] += 1
+    return found.most_common()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_binding_resources_are_counted_as_one_start_at_a_time(data: st.DataObject) -> None:
+    from mobility.schedule.plan import _binding, _blocked_counts
+    from mobility.schedule.solution import empty_timelines, occupy
+    from tests.schedule.tiny import tiny_instance, tiny_task
+
+    names = ["bridge", "port", "tunnel"]
+    use = st.tuples(
+        st.sampled_from(names), st.integers(0, 50), st.integers(0, 50), st.integers(1, 4)
+    ).map(lambda u: (u[0], min(u[1], u[2]), max(u[1], u[2]), u[3]))
+    n_slots = data.draw(st.integers(1, 10))
+    task = tiny_task(
+        "A",
+        data.draw(st.lists(use, min_size=1, max_size=5)),
+        [0] * n_slots,
+        due_min=data.draw(st.integers(0, 200)),
+        clear_min=data.draw(st.integers(0, 60)),
+    )
+    capacity = {name: data.draw(st.integers(1, 6)) for name in names}
+    instance = tiny_instance([task], capacity=capacity)
+    timelines = empty_timelines(instance)
+    mostly_free = st.sampled_from([0] * 12 + [1, 2, 3, 4])
+    for line in timelines.values():
+        line[:] = data.draw(st.lists(mostly_free, min_size=len(line), max_size=len(line)))
+    chosen = data.draw(st.none() | st.integers(0, n_slots - 1).map(lambda s: Choice(0, s)))
+    if chosen is not None:
+        occupy(instance, timelines, task.options[0], chosen.slot)
+    expected = _counted_one_start_at_a_time(instance, task, timelines, chosen)
+    assert _blocked_counts(instance, task, timelines, chosen) == expected
+    assert _binding(instance, task, timelines, chosen) == [name for name, _ in expected[:3]]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mobility.schedule.solution import (
     Assignment,
     Choice,
     costs,
     empty_timelines,
+    feasible_slots,
     fits,
     objective_of,
     occupy,
@@ -86,3 +89,37 @@ def test_assignment_start_is_its_slot_in_minutes() -> None:
     assert assignment.start_min(instance, 1) == 45
     with pytest.raises(KeyError):
         assignment.start_min(instance, 0)
+
+
+@st.composite
+def _loaded_bridge(draw: st.DrawFn):  # type: ignore[no-untyped-def]
+    """A random option over two resources and random loads on their timelines."""
+    uses = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["bridge", "port"]),
+                st.integers(0, 60),
+                st.integers(0, 60),
+                st.integers(1, 4),
+            ).map(lambda u: (u[0], min(u[1], u[2]), max(u[1], u[2]), u[3])),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    n_slots = draw(st.integers(1, 12))
+    task = tiny_task("A", uses, [0] * n_slots)
+    capacity = {"bridge": draw(st.integers(1, 5)), "port": draw(st.integers(1, 5))}
+    instance = tiny_instance([task], capacity=capacity)
+    timelines = empty_timelines(instance)
+    for line in timelines.values():
+        loads = draw(st.lists(st.integers(0, 5), min_size=len(line), max_size=len(line)))
+        line[:] = loads
+    return instance, timelines, task.options[0], n_slots
+
+
+@settings(max_examples=200, deadline=None)
+@given(_loaded_bridge())
+def test_feasible_slots_is_fits_for_every_slot(case) -> None:  # type: ignore[no-untyped-def]
+    instance, timelines, option, n_slots = case
+    expected = [fits(instance, timelines, option, slot) for slot in range(n_slots)]
+    assert feasible_slots(instance, timelines, option, n_slots).tolist() == expected
