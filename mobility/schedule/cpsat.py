@@ -234,9 +234,8 @@ def _column_model(
         proto.constraints.add().exactly_one.literals.extend(members.tolist())
     by_column = model.by_column
     rows = by_column[:, columns].tocsr()
-    used = np.zeros(len(model.task))
-    used[fixed] = 1.0
-    residual = model.capacity - by_column @ used
+    # What the fixed columns use: their columns summed (not the whole matrix times a mask).
+    residual = model.capacity - np.asarray(by_column[:, fixed].sum(axis=1)).ravel()
     binding = np.flatnonzero(np.asarray(rows.sum(axis=1)).ravel() > residual)
     variables = rows.indices.tolist()
     coefficients = rows.data.astype(np.int64).tolist()

@@ -28,15 +28,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
-from numpy.typing import NDArray
 
 from mobility.schedule.instance import Instance
 from mobility.schedule.solution import (
     Assignment,
     Choice,
     empty_timelines,
-    feasible_slots,
-    fits,
+    first_fitting,
     objective_of,
     occupy,
 )
@@ -56,13 +54,6 @@ def _order(instance: Instance) -> list[int]:
     )
 
 
-#: Starts a one-pass rule checks one at a time before it finds, for each of
-#: the march unit's route options, every start that fits at once: most march
-#: units fit at one of their first starts, while one that fits nowhere would
-#: otherwise check each of its thousands (Defender x3: 964 of them).
-SLOTS_TRIED_ONE_BY_ONE = 32
-
-
 def _one_pass(
     instance: Instance, method: str, candidates: Callable[[int], Iterable[tuple[int, int]]]
 ) -> Assignment:
@@ -75,22 +66,10 @@ def _one_pass(
     choices: dict[int, Choice] = {}
     for index in _order(instance):
         options = instance.tasks[index].options
-        free: dict[int, NDArray[np.bool_]] = {}  # option -> slots that fit, once asked
-        for tried, (option_index, slot) in enumerate(candidates(index)):
-            option = options[option_index]
-            if tried < SLOTS_TRIED_ONE_BY_ONE:
-                ok = fits(instance, timelines, option, slot)
-            else:
-                mask = free.get(option_index)
-                if mask is None:
-                    mask = feasible_slots(instance, timelines, option, len(option.allowed))
-                    free[option_index] = mask
-                within = slot < len(mask)
-                ok = bool(mask[slot]) if within else fits(instance, timelines, option, slot)
-            if ok:
-                occupy(instance, timelines, option, slot)
-                choices[index] = Choice(option_index, slot)
-                break
+        found = first_fitting(instance, timelines, options, candidates(index))
+        if found is not None:
+            occupy(instance, timelines, options[found.option], found.slot)
+            choices[index] = found
     return Assignment(
         choices=choices,
         method=method,

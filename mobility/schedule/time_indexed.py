@@ -38,7 +38,7 @@ from scipy import sparse
 
 from mobility.schedule.aggregate import task_groups
 from mobility.schedule.instance import Instance
-from mobility.schedule.solution import Choice, empty_timelines, fits, occupy
+from mobility.schedule.solution import Choice, empty_timelines, first_fitting, occupy
 
 logger = logging.getLogger(__name__)
 
@@ -571,9 +571,10 @@ def round_relaxation(
         costs = option_costs(instance, t)
         allowed = np.argwhere(costs >= 0)
         ranked = allowed[np.lexsort((allowed[:, 1], costs[allowed[:, 0], allowed[:, 1]]))]
-        for o, slot in itertools.chain(candidates, ranked.tolist()):
-            if fits(instance, timelines, task.options[o], slot):
-                occupy(instance, timelines, task.options[o], slot)
-                placed[t] = Choice(int(o), int(slot))
-                break
+        found = first_fitting(
+            instance, timelines, task.options, itertools.chain(candidates, ranked.tolist())
+        )
+        if found is not None:
+            occupy(instance, timelines, task.options[found.option], found.slot)
+            placed[t] = found
     return placed

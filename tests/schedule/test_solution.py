@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mobility.schedule import solution
 from mobility.schedule.solution import (
     Assignment,
     Choice,
     costs,
     empty_timelines,
     feasible_slots,
+    first_fitting,
     fits,
     objective_of,
     occupy,
@@ -123,3 +125,17 @@ def test_feasible_slots_is_fits_for_every_slot(case) -> None:  # type: ignore[no
     instance, timelines, option, n_slots = case
     expected = [fits(instance, timelines, option, slot) for slot in range(n_slots)]
     assert feasible_slots(instance, timelines, option, n_slots).tolist() == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(_loaded_bridge(), st.data())
+def test_first_fitting_is_the_first_candidate_that_fits(case, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    instance, timelines, option, n_slots = case
+    candidates = data.draw(st.lists(st.tuples(st.just(0), st.integers(0, n_slots - 1))))
+    expected = next(
+        (Choice(o, s) for o, s in candidates if fits(instance, timelines, option, s)), None
+    )
+    for one_by_one in (0, 2, 1000):  # every start checked at once from the first, third, never
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(solution, "SLOTS_TRIED_ONE_BY_ONE", one_by_one)
+            assert first_fitting(instance, timelines, [option], candidates) == expected
