@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import select
 import signal
 import struct
 import sys
@@ -35,6 +36,10 @@ Files = dict[str, bytes]
 _HEADER = struct.Struct("<IQ")
 #: Written after the last file: the child got to the end.
 _END = _HEADER.pack(0, 0)
+#: Seconds without a byte from the child after which it is taken for hung,
+#: stopped, and its files computed here (a safeguard; the map of the
+#: country-size network takes under a minute).
+SILENT_CHILD_S = 900.0
 
 
 def _usable_cores() -> int:
@@ -88,9 +93,10 @@ class Forked:
         if self._pid is None or self._reader is None:
             return None
         try:
-            with os.fdopen(self._reader, "rb") as stream:
-                self._reader = None
-                data = stream.read()
+            data = _read_until_end(self._reader, SILENT_CHILD_S)
+            if data is None:
+                logger.warning("the child drawing the files gave nothing for %g s", SILENT_CHILD_S)
+                return None
             _, status = os.waitpid(self._pid, 0)
             self._pid = None
         finally:
@@ -99,6 +105,19 @@ class Forked:
             logger.info("the child that drew the files ended with status %d; drawn here", status)
             return None
         return _unframe(data)
+
+
+def _read_until_end(reader: int, silent_s: float) -> bytes | None:
+    """Read ``reader`` to its end; ``None`` if nothing comes for ``silent_s`` seconds."""
+    chunks: list[bytes] = []
+    while True:
+        ready, _, _ = select.select([reader], [], [], silent_s)
+        if not ready:
+            return None
+        chunk = os.read(reader, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def start_forked(compute: Callable[[], Files]) -> Forked:

@@ -125,3 +125,25 @@ def test_a_child_that_inherits_a_ctrl_c_ends_silently_with_130() -> None:
             os._exit(1)  # only if the handler returned or raised
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == INTERRUPTED
+
+
+@linux_only
+def test_a_hung_child_is_stopped_and_computed_again_here(
+    forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_forked, "SILENT_CHILD_S", 0.5)
+    parent = os.getpid()
+
+    def hangs_in_the_child() -> dict[str, bytes]:
+        if os.getpid() != parent:
+            time.sleep(60)
+        return {"here": b"3"}
+
+    forked = start_forked(hangs_in_the_child)
+    pid = forked._pid
+    assert pid is not None
+    started = time.perf_counter()
+    assert forked.result() == {"here": b"3"}
+    assert time.perf_counter() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
