@@ -138,25 +138,7 @@ def write_plan(
 
     def finish(staged: Path) -> dict[str, bytes]:
         """Check the staged files, record the outcome, add the map (it shows it)."""
-        extra: dict[str, bytes] = {}
-        violations: list[Violation] = []
-        if validate:
-            violations = _check_staged(result, staged)
-            extra["summary.json"] = summary_text(plan.summary).encode("utf-8")
-            if violations:
-                logger.warning(
-                    "plan %s fails its own check: %d violations", plan.scenario, len(violations)
-                )
-                extra[INVALID_FILE] = invalid_text(plan.scenario, violations).encode("utf-8")
-        if draw is not None:
-            logger.info("drawing the map and charts of %s", plan.scenario)
-            if drawn is not None and not violations:
-                extra.update(drawn.result())
-            else:
-                if drawn is not None:
-                    drawn.cancel()  # it drew the map of a valid plan
-                extra.update(draw())
-        return extra
+        return _checked_and_drawn(result, staged, validate, draw, drawn)
 
     names = {INVALID_FILE, *_MAP_FILES} if maps else {INVALID_FILE}
     try:
@@ -166,6 +148,41 @@ def write_plan(
     finally:
         if drawn is not None:
             drawn.cancel()
+
+
+def _checked_and_drawn(
+    result: PlanResult | Plan,
+    staged: Path,
+    validate: bool,
+    draw: Callable[[], dict[str, bytes]] | None,
+    drawn: Forked | None,
+) -> dict[str, bytes]:
+    """Return the files that the check of ``staged`` and the map add to the folder.
+
+    The summary with the check's outcome (and ``INVALID.txt`` listing the
+    violations), then the map files: the child's (``drawn``) for a valid
+    plan, drawn here otherwise.
+    """
+    plan = result.plan if isinstance(result, PlanResult) else result
+    extra: dict[str, bytes] = {}
+    violations: list[Violation] = []
+    if validate:
+        violations = _check_staged(result, staged)
+        extra["summary.json"] = summary_text(plan.summary).encode("utf-8")
+        if violations:
+            logger.warning(
+                "plan %s fails its own check: %d violations", plan.scenario, len(violations)
+            )
+            extra[INVALID_FILE] = invalid_text(plan.scenario, violations).encode("utf-8")
+    if draw is not None:
+        logger.info("drawing the map and charts of %s", plan.scenario)
+        if drawn is not None and not violations:
+            extra.update(drawn.result())
+        else:
+            if drawn is not None:
+                drawn.cancel()  # it drew the map of a valid plan
+            extra.update(draw())
+    return extra
 
 
 def _map_drawing(
