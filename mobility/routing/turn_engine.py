@@ -17,6 +17,7 @@ reaches it best; only :meth:`TurnPathEngine.path_edges` reads it.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -30,9 +31,12 @@ from mobility.routing.turns import TurnArcs
 
 #: scipy's marker of "no predecessor".
 NO_PREDECESSOR = -9999
-#: Searches kept per engine at the weights it was built with (a vehicle class's own
-#: costs): march units of many requests leave from the same few places (#13).
-TREES_KEPT = 3
+#: Searches kept at the weights their engine was built with (a vehicle class's own
+#: costs), the most recent over all engines: march units of many requests leave
+#: from the same few places (#13). One is about 4 MB on a country-size network.
+TREES_KEPT = 24
+#: The kept searches, least recent first: (engine, (source, limit)).
+_KEPT: OrderedDict[tuple[weakref.ref[TurnPathEngine], tuple[int, float]], None] = OrderedDict()
 
 
 class TurnPathEngine:
@@ -88,8 +92,8 @@ class TurnPathEngine:
         self._state_weights = np.zeros(0)
         self.set_weights(weights)
         self._own_weights = self._state_weights
-        self._trees: OrderedDict[tuple[int, float], tuple[NDArray[np.float64], NDArray[np.int32]]]
-        self._trees = OrderedDict()
+        self._trees: dict[tuple[int, float], tuple[NDArray[np.float64], NDArray[np.int32]]] = {}
+        self._ref = weakref.ref(self)
 
     @property
     def n_states(self) -> int:
@@ -112,7 +116,8 @@ class TurnPathEngine:
         """Distances from ``source`` to every node (inf if unreachable), and the path tree.
 
         Both arrays are read-only: at the weights the engine was built with,
-        the last :data:`TREES_KEPT` searches are kept and handed out again.
+        the searches are kept (the last :data:`TREES_KEPT` of all engines)
+        and handed out again.
         """
         own = self._state_weights is self._own_weights or np.array_equal(
             self._state_weights, self._own_weights
@@ -121,11 +126,16 @@ class TurnPathEngine:
             return self._search(source, limit)
         key = (source, limit)
         found = self._trees.get(key)
-        if found is None:
-            found = self._trees[key] = self._search(source, limit)
-            if len(self._trees) > TREES_KEPT:
-                self._trees.popitem(last=False)
-        self._trees.move_to_end(key)
+        if found is not None:
+            _KEPT.move_to_end((self._ref, key))
+            return found
+        found = self._trees[key] = self._search(source, limit)
+        _KEPT[(self._ref, key)] = None
+        while len(_KEPT) > TREES_KEPT:
+            (ref, dropped), _ = _KEPT.popitem(last=False)
+            engine = ref()
+            if engine is not None:
+                engine._trees.pop(dropped, None)
         return found
 
     def _search(self, source: int, limit: float) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
