@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from mobility.network._build_arrays import edge_linestrings, kept_runs, run_cumulative
+from mobility.network._graph_fill import add_edges
 from mobility.network._osm_data import Mode, OsmWays
 from mobility.network._tags import TagIssue, parse_oneway, parse_positive_int, parse_way_tags
 from mobility.network.report import FragmentSummary, LoadReport
@@ -216,7 +217,7 @@ def _build_mode(
                 data["geometry"] = forward[next_forward]
                 next_forward += 1
                 edges.append((u, v, data))
-    graph.add_edges_from(edges)
+    add_edges(graph, edges, copy=False)  # each data dict was made for this edge
     if mode == "road":
         report.count_restrictions(ways.restrictions, attached)
     return graph

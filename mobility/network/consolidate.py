@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString
 
 from mobility.network._corridor_geometry import METRIC_CRS, transformer
+from mobility.network._graph_fill import add_edges
 from mobility.network.build import RESTRICTION_ATTRIBUTES, haversine_m
 from mobility.network.report import LoadReport
 
@@ -291,13 +292,16 @@ def consolidate_junctions(
     edges = [(u, v, d) for u, v, d in edges if u == v or mapping.get(u, u) != mapping.get(v, v)]
     moved = [i for i, (u, v, _) in enumerate(edges) if u in mapping or v in mapping]
     stretched = _stretch_to_centres(merged, mapping, [edges[i] for i in moved])
-    attributes = [data for _, _, data in edges]  # add_edges_from copies them
+    attributes = [data for _, _, data in edges]  # add_edges copies them
     for i, (geometry, length_m) in zip(moved, stretched, strict=True):
         attributes[i] = {**attributes[i], "geometry": geometry, "length": length_m}
         attributes[i]["length_m"] = length_m
-    merged.add_edges_from(
-        (mapping.get(u, u), mapping.get(v, v), data)
-        for (u, v, _), data in zip(edges, attributes, strict=True)
+    add_edges(
+        merged,
+        (
+            (mapping.get(u, u), mapping.get(v, v), data)
+            for (u, v, _), data in zip(edges, attributes, strict=True)
+        ),
     )
     report.consolidated_nodes[mode] = (before, merged.number_of_nodes())
     logger.info(

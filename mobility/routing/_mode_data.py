@@ -4,7 +4,10 @@ Built once per :class:`~mobility.routing.router.Router` and mode from the
 loaded network: the edge table, the checkpoints a schedule reports (places,
 junctions, stations) with the limits of every bridge and tunnel, the place
 index, the turn arcs of the mode's turn rules, and the caches of vehicle
-classes and of the edges out of service per day.
+classes and of the edges out of service per day. The first four depend only
+on the network's graph, places and the turn rules: they are built once per
+network and shared by every router on it (the planner's and its self-check's,
+#13); the caches stay each router's own.
 """
 
 from __future__ import annotations
@@ -129,8 +132,47 @@ class ModeData:
         return self.service[period]
 
 
+@dataclass(frozen=True)
+class _SharedParts:
+    """What :func:`mode_data` builds from a network's graph and places alone."""
+
+    graph: object
+    places: object
+    table: EdgeTable
+    points: RoutePoints
+    place_index: PlaceIndex
+    arcs: TurnArcs | None
+
+
+#: Where a network keeps its shared parts, in its ``__dict__`` (not a dataclass
+#: field: the network cache does not store them).
+_SHARED_KEY = "_mode_parts"
+
+
 def mode_data(network: Network, mode: str, rules: TurnRules | None) -> ModeData:
-    """Build the data of ``mode`` (``road`` or ``rail``) with its turn rules."""
+    """Return the data of ``mode`` (``road`` or ``rail``) with its turn rules.
+
+    The edge table, points, place index and turn arcs are built once per
+    network, mode and rules (while the network keeps the same graph and
+    places) and shared; the vehicle-class and service caches are new.
+    """
+    shared: dict[tuple[str, TurnRules | None], _SharedParts]
+    shared = network.__dict__.setdefault(_SHARED_KEY, {})
+    parts = shared.get((mode, rules))
+    graph = network.road if mode == "road" else network.rail
+    if parts is None or parts.graph is not graph or parts.places is not network.places:
+        parts = shared[(mode, rules)] = _shared_parts(network, mode, rules)
+    return ModeData(
+        mode=mode,
+        table=parts.table,
+        points=parts.points,
+        place_index=parts.place_index,
+        arcs=parts.arcs,
+    )
+
+
+def _shared_parts(network: Network, mode: str, rules: TurnRules | None) -> _SharedParts:
+    """Build the parts of :func:`mode_data` that depend only on the network and rules."""
     table = network_table(network, mode)
     names: dict[int, str] = {}
     kinds: dict[int, str] = {}
@@ -147,8 +189,9 @@ def mode_data(network: Network, mode: str, rules: TurnRules | None) -> ModeData:
     arcs = None
     if rules is not None:
         arcs = turn_arcs(table, rules, reverse_nodes(network, mode, table, rules))
-    return ModeData(
-        mode=mode,
+    return _SharedParts(
+        graph=network.road if mode == "road" else network.rail,
+        places=network.places,
         table=table,
         points=RoutePoints(names, kinds, structure_details(table)),
         place_index=PlaceIndex(network.places, mode),

@@ -17,6 +17,9 @@ reaches it best; only :meth:`TurnPathEngine.path_edges` reads it.
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
+
 import numpy as np
 import scipy.sparse
 from numpy.typing import NDArray
@@ -28,6 +31,12 @@ from mobility.routing.turns import TurnArcs
 
 #: scipy's marker of "no predecessor".
 NO_PREDECESSOR = -9999
+#: Searches kept at the weights their engine was built with (a vehicle class's own
+#: costs), the most recent over all engines: march units of many requests leave
+#: from the same few places (#13). One is about 4 MB on a country-size network.
+TREES_KEPT = 24
+#: The kept searches, least recent first: (engine, (source, limit)).
+_KEPT: OrderedDict[tuple[weakref.ref[TurnPathEngine], tuple[int, float]], None] = OrderedDict()
 
 
 class TurnPathEngine:
@@ -82,6 +91,9 @@ class TurnPathEngine:
         self._weights = np.zeros(0)
         self._state_weights = np.zeros(0)
         self.set_weights(weights)
+        self._own_weights = self._state_weights
+        self._trees: dict[tuple[int, float], tuple[NDArray[np.float64], NDArray[np.int32]]] = {}
+        self._ref = weakref.ref(self)
 
     @property
     def n_states(self) -> int:
@@ -101,14 +113,40 @@ class TurnPathEngine:
     def one_to_all(
         self, source: int, limit: float = np.inf
     ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
-        """Distances from ``source`` to every node (inf if unreachable), and the path tree."""
+        """Distances from ``source`` to every node (inf if unreachable), and the path tree.
+
+        Both arrays are read-only: at the weights the engine was built with,
+        the searches are kept (the last :data:`TREES_KEPT` of all engines)
+        and handed out again.
+        """
+        own = self._state_weights is self._own_weights or np.array_equal(
+            self._state_weights, self._own_weights
+        )
+        if not own:
+            return self._search(source, limit)
+        key = (source, limit)
+        found = self._trees.get(key)
+        if found is not None:
+            _KEPT.move_to_end((self._ref, key))
+            return found
+        found = self._trees[key] = self._search(source, limit)
+        _KEPT[(self._ref, key)] = None
+        while len(_KEPT) > TREES_KEPT:
+            (ref, dropped), _ = _KEPT.popitem(last=False)
+            engine = ref()
+            if engine is not None:
+                engine._trees.pop(dropped, None)
+        return found
+
+    def _search(self, source: int, limit: float) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+        """Run one search (:meth:`one_to_all`); the arrays returned are read-only."""
         n_states = self.n_states
         distances = np.full(self.n_nodes, np.inf)
         tree = np.full(n_states + self.n_nodes, NO_PREDECESSOR, dtype=np.int32)
         distances[source] = 0.0
         starts = self._leaving(source)
         if not len(starts):
-            return distances, tree
+            return _read_only(distances, tree)
         state_distances, predecessors, _ = dijkstra(
             self._matrix,
             directed=True,
@@ -126,7 +164,7 @@ class TurnPathEngine:
         tree[n_states + self._head[reached]] = reached
         best[source] = 0.0
         tree[n_states + source] = NO_PREDECESSOR
-        return best, tree
+        return _read_only(best, tree)
 
     def path_edges(
         self, predecessors: NDArray[np.int32], source: int, target: int
@@ -193,3 +231,12 @@ class TurnPathEngine:
         if not len(states):
             raise KeyError(f"no usable edge from node index {a} to {b}")
         return int(self._edges[states[np.argmin(self._state_weights[states])]])
+
+
+def _read_only(
+    distances: NDArray[np.float64], tree: NDArray[np.int32]
+) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+    """Mark a search's arrays read-only (kept searches are shared by their callers)."""
+    distances.flags.writeable = False
+    tree.flags.writeable = False
+    return distances, tree

@@ -382,9 +382,10 @@ def _halt_rows(route: Route | None, shift: timedelta) -> list[dict[str, Any]]:
 
 def _feature(data: dict[str, Any], option: Option) -> dict[str, Any]:
     """Return the GeoJSON feature of a movement: its road route, then its train path."""
-    coords = [list(c) for c in option.route.geometry.coords] if option.route is not None else []
+    # The points as lists of floats, read in one go (not point by point: #13, speed only).
+    coords = np.asarray(option.route.geometry.coords).tolist() if option.route is not None else []
     if option.rail is not None:
-        coords += [list(c) for c in option.rail.path.route.geometry.coords]
+        coords += np.asarray(option.rail.path.route.geometry.coords).tolist()
     keys = ("movement", "request", "unit", "march_unit", "route", "start", "clear")
     return {
         "type": "Feature",

@@ -64,13 +64,17 @@ class TrafficDefaults:
 
 
 @lru_cache(maxsize=8)
-def _defaults_at(path: str) -> TrafficDefaults:
-    return load_defaults(Path(path))
+def _defaults_at(data_dir: Path) -> TrafficDefaults:
+    return load_defaults(data_dir / PROFILES_FILE)
 
 
 def default_traffic() -> TrafficDefaults:
-    """Return the class defaults of the data folder (read once per path)."""
-    return _defaults_at(str(settings.data_dir / PROFILES_FILE))
+    """Return the class defaults of the data folder (read once per folder).
+
+    Keyed by the folder itself, not the file's path joined on every call: a
+    rail path's cost asks for them once per line section (#13, speed only).
+    """
+    return _defaults_at(settings.data_dir)
 
 
 def _profile(raw: Any, where: str) -> tuple[float, ...]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from mobility import BuildOptions, DataError, load_network
 from mobility.network import cache
 from mobility.network._summary import network_summary
+from mobility.network.load import collector_paused
 
 DATA = Path(__file__).parent.parent / "data"
 TINY = DATA / "tiny.osm"
@@ -229,3 +231,20 @@ def test_real_n201_folder_gives_its_service_areas(shared_osm: Path, tiny_corrido
     notes = network.report.notes
     assert "2 halt sites read (rest and service areas, HGV parking)" in notes
     assert any(note.startswith("n201-haarlemmermeer-roads-2016 has no layer") for note in notes)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_during_a_load_and_restored_after(enabled: bool) -> None:
+    # (#13, speed only) No full collection walks a load's objects while it builds them.
+    seen: list[bool] = []
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with collector_paused():
+            seen.append(gc.isenabled())
+        assert seen == [False] and gc.isenabled() is enabled
+        with pytest.raises(ValueError), collector_paused():
+            raise ValueError
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -6,8 +6,9 @@ import osmium
 import pytest
 
 from mobility.errors import DataError
-from mobility.network._read_pbf import read_osm_pbf
+from mobility.network._read_pbf import read_osm_pbf, way_tags
 from mobility.network._read_xml import read_osm_xml
+from mobility.network._tags import WAY_KEYS
 from tests.network.test_read_xml import write_sites_osm
 
 DATA = Path(__file__).parent.parent / "data"
@@ -39,6 +40,43 @@ def test_halt_sites_match_xml(tmp_path: Path) -> None:
     assert {s.id for s in ways.halt_sites} == {"osm_node_3", "osm_node_21", "osm_way_200"}
     # Nodes only of the rest area's outline are not kept as network nodes.
     assert ways.node_ids.tolist() == [1, 2]
+
+
+WAYS_WITH_TAGS = """<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+ <way id="1"><nd ref="1"/><nd ref="2"/>
+  <tag k="ref" v="A2"/><tag k="maxspeed" v="100"/><tag k="highway" v="motorway"/></way>
+ <way id="2"><nd ref="1"/><nd ref="2"/>
+  <tag k="highway" v="primary"/><tag k="layer" v="1"/><tag k="bridge" v="yes"/>
+  <tag k="name" v="Brug"/><tag k="maxweight" v="30"/></way>
+ <way id="3"><nd ref="1"/><nd ref="2"/>
+  <tag k="highway" v="secondary"/><tag k="surface" v="asphalt"/><tag k="lanes" v="2"/></way>
+ <way id="4"><nd ref="1"/><nd ref="2"/>
+  <tag k="railway" v="rail"/><tag k="electrified" v="contact_line"/><tag k="usage" v="main"/></way>
+ <way id="5"><nd ref="1"/><nd ref="2"/><tag k="surface" v="asphalt"/></way>
+</osm>
+"""
+
+
+def test_way_tags_are_the_wanted_keys_in_sorted_order(tmp_path: Path) -> None:
+    # Common keys are looked up first (#13, speed only): the result is still every
+    # wanted key the way has, in sorted order, whatever other tags it carries.
+    source = tmp_path / "ways.osm"
+    source.write_text(WAYS_WITH_TAGS)
+    found = {}
+    for way in osmium.FileProcessor(str(source), osmium.osm.WAY):
+        everything = {tag.k: tag.v for tag in way.tags}
+        expected = {key: everything[key] for key in sorted(WAY_KEYS) if key in everything}
+        tags = way_tags(way.tags)
+        assert list(tags.items()) == list(expected.items())
+        found[way.id] = list(tags)
+    assert found == {
+        1: ["highway", "maxspeed", "ref"],
+        2: ["bridge", "highway", "layer", "maxweight", "name"],
+        3: ["highway", "lanes"],
+        4: ["electrified", "railway", "usage"],
+        5: [],
+    }
 
 
 def test_truncated_pbf_is_a_data_error(tmp_path: Path) -> None:

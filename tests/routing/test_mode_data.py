@@ -79,3 +79,23 @@ def test_column_times_are_a_road_class_speeds_and_edge_times_made_once(router: R
     assert data.column_times(need.max_speed_kph, router.speeds)[1] is travel_s
     fast_kph, _ = data.column_times(need.max_speed_kph + 40, router.speeds)
     assert (fast_kph >= speeds_kph).all() and (fast_kph > speeds_kph).any()
+
+
+def test_routers_on_one_network_share_its_tables_not_their_caches(
+    atlas: mobility.Network,
+) -> None:
+    # (#13, speed only) The planner's router and its self-check's build the edge
+    # table and turn arcs of a network once; vehicle classes stay each router's own.
+    first, second = Router(atlas), Router(atlas)
+    one, two = first._mode("road"), second._mode("road")
+    assert one is not two and one.classes is not two.classes
+    assert one.table is two.table and one.arcs is two.arcs
+    assert one.points is two.points and one.place_index is two.place_index
+    first.vehicle_class(Requirements.of([first.catalogue.get("m109a7")]), "road")
+    assert one.classes and not two.classes
+    assert mode_data(atlas, "road", None).arcs is None  # other rules: built for them
+    other = replace(atlas, road=atlas.road.copy())
+    copied = Router(other).table("road")
+    assert copied is not one.table and copied.keys == one.table.keys
+    other.road = other.road.copy()  # the same network with another graph: built anew
+    assert Router(other).table("road") is not copied

@@ -4,9 +4,11 @@ import itertools
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mobility.routing import turn_engine
 from mobility.routing.edges import EdgeTable
 from mobility.routing.engine import MIN_WEIGHT, PathEngine
 from mobility.routing.turn_engine import TurnPathEngine
@@ -122,6 +124,50 @@ def test_turn_cost_set_weights_and_limit() -> None:
     assert path is not None and [table.keys[e][:2] for e in path] == [(1, 4), (4, 3)]
     assert engine.edge_between(one, table.index(2)) == table.key_index[(1, 2, 0)]
     assert engine.shortest_path(one, one) == []
+
+
+def test_searches_at_own_weights_are_kept_and_equal_a_fresh_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (#13, speed only) At the weights it was built with, an engine hands out its
+    # searches again, the last TREES_KEPT of all engines; at other weights it
+    # searches anew; results never change.
+    monkeypatch.setattr(turn_engine, "TREES_KEPT", 3)
+    grid = [(a, b, 100.0 + a + b) for a in range(12) for b in range(12) if abs(a - b) in (1, 4)]
+    table = _table(grid, 0)
+    arcs = _arcs(table, cost=30.0)
+    engine = _engine(table, arcs)
+    sources = [0, 1, 2, 3, 4]
+    first = {s: engine.one_to_all(s) for s in sources}
+    assert all(not d.flags.writeable and not t.flags.writeable for d, t in first.values())
+    assert engine.one_to_all(4)[1] is first[4][1]  # kept
+    assert engine.one_to_all(0)[1] is not first[0][1]  # dropped: searched anew
+    other_engine = _engine(table, arcs)  # the budget is shared: 3 kept in all
+    other_engine.one_to_all(5)
+    other_engine.one_to_all(6)
+    assert engine.one_to_all(4)[1] is not first[4][1]
+    penalised = table.length_m.copy()
+    penalised[: table.n_edges // 2] *= 3.0
+    engine.set_weights(penalised)
+    other = engine.one_to_all(3)
+    assert engine.one_to_all(3)[1] is not other[1]  # not its own weights: not kept
+    fresh = _engine(table, arcs)
+    fresh.set_weights(penalised)
+    np.testing.assert_array_equal(other[0], fresh.one_to_all(3)[0])
+    np.testing.assert_array_equal(other[1], fresh.one_to_all(3)[1])
+    engine.set_weights(table.length_m.copy())  # equal to its own weights: kept again
+    again = engine.one_to_all(3)
+    assert engine.one_to_all(3)[1] is again[1]
+    for s in sources:
+        distances, tree = engine.one_to_all(s)
+        np.testing.assert_array_equal(distances, first[s][0])
+        np.testing.assert_array_equal(tree, first[s][1])
+    with pytest.raises(ValueError):
+        first[4][0][0] = 1.0
+    del other_engine  # an engine that is gone leaves nothing behind but its place in line
+    for s in sources:
+        engine.one_to_all(s)
+    assert len(turn_engine._KEPT) == 3
 
 
 def test_arcs_in_any_order_give_the_same_engine() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mobility import settings
 from mobility.errors import DataError
 from mobility.model.clock import LOCAL_TIME
 from mobility.traffic.ndw import SiteDay
@@ -73,6 +74,24 @@ def test_calibration_averages_sites_of_one_road_and_day() -> None:
     assert calibration.profile[8] == calibration.profile[17] == 0.5
     with pytest.raises(DataError, match="at least one NDW site-day"):
         calibrate([])
+
+
+def test_the_defaults_are_read_from_the_data_folder_in_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept per data folder (#13, speed only): another folder gives its own defaults.
+    embedded = default_traffic()
+    hump = [float(h + 1) for h in range(24)]
+    calibration = calibrate([site_day("a", "A2", date(2026, 11, 24), 2, hump)])
+    (tmp_path / "traffic-profiles.yaml").write_text(
+        render_defaults(calibration, "test counts"), encoding="utf-8"
+    )
+    monkeypatch.setattr(settings, "data_dir", tmp_path)
+    other = default_traffic()
+    assert other.daily("motorway") == 300.0 != embedded.daily("motorway")
+    assert default_traffic() is other
+    monkeypatch.undo()
+    assert default_traffic() is embedded
 
 
 def test_rendered_defaults_read_back(tmp_path: Path) -> None:
