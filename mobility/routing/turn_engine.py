@@ -17,6 +17,7 @@ reaches it best; only :meth:`TurnPathEngine.path_edges` reads it.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 
@@ -37,6 +38,7 @@ NO_PREDECESSOR = -9999
 TREES_KEPT = 24
 #: The kept searches, least recent first: (engine, (source, limit)).
 _KEPT: OrderedDict[tuple[weakref.ref[TurnPathEngine], tuple[int, float]], None] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
 
 
 class TurnPathEngine:
@@ -125,17 +127,21 @@ class TurnPathEngine:
         if not own:
             return self._search(source, limit)
         key = (source, limit)
-        found = self._trees.get(key)
-        if found is not None:
+        with _KEPT_LOCK:
+            found = self._trees.get(key)
+            if found is not None:
+                _KEPT.move_to_end((self._ref, key))
+                return found
+        found = self._search(source, limit)
+        with _KEPT_LOCK:  # routers may search in several threads (a Dask worker's)
+            self._trees[key] = found
+            _KEPT[(self._ref, key)] = None
             _KEPT.move_to_end((self._ref, key))
-            return found
-        found = self._trees[key] = self._search(source, limit)
-        _KEPT[(self._ref, key)] = None
-        while len(_KEPT) > TREES_KEPT:
-            (ref, dropped), _ = _KEPT.popitem(last=False)
-            engine = ref()
-            if engine is not None:
-                engine._trees.pop(dropped, None)
+            while len(_KEPT) > TREES_KEPT:
+                (ref, dropped), _ = _KEPT.popitem(last=False)
+                engine = ref()
+                if engine is not None:
+                    engine._trees.pop(dropped, None)
         return found
 
     def _search(self, source: int, limit: float) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
