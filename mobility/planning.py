@@ -130,7 +130,10 @@ def write_plan(
         else Path("out", "plans", plan_folder_name(plan.scenario))
     )
 
-    draw = _map_drawing(plan, network, tiles_url, tiles_attribution, outlines) if maps else None
+    tiles = {"tiles_url": tiles_url, "tiles_attribution": tiles_attribution}
+    draw = None
+    if maps and network is not None:
+        draw = partial(plan_map_files, plan, network, outlines=outlines, **tiles)
     # The map is drawn in a child process (where there is a second core)
     # while the files are written and checked here; drawn again here only
     # if the check changes what the map shows (an invalid plan's title).
@@ -178,31 +181,11 @@ def _checked_and_drawn(
         logger.info("drawing the map and charts of %s", plan.scenario)
         if drawn is not None and not violations:
             extra.update(drawn.result())
-        else:
-            if drawn is not None:
-                drawn.cancel()  # it drew the map of a valid plan
-            extra.update(draw())
+            return extra
+        if drawn is not None:
+            drawn.cancel()  # it drew the map of a valid plan
+        extra.update(draw())
     return extra
-
-
-def _map_drawing(
-    plan: Plan,
-    network: Network | None,
-    tiles_url: str | None,
-    tiles_attribution: str | None,
-    outlines: Outlines | None,
-) -> Callable[[], dict[str, bytes]] | None:
-    """Return what draws the plan's map files (``None`` without a network)."""
-    if network is None:
-        return None
-    return partial(
-        plan_map_files,
-        plan,
-        network,
-        tiles_url=tiles_url,
-        tiles_attribution=tiles_attribution,
-        outlines=outlines,
-    )
 
 
 def _drawn_as_valid(

@@ -237,15 +237,16 @@ def _column_model(
     # What the fixed columns use: their columns summed (not the whole matrix times a mask).
     residual = model.capacity - np.asarray(by_column[:, fixed].sum(axis=1)).ravel()
     binding = np.flatnonzero(np.asarray(rows.sum(axis=1)).ravel() > residual)
-    variables = rows.indices.tolist()
-    coefficients = rows.data.astype(np.int64).tolist()
+    row_variables = rows.indices.tolist()
+    row_coefficients = rows.data.astype(np.int64).tolist()
     starts, ends = rows.indptr[binding].tolist(), rows.indptr[binding + 1].tolist()
+    limits = residual[binding].astype(np.int64).tolist()
     constraints = proto.constraints
-    for a, b, limit in zip(starts, ends, residual[binding].astype(np.int64).tolist(), strict=True):
+    for a, b, room in zip(starts, ends, limits, strict=True):
         linear = constraints.add().linear
-        linear.vars.extend(variables[a:b])
-        linear.coeffs.extend(coefficients[a:b])
-        linear.domain.extend([0, limit])
+        linear.vars.extend(row_variables[a:b])
+        linear.coeffs.extend(row_coefficients[a:b])
+        linear.domain.extend([0, room])
     x = _Variables(cp, n)
     if stage.cap is not None:
         coefficients, limit = stage.cap
